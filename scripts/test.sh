@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Installs the dependencies, builds tcprec twice (plain, and with
+# ASan+UBSan) and runs the default test suites (unit, integration, fuzz)
+# in both builds.  Nothing may skip: TCPREC_TESTS_REQUIRE_ALL=1 turns every
+# missing capability into a failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh || exit 1
+
+export TCPREC_TESTS_REQUIRE_ALL=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+status=0
+summary=()
+
+run_build() {
+	local dir=$1
+	shift
+	if [ ! -d "$dir" ]; then
+		meson setup "$dir" "$@" || return 1
+	fi
+	meson compile -C "$dir" || return 1
+	# Integration tests share the kernel; two at a time keeps them honest
+	# on two cores without starving the traffic generators.
+	meson test -C "$dir" --print-errorlogs --num-processes 2 \
+		--suite unit --suite integration --suite fuzz
+}
+
+count() {
+	python3 - "$1" <<'PY'
+import json, sys
+p = f = s = 0
+try:
+    for line in open(sys.argv[1] + "/meson-logs/testlog.json"):
+        r = json.loads(line)["result"]
+        if r in ("OK", "EXPECTEDFAIL"): p += 1
+        elif r == "SKIP": s += 1
+        else: f += 1
+except OSError:
+    pass
+print(p, f, s)
+PY
+}
+
+for build in plain san; do
+	if [ "$build" = plain ]; then
+		run_build build || status=1
+		read -r p f s < <(count build)
+	else
+		run_build build-san -Db_sanitize=address,undefined -Db_lundef=false || status=1
+		read -r p f s < <(count build-san)
+	fi
+	summary+=("$build: $p passed, $f failed, $s skipped")
+	total_p=$(( ${total_p:-0} + p )); total_f=$(( ${total_f:-0} + f )); total_s=$(( ${total_s:-0} + s ))
+	[ "$s" -eq 0 ] || status=1
+done
+printf '%s\n' "${summary[@]}"
+echo "tests: ${total_p:-0} passed, ${total_f:-0} failed, ${total_s:-0} skipped"
+[ "${total_p:-0}" -gt 0 ] || status=1
+exit $status
