@@ -40,7 +40,15 @@ struct pcap_src_opts {
 	const struct pcap_src_filter *filter;
 	struct pcap_net local_nets[PCAP_SRC_MAX_LOCAL_NETS];
 	unsigned int n_local_nets; /* 0 = local side is the first SYN's sender */
+	/* Added after the first version of this interface: */
+	unsigned int snaplen;      /* live: bytes captured per packet; 0 = PCAP_SRC_DEFAULT_SNAPLEN */
+	unsigned int max_flows;    /* concurrent flows kept; 0 = default (262144); beyond, the
+				    * least recently active flow is closed (stats.flows_evicted) */
 };
+
+/* Enough for Ethernet + 2 VLAN tags + IPv6 with extension headers + TCP
+ * with options; the payload is never needed. */
+#define PCAP_SRC_DEFAULT_SNAPLEN 262
 
 struct pcap_src_stats {
 	uint64_t packets;          /* packets read */
@@ -52,6 +60,11 @@ struct pcap_src_stats {
 	uint64_t filtered;         /* skipped by --port/--host/-4/-6 */
 	uint64_t connections;      /* flows declared */
 	uint64_t capture_drops;    /* drops reported by the capture (lost events) */
+	/* Added after the first version of this interface: */
+	uint64_t flows_evicted;    /* flows closed early because the flow table was full */
+	uint64_t flows_open_max;   /* most concurrent flows */
+	uint64_t not_imported;     /* import: packets the file holds beyond the point where
+				    * reading stopped (pcapng files libpcap cannot read to the end) */
 };
 
 struct pcap_src;
@@ -63,6 +76,13 @@ struct pcap_src;
  * not a capture, no such interface, permission denied. */
 struct pcap_src *pcap_src_open(const struct pcap_src_opts *opts, struct trc_header *hdr,
 			       char *errbuf, size_t errbuf_len);
+
+/* Like pcap_src_open() for an import, from an open stream (a pipe, a
+ * memory stream): fp is owned by the source from this call on, also when
+ * it fails.  name is used for the header's source ("pcap-file:NAME").
+ * Added after the first version of this interface. */
+struct pcap_src *pcap_src_open_fp(FILE *fp, const char *name, const struct pcap_src_opts *opts,
+				  struct trc_header *hdr, char *errbuf, size_t errbuf_len);
 
 /* Live captures: a selectable fd for the caller's epoll loop; -1 for imports. */
 int pcap_src_fd(const struct pcap_src *src);

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * analyzer.c - the reader loop.  Several files are merged by wall-clock time
+ * (each file's clock anchors convert its event times), one event of
+ * look-ahead per file.  Damaged blocks are counted and skipped, a truncated
+ * file ends its input, and everything recovered is still analysed.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer_int.h"
+
+uint64_t analyzer_realtime(const struct trc_header *hdr, uint64_t t_ns)
+{
+	return hdr->anchor_realtime_ns + (t_ns - hdr->anchor_clock_ns);
+}
+
+static void warn(const struct analyzer *a, const struct input *in, const struct trc_error *e,
+		 int st)
+{
+	if (a->diag && a->diag->warn)
+		a->diag->warn(a->diag->arg, in->name, e, st);
+}
+
+/* Reads the next event of one input into its look-ahead slot. */
+static void advance(struct analyzer *a, struct input *in)
+{
+	const struct trc_conn *conn = NULL;
+	struct trc_error e = { 0 };
+	enum trc_status st;
+
+	in->has = false;
+	while (!in->done) {
+		st = trc_reader_next(in->r, &in->ev, &conn, &e);
+		if (st == TRC_OK) {
+			in->has = true;
+			in->has_conn = conn != NULL;
+			if (conn)
+				in->conn = *conn;
+			return;
+		}
+		if (st == TRC_CORRUPT) {
+			a->sum->corrupt_blocks++;
+			warn(a, in, &e, st);
+			dispatch_mark_all(a, INC_CORRUPT);
+			a->corrupt_pending = true;
+			continue;
+		}
+		in->done = true;
+		if (st == TRC_TRUNCATED) {
+			a->sum->truncated++;
+			in->truncated = true;
+			warn(a, in, &e, st);
+		} else if (st != TRC_EOF) {
+			a->sum->io_error = -EIO;
+			warn(a, in, &e, st);
+		}
+	}
+}
+
+static struct input *earliest(struct analyzer *a)
+{
+	struct input *best = NULL;
+	uint64_t best_rt = 0;
+
+	for (int i = 0; i < a->n; i++) {
+		struct input *in = &a->in[i];
+		uint64_t t;
+
+		if (!in->has)
+			continue;
+		t = in->ev.t_ns + (uint64_t)in->rt_off;
+		if (!best || t < best_rt) {
+			best = in;
+			best_rt = t;
+		}
+	}
+	return best;
+}
+
+static void account(struct analyzer *a, struct input *in)
+{
+	struct analyzer_summary *s = a->sum;
+
+	a->now_rt = in->ev.t_ns + (uint64_t)in->rt_off;
+	s->events++;
+	if (in->ev.type <= TRC_EV_TYPE_MAX)
+		s->events_by_type[in->ev.type]++;
+	if (!s->t_first_ns)
+		s->t_first_ns = a->now_rt;
+	s->t_last_ns = a->now_rt;
+	if (!in->first_t)
+		in->first_t = in->ev.t_ns;
+	in->last_t = in->ev.t_ns;
+	if (a->corrupt_pending) {
+		/* Endpoints first seen right after a skipped block may have
+		 * lost their beginning in it. */
+		a->corrupt_until_rt = a->now_rt + 1000000000ull;
+		a->corrupt_pending = false;
+	}
+}
+
+static int loop(struct analyzer *a)
+{
+	struct input *in;
+	int rc;
+
+	for (int i = 0; i < a->n; i++)
+		advance(a, &a->in[i]);
+	while (!a->err && (in = earliest(a))) {
+		account(a, in);
+		if (a->sink->event &&
+		    (!in->has_conn || analyzer_filter_decl(&a->opts->filter, &in->conn))) {
+			rc = a->sink->event(a->sink->arg, in->hdr, &in->ev,
+					    in->has_conn ? &in->conn : NULL);
+			if (rc < 0)
+				a->err = rc;
+		}
+		dispatch_event(a, in);
+		dispatch_expire(a);
+		advance(a, in);
+	}
+	dispatch_flush(a);
+	return a->err;
+}
+
+static bool segment_only(const struct trc_header *h)
+{
+	return !strncmp(h->source, "pcap", 4);
+}
+
+int analyzer_run_readers(struct trc_reader **readers, const char *const *names, int n,
+			 const struct analyzer_opts *opts, const struct analyzer_sink *sink,
+			 const struct analyzer_diag *diag, struct analyzer_summary *sum)
+{
+	struct analyzer a = { .n = n, .opts = opts, .sink = sink, .diag = diag, .sum = sum };
+	int rc = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	a.in = calloc((size_t)n, sizeof(*a.in));
+	a.tab = conn_table_new();
+	if (!a.in || !a.tab) {
+		free(a.in);
+		conn_table_free(a.tab);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n && rc >= 0; i++) {
+		struct input *in = &a.in[i];
+
+		in->r = readers[i];
+		in->name = names[i];
+		in->hdr = trc_reader_header(readers[i]);
+		in->rt_off = (int64_t)(in->hdr->anchor_realtime_ns - in->hdr->anchor_clock_ns);
+		in->dual = segment_only(in->hdr);
+		if (sink->header)
+			rc = sink->header(sink->arg, in->name, in->hdr);
+	}
+	if (rc >= 0)
+		rc = loop(&a);
+	if (rc >= 0 && sink->summary)
+		rc = sink->summary(sink->arg, sum);
+	conn_table_free(a.tab);
+	free(a.in);
+	if (rc >= 0 && sum->io_error)
+		rc = sum->io_error;
+	return rc;
+}
+
+int analyzer_run(const char *const *paths, int npaths, const struct analyzer_opts *opts,
+		 const struct analyzer_sink *sink, const struct analyzer_diag *diag,
+		 struct analyzer_summary *sum)
+{
+	struct trc_reader **r = calloc((size_t)npaths, sizeof(*r));
+	int rc = 0;
+
+	if (!r)
+		return -ENOMEM;
+	for (int i = 0; i < npaths; i++) {
+		struct trc_error e = { 0 };
+
+		r[i] = trc_reader_open_file(paths[i], &e);
+		if (!r[i]) {
+			if (diag && diag->warn)
+				diag->warn(diag->arg, paths[i], &e, e.code > 0 ? e.code : TRC_IOERR);
+			rc = e.code == TRC_UNSUPPORTED ? -ENOTSUP : -EINVAL;
+			break;
+		}
+	}
+	if (!rc)
+		rc = analyzer_run_readers(r, paths, npaths, opts, sink, diag, sum);
+	for (int i = 0; i < npaths; i++)
+		trc_reader_close(r[i]);
+	free(r);
+	return rc;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * analyzer.h - the streaming analysis loop: reads one or more traces in
+ * time order through the format library, feeds every event to its endpoint
+ * (replay, classification), finalises each endpoint once it is closed and
+ * hands it to an output sink, then reports a summary.
+ */
+#ifndef ANALYZE_ANALYZER_H
+#define ANALYZE_ANALYZER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "classify.h"
+#include "conn.h"
+#include "durations.h"
+#include "replay.h"
+#include "trc.h"
+
+/* A finalised endpoint with everything outputs print. */
+struct conn_view {
+	const struct conn *c;
+	const struct trc_header *hdr; /* header of the file it came from */
+	const char *file;
+	struct durations dur;
+	enum outcome outcome;
+	enum zeek_state zstate;
+	enum verdict verdict;
+};
+
+struct analyzer_summary {
+	uint64_t connections;  /* endpoints reported (after filters) */
+	uint64_t connections_total; /* endpoints analysed */
+	uint64_t events;
+	uint64_t events_by_type[TRC_EV_TYPE_MAX + 1];
+	uint64_t lost_events;  /* sum of lost-event counts */
+	uint64_t lost_records;
+	uint64_t truncated;    /* input files that ended inside a block */
+	uint64_t corrupt_blocks;
+	uint64_t bytes_skipped;
+	uint64_t by_outcome[OUT_COUNT];
+	uint64_t by_verdict[VERDICT_COUNT];
+	uint64_t t_first_ns, t_last_ns; /* realtime of first/last event, 0 if none */
+	uint64_t peak_live;    /* most endpoints held at once */
+	int io_error;          /* a file failed to read part-way (-errno) */
+};
+
+/* Filters on reported connections; zero values mean "no filter". */
+struct analyzer_filter {
+	uint16_t port;          /* local or remote port */
+	uint8_t host_family;    /* 0 = no host filter */
+	uint8_t host[16];
+	uint32_t outcomes;      /* bit (1 << enum outcome); 0 = all */
+	uint32_t verdicts;      /* bit (1 << enum verdict); 0 = all */
+	bool since_set, until_set;
+	bool since_rel, until_rel; /* seconds after the first event */
+	uint64_t since_ns, until_ns; /* realtime ns, or relative ns */
+};
+
+struct analyzer_sink {
+	/* Called once per input file after its header was read. */
+	int (*header)(void *arg, const char *path, const struct trc_header *hdr);
+	/* Every event in time order (--replay), after the host/port filter. */
+	int (*event)(void *arg, const struct trc_header *hdr, const struct trc_event *ev,
+		     const struct trc_conn *conn);
+	int (*conn)(void *arg, const struct conn_view *v);
+	int (*summary)(void *arg, const struct analyzer_summary *s);
+	void *arg;
+};
+
+struct analyzer_opts {
+	bool keep_segments;          /* build the per-segment list (--segments) */
+	struct analyzer_filter filter;
+};
+
+/* Problems are reported through this (files that cannot be opened, read
+ * errors, corrupt blocks); analysis continues where it can. */
+struct analyzer_diag {
+	void (*warn)(void *arg, const char *path, const struct trc_error *err, int status);
+	void *arg;
+};
+
+/* Analyses the traces.  Returns 0, or -errno: -EINVAL/-ENOTSUP when a file
+ * is not a readable trace (nothing was analysed), -EIO when a file failed
+ * part-way (everything read was still reported), or a sink's error. */
+int analyzer_run(const char *const *paths, int npaths, const struct analyzer_opts *opts,
+		 const struct analyzer_sink *sink, const struct analyzer_diag *diag,
+		 struct analyzer_summary *sum);
+
+/* The same on already opened readers (tests feed memory). */
+int analyzer_run_readers(struct trc_reader **readers, const char *const *names, int n,
+			 const struct analyzer_opts *opts, const struct analyzer_sink *sink,
+			 const struct analyzer_diag *diag, struct analyzer_summary *sum);
+
+/* Realtime of a trace time, by the header's clock anchors. */
+uint64_t analyzer_realtime(const struct trc_header *hdr, uint64_t t_ns);
+
+bool analyzer_filter_conn(const struct analyzer_filter *f, const struct conn_view *v,
+			  uint64_t trace_first_rt);
+bool analyzer_filter_decl(const struct analyzer_filter *f, const struct trc_conn *decl);
+
+#endif /* ANALYZE_ANALYZER_H */

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * analyzer_int.h - state shared by the analysis loop (analyzer.c) and the
+ * per-event dispatch (dispatch.c); not used by outputs.
+ */
+#ifndef ANALYZE_ANALYZER_INT_H
+#define ANALYZE_ANALYZER_INT_H
+
+#include "analyzer.h"
+
+/* How long a closed endpoint waits for late records (the last ACK, a
+ * polled TIME_WAIT enter, a lost-event record written once a second)
+ * before it is finalised. */
+#define ANALYZER_GRACE_NS 2000000000ull
+/* A flow is adopted by a socket that appears at most this long after the
+ * flow's last segment (the SYN to a listener precedes the child socket). */
+#define ANALYZER_ADOPT_NS 10000000000ull
+
+struct input {
+	struct trc_reader *r;
+	const char *name;
+	const struct trc_header *hdr;
+	int64_t rt_off;        /* realtime - trace time */
+	bool dual;             /* segment-only source: replay both endpoints */
+	bool has, done;
+	struct trc_event ev;
+	struct trc_conn conn;  /* copy: the reader's pointer is short-lived */
+	bool has_conn;
+	uint64_t first_t, last_t; /* trace time of the first/last event */
+	bool truncated;
+};
+
+struct analyzer {
+	struct conn_table *tab;
+	struct input *in;
+	int n;
+	const struct analyzer_opts *opts;
+	const struct analyzer_sink *sink;
+	const struct analyzer_diag *diag;
+	struct analyzer_summary *sum;
+	uint64_t now_rt;
+	uint64_t lost_until_rt;
+	bool corrupt_pending;
+	uint64_t corrupt_until_rt;
+	int err; /* first sink error */
+};
+
+void dispatch_event(struct analyzer *a, struct input *in);
+void dispatch_expire(struct analyzer *a);
+void dispatch_flush(struct analyzer *a);
+/* Marks every live endpoint (lost events / a skipped block). */
+void dispatch_mark_all(struct analyzer *a, uint32_t reason);
+
+#endif /* ANALYZE_ANALYZER_INT_H */

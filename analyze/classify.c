@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * classify.c - the outcome of an endpoint and its Zeek-style conn_state,
+ * decided from its transitions (what the kernel did) first and its
+ * segments second, so state-only traces classify as well as full ones.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "classify.h"
+#include "divergence.h"
+
+const char *outcome_name(enum outcome o)
+{
+	static const char *const n[OUT_COUNT] = {
+		"normal_close", "refused", "reset_local", "reset_remote", "syn_timeout",
+		"half_open", "open_at_end", "closed_unknown", "listener", "aborted", "timeout",
+	};
+	return (unsigned int)o < OUT_COUNT ? n[o] : "unknown";
+}
+
+int outcome_from_name(const char *name)
+{
+	for (int i = 0; i < OUT_COUNT; i++)
+		if (!strcmp(name, outcome_name((enum outcome)i)))
+			return i;
+	return -EINVAL;
+}
+
+const char *zeek_state_name(enum zeek_state z)
+{
+	static const char *const n[ZS_COUNT] = {
+		"S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH",
+		"SH", "SHR", "OTH",
+	};
+	return (unsigned int)z < ZS_COUNT ? n[z] : "OTH";
+}
+
+static bool visited(const struct conn *c, uint8_t st)
+{
+	for (uint16_t i = 0; i < c->n_trans; i++)
+		if (c->trans[i].to == st)
+			return true;
+	return false;
+}
+
+/* Endpoints without segments: what the transitions imply about them. */
+void classify_finish(struct conn *c)
+{
+	bool local_orig;
+
+	if (c->seg_total)
+		return;
+	if (visited(c, TCP_ST_SYN_SENT))
+		c->originator = 1;
+	else if (visited(c, TCP_ST_SYN_RECV))
+		c->originator = -1;
+	if (!c->originator)
+		return;
+	local_orig = c->originator > 0;
+	c->orig_syn = true;
+	c->syn_seen = true;
+	if (visited(c, TCP_ST_ESTABLISHED))
+		c->resp_synack = true;
+	if (visited(c, TCP_ST_FIN_WAIT1))
+		*(local_orig ? &c->orig_fin : &c->resp_fin) = c->tx_fin = true;
+	if (visited(c, TCP_ST_CLOSE_WAIT) || visited(c, TCP_ST_CLOSING) ||
+	    (c->divergences & (1u << LX_TIMEWAIT_TAKEOVER)))
+		*(local_orig ? &c->resp_fin : &c->orig_fin) = c->rx_fin = true;
+	if (c->resets_sent)
+		*(local_orig ? &c->orig_rst : &c->resp_rst) = true;
+	if (c->resets_received)
+		*(local_orig ? &c->resp_rst : &c->orig_rst) = true;
+}
+
+static const struct transition *closing_transition(const struct conn *c)
+{
+	for (int i = c->n_trans - 1; i >= 0; i--)
+		if (c->trans[i].to == TCP_ST_CLOSE && c->trans[i].from != TCP_ST_UNKNOWN)
+			return &c->trans[i];
+	return NULL;
+}
+
+static bool is_listener(const struct conn *c)
+{
+	return (c->kstate == TCP_ST_LISTEN || visited(c, TCP_ST_LISTEN)) &&
+	       !visited(c, TCP_ST_SYN_RECV) && !visited(c, TCP_ST_ESTABLISHED) &&
+	       !visited(c, TCP_ST_SYN_SENT);
+}
+
+static enum outcome closed_outcome(const struct conn *c, bool established)
+{
+	const struct transition *t = closing_transition(c);
+	bool rx_rst = c->rx_rst || c->resets_received;
+	bool tx_rst = c->tx_rst || c->resets_sent;
+	bool rst_cause = t && t->cause.kind == CAUSE_SEGMENT && (t->cause.tcp_flags & TRC_TCP_RST);
+
+	if (!established) {
+		/* A RST before the handshake completed: the originator was
+		 * refused, or the responder refused it. */
+		if (rx_rst || (rst_cause && t->cause.dir == TRC_DIR_RX))
+			return c->originator >= 0 ? OUT_REFUSED : OUT_RESET_REMOTE;
+		if (tx_rst)
+			return c->originator < 0 ? OUT_REFUSED : OUT_RESET_LOCAL;
+		if (t && t->from == TCP_ST_SYN_SENT)
+			return t->owner ? OUT_ABORTED : OUT_SYN_TIMEOUT;
+		return t && t->owner ? OUT_ABORTED : OUT_CLOSED_UNKNOWN;
+	}
+	if (rst_cause)
+		return t->cause.dir == TRC_DIR_RX ? OUT_RESET_REMOTE : OUT_RESET_LOCAL;
+	if (t && t->divergence == LX_ABORT_CLOSE)
+		return OUT_RESET_LOCAL;
+	if (t && t->divergence == LX_RETRIES_GIVEUP)
+		return rx_rst ? OUT_RESET_REMOTE : OUT_TIMEOUT;
+	if (c->rx_fin && c->tx_fin)
+		return OUT_NORMAL_CLOSE;
+	if (t && (t->from == TCP_ST_LAST_ACK || t->from == TCP_ST_CLOSING ||
+		  t->divergence == LX_TIMEWAIT_TAKEOVER || t->divergence == LX_FIN_WAIT2_TIMEOUT))
+		return OUT_NORMAL_CLOSE;
+	if (visited(c, TCP_ST_TIME_WAIT))
+		return OUT_NORMAL_CLOSE;
+	if (rx_rst)
+		return OUT_RESET_REMOTE;
+	if (tx_rst)
+		return OUT_RESET_LOCAL;
+	return OUT_CLOSED_UNKNOWN;
+}
+
+enum outcome classify_outcome(const struct conn *c)
+{
+	bool established = visited(c, TCP_ST_ESTABLISHED) ||
+			   (c->incomplete & (INC_SNAPSHOT | INC_MIDSTREAM) &&
+			    c->kstate != TCP_ST_SYN_SENT && c->kstate != TCP_ST_LISTEN);
+	bool tx_rst = c->tx_rst || c->resets_sent, rx_rst = c->rx_rst || c->resets_received;
+
+	if (is_listener(c))
+		return OUT_LISTENER;
+	if (!established && c->originator < 0 && tx_rst && c->orig_syn)
+		return OUT_REFUSED; /* we answered a SYN with RST */
+	if (!established && c->originator > 0 && rx_rst)
+		return OUT_REFUSED;
+	if (c->closed)
+		return closed_outcome(c, established);
+	if (c->kstate == TCP_ST_SYN_SENT && c->inferred && c->by_flag[0] >= 2)
+		return OUT_SYN_TIMEOUT;
+	if (!established && !c->n_trans && c->originator < 0 && !c->seg_tx)
+		return OUT_SYN_TIMEOUT; /* a responder that never answered */
+	if (established && c->rx_fin != c->tx_fin)
+		return OUT_HALF_OPEN;
+	return OUT_OPEN_AT_END;
+}
+
+enum zeek_state classify_conn_state(const struct conn *c)
+{
+	if (!c->orig_syn) {
+		if (c->resp_synack)
+			return c->resp_rst ? ZS_RSTRH : c->resp_fin ? ZS_SHR : ZS_OTH;
+		return ZS_OTH;
+	}
+	if (!c->resp_synack) {
+		if (c->resp_rst)
+			return ZS_REJ;
+		if (c->orig_rst)
+			return ZS_RSTOS0;
+		return c->orig_fin ? ZS_SH : ZS_S0;
+	}
+	if (c->orig_rst)
+		return ZS_RSTO;
+	if (c->resp_rst)
+		return ZS_RSTR;
+	if (c->orig_fin && c->resp_fin)
+		return ZS_SF;
+	if (c->orig_fin)
+		return ZS_S2;
+	return c->resp_fin ? ZS_S3 : ZS_S1;
+}

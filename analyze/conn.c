@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * conn.c - the connection table: live endpoints hashed by (file, serial),
+ * indexed by 4-tuple for flow joining and peer pairing, the finalisation
+ * queue, and a bounded ring of recently finalised endpoints (CONN_LOOKASIDE)
+ * so that an endpoint appearing after its peer was emitted still names it.
+ * Memory grows with live endpoints only; tables double when full.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+
+struct lookaside_ent {
+	struct conn_key key;
+	uint64_t id;
+};
+
+struct conn_table {
+	struct conn **sbuckets; /* by (file, serial) */
+	struct conn **tbuckets; /* by 4-tuple (netns not hashed: peers differ) */
+	size_t nbuckets;        /* power of two, same for both */
+	uint64_t live;
+	uint64_t next_id;
+	struct conn *qhead, *qtail;
+	struct lookaside_ent look[CONN_LOOKASIDE];
+	unsigned int look_next;
+	size_t pop_cursor; /* buckets before it are empty once popping started */
+};
+
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return h;
+}
+
+static size_t serial_slot(const struct conn_table *t, uint32_t file, uint64_t serial)
+{
+	return mix(serial * 31 + file) & (t->nbuckets - 1);
+}
+
+static size_t tuple_slot(const struct conn_table *t, const uint8_t *la, uint16_t lp,
+			 const uint8_t *ra, uint16_t rp)
+{
+	uint64_t h = ((uint64_t)lp << 16) | rp;
+
+	for (int i = 0; i < 16; i += 8) {
+		uint64_t a, b;
+
+		memcpy(&a, la + i, 8);
+		memcpy(&b, ra + i, 8);
+		h = mix(h ^ a) + b;
+	}
+	return mix(h) & (t->nbuckets - 1);
+}
+
+void conn_key_from_decl(struct conn_key *k, const struct trc_conn *d, bool swapped)
+{
+	memset(k, 0, sizeof(*k));
+	k->netns = d->netns;
+	k->family = d->family;
+	memcpy(k->laddr, swapped ? d->raddr : d->laddr, 16);
+	memcpy(k->raddr, swapped ? d->laddr : d->raddr, 16);
+	k->lport = swapped ? d->rport : d->lport;
+	k->rport = swapped ? d->lport : d->rport;
+}
+
+static bool tuple_eq(const struct conn_key *a, const struct conn_key *b)
+{
+	return a->family == b->family && a->lport == b->lport && a->rport == b->rport &&
+	       !memcmp(a->laddr, b->laddr, 16) && !memcmp(a->raddr, b->raddr, 16);
+}
+
+struct conn_table *conn_table_new(void)
+{
+	struct conn_table *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->nbuckets = 1024;
+	t->sbuckets = calloc(t->nbuckets, sizeof(*t->sbuckets));
+	t->tbuckets = calloc(t->nbuckets, sizeof(*t->tbuckets));
+	if (!t->sbuckets || !t->tbuckets) {
+		conn_table_free(t);
+		errno = ENOMEM;
+		return NULL;
+	}
+	t->next_id = 1;
+	return t;
+}
+
+void conn_free(struct conn *c)
+{
+	if (!c)
+		return;
+	free(c->list);
+	free(c);
+}
+
+void conn_table_free(struct conn_table *t)
+{
+	struct conn *c;
+
+	if (!t)
+		return;
+	while ((c = conn_table_pop(t))) {
+		if (c->mirror)
+			conn_free(c->mirror);
+		conn_free(c);
+	}
+	free(t->sbuckets);
+	free(t->tbuckets);
+	free(t);
+}
+
+struct conn *conn_table_lookup(struct conn_table *t, uint32_t file, uint64_t serial)
+{
+	struct conn *c = t->sbuckets[serial_slot(t, file, serial)];
+
+	while (c && (c->serial != serial || c->file != file))
+		c = c->hnext;
+	return c;
+}
+
+static void tuple_insert(struct conn_table *t, struct conn *c)
+{
+	size_t s = tuple_slot(t, c->key.laddr, c->key.lport, c->key.raddr, c->key.rport);
+
+	c->tnext = t->tbuckets[s];
+	t->tbuckets[s] = c;
+	c->in_tuple_index = true;
+}
+
+/* Doubles both tables; a load factor of one keeps chains short. */
+static int grow(struct conn_table *t)
+{
+	size_t old_n = t->nbuckets;
+	struct conn **os = t->sbuckets, **ot = t->tbuckets;
+
+	t->sbuckets = calloc(old_n * 2, sizeof(*os));
+	t->tbuckets = calloc(old_n * 2, sizeof(*ot));
+	if (!t->sbuckets || !t->tbuckets) {
+		free(t->sbuckets);
+		free(t->tbuckets);
+		t->sbuckets = os;
+		t->tbuckets = ot;
+		return -ENOMEM;
+	}
+	t->nbuckets = old_n * 2;
+	for (size_t i = 0; i < old_n; i++) {
+		struct conn *c = os[i], *n;
+
+		for (; c; c = n) {
+			size_t s = serial_slot(t, c->file, c->serial);
+
+			n = c->hnext;
+			c->hnext = t->sbuckets[s];
+			t->sbuckets[s] = c;
+		}
+		for (c = ot[i]; c; c = n) {
+			n = c->tnext;
+			tuple_insert(t, c);
+		}
+	}
+	free(os);
+	free(ot);
+	return 0;
+}
+
+struct conn *conn_table_add(struct conn_table *t, uint32_t file, const struct trc_conn *decl)
+{
+	struct conn *c;
+	size_t s;
+
+	if (t->live >= t->nbuckets && grow(t) < 0) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->id = t->next_id++;
+	c->file = file;
+	c->serial = decl->serial;
+	c->decl = *decl;
+	c->flow_only = decl->flags & TRC_CONN_F_FLOW_ONLY;
+	conn_key_from_decl(&c->key, decl, false);
+	s = serial_slot(t, file, c->serial);
+	c->hnext = t->sbuckets[s];
+	t->sbuckets[s] = c;
+	tuple_insert(t, c);
+	t->live++;
+	return c;
+}
+
+struct conn *conn_table_add_mirror(struct conn_table *t, struct conn *c)
+{
+	struct conn *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->id = t->next_id++;
+	m->file = c->file;
+	m->serial = c->serial;
+	m->decl = c->decl;
+	memcpy(m->decl.laddr, c->decl.raddr, 16);
+	memcpy(m->decl.raddr, c->decl.laddr, 16);
+	m->decl.lport = c->decl.rport;
+	m->decl.rport = c->decl.lport;
+	conn_key_from_decl(&m->key, &m->decl, false);
+	m->flow_only = true;
+	m->is_mirror = true;
+	m->mirror = c;
+	c->mirror = m;
+	m->peer = c;
+	c->peer = m;
+	m->peer_id = c->id;
+	c->peer_id = m->id;
+	return m;
+}
+
+static void unlink_chain(struct conn **head, struct conn *c, bool tuple)
+{
+	for (struct conn **pp = head; *pp; pp = tuple ? &(*pp)->tnext : &(*pp)->hnext) {
+		if (*pp == c) {
+			*pp = tuple ? c->tnext : c->hnext;
+			return;
+		}
+	}
+}
+
+void conn_table_remove(struct conn_table *t, struct conn *c)
+{
+	struct lookaside_ent *l;
+
+	conn_table_unqueue(t, c);
+	unlink_chain(&t->sbuckets[serial_slot(t, c->file, c->serial)], c, false);
+	if (c->in_tuple_index)
+		unlink_chain(&t->tbuckets[tuple_slot(t, c->key.laddr, c->key.lport,
+						     c->key.raddr, c->key.rport)], c, true);
+	c->in_tuple_index = false;
+	t->live--;
+	if (c->peer) {
+		c->peer->peer = NULL; /* the id stays, the pointer must not */
+		c->peer = NULL;
+	}
+	if (c->flow_only || c->key.rport == 0)
+		return;
+	l = &t->look[t->look_next++ % CONN_LOOKASIDE];
+	l->key = c->key;
+	l->id = c->id;
+}
+
+struct conn *conn_table_by_tuple(struct conn_table *t, const struct conn_key *k, bool flow_only)
+{
+	struct conn *c = t->tbuckets[tuple_slot(t, k->laddr, k->lport, k->raddr, k->rport)];
+
+	for (; c; c = c->tnext)
+		if (c->flow_only == flow_only && !c->adopted && c->key.netns == k->netns &&
+		    tuple_eq(&c->key, k))
+			return c;
+	return NULL;
+}
+
+uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c)
+{
+	struct conn_key rev;
+	struct conn *p, *best = NULL;
+
+	if (c->peer_id || c->flow_only || c->key.rport == 0)
+		return c->peer_id;
+	conn_key_from_decl(&rev, &c->decl, true);
+	p = t->tbuckets[tuple_slot(t, rev.laddr, rev.lport, rev.raddr, rev.rport)];
+	for (; p; p = p->tnext) {
+		if (p == c || p->flow_only || p->peer_id || !tuple_eq(&p->key, &rev))
+			continue;
+		if (!best || p->key.netns == c->key.netns)
+			best = p;
+	}
+	if (best) {
+		best->peer = c;
+		best->peer_id = c->id;
+		c->peer = best;
+		c->peer_id = best->id;
+		return c->peer_id;
+	}
+	for (unsigned int i = 0; i < CONN_LOOKASIDE; i++) {
+		unsigned int j = (t->look_next - 1 - i) % CONN_LOOKASIDE;
+
+		if (t->look[j].id && tuple_eq(&t->look[j].key, &rev)) {
+			c->peer_id = t->look[j].id;
+			t->look[j].id = 0; /* one peer per endpoint */
+			break;
+		}
+	}
+	return c->peer_id;
+}
+
+void conn_table_queue(struct conn_table *t, struct conn *c)
+{
+	if (c->queued)
+		return;
+	c->qnext = NULL;
+	c->qprev = t->qtail;
+	if (t->qtail)
+		t->qtail->qnext = c;
+	else
+		t->qhead = c;
+	t->qtail = c;
+	c->queued = true;
+}
+
+void conn_table_unqueue(struct conn_table *t, struct conn *c)
+{
+	if (!c->queued)
+		return;
+	if (c->qprev)
+		c->qprev->qnext = c->qnext;
+	else
+		t->qhead = c->qnext;
+	if (c->qnext)
+		c->qnext->qprev = c->qprev;
+	else
+		t->qtail = c->qprev;
+	c->qnext = c->qprev = NULL;
+	c->queued = false;
+}
+
+struct conn *conn_table_queue_head(struct conn_table *t)
+{
+	return t->qhead;
+}
+
+void conn_table_foreach(struct conn_table *t, void (*cb)(struct conn *, void *), void *arg)
+{
+	for (size_t i = 0; i < t->nbuckets; i++)
+		for (struct conn *c = t->sbuckets[i]; c; c = c->hnext)
+			cb(c, arg);
+}
+
+struct conn *conn_table_pop(struct conn_table *t)
+{
+	for (size_t i = t->pop_cursor; i < t->nbuckets && t->live; i++) {
+		t->pop_cursor = i;
+		if (t->sbuckets[i]) {
+			struct conn *c = t->sbuckets[i];
+
+			conn_table_remove(t, c);
+			return c;
+		}
+	}
+	return NULL;
+}
+
+uint64_t conn_table_live(const struct conn_table *t)
+{
+	return t->live;
+}

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * dispatch.c - routes each event to its endpoint: creates endpoints on
+ * first sight (linking peers and adopting flows that began before their
+ * socket), sends flow segments to the live socket with the same netns and
+ * 4-tuple, and finalises endpoints: after a grace period once closed, at
+ * their TIME_WAIT exit, or at the end of the trace.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer_int.h"
+
+static uint64_t rt(const struct analyzer *a, const struct conn *c, uint64_t t)
+{
+	return t + (uint64_t)a->in[c->file].rt_off;
+}
+
+static bool is_empty(const struct conn *c)
+{
+	return !c->n_trans && !c->seg_total && !c->tw_enter && !c->retransmits &&
+	       !c->resets_sent && !c->resets_received;
+}
+
+static void report(struct analyzer *a, struct conn *c)
+{
+	const struct input *in = &a->in[c->file];
+	struct conn_view v = { .c = c, .hdr = in->hdr, .file = in->name };
+	int rc;
+
+	if (is_empty(c))
+		return; /* a flow whose segments all went to its socket */
+	replay_finish(c);
+	classify_finish(c);
+	durations_compute(c, in->last_t, &v.dur);
+	v.outcome = classify_outcome(c);
+	v.zstate = classify_conn_state(c);
+	v.verdict = replay_verdict(c);
+	a->sum->connections_total++;
+	if (!analyzer_filter_conn(&a->opts->filter, &v, a->sum->t_first_ns))
+		return;
+	a->sum->connections++;
+	a->sum->by_outcome[v.outcome]++;
+	a->sum->by_verdict[v.verdict]++;
+	if (a->sink->conn && !a->err && (rc = a->sink->conn(a->sink->arg, &v)) < 0)
+		a->err = rc;
+}
+
+/* Reports c (and its mirror) and frees it; c must be out of the table. */
+static void finalise_removed(struct analyzer *a, struct conn *c)
+{
+	if (c->flow) {
+		struct conn *f = c->flow;
+
+		f->sock = NULL;
+		if (is_empty(f)) {
+			conn_table_remove(a->tab, f);
+			conn_free(f);
+		}
+	}
+	if (c->sock)
+		c->sock->flow = NULL;
+	report(a, c);
+	if (c->mirror) {
+		report(a, c->mirror);
+		conn_free(c->mirror);
+	}
+	conn_free(c);
+}
+
+static void finalise(struct analyzer *a, struct conn *c)
+{
+	conn_table_remove(a->tab, c);
+	finalise_removed(a, c);
+}
+
+static void list_append(struct conn *c, const struct seg_rec *s)
+{
+	if (c->n_list == c->cap_list) {
+		uint32_t cap = c->cap_list ? c->cap_list * 2 : 16;
+		struct seg_rec *n;
+
+		if (c->cap_list >= CONN_SEG_LIST_MAX ||
+		    !(n = realloc(c->list, (size_t)cap * sizeof(*n)))) {
+			c->list_dropped++;
+			return;
+		}
+		c->list = n;
+		c->cap_list = cap;
+	}
+	c->list[c->n_list++] = *s;
+}
+
+static void deliver(struct analyzer *a, struct conn *c, const struct seg_rec *s, bool dual)
+{
+	if (!c->first_ns)
+		c->first_ns = s->t_ns;
+	c->last_ns = s->t_ns;
+	classify_segment(c, s);
+	if (!c->flow_only) {
+		replay_segment(c, s);
+	} else {
+		replay_flow_segment(c, s);
+		if (!dual && c->n_flowbuf < CONN_FLOW_BUF)
+			c->flowbuf[c->n_flowbuf++] = *s;
+	}
+	if (a->opts->keep_segments)
+		list_append(c, s);
+}
+
+/* A socket appeared: take over the segments of a flow with its tuple
+ * that came first (the handshake of an accepted child). */
+static void adopt(struct analyzer *a, struct conn *sock)
+{
+	struct conn *f = conn_table_by_tuple(a->tab, &sock->key, true);
+
+	if (!f || f->mirror || f->sock || f->file != sock->file ||
+	    sock->first_ns > f->last_ns + ANALYZER_ADOPT_NS)
+		return;
+	for (uint8_t i = 0; i < f->n_flowbuf; i++)
+		deliver(a, sock, &f->flowbuf[i], false);
+	sock->incomplete |= f->incomplete & (INC_LOST | INC_CORRUPT);
+	if (f->seg_total == f->n_flowbuf) {
+		/* Everything it had now belongs to the socket. */
+		conn_table_remove(a->tab, f);
+		conn_free(f);
+		return;
+	}
+	f->adopted = true;
+}
+
+static struct conn *get_conn(struct analyzer *a, struct input *in, uint32_t file)
+{
+	struct conn *c = conn_table_lookup(a->tab, file, in->ev.conn_serial);
+
+	if (c)
+		return c;
+	c = conn_table_add(a->tab, file, &in->conn);
+	if (!c || (in->dual && c->flow_only && !conn_table_add_mirror(a->tab, c))) {
+		a->err = -ENOMEM;
+		return NULL;
+	}
+	c->first_ns = in->ev.t_ns;
+	if (a->now_rt <= a->lost_until_rt)
+		c->incomplete |= INC_LOST;
+	if (a->now_rt <= a->corrupt_until_rt)
+		c->incomplete |= INC_CORRUPT;
+	if (c->mirror)
+		c->mirror->incomplete = c->incomplete;
+	if (conn_table_live(a->tab) > a->sum->peak_live)
+		a->sum->peak_live = conn_table_live(a->tab);
+	if (!c->flow_only) {
+		(void)conn_table_link_peer(a->tab, c);
+		adopt(a, c);
+	}
+	return c;
+}
+
+static uint64_t close_time(const struct conn *c)
+{
+	if (c->closed && (!c->mirror || !c->mirror->closed || c->close_ns <= c->mirror->close_ns))
+		return c->close_ns;
+	return c->mirror ? c->mirror->close_ns : c->close_ns;
+}
+
+static void on_segment(struct analyzer *a, struct input *in, struct conn *c)
+{
+	const struct trc_ev_segment *g = &in->ev.seg;
+	struct seg_rec s = {
+		.t_ns = in->ev.t_ns, .seq = g->seq, .ack = g->ack, .window = g->window,
+		.payload_len = g->payload_len, .dir = g->dir, .tcp_flags = g->tcp_flags,
+		.flags = g->flags,
+	};
+
+	if (c->flow_only && !in->dual) {
+		struct conn *sock = c->sock ? c->sock : conn_table_by_tuple(a->tab, &c->key, false);
+
+		if (sock) {
+			c->sock = sock;
+			sock->flow = c;
+			deliver(a, sock, &s, false);
+			return;
+		}
+	}
+	deliver(a, c, &s, in->dual);
+	if (c->mirror) {
+		s.dir = s.dir == TRC_DIR_RX ? TRC_DIR_TX : TRC_DIR_RX;
+		deliver(a, c->mirror, &s, true);
+		if (c->mirror->closed)
+			conn_table_queue(a->tab, c);
+	}
+	if (c->closed)
+		conn_table_queue(a->tab, c);
+}
+
+static void on_state(struct analyzer *a, struct input *in, uint32_t file, struct conn *c)
+{
+	const struct trc_ev_state *st = &in->ev.state;
+
+	if (c->closed && st->old_state == TCP_ST_CLOSE && st->new_state != TCP_ST_CLOSE &&
+	    !(st->flags & TRC_STATE_F_SNAPSHOT)) {
+		/* The same socket opened again (connect after disconnect). */
+		finalise(a, c);
+		c = get_conn(a, in, file);
+		if (!c)
+			return;
+	}
+	replay_state(c, &in->ev);
+	if (c->closed)
+		conn_table_queue(a->tab, c);
+}
+
+static void on_timewait(struct analyzer *a, struct input *in, struct conn *c)
+{
+	replay_timewait(c, &in->ev);
+	if (in->ev.tw.phase != TRC_TW_EXIT)
+		return;
+	if (!c->closed) {
+		c->closed = true;
+		c->close_ns = in->ev.t_ns;
+	}
+	finalise(a, c);
+}
+
+static void on_lost(struct analyzer *a, struct input *in)
+{
+	const struct trc_ev_lost *l = &in->ev.lost;
+	uint64_t end = l->t_end_ns > in->ev.t_ns ? l->t_end_ns : in->ev.t_ns;
+
+	a->sum->lost_events += l->count;
+	a->sum->lost_records++;
+	end += (uint64_t)in->rt_off;
+	if (end > a->lost_until_rt)
+		a->lost_until_rt = end;
+	dispatch_mark_all(a, INC_LOST);
+}
+
+void dispatch_event(struct analyzer *a, struct input *in)
+{
+	uint32_t file = (uint32_t)(in - a->in);
+	struct conn *c;
+
+	if (in->ev.type == TRC_EV_LOST) {
+		on_lost(a, in);
+		return;
+	}
+	if (!in->has_conn || !(c = get_conn(a, in, file)))
+		return;
+	c->last_ns = in->ev.t_ns;
+	switch (in->ev.type) {
+	case TRC_EV_STATE:
+		on_state(a, in, file, c);
+		break;
+	case TRC_EV_SEGMENT:
+		on_segment(a, in, c);
+		break;
+	case TRC_EV_TIMEWAIT:
+		on_timewait(a, in, c);
+		break;
+	case TRC_EV_RETRANSMIT:
+		classify_retransmit(c);
+		break;
+	case TRC_EV_RESET:
+		replay_reset(c, &in->ev);
+		break;
+	default:
+		break;
+	}
+}
+
+void dispatch_expire(struct analyzer *a)
+{
+	struct conn *c;
+
+	while ((c = conn_table_queue_head(a->tab))) {
+		if (a->now_rt < rt(a, c, close_time(c)) + ANALYZER_GRACE_NS)
+			return;
+		if (c->tw_enter && !c->tw_exit) {
+			conn_table_unqueue(a->tab, c); /* its TIME_WAIT exit ends it */
+			continue;
+		}
+		finalise(a, c);
+	}
+}
+
+struct mark_ctx {
+	struct analyzer *a;
+	uint32_t reason;
+};
+
+static void mark_one(struct conn *c, void *arg)
+{
+	const struct mark_ctx *m = arg;
+
+	/* Already over: nothing of it can be missing (a timewait socket
+	 * still can lose its exit). */
+	if (c->closed && rt(m->a, c, close_time(c)) + ANALYZER_GRACE_NS < m->a->now_rt &&
+	    !(c->tw_enter && !c->tw_exit))
+		return;
+	c->incomplete |= m->reason;
+	if (c->mirror)
+		c->mirror->incomplete |= m->reason;
+}
+
+void dispatch_mark_all(struct analyzer *a, uint32_t reason)
+{
+	struct mark_ctx m = { a, reason };
+
+	conn_table_foreach(a->tab, mark_one, &m);
+}
+
+static int by_id(const void *x, const void *y)
+{
+	const struct conn *const *p = x, *const *q = y;
+
+	return (*p)->id < (*q)->id ? -1 : (*p)->id > (*q)->id;
+}
+
+static void mark_end(struct analyzer *a, struct conn *c)
+{
+	if (c->closed)
+		return;
+	c->incomplete |= INC_TRACE_END;
+	if (a->in[c->file].truncated)
+		c->incomplete |= INC_TRUNCATED;
+}
+
+void dispatch_flush(struct analyzer *a)
+{
+	uint64_t n = conn_table_live(a->tab), k = 0;
+	struct conn **all = calloc(n ? n : 1, sizeof(*all));
+	struct conn *c;
+
+	while ((c = conn_table_pop(a->tab))) {
+		/* Every endpoint is out of the table now: finalising one must
+		 * not free another through the flow links. */
+		if (c->flow)
+			c->flow->sock = NULL;
+		if (c->sock)
+			c->sock->flow = NULL;
+		c->flow = c->sock = NULL;
+		mark_end(a, c);
+		if (c->mirror)
+			mark_end(a, c->mirror);
+		if (all)
+			all[k++] = c;
+		else
+			finalise_removed(a, c); /* out of memory: unsorted is fine */
+	}
+	if (!all)
+		return;
+	/* Report what is left in order of first appearance. */
+	qsort(all, k, sizeof(*all), by_id);
+	for (uint64_t i = 0; i < k; i++)
+		finalise_removed(a, all[i]);
+	free(all);
+}

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * filter.c - which connections (and, for --replay, which events) are
+ * reported: --port, --host, --outcome, --verdict, --since, --until.
+ * Time filters keep a connection whose lifetime overlaps the interval.
+ */
+#include <string.h>
+
+#include "analyzer.h"
+
+static bool addr_eq(const struct analyzer_filter *f, uint8_t family, const uint8_t *addr)
+{
+	size_t len = family == TRC_FAMILY_IPV4 ? 4 : 16;
+
+	return f->host_family == family && !memcmp(f->host, addr, len);
+}
+
+bool analyzer_filter_decl(const struct analyzer_filter *f, const struct trc_conn *d)
+{
+	if (f->port && d->lport != f->port && d->rport != f->port)
+		return false;
+	if (f->host_family && !addr_eq(f, d->family, d->laddr) && !addr_eq(f, d->family, d->raddr))
+		return false;
+	return true;
+}
+
+static uint64_t bound(bool rel, uint64_t v, uint64_t first_rt)
+{
+	return rel ? first_rt + v : v;
+}
+
+bool analyzer_filter_conn(const struct analyzer_filter *f, const struct conn_view *v,
+			  uint64_t first_rt)
+{
+	uint64_t start, end;
+
+	if (!analyzer_filter_decl(f, &v->c->decl))
+		return false;
+	if (f->outcomes && !(f->outcomes & (1u << v->outcome)))
+		return false;
+	if (f->verdicts && !(f->verdicts & (1u << v->verdict)))
+		return false;
+	start = analyzer_realtime(v->hdr, v->dur.start_ns);
+	end = analyzer_realtime(v->hdr, v->dur.end_ns);
+	if (f->since_set && end < bound(f->since_rel, f->since_ns, first_rt))
+		return false;
+	if (f->until_set && start > bound(f->until_rel, f->until_ns, first_rt))
+		return false;
+	return true;
+}

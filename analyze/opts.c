@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * opts.c - argp parsing of tcpana's options into struct config.  Every
+ * value goes through one strict parser; nothing is read before all options
+ * are valid.
+ */
+#include <arpa/inet.h>
+#include <argp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opts.h"
+#include "timefmt.h"
+
+enum {
+	OPT_SINCE = 0x100,
+	OPT_UNTIL,
+};
+
+static const struct argp_option options[] = {
+	{ NULL, 0, NULL, 0, "Output (one of):", 1 },
+	{ "json", 'j', NULL, 0, "One JSON document (schema docs/json-schema.json)", 1 },
+	{ "jsonl", 'l', NULL, 0, "One JSON object per connection per line, then a summary line", 1 },
+	{ "timeline", 't', NULL, 0, "Each connection's transitions with time in state and cause", 1 },
+	{ "replay", 'r', NULL, 0, "Every event in time order, like tcpstates/tcpdump", 1 },
+	{ "stats", 's', NULL, 0, "Histograms (connect latency, lifetime, CLOSE_WAIT, TIME_WAIT)", 1 },
+	{ NULL, 0, NULL, 0, "Analysis:", 2 },
+	{ "segments", 'S', NULL, 0, "Include the per-segment list in JSON output", 2 },
+	{ "check", 'c', NULL, 0, "Exit 3 when any reported connection has a violation", 2 },
+	{ "quiet", 'q', NULL, 0, "No warnings on stderr (truncated/corrupt input)", 2 },
+	{ NULL, 0, NULL, 0, "Filters (on reported connections):", 3 },
+	{ "port", 'p', "PORT", 0, "Local or remote port", 3 },
+	{ "host", 'H', "ADDR", 0, "Local or remote IPv4/IPv6 address", 3 },
+	{ "outcome", 'O', "LIST", 0, "Comma-separated outcomes (normal_close,refused,...)", 3 },
+	{ "verdict", 'V', "LIST", 0, "Comma-separated verdicts (conformant,linux-specific,violation,incomplete)", 3 },
+	{ "since", OPT_SINCE, "TIME", 0, "Connections alive at or after TIME (ISO 8601, or seconds after the first event)", 3 },
+	{ "until", OPT_UNTIL, "TIME", 0, "Connections alive at or before TIME", 3 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", -1 },
+	{ 0 },
+};
+
+static const char doc[] =
+	"Analyse tcprec traces: one line per TCP connection (endpoint) with its owner, "
+	"outcome, state path and RFC 9293 conformance.\n"
+	"\n"
+	"USAGE: tcpana [OPTIONS] FILE...\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    tcpana run.trc                 # one line per connection + summary\n"
+	"    tcpana --json run.trc          # JSON document\n"
+	"    tcpana --timeline -p 443 run.trc\n"
+	"    tcpana --replay run.trc        # every event, in time order\n"
+	"    tcpana --check run.trc         # exit 3 on any state-machine violation\n"
+	"    tcpana --since 10 --until 20 a.trc b.trc  # seconds after the first event\n"
+	"\n"
+	"Exit status: 0 ok (also for a truncated or damaged trace: everything readable is "
+	"reported and a warning goes to stderr), 1 runtime or input error (not a trace, "
+	"unsupported version, unreadable file, write error), 2 usage error, 3 --check found "
+	"a violation.\v"
+	"Times: --since/--until take ISO 8601 (2026-11-22T03:40:59.5Z, no zone = UTC) or "
+	"non-negative seconds relative to the first event of the trace(s).";
+
+int opts_parse_port(const char *s, uint16_t *port)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v == 0 || v > 65535 || *s == '-' || *s == '+')
+		return -EINVAL;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int opts_parse_host(const char *s, uint8_t *family, uint8_t addr[16])
+{
+	memset(addr, 0, 16);
+	if (inet_pton(AF_INET, s, addr) == 1) {
+		*family = TRC_FAMILY_IPV4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, addr) == 1) {
+		*family = TRC_FAMILY_IPV6;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int parse_list(const char *s, uint32_t *mask, int n, const char *(*name)(int))
+{
+	char buf[512], *save = NULL, *tok;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	*mask = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int i;
+
+		for (i = 0; i < n && strcmp(tok, name(i)); i++)
+			;
+		if (i == n)
+			return -EINVAL;
+		*mask |= 1u << i;
+	}
+	return *mask ? 0 : -EINVAL;
+}
+
+static const char *outcome_i(int i)
+{
+	return outcome_name((enum outcome)i);
+}
+
+static const char *verdict_i(int i)
+{
+	return verdict_name((enum verdict)i);
+}
+
+int opts_parse_outcomes(const char *s, uint32_t *mask)
+{
+	return parse_list(s, mask, OUT_COUNT, outcome_i);
+}
+
+int opts_parse_verdicts(const char *s, uint32_t *mask)
+{
+	return parse_list(s, mask, VERDICT_COUNT, verdict_i);
+}
+
+static int set_mode(struct argp_state *st, struct config *cfg, enum output_mode m)
+{
+	if (cfg->mode_set && cfg->mode != m)
+		argp_error(st, "only one of --json, --jsonl, --timeline, --replay, --stats");
+	cfg->mode = m;
+	cfg->mode_set = true;
+	return 0;
+}
+
+static int parse_time(struct argp_state *st, const char *arg, uint64_t *ns, bool *rel,
+		      bool *set)
+{
+	if (timefmt_parse(arg, ns, rel) < 0)
+		argp_error(st, "invalid time '%s' (ISO 8601 or seconds)", arg);
+	*set = true;
+	return 0;
+}
+
+static error_t parse_filter(int key, char *arg, struct argp_state *st, struct config *cfg)
+{
+	struct analyzer_filter *f = &cfg->filter;
+
+	switch (key) {
+	case 'p':
+		if (opts_parse_port(arg, &f->port) < 0)
+			argp_error(st, "invalid port '%s' (1-65535)", arg);
+		return 0;
+	case 'H':
+		if (opts_parse_host(arg, &f->host_family, f->host) < 0)
+			argp_error(st, "invalid address '%s'", arg);
+		return 0;
+	case 'O':
+		if (opts_parse_outcomes(arg, &f->outcomes) < 0)
+			argp_error(st, "invalid outcome list '%s'", arg);
+		return 0;
+	case 'V':
+		if (opts_parse_verdicts(arg, &f->verdicts) < 0)
+			argp_error(st, "invalid verdict list '%s'", arg);
+		return 0;
+	case OPT_SINCE:
+		return parse_time(st, arg, &f->since_ns, &f->since_rel, &f->since_set);
+	case OPT_UNTIL:
+		return parse_time(st, arg, &f->until_ns, &f->until_rel, &f->until_set);
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *st)
+{
+	struct config *cfg = st->input;
+
+	switch (key) {
+	case 'j': return set_mode(st, cfg, MODE_JSON);
+	case 'l': return set_mode(st, cfg, MODE_JSONL);
+	case 't': return set_mode(st, cfg, MODE_TIMELINE);
+	case 'r': return set_mode(st, cfg, MODE_REPLAY);
+	case 's': return set_mode(st, cfg, MODE_STATS);
+	case 'S': cfg->segments = true; return 0;
+	case 'c': cfg->check = true; return 0;
+	case 'q': cfg->quiet = true; return 0;
+	case 'h':
+		argp_state_help(st, stderr, ARGP_HELP_STD_HELP);
+		return 0;
+	case ARGP_KEY_ARG:
+		cfg->paths[cfg->npaths++] = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!cfg->npaths)
+			argp_error(st, "no trace file given");
+		return 0;
+	default:
+		return parse_filter(key, arg, st, cfg);
+	}
+}
+
+int opts_parse(int argc, char **argv, struct config *cfg)
+{
+	static const struct argp argp = { options, parse_opt, "FILE...", doc, NULL, NULL, NULL };
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->paths = calloc((size_t)argc + 1, sizeof(*cfg->paths));
+	if (!cfg->paths)
+		return TCPANA_EXIT_ERROR;
+	if (argp_parse(&argp, argc, argv, 0, NULL, cfg))
+		return TCPANA_EXIT_USAGE;
+	return 0;
+}

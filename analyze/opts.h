@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * opts.h - tcpana's command line: struct config and its argp parser.
+ */
+#ifndef ANALYZE_OPTS_H
+#define ANALYZE_OPTS_H
+
+#include <stdbool.h>
+
+#include "analyzer.h"
+
+enum tcpana_exit {
+	TCPANA_EXIT_OK = 0,
+	TCPANA_EXIT_ERROR = 1,     /* runtime or input error */
+	TCPANA_EXIT_USAGE = 2,
+	TCPANA_EXIT_VIOLATION = 3, /* --check found a violation */
+};
+
+enum output_mode {
+	MODE_TEXT = 0,
+	MODE_JSON,
+	MODE_JSONL,
+	MODE_TIMELINE,
+	MODE_REPLAY,
+	MODE_STATS,
+};
+
+struct config {
+	enum output_mode mode;
+	bool mode_set;
+	bool segments;
+	bool check;
+	bool quiet; /* no warnings on stderr */
+	struct analyzer_filter filter;
+	const char **paths;
+	int npaths;
+};
+
+/* Parses argv into cfg.  Returns 0, or TCPANA_EXIT_USAGE after printing
+ * one line to stderr.  --help/--version print and exit(0) inside argp. */
+int opts_parse(int argc, char **argv, struct config *cfg);
+
+/* Strict parsers shared by the options (exported for unit tests). */
+int opts_parse_port(const char *s, uint16_t *port);
+int opts_parse_host(const char *s, uint8_t *family, uint8_t addr[16]);
+/* Comma-separated names to a bit mask; -EINVAL names the first bad one. */
+int opts_parse_outcomes(const char *s, uint32_t *mask);
+int opts_parse_verdicts(const char *s, uint32_t *mask);
+
+#endif /* ANALYZE_OPTS_H */

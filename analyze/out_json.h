@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * out_json.h - helpers of the JSON output modules (out_json.c writes the
+ * document, out_json_conn.c builds one connection).
+ */
+#ifndef ANALYZE_OUT_JSON_H
+#define ANALYZE_OUT_JSON_H
+
+#include <jansson.h>
+
+#include "outputs.h"
+
+/* json_pack() that names the failing line (a format/argument mismatch is
+ * a bug; it is reported once and the value is left out). */
+json_t *out_json_pack_at(int line, const char *fmt, ...);
+#define JPACK(...) out_json_pack_at(__LINE__, __VA_ARGS__)
+
+json_t *out_json_time(const struct trc_header *h, uint64_t t);
+json_t *out_json_conn(const struct conn_view *v, bool list);
+
+#endif /* ANALYZE_OUT_JSON_H */

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * out_stats.c - --stats: log2 histograms in the style of bcc's tools
+ * (connect latency, lifetime, CLOSE_WAIT and TIME_WAIT durations, in
+ * microseconds) and the ten longest-lived connections.  Memory is fixed:
+ * histogram slots and a ten-entry table.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outputs.h"
+#include "timefmt.h"
+
+#define HIST_SLOTS 64
+#define TOP_N 10
+
+enum { H_CONNECT, H_LIFETIME, H_CLOSE_WAIT, H_TIME_WAIT, H_COUNT };
+
+struct top_ent {
+	uint64_t lifetime_ns;
+	uint64_t id;
+	char text[160];
+};
+
+struct out_stats {
+	uint64_t hist[H_COUNT][HIST_SLOTS];
+	uint64_t n[H_COUNT];
+	struct top_ent top[TOP_N];
+	int ntop;
+};
+
+static void hist_add(struct out_stats *s, int h, uint64_t ns)
+{
+	uint64_t us = ns / 1000;
+	int slot = 0;
+
+	while (us > 1 && slot < HIST_SLOTS - 1) {
+		us >>= 1;
+		slot++;
+	}
+	if (ns / 1000 == 0)
+		slot = 0;
+	s->hist[h][slot]++;
+	s->n[h]++;
+}
+
+static void top_add(struct out_stats *s, const struct conn_view *v)
+{
+	char l[64], r[64], own[96];
+	struct top_ent *e;
+	int i;
+
+	if (s->ntop == TOP_N && v->dur.lifetime_ns <= s->top[TOP_N - 1].lifetime_ns)
+		return;
+	i = s->ntop < TOP_N ? s->ntop++ : TOP_N - 1;
+	for (; i > 0 && s->top[i - 1].lifetime_ns < v->dur.lifetime_ns; i--)
+		s->top[i] = s->top[i - 1];
+	e = &s->top[i];
+	e->lifetime_ns = v->dur.lifetime_ns;
+	e->id = v->c->id;
+	snprintf(e->text, sizeof(e->text), "%s > %s %s %s",
+		 outfmt_endpoint(v->c->decl.family, v->c->decl.laddr, v->c->decl.lport, l, sizeof(l)),
+		 outfmt_endpoint(v->c->decl.family, v->c->decl.raddr, v->c->decl.rport, r, sizeof(r)),
+		 outfmt_owner(v->c, own, sizeof(own)), outcome_name(v->outcome));
+}
+
+static int st_conn(void *arg, const struct conn_view *v)
+{
+	struct out_ctx *o = arg;
+	struct out_stats *s = o->stats;
+
+	if (v->verdict == VERDICT_VIOLATION)
+		o->violations++;
+	if (v->dur.connect_ns != DUR_NONE)
+		hist_add(s, H_CONNECT, v->dur.connect_ns);
+	if (v->c->closed)
+		hist_add(s, H_LIFETIME, v->dur.lifetime_ns);
+	if (v->dur.states[TCP_ST_CLOSE_WAIT] != DUR_NONE)
+		hist_add(s, H_CLOSE_WAIT, v->dur.states[TCP_ST_CLOSE_WAIT]);
+	if (v->dur.timewait_ns != DUR_NONE)
+		hist_add(s, H_TIME_WAIT, v->dur.timewait_ns);
+	top_add(s, v);
+	return 0;
+}
+
+static void print_hist(FILE *fp, const char *title, const uint64_t *h, uint64_t n)
+{
+	int last = -1;
+	uint64_t max = 0;
+
+	fprintf(fp, "\n%s (%llu connections)\n", title, (unsigned long long)n);
+	for (int i = 0; i < HIST_SLOTS; i++) {
+		if (h[i])
+			last = i;
+		if (h[i] > max)
+			max = h[i];
+	}
+	if (last < 0)
+		return;
+	fprintf(fp, "%22s : count    distribution\n", "usecs");
+	for (int i = 0; i <= last; i++) {
+		unsigned long long lo = i ? 1ull << i : 0, hi = (1ull << (i + 1)) - 1;
+		int stars = max ? (int)(h[i] * 40 / max) : 0;
+		char bar[41];
+
+		memset(bar, '*', (size_t)stars);
+		bar[stars] = '\0';
+		fprintf(fp, "%10llu -> %-10llu : %-8llu |%-40s|\n", lo, hi,
+			(unsigned long long)h[i], bar);
+	}
+}
+
+static int st_summary(void *arg, const struct analyzer_summary *sum)
+{
+	static const char *const titles[H_COUNT] = {
+		"connect latency (SYN_SENT dwell)", "lifetime (closed connections)",
+		"time in CLOSE_WAIT", "time in TIME_WAIT",
+	};
+	struct out_ctx *o = arg;
+	struct out_stats *s = o->stats;
+	char d[32];
+
+	for (int h = 0; h < H_COUNT; h++)
+		print_hist(o->fp, titles[h], s->hist[h], s->n[h]);
+	fprintf(o->fp, "\ntop %d connections by lifetime\n", TOP_N);
+	for (int i = 0; i < s->ntop; i++)
+		fprintf(o->fp, "%5llu %12s  %s\n", (unsigned long long)s->top[i].id,
+			timefmt_duration(s->top[i].lifetime_ns, d, sizeof(d)), s->top[i].text);
+	return outfmt_summary(o->fp, sum);
+}
+
+int out_stats_sink(struct analyzer_sink *s, struct out_ctx *o)
+{
+	o->stats = calloc(1, sizeof(*o->stats));
+	if (!o->stats)
+		return -ENOMEM;
+	s->header = NULL;
+	s->event = NULL;
+	s->conn = st_conn;
+	s->summary = st_summary;
+	s->arg = o;
+	return 0;
+}
+
+void out_stats_free(struct out_ctx *o)
+{
+	free(o->stats);
+	o->stats = NULL;
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * out_timeline.c - --timeline: per connection, each transition with its
+ * time, the time spent in the state it entered, its cause and judgement.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "divergence.h"
+#include "outputs.h"
+#include "timefmt.h"
+
+static int tl_conn(void *arg, const struct conn_view *v)
+{
+	struct out_ctx *o = arg;
+	const struct conn *c = v->c;
+	char l[64], r[64], own[96], ts[TIMEFMT_ISO_LEN], dwell[32], cause[48];
+
+	if (v->verdict == VERDICT_VIOLATION)
+		o->violations++;
+	outfmt_endpoint(c->decl.family, c->decl.laddr, c->decl.lport, l, sizeof(l));
+	outfmt_endpoint(c->decl.family, c->decl.raddr, c->decl.rport, r, sizeof(r));
+	outfmt_owner(c, own, sizeof(own));
+	fprintf(o->fp, "connection %llu: %s > %s owner %s outcome %s verdict %s%s\n",
+		(unsigned long long)c->id, l, r, own, outcome_name(v->outcome),
+		verdict_name(v->verdict), c->inferred ? " (inferred)" : "");
+	for (uint16_t i = 0; i < c->n_trans; i++) {
+		const struct transition *t = &c->trans[i];
+
+		timefmt_iso(analyzer_realtime(v->hdr, t->t_ns), ts, sizeof(ts));
+		fprintf(o->fp, "  %s  %-12s -> %-12s %10s  %-16s %s", ts, tcp_state_name(t->from),
+			tcp_state_name(t->to), timefmt_duration(v->dur.dwell[i], dwell, sizeof(dwell)),
+			outfmt_cause(&t->cause, cause, sizeof(cause)),
+			judgement_name((enum judgement)t->judge));
+		if (t->judge == JUDGE_LINUX)
+			fprintf(o->fp, " (%s)", lx_divergence_name((enum lx_divergence)t->divergence));
+		fputc('\n', o->fp);
+	}
+	if (c->trans_dropped)
+		fprintf(o->fp, "  ... %u more transitions not kept\n", c->trans_dropped);
+	for (uint32_t i = 0; i < c->n_violations && i < CONN_MAX_VIOL; i++)
+		fprintf(o->fp, "  violation: %s\n", c->violations[i]);
+	return ferror(o->fp) ? -EIO : 0;
+}
+
+static int tl_summary(void *arg, const struct analyzer_summary *s)
+{
+	struct out_ctx *o = arg;
+
+	return outfmt_summary(o->fp, s);
+}
+
+void out_timeline_sink(struct analyzer_sink *s, struct out_ctx *o)
+{
+	s->header = NULL;
+	s->event = NULL;
+	s->conn = tl_conn;
+	s->summary = tl_summary;
+	s->arg = o;
+}

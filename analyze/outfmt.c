@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * outfmt.c - text pieces shared by every output: addresses, endpoints,
+ * state paths, causes and the summary block.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "outputs.h"
+
+const char *outfmt_addr(uint8_t family, const uint8_t *addr, char *buf, size_t len)
+{
+	if (!inet_ntop(family == TRC_FAMILY_IPV6 ? AF_INET6 : AF_INET, addr, buf,
+		       (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+const char *outfmt_endpoint(uint8_t family, const uint8_t *addr, uint16_t port, char *buf,
+			    size_t len)
+{
+	char a[64];
+
+	outfmt_addr(family, addr, a, sizeof(a));
+	if (family == TRC_FAMILY_IPV6)
+		snprintf(buf, len, "[%s]:%u", a, port);
+	else
+		snprintf(buf, len, "%s:%u", a, port);
+	return buf;
+}
+
+const char *outfmt_path(const struct conn *c, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	/* The states entered, in order: where an endpoint started (CLOSE,
+	 * or LISTEN for an accepted child) is implied by its first state. */
+	buf[0] = '\0';
+	for (uint16_t i = 0; i < c->n_trans && off < len; i++) {
+		int n = snprintf(buf + off, len - off, "%s%s", i ? ">" : "",
+				 tcp_state_name(c->trans[i].to));
+
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+	if (c->trans_dropped && off < len)
+		snprintf(buf + off, len - off, ">...");
+	if (!c->n_trans)
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+const char *outfmt_cause(const struct cause *cs, char *buf, size_t len)
+{
+	char fl[16];
+
+	switch (cs->kind) {
+	case CAUSE_SEGMENT:
+		snprintf(buf, len, "%s %s", cs->dir == TRC_DIR_RX ? "rx" : "tx",
+			 trc_tcp_flags_str(cs->tcp_flags, fl, sizeof(fl)));
+		break;
+	case CAUSE_APP:
+	case CAUSE_TIMER:
+		snprintf(buf, len, "%s %s", cause_kind_name(cs->kind),
+			 rfc9293_input_name(cs->input));
+		break;
+	default:
+		snprintf(buf, len, "%s", cause_kind_name(cs->kind));
+	}
+	return buf;
+}
+
+const char *cause_kind_name(enum cause_kind k)
+{
+	static const char *const n[CAUSE_COUNT] = {
+		"unknown", "segment", "app", "timer", "snapshot", "timewait",
+	};
+	return (unsigned int)k < CAUSE_COUNT ? n[k] : "unknown";
+}
+
+int outfmt_summary(FILE *fp, const struct analyzer_summary *s)
+{
+	fprintf(fp, "\n%llu connections (%llu analysed), %llu events, %llu lost events, "
+		    "%llu truncated file(s), %llu corrupt block(s) skipped\n",
+		(unsigned long long)s->connections, (unsigned long long)s->connections_total,
+		(unsigned long long)s->events, (unsigned long long)s->lost_events,
+		(unsigned long long)s->truncated, (unsigned long long)s->corrupt_blocks);
+	fprintf(fp, "outcomes:");
+	for (int i = 0; i < OUT_COUNT; i++)
+		if (s->by_outcome[i])
+			fprintf(fp, " %s=%llu", outcome_name((enum outcome)i),
+				(unsigned long long)s->by_outcome[i]);
+	fprintf(fp, "\nverdicts:");
+	for (int i = 0; i < VERDICT_COUNT; i++)
+		if (s->by_verdict[i])
+			fprintf(fp, " %s=%llu", verdict_name((enum verdict)i),
+				(unsigned long long)s->by_verdict[i]);
+	fprintf(fp, "\n");
+	return ferror(fp) ? -EIO : 0;
+}
+
+const char *outfmt_owner(const struct conn *c, char *buf, size_t len)
+{
+	if (c->has_owner)
+		snprintf(buf, len, "%u/%s", c->tgid, c->comm);
+	else
+		snprintf(buf, len, "-");
+	return buf;
+}

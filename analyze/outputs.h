@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * outputs.h - the output sinks (one module each: text, JSON/JSON lines,
+ * timeline, replay, statistics) and the text helpers they share.
+ */
+#ifndef ANALYZE_OUTPUTS_H
+#define ANALYZE_OUTPUTS_H
+
+#include <stdio.h>
+
+#include "analyzer.h"
+
+#define TCPANA_SCHEMA_VERSION "1.0"
+
+struct out_stats;
+struct json_t;
+
+struct out_ctx {
+	FILE *fp;
+	bool segments;           /* --segments: per-segment list in JSON */
+	const char *const *paths;
+	int npaths;
+	/* JSON envelope state */
+	struct json_t *trace;    /* header of the first file */
+	struct json_t *inputs;   /* one entry per file */
+	bool envelope_done;
+	uint64_t n_conns;
+	/* --stats state */
+	struct out_stats *stats;
+	uint64_t violations;     /* endpoints with verdict violation (--check) */
+};
+
+void out_text_sink(struct analyzer_sink *s, struct out_ctx *o);
+void out_timeline_sink(struct analyzer_sink *s, struct out_ctx *o);
+void out_replay_sink(struct analyzer_sink *s, struct out_ctx *o);
+/* JSON lines when lines is true, else one document. */
+void out_json_sink(struct analyzer_sink *s, struct out_ctx *o, bool lines);
+/* Allocates o->stats; out_stats_free() releases it. */
+int out_stats_sink(struct analyzer_sink *s, struct out_ctx *o);
+void out_stats_free(struct out_ctx *o);
+void out_json_free(struct out_ctx *o);
+
+/* Shared text helpers. */
+const char *outfmt_addr(uint8_t family, const uint8_t *addr, char *buf, size_t len);
+/* "192.0.2.1:80" or "[2001:db8::1]:80". */
+const char *outfmt_endpoint(uint8_t family, const uint8_t *addr, uint16_t port, char *buf,
+			    size_t len);
+/* "SYN_SENT>ESTABLISHED>..." */
+const char *outfmt_path(const struct conn *c, char *buf, size_t len);
+/* "rx F." / "app close" / "timer giveup" / "snapshot" / "timewait" / "unknown" */
+const char *outfmt_cause(const struct cause *cs, char *buf, size_t len);
+/* "PID/COMM" of the owner, or "-". */
+const char *outfmt_owner(const struct conn *c, char *buf, size_t len);
+/* Prints the summary block shared by text outputs. */
+int outfmt_summary(FILE *fp, const struct analyzer_summary *s);
+
+#endif /* ANALYZE_OUTPUTS_H */

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * replay.c - explains each transition the kernel reported for an endpoint.
+ * The candidates are tried in the order the kernel itself would act: the
+ * segments received since the previous transition (a received segment is
+ * processed before the state it causes is set), then the application calls
+ * and timers the RFC allows.  A match steps the model; otherwise the
+ * transition is checked against the documented Linux divergences and, if
+ * none applies, judged a violation with a sentence naming states and
+ * segment.  The model then follows the kernel so one surprise does not
+ * cascade.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "divergence.h"
+#include "replay.h"
+
+const char *verdict_name(enum verdict v)
+{
+	static const char *const n[VERDICT_COUNT] = {
+		"conformant", "linux-specific", "violation", "incomplete",
+	};
+	return (unsigned int)v < VERDICT_COUNT ? n[v] : "unknown";
+}
+
+const char *judgement_name(enum judgement j)
+{
+	static const char *const n[] = {
+		"conformant", "linux-specific", "violation", "unexplained", "snapshot",
+	};
+	return (unsigned int)j <= JUDGE_SNAPSHOT ? n[j] : "unknown";
+}
+
+const char *incomplete_reason_name(enum incomplete_reason r)
+{
+	switch (r) {
+	case INC_LOST: return "lost-events";
+	case INC_CORRUPT: return "corrupt-block";
+	case INC_SNAPSHOT: return "began-before-trace";
+	case INC_MIDSTREAM: return "began-midstream";
+	case INC_TRACE_END: return "open-at-trace-end";
+	case INC_TRUNCATED: return "trace-truncated";
+	}
+	return "unknown";
+}
+
+void replay_add_transition(struct conn *c, const struct transition *t)
+{
+	c->last_trans_ns = t->t_ns;
+	c->rst_rx_event = false;
+	if (c->n_trans >= CONN_MAX_TRANS) {
+		c->trans_dropped++;
+		return;
+	}
+	c->trans[c->n_trans++] = *t;
+}
+
+static void add_violation(struct conn *c, const char *msg, bool needs_seg)
+{
+	if (c->n_violations < CONN_MAX_VIOL) {
+		snprintf(c->violations[c->n_violations], CONN_VIOL_LEN, "%s", msg);
+		if (needs_seg)
+			c->viol_needs_seg |= 1u << c->n_violations;
+	}
+	c->n_violations++;
+	c->n_viol_seg += needs_seg;
+}
+
+static bool step_to(struct conn *c, const struct rfc9293_input *in, uint8_t to)
+{
+	struct rfc9293_result r;
+
+	if (rfc9293_predict(&c->model, in, &r) != 1 || r.to != to)
+		return false;
+	(void)rfc9293_step(&c->model, in, &r);
+	return true;
+}
+
+/* Without sequence numbers an ACK may or may not cover our FIN, and the
+ * ACK of an ACK+FIN is processed before its FIN (§3.10.7.4 fifth and
+ * eighth checks): try each reading. */
+static bool try_segment(struct conn *c, struct rfc9293_input *in, uint8_t to)
+{
+	uint8_t fl = in->tcp_flags;
+
+	if (step_to(c, in, to))
+		return true;
+	in->fin_unacked = true;
+	if ((fl & TRC_TCP_ACK) && step_to(c, in, to))
+		return true;
+	in->fin_unacked = false;
+	if (!(fl & TRC_TCP_FIN))
+		return false;
+	in->tcp_flags = fl & (uint8_t)~TRC_TCP_FIN;
+	in->data = false;
+	return step_to(c, in, to);
+}
+
+static void seg_cause(struct cause *cs, const struct seg_rec *s)
+{
+	cs->kind = CAUSE_SEGMENT;
+	cs->dir = s->dir;
+	cs->tcp_flags = s->tcp_flags;
+	cs->t_ns = s->t_ns;
+}
+
+/* Received and sent segments since the previous transition, newest first;
+ * a received segment may also explain a second transition (SYN_RECV ->
+ * ESTABLISHED -> CLOSE_WAIT for one ACK+FIN). */
+static bool explain_by_segment(struct conn *c, uint8_t to, struct cause *cs)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < c->n_recent; i++) {
+			int k = (c->recent_head + CONN_RECENT - 1 - i) % CONN_RECENT;
+			struct seg_rec *s = &c->recent[k];
+			struct rfc9293_input in = { .data = s->payload_len > 0 };
+			bool fresh = s->t_ns >= c->last_trans_ns;
+
+			if ((pass == 0) != (s->dir == TRC_DIR_RX) || s->uses >= 2 ||
+			    (!fresh && s->uses == 0) || (s->dir == TRC_DIR_TX && !fresh))
+				continue;
+			in.kind = s->dir == TRC_DIR_RX ? RFC_IN_SEG_RX : RFC_IN_SEG_TX;
+			in.tcp_flags = s->tcp_flags;
+			if (!try_segment(c, &in, to))
+				continue;
+			s->uses++;
+			seg_cause(cs, s);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool explain_by_call(struct conn *c, uint8_t to, bool owner, uint64_t t, struct cause *cs)
+{
+	static const enum rfc9293_input_kind app[] = {
+		RFC_IN_APP_ACTIVE_OPEN, RFC_IN_APP_PASSIVE_OPEN, RFC_IN_APP_CLOSE, RFC_IN_APP_ABORT,
+	};
+	static const enum rfc9293_input_kind timer[] = { RFC_IN_TIMER_2MSL, RFC_IN_TIMER_GIVEUP };
+
+	/* Process context means a call; softirq/timer context means a timer. */
+	for (int pass = 0; pass < 2; pass++) {
+		bool apps = (pass == 0) == owner;
+		const enum rfc9293_input_kind *k = apps ? app : timer;
+		size_t n = apps ? sizeof(app) / sizeof(app[0]) : sizeof(timer) / sizeof(timer[0]);
+
+		for (size_t i = 0; i < n; i++) {
+			struct rfc9293_input in = { .kind = k[i] };
+
+			if (step_to(c, &in, to)) {
+				cs->kind = apps ? CAUSE_APP : CAUSE_TIMER;
+				cs->input = (uint8_t)k[i];
+				cs->t_ns = t;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* The sentence of a violation: what the RFC needs for from -> to. */
+static bool describe(char *buf, size_t len, uint8_t from, uint8_t to)
+{
+	static const struct { uint8_t flag; const char *what; } names[] = {
+		{ TRC_TCP_RST, "a RST" }, { TRC_TCP_FIN, "a FIN" }, { TRC_TCP_SYN, "a SYN" },
+		{ TRC_TCP_ACK, "an ACK" },
+	};
+	const char *a = tcp_state_name(from), *b = tcp_state_name(to);
+
+	for (size_t i = 0; i < rfc9293_rule_count(); i++) {
+		const struct rfc9293_rule *r = rfc9293_rule_get(i);
+		const char *what = "a segment";
+
+		if (!(r->states & (1u << from)) || r->next != to)
+			continue;
+		if (r->kind != RFC_IN_SEG_RX && r->kind != RFC_IN_SEG_TX) {
+			snprintf(buf, len, "%s -> %s without the %s the RFC requires", a, b,
+				 rfc9293_input_name(r->kind));
+			return false;
+		}
+		if ((r->need & (TRC_TCP_SYN | TRC_TCP_ACK)) == (TRC_TCP_SYN | TRC_TCP_ACK))
+			what = "a SYN-ACK";
+		else
+			for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++)
+				if (r->need & names[j].flag) {
+					what = names[j].what;
+					break;
+				}
+		snprintf(buf, len, "%s -> %s without %s %s", a, b, what,
+			 r->kind == RFC_IN_SEG_RX ? "received" : "sent");
+		return true;
+	}
+	snprintf(buf, len, "%s -> %s is not a transition of the RFC 9293 state diagram", a, b);
+	return false;
+}
+
+static bool recent_rx(const struct conn *c, uint8_t flag, bool fresh_only)
+{
+	for (int i = 0; i < c->n_recent; i++) {
+		const struct seg_rec *s = &c->recent[i];
+
+		if (s->dir == TRC_DIR_RX && (s->tcp_flags & flag) &&
+		    (!fresh_only || s->t_ns >= c->last_trans_ns))
+			return true;
+	}
+	return false;
+}
+
+static void judge(struct conn *c, struct transition *t, bool explained)
+{
+	struct lx_context lx = {
+		.from = t->from, .to = t->to, .rx_fin = c->rx_fin, .owner = t->owner,
+		.rx_rst = c->rst_rx_event || recent_rx(c, TRC_TCP_RST, true),
+		.rfc_explained = explained,
+	};
+	enum lx_divergence d = lx_divergence_match(&lx);
+	char msg[CONN_VIOL_LEN];
+
+	if (d != LX_NONE) {
+		t->judge = JUDGE_LINUX;
+		t->divergence = (uint8_t)d;
+		c->divergences |= 1u << d;
+		if (explained)
+			return;
+		t->cause.t_ns = t->t_ns;
+		if (d == LX_TIMEWAIT_TAKEOVER) {
+			t->cause.kind = CAUSE_TIMEWAIT;
+		} else if (d == LX_ABORT_CLOSE) {
+			t->cause.kind = CAUSE_APP;
+			t->cause.input = RFC_IN_APP_ABORT;
+		} else if (d != LX_LISTEN_CHILD && d != LX_NEW_SYN_RECV) {
+			t->cause.kind = CAUSE_TIMER;
+			t->cause.input = RFC_IN_TIMER_GIVEUP;
+		}
+		return;
+	}
+	if (explained) {
+		t->judge = JUDGE_CONFORMANT;
+		return;
+	}
+	t->judge = JUDGE_VIOLATION;
+	t->needs_seg = describe(msg, sizeof(msg), t->from, t->to);
+	add_violation(c, msg, t->needs_seg);
+}
+
+static void take_owner(struct conn *c, const struct trc_ev_state *st)
+{
+	if (c->has_owner || !(st->flags & TRC_STATE_F_OWNER))
+		return;
+	c->has_owner = true;
+	c->pid = st->pid;
+	c->tgid = st->tgid;
+	memcpy(c->comm, st->comm, sizeof(c->comm));
+	c->comm[sizeof(c->comm) - 1] = '\0';
+}
+
+static void resync(struct conn *c, uint8_t st)
+{
+	struct rfc9293_input in = { .kind = RFC_IN_RESYNC, .resync_to = st };
+	struct rfc9293_result r;
+
+	(void)rfc9293_step(&c->model, &in, &r);
+}
+
+static void add_tw_transition(struct conn *c)
+{
+	struct transition t = {
+		.t_ns = c->tw_enter_ns > c->close_ns ? c->tw_enter_ns : c->close_ns,
+		.from = TCP_ST_CLOSE, .to = TCP_ST_TIME_WAIT, .judge = JUDGE_LINUX,
+		.divergence = LX_TIMEWAIT_TAKEOVER,
+		.cause = { .kind = CAUSE_TIMEWAIT, .t_ns = c->tw_enter_ns },
+	};
+
+	c->tw_trans_pending = false;
+	c->divergences |= 1u << LX_TIMEWAIT_TAKEOVER;
+	replay_add_transition(c, &t);
+	c->kstate = TCP_ST_TIME_WAIT;
+}
+
+void replay_state(struct conn *c, const struct trc_event *ev)
+{
+	const struct trc_ev_state *st = &ev->state;
+	struct transition t = {
+		.t_ns = ev->t_ns, .from = st->old_state, .to = st->new_state,
+		.owner = !!(st->flags & TRC_STATE_F_OWNER),
+	};
+	char msg[CONN_VIOL_LEN];
+	bool explained;
+
+	take_owner(c, st);
+	c->kernel_states = true;
+	if (st->flags & TRC_STATE_F_SNAPSHOT) {
+		c->incomplete |= INC_SNAPSHOT;
+		t.judge = JUDGE_SNAPSHOT;
+		t.cause.kind = CAUSE_SNAPSHOT;
+		t.cause.t_ns = ev->t_ns;
+		resync(c, t.to);
+		c->kstate = t.to;
+		replay_add_transition(c, &t);
+		return;
+	}
+	if (c->model.st == TCP_ST_UNKNOWN) {
+		if (t.from != TCP_ST_CLOSE && t.from != TCP_ST_LISTEN && t.from != TCP_ST_UNKNOWN &&
+		    t.from != TCP_ST_BOUND_INACTIVE)
+			c->incomplete |= INC_MIDSTREAM;
+		resync(c, t.from);
+	} else if (c->model.st != t.from && c->kstate != TCP_ST_TIME_WAIT) {
+		snprintf(msg, sizeof(msg), "%s -> %s reported, but the last recorded state was %s",
+			 tcp_state_name(t.from), tcp_state_name(t.to), tcp_state_name(c->model.st));
+		add_violation(c, msg, false);
+		resync(c, t.from);
+	}
+	explained = explain_by_segment(c, t.to, &t.cause) ||
+		    explain_by_call(c, t.to, t.owner, ev->t_ns, &t.cause);
+	judge(c, &t, explained);
+	resync(c, t.to);
+	c->kstate = t.to;
+	replay_add_transition(c, &t);
+	if (t.to == TCP_ST_CLOSE) {
+		c->closed = true;
+		c->close_ns = ev->t_ns;
+		c->tw_expected = t.divergence == LX_TIMEWAIT_TAKEOVER ||
+				 t.divergence == LX_FIN_WAIT2_TIMEOUT;
+		if (c->tw_trans_pending)
+			add_tw_transition(c);
+	}
+}
+
+void replay_segment(struct conn *c, const struct seg_rec *s)
+{
+	c->recent[c->recent_head] = *s;
+	c->recent[c->recent_head].uses = 0;
+	c->recent_head = (uint8_t)((c->recent_head + 1) % CONN_RECENT);
+	if (c->n_recent < CONN_RECENT)
+		c->n_recent++;
+}
+
+void replay_timewait(struct conn *c, const struct trc_event *ev)
+{
+	const struct trc_ev_timewait *tw = &ev->tw;
+
+	if (tw->phase == TRC_TW_ENTER) {
+		if (c->tw_enter)
+			return;
+		c->tw_enter = true;
+		c->tw_enter_ns = ev->t_ns;
+		c->tw_precision = tw->precision;
+		c->tw_precision_ns = tw->precision_ns;
+		if (c->kstate == TCP_ST_CLOSE)
+			add_tw_transition(c);
+		else
+			c->tw_trans_pending = true;
+		return;
+	}
+	c->tw_exit = true;
+	c->tw_exit_ns = ev->t_ns;
+	if (!c->tw_enter) {
+		/* Exit without enter: entered before the recording began. */
+		c->tw_enter = true;
+		c->tw_enter_ns = ev->t_ns;
+		c->incomplete |= INC_SNAPSHOT;
+	}
+}
+
+void replay_reset(struct conn *c, const struct trc_event *ev)
+{
+	if (ev->reset.dir == TRC_DIR_RX) {
+		c->resets_received++;
+		c->rst_rx_event = true;
+		c->rx_rst = true;
+	} else {
+		c->resets_sent++;
+		c->tx_rst = true;
+	}
+}
+
+void replay_finish(struct conn *c)
+{
+	uint32_t kept = 0;
+
+	if (c->tw_trans_pending && c->closed)
+		add_tw_transition(c);
+	if (c->seg_total || !c->n_viol_seg)
+		return;
+	/* No segment was recorded for this endpoint at all (segment probes
+	 * off or unavailable): a transition needing one is unexplained, not
+	 * a violation. */
+	for (uint16_t i = 0; i < c->n_trans; i++)
+		if (c->trans[i].judge == JUDGE_VIOLATION && c->trans[i].needs_seg) {
+			c->trans[i].judge = JUDGE_UNEXPLAINED;
+			c->trans[i].cause.kind = CAUSE_UNKNOWN;
+		}
+	for (uint32_t i = 0; i < c->n_violations && i < CONN_MAX_VIOL; i++)
+		if (!(c->viol_needs_seg & (1u << i)))
+			memmove(c->violations[kept++], c->violations[i], CONN_VIOL_LEN);
+	c->n_unexplained += c->n_viol_seg;
+	c->n_violations -= c->n_viol_seg;
+	c->n_viol_seg = 0;
+	c->viol_needs_seg = 0;
+}
+
+enum verdict replay_verdict(const struct conn *c)
+{
+	/* Missing events can make any transition look unexplained: a loss or
+	 * a skipped block never yields a violation. */
+	if (c->incomplete & (INC_LOST | INC_CORRUPT))
+		return VERDICT_INCOMPLETE;
+	if (c->n_violations)
+		return VERDICT_VIOLATION;
+	if (c->incomplete)
+		return VERDICT_INCOMPLETE;
+	return c->divergences ? VERDICT_LINUX : VERDICT_CONFORMANT;
+}

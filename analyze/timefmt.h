@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * timefmt.h - time text: ISO 8601 UTC with nanoseconds, human durations,
+ * and the --since/--until parser.
+ */
+#ifndef ANALYZE_TIMEFMT_H
+#define ANALYZE_TIMEFMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TIMEFMT_ISO_LEN 40
+
+/* "2026-11-22T03:40:59.123456789Z"; returns buf. */
+const char *timefmt_iso(uint64_t realtime_ns, char *buf, size_t len);
+
+/* "1.234s", "12.345ms", "850us", "12ns"; returns buf. */
+const char *timefmt_duration(uint64_t ns, char *buf, size_t len);
+
+/* Parses an ISO 8601 time ("2026-11-22T03:40:59", optional fraction,
+ * optional "Z" or "+hh:mm"/"-hh:mm"; no zone = UTC) into realtime ns, or a
+ * plain non-negative number of seconds ("12.5") into ns relative to the
+ * first event (*relative = true).  Returns 0 or -EINVAL. */
+int timefmt_parse(const char *s, uint64_t *ns, bool *relative);
+
+#endif /* ANALYZE_TIMEFMT_H */

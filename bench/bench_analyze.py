@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""Analysis benchmark: tcpana's speed and peak memory against tshark and
+tcptrace.
+
+Inputs: a real trace of about 1M events recorded by tcprec from the loadgen
+workload together with tcpdump's pcap of the same traffic (so tcpana and
+the pcap tools analyse the same connections), and synthetic traces of 1M
+and 10M events from bench/gen_trace with the same number of connections open
+at any time (so peak memory must not depend on the length).  CPU time and
+peak RSS come from wait4() of each run.
+"""
+import json
+import os
+import subprocess
+
+from bench_util import LINK_READY, Netns, Tracer, median, pcap_count, timed_run
+
+EVENTS_PER_CONN = 31  # 10 states + 20 segments + 1 TIME_WAIT entry
+
+
+def trace_events(tools, path):
+    """Events in a trace, from trcdump's end line."""
+    proc = subprocess.run([tools["trcdump"], path], capture_output=True)
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(b'{"end"'):
+            end = json.loads(line)
+            stats = end.get("stats") or {}
+            return int(stats.get("events", 0))
+    return 0
+
+
+def record_real(tools, workdir, events, log):
+    """Records the workload with tcprec and tcpdump at once; returns
+    (trace path, pcap path) or None."""
+    trc = os.path.join(workdir, "real.trc")
+    pcap = os.path.join(workdir, "real.pcap")
+    conns = events // EVENTS_PER_CONN + 300
+    with Netns("anarec") as ns:
+        rec = Tracer([tools["tcprec"], "-o", trc], ready_re=tools["tcprec_ready"],
+                     need_fds=LINK_READY)
+        dump = Tracer(ns.cmd(["tcpdump", "-i", "lo", "-s", "96", "-w", pcap]),
+                      ready_re="listening on")
+        if rec.wait_ready() is None or dump.wait_ready() is None:
+            rec.stop()
+            dump.stop()
+            log("analysis: recorder not ready: " + " | ".join(rec.stderr_lines[-3:]))
+            return None
+        lg = subprocess.run(ns.cmd([tools["loadgen"], "-n", str(conns), "-t", "4", "-T",
+                                    "300"]), capture_output=True, text=True)
+        log("analysis: recorded " + lg.stdout.strip())
+        dump.stop()
+        rec.stop()
+    return trc, pcap
+
+
+def measure(argv, reps):
+    """Median wall, CPU and peak RSS of reps runs of argv."""
+    runs = [timed_run(argv) for _ in range(reps)]
+    bad = [r for r in runs if r[0] != 0]
+    return {"rc": runs[-1][0], "wall_s": median([r[1] for r in runs]),
+            "cpu_s": median([r[2] for r in runs]),
+            "rss_mib": median([r[3] / 1024 for r in runs]),
+            "err": bad[0][4].strip().splitlines()[-1:] if bad else []}
+
+
+def run(tools, workdir, sizes, reps, log):
+    """sizes: (real events, [synthetic event counts]).  Returns rows."""
+    rows = []
+    real_events, synth = sizes
+    inputs = []
+    if tools.get("tcprec") and tools.get("trcdump"):
+        rec = record_real(tools, workdir, real_events, log)
+        if rec:
+            inputs.append(("real", rec[0], rec[1]))
+    if tools.get("gen_trace"):
+        for n in synth:
+            path = os.path.join(workdir, f"synth-{n}.trc")
+            r = subprocess.run([tools["gen_trace"], "-n", str(n), "-o", path],
+                               capture_output=True, text=True)
+            log("analysis: " + (r.stdout.strip() or r.stderr.strip()))
+            if r.returncode == 0:
+                inputs.append((f"synthetic {n / 1e6:g}M", path, None))
+    for label, trc, pcap in inputs:
+        events = trace_events(tools, trc) if tools.get("trcdump") else 0
+        size = os.path.getsize(trc)
+        for mode in ([], ["--json"]):
+            if not tools.get("tcpana"):
+                break
+            m = measure([tools["tcpana"]] + mode + [trc], reps)
+            m.update(tool="tcpana " + " ".join(mode), input=label, units=events,
+                     unit="events", bytes=size)
+            rows.append(m)
+            log(f"analysis: {m}")
+        if pcap:
+            packets, psize = pcap_count(pcap)
+            for tool, argv in (("tshark -z conv,tcp", ["tshark", "-n", "-r", pcap, "-q",
+                                                        "-z", "conv,tcp"]),
+                               ("tcptrace -n", ["tcptrace", "-n", pcap])):
+                m = measure(argv, reps)
+                m.update(tool=tool, input=label + " (pcap)", units=packets, unit="packets",
+                         bytes=psize)
+                rows.append(m)
+                log(f"analysis: {m}")
+    for m in rows:
+        m["per_cpu_s"] = m["units"] / m["cpu_s"] if m.get("cpu_s") else None
+        m["per_wall_s"] = m["units"] / m["wall_s"] if m.get("wall_s") else None
+    return rows

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""tcprec benchmark harness: runs the recording and analysis benchmarks
+and prints their Markdown tables (and writes them to --out).
+
+  harness.py [--quick] [--only recording|analysis] [--threads 2,4,8]
+             [--reps N] [--conns N] [--out bench/RESULTS.md] [--build DIR]
+
+Tool paths come from the environment (TCPREC, TCPANA, TRCDUMP, LOADGEN,
+GEN_TRACE; meson's benchmark() sets them) or from --build DIR.  A tool that
+is missing turns its rows into "n/a"; the harness never fails because a
+peer tool is absent.  Needs root (BPF, network namespaces).
+The full run takes about 10-15 minutes on two cores; --quick about 2.
+"""
+import argparse
+import datetime
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_analyze  # noqa: E402
+import bench_record  # noqa: E402
+
+TOOL_PATHS = {
+    "tcprec": ("TCPREC", "record/tcprec"),
+    "tcpana": ("TCPANA", "analyze/tcpana"),
+    "trcdump": ("TRCDUMP", "tests/tools/trcdump"),
+    "loadgen": ("LOADGEN", "bench/loadgen"),
+    "gen_trace": ("GEN_TRACE", "bench/gen_trace"),
+}
+
+
+def find_tools(build):
+    tools = {}
+    for name, (env, rel) in TOOL_PATHS.items():
+        path = os.environ.get(env) or (os.path.join(build, rel) if build else "")
+        tools[name] = path if path and os.access(path, os.X_OK) else None
+    # How tcprec says it is recording (its first status line).
+    tools["tcprec_ready"] = os.environ.get("TCPREC_READY_RE", r"(?i)\brecording\b")
+    return tools
+
+
+def fmt(v, spec="{:.1f}", none="n/a"):
+    return none if v is None else spec.format(v)
+
+
+def recording_tables(table, conns):
+    out = []
+    for threads, rows in table.items():
+        out.append(f"\n### Recording: {conns} connections, {threads} client threads "
+                   f"(medians)\n")
+        out.append("| tracer | conn/s | slowdown | state events seen/expected | lost % | "
+                   "reported lost | bytes/event | output bytes | size vs pcap | "
+                   "tracer CPU s | machine CPU µs/conn | ready s |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for name, r in rows:
+            if not r["runs"]:
+                out.append(f"| {name} | failed: {r['errors'][:1]} |" + " |" * 10)
+                continue
+            seen = (f"{r['states']:.0f}/{r['expected']:.0f}" if r["states"] is not None
+                    and r["expected"] else
+                    (f"{r['packets']:.0f} packets" if r.get("packets") else "-"))
+            out.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+                name, fmt(r["rate"], "{:.0f}"),
+                fmt(r["slowdown"] * 100 if r["slowdown"] is not None else None,
+                    "{:.1f} %", "-"),
+                seen, fmt(r.get("lost_pct"), "{:.2f}", "-"), fmt(r["lost"], "{:.0f}", "-"),
+                fmt(r.get("bytes_per_event"), "{:.2f}", "-"),
+                fmt(r["bytes"], "{:.0f}", "-"),
+                fmt(r.get("vs_pcap"), "{:.3f}", "-"),
+                fmt(r["cpu_s"], "{:.2f}", "-"), fmt(r["cpu_us_per_conn"], "{:.1f}", "-"),
+                fmt(r["ready_s"], "{:.2f}", "-")))
+    return out
+
+
+def analysis_table(rows):
+    out = ["\n### Analysis (medians)\n",
+           "| tool | input | units | wall s | CPU s | units/CPU s | units/wall s | "
+           "peak RSS MiB | exit |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for m in rows:
+        out.append("| {} | {} | {} {} | {} | {} | {} | {} | {} | {} |".format(
+            m["tool"], m["input"], m["units"], m["unit"], fmt(m["wall_s"], "{:.3f}"),
+            fmt(m["cpu_s"], "{:.3f}"), fmt(m["per_cpu_s"], "{:,.0f}"),
+            fmt(m["per_wall_s"], "{:,.0f}"), fmt(m["rss_mib"], "{:.1f}"), m["rc"]))
+    return out
+
+
+def targets(rec_table, ana_rows):
+    """Checks the brief's targets; returns Markdown lines."""
+    out = ["\n### Targets\n"]
+    for threads, rows in (rec_table or {}).items():
+        d = dict(rows)
+        t = d.get("tcprec")
+        if t and t["runs"]:
+            s = t["slowdown"]
+            out.append(f"- t={threads}: tcprec slowdown {fmt(s * 100 if s is not None else None)}"
+                       f" % (target <= 10 %): {'met' if s is not None and s <= 0.10 else 'MISSED'}")
+            lp = t.get("lost_pct")
+            out.append(f"- t={threads}: tcprec lost {fmt(lp, '{:.2f}')} %, reported "
+                       f"{fmt(t['lost'], '{:.0f}')} (target 0): "
+                       f"{'met' if lp == 0 and not t['lost'] else 'MISSED'}")
+            b = t.get("bytes_per_event")
+            out.append(f"- t={threads}: tcprec {fmt(b, '{:.2f}')} bytes/event (target <= 6): "
+                       f"{'met' if b is not None and b <= 6 else 'MISSED'}")
+    ana = [m for m in ana_rows or [] if m["tool"].strip() == "tcpana"]
+    tshark = [m for m in ana_rows or [] if m["tool"].startswith("tshark")]
+    for m in ana:
+        v = m["per_cpu_s"]
+        out.append(f"- tcpana on {m['input']}: {fmt(v, '{:,.0f}')} events/CPU s "
+                   f"(target >= 10M): {'met' if v and v >= 10e6 else 'MISSED'}")
+    if ana and tshark:
+        real = [m for m in ana if m["input"] == "real"] or ana[:1]
+        sp = (tshark[0]["cpu_s"] / real[0]["cpu_s"]) if real[0]["cpu_s"] else None
+        out.append(f"- same traffic: tshark CPU s / tcpana CPU s = {fmt(sp, '{:.0f}')}x "
+                   f"(target >= 100x): {'met' if sp and sp >= 100 else 'MISSED'}")
+    synth = sorted((m for m in ana if m["input"].startswith("synthetic")),
+                   key=lambda m: m["units"])
+    if len(synth) >= 2:
+        out.append(f"- tcpana peak RSS {synth[0]['rss_mib']:.1f} MiB on {synth[0]['units']} "
+                   f"events vs {synth[-1]['rss_mib']:.1f} MiB on {synth[-1]['units']}")
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smoke run (< 2 minutes)")
+    ap.add_argument("--only", choices=["recording", "analysis"])
+    ap.add_argument("--threads", help="client thread counts, default 2,4,8 (quick: 4)")
+    ap.add_argument("--reps", type=int, help="rounds per configuration (default 3; quick 1)")
+    ap.add_argument("--conns", type=int, help="connections per run (default 20000)")
+    ap.add_argument("--build", help="build directory to take the tools from")
+    ap.add_argument("--out", help="write the tables (Markdown) to this file")
+    ap.add_argument("--workdir", help="keep outputs here instead of a temporary dir")
+    a = ap.parse_args()
+    if os.geteuid() != 0:
+        print("harness: needs root (BPF, network namespaces)", file=sys.stderr)
+        return 77
+    if not os.path.ismount("/sys/kernel/tracing"):
+        subprocess.run(["mount", "-t", "tracefs", "nodev", "/sys/kernel/tracing"], check=False)
+    tools = find_tools(a.build)
+    threads = [int(x) for x in (a.threads or ("4" if a.quick else "2,4,8")).split(",")]
+    reps = a.reps or (1 if a.quick else 3)
+    conns = a.conns or (3000 if a.quick else 20000)
+    real, synth = (100000, [100000, 1000000]) if a.quick else (1000000, [1000000, 10000000])
+
+    def log(msg):
+        print(msg, file=sys.stderr, flush=True)
+
+    log("harness: tools " + ", ".join(f"{k}={v}" for k, v in tools.items()))
+    lines = [f"## tcprec benchmarks, {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC",
+             f"\nHost: {platform.node()}, kernel {platform.release()}, {os.cpu_count()} CPUs;"
+             f" {'quick' if a.quick else 'full'} run, {reps} round(s) per configuration."]
+    with tempfile.TemporaryDirectory(prefix="tcprec-bench-") as tmp:
+        workdir = a.workdir or tmp
+        os.makedirs(workdir, exist_ok=True)
+        rec_table = ana_rows = None
+        if a.only in (None, "recording"):
+            res = bench_record.run(tools, workdir, threads, reps, conns, log)
+            rec_table = bench_record.summarize(res)
+            lines += recording_tables(rec_table, conns)
+        if a.only in (None, "analysis"):
+            ana_rows = bench_analyze.run(tools, workdir, (real, synth), reps, log)
+            lines += analysis_table(ana_rows)
+        lines += targets(rec_table, ana_rows)
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if a.out:
+        with open(a.out, "w") as f:
+            f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

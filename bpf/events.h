@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * events.h - the wire records the BPF programs hand to tcprec, and nothing
+ * else.  Every record starts with struct ev_hdr; sizes and offsets are
+ * pinned by tests/unit/record/test-events-abi.c, so a change here that
+ * moves a field fails the build's tests instead of corrupting traces.
+ * Only fixed-width types, explicit padding, addresses as 16 bytes plus a
+ * family, ports in host order.  Bump EVENTS_ABI_VERSION on any change.
+ */
+#ifndef TCPREC_BPF_EVENTS_H
+#define TCPREC_BPF_EVENTS_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define EVENTS_ABI_VERSION 1
+
+#define EV_COMM_LEN 16
+#define EV_MAX_PORTS 16
+#define EV_MAX_HOSTS 16
+#define EV_STACK_DEPTH 64    /* kernel frames examined for softirq context */
+#define EV_SOFTIRQ_RANGES 4  /* softirq entry functions recognised */
+
+enum ev_type {
+	EV_STATE = 1,      /* struct ev_state: inet_sock_set_state */
+	EV_SEGMENT = 2,    /* struct ev_segment: one skb sent or received */
+	EV_RETRANSMIT = 3, /* struct ev_sock_event: tcp_retransmit_skb */
+	EV_RESET = 4,      /* struct ev_sock_event: tcp_send_reset / tcp_receive_reset */
+	EV_TIMEWAIT = 5,   /* struct ev_sock_event: exact TIME_WAIT enter/exit */
+	EV_SOCK = 6,       /* struct ev_sock_event: iter/tcp walk record */
+	EV_TYPE_MAX = 6,
+};
+
+/* struct ev_sock_event.kind values, per type. */
+enum ev_kind {
+	EV_KIND_RESET_TX = 0,  /* EV_RESET: we sent a RST */
+	EV_KIND_RESET_RX = 1,  /* EV_RESET: we received one */
+	EV_KIND_TW_ENTER = 0,  /* EV_TIMEWAIT */
+	EV_KIND_TW_EXIT = 1,
+	EV_KIND_SNAPSHOT = 0,  /* EV_SOCK: start-up walk, any state */
+	EV_KIND_TW_POLL = 1,   /* EV_SOCK: periodic walk, TIME_WAIT only */
+};
+
+enum ev_state_flags {
+	EV_STATE_F_OWNER = 1, /* pid/tgid/comm valid: ran in process context */
+};
+
+enum ev_seg_flags {
+	EV_SEG_F_SEQ = 1, /* seq/ack/window/payload_len valid */
+};
+
+enum ev_dir {
+	EV_DIR_RX = 0,
+	EV_DIR_TX = 1,
+};
+
+struct ev_hdr {
+	__u16 type; /* enum ev_type */
+	__u16 size; /* sizeof the whole record */
+	__u32 cpu;
+	__u64 t_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+};
+
+/* One endpoint's view: local = this host's side of the segment/socket.
+ * A dual-stack socket with IPv4-mapped addresses is reported as IPv4,
+ * as its packets are. */
+struct ev_tuple {
+	__u8 laddr[16]; /* IPv4 in the first 4 bytes, network order */
+	__u8 raddr[16];
+	__u16 lport; /* host order */
+	__u16 rport;
+	__u8 family; /* 4 or 6 */
+	__u8 _pad[3];
+	__u32 netns; /* netns inode */
+	__u32 _pad2;
+};
+
+struct ev_state {
+	struct ev_hdr hdr;
+	__u64 cookie;
+	__u64 cgroup_id;
+	struct ev_tuple tuple;
+	__u32 pid;
+	__u32 tgid;
+	__u8 comm[EV_COMM_LEN];
+	__u8 old_state;
+	__u8 new_state;
+	__u8 flags; /* enum ev_state_flags */
+	__u8 _pad[5];
+};
+
+/* No socket: user space joins segments to sockets by tuple + netns. */
+struct ev_segment {
+	struct ev_hdr hdr;
+	struct ev_tuple tuple;
+	__u32 seq;
+	__u32 ack;
+	__u32 window;
+	__u32 payload_len; /* whole skb: a GSO/GRO skb counts once */
+	__u8 dir;       /* enum ev_dir */
+	__u8 tcp_flags; /* byte 13 of the TCP header */
+	__u8 flags;     /* enum ev_seg_flags */
+	__u8 _pad[5];
+};
+
+/* Retransmit, reset, exact TIME_WAIT and iterator records share a shape. */
+struct ev_sock_event {
+	struct ev_hdr hdr;
+	__u64 cookie; /* 0 when the hook had no socket (reset to a closed port) */
+	__u64 cgroup_id;
+	struct ev_tuple tuple;
+	__u8 kind;      /* enum ev_kind, meaning depends on hdr.type */
+	__u8 state;     /* socket state (TCP_* numbers) */
+	__u8 tcp_flags; /* EV_RETRANSMIT: flags of the retransmitted skb */
+	__u8 _pad[5];
+};
+
+/* Filter rodata layout, shared so user space fills the same shape. */
+struct ev_host {
+	__u8 addr[16];
+	__u8 family;
+	__u8 _pad[3];
+};
+
+#endif /* TCPREC_BPF_EVENTS_H */

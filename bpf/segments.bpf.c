@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * segments.bpf.c - one record per TCP skb received or sent: flags (all 8
+ * bits), tuple, netns and, with --seq, seq/ack/window/payload length.
+ * RX: fentry on tcp_v4_rcv/tcp_v6_rcv, else kprobe, else the
+ * netif_receive_skb tracepoint (tp_btf).  TX: fentry on ip_output/
+ * ip6_output (every locally generated IP packet, including SYN-ACKs and
+ * RSTs sent without a full socket), else kprobe, else net_dev_queue.
+ * A GSO/TSO or GRO skb is recorded once, with the skb's payload length:
+ * the record is per skb, not per wire segment.
+ */
+#include "pkt.bpf.h"
+
+static __always_inline int handle_skb(const unsigned char *ip, __u16 proto, int rx, __u32 netns)
+{
+	struct pkt_info p = {};
+	struct ev_segment *e;
+
+	if (pkt_parse(ip, proto, rx, &p))
+		return 0;
+	p.tuple.netns = netns;
+	if (!tuple_pass(&p.tuple) || !pid_pass(&p.tuple, 0))
+		return 0;
+	e = ev_reserve(sizeof(*e), EV_SEGMENT);
+	if (!e)
+		return 0;
+	e->tuple = p.tuple;
+	e->dir = rx ? EV_DIR_RX : EV_DIR_TX;
+	e->tcp_flags = p.tcp_flags;
+	if (cfg_seq) {
+		e->seq = p.seq;
+		e->ack = p.ack;
+		e->window = p.window;
+		e->payload_len = p.payload_len;
+		e->flags = EV_SEG_F_SEQ;
+	}
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* Network header as set by the IP layer (valid from ip_rcv on, and on
+ * the transmit path once the IP header is built). */
+static __always_inline const unsigned char *skb_nh(const struct sk_buff *skb)
+{
+	return BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header);
+}
+
+static __always_inline __u32 skb_netns(const struct sk_buff *skb)
+{
+	return BPF_CORE_READ(skb, dev, nd_net.net, ns.inum);
+}
+
+static __always_inline int rx_ip(const struct sk_buff *skb, __u16 proto)
+{
+	return handle_skb(skb_nh(skb), proto, 1, skb_netns(skb));
+}
+
+static __always_inline int tx_ip(const struct net *net, const struct sk_buff *skb, __u16 proto)
+{
+	return handle_skb(skb_nh(skb), proto, 0, BPF_CORE_READ(net, ns.inum));
+}
+
+SEC("fentry/tcp_v4_rcv")
+int BPF_PROG(on_rcv4_fentry, struct sk_buff *skb)
+{
+	return rx_ip(skb, TCPREC_ETH_P_IP);
+}
+
+SEC("fentry/tcp_v6_rcv")
+int BPF_PROG(on_rcv6_fentry, struct sk_buff *skb)
+{
+	return rx_ip(skb, TCPREC_ETH_P_IPV6);
+}
+
+SEC("fentry/ip_output")
+int BPF_PROG(on_out4_fentry, struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	return tx_ip(net, skb, TCPREC_ETH_P_IP);
+}
+
+SEC("fentry/ip6_output")
+int BPF_PROG(on_out6_fentry, struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	return tx_ip(net, skb, TCPREC_ETH_P_IPV6);
+}
+
+SEC("kprobe/tcp_v4_rcv")
+int BPF_KPROBE(on_rcv4_kprobe, struct sk_buff *skb)
+{
+	return rx_ip(skb, TCPREC_ETH_P_IP);
+}
+
+SEC("kprobe/tcp_v6_rcv")
+int BPF_KPROBE(on_rcv6_kprobe, struct sk_buff *skb)
+{
+	return rx_ip(skb, TCPREC_ETH_P_IPV6);
+}
+
+SEC("kprobe/ip_output")
+int BPF_KPROBE(on_out4_kprobe, struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	return tx_ip(net, skb, TCPREC_ETH_P_IP);
+}
+
+SEC("kprobe/ip6_output")
+int BPF_KPROBE(on_out6_kprobe, struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	return tx_ip(net, skb, TCPREC_ETH_P_IPV6);
+}
+
+/* At this tracepoint the MAC header has been pulled but network_header
+ * is not reset yet: the IP header starts at skb->data. */
+SEC("tp_btf/netif_receive_skb")
+int BPF_PROG(on_rcv_btf, struct sk_buff *skb)
+{
+	return handle_skb(BPF_CORE_READ(skb, data), bpf_ntohs(BPF_CORE_READ(skb, protocol)), 1,
+			  skb_netns(skb));
+}
+
+SEC("tp_btf/net_dev_queue")
+int BPF_PROG(on_xmit_btf, struct sk_buff *skb)
+{
+	return handle_skb(skb_nh(skb), bpf_ntohs(BPF_CORE_READ(skb, protocol)), 0, skb_netns(skb));
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * tcp_iter.bpf.c - walks of the TCP socket tables with iter/tcp.
+ * iter_tcp_snapshot: every socket with its state, once at start-up, so a
+ * trace started mid-incident knows the connections already open.
+ * iter_tcp_timewait: only TIME_WAIT sockets; user space runs it every
+ * 100 ms and diffs consecutive walks into polled TIME_WAIT enter/exit
+ * events, linked to their connection by cookie (tw_cookie is copied from
+ * the socket).  Records go to the iterator's seq_file, not the ring
+ * buffer: the walk is synchronous with the reader, nothing is lost, and
+ * read() returning 0 marks the end of a walk.  The walk covers the
+ * network namespace the iterator was opened in.
+ */
+#include "common.bpf.h"
+
+static __always_inline int handle_sk(struct bpf_iter__tcp *ctx, int tw_only)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct ev_sock_event rec = {};
+	struct tcp_sock *tp;
+	__u8 state;
+
+	if (!skc)
+		return 0;
+	state = skc->skc_state;
+	if (tw_only && state != TCPREC_TCP_TIME_WAIT)
+		return 0;
+	tuple_from_skc(&rec.tuple, skc);
+	if (!tuple_pass(&rec.tuple) || !pid_pass(&rec.tuple, 0))
+		return 0;
+	rec.hdr.type = EV_SOCK;
+	rec.hdr.size = sizeof(rec);
+	rec.hdr.cpu = bpf_get_smp_processor_id();
+	rec.hdr.t_ns = bpf_ktime_get_ns();
+	/* Assigns the cookie if the socket has none yet, so later transitions
+	 * and its timewait successor carry the same one. */
+	rec.cookie = bpf_get_socket_cookie(skc);
+	rec.kind = tw_only ? EV_KIND_TW_POLL : EV_KIND_SNAPSHOT;
+	rec.state = state;
+	tp = bpf_skc_to_tcp_sock(skc);
+	if (tp)
+		rec.cgroup_id = sk_cgroup_id(&tp->inet_conn.icsk_inet.sk);
+	bpf_seq_write(ctx->meta->seq, &rec, sizeof(rec));
+	return 0;
+}
+
+SEC("iter/tcp")
+int iter_tcp_snapshot(struct bpf_iter__tcp *ctx)
+{
+	return handle_sk(ctx, 0);
+}
+
+SEC("iter/tcp")
+int iter_tcp_timewait(struct bpf_iter__tcp *ctx)
+{
+	return handle_sk(ctx, 1);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

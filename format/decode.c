@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * decode.c - chunk records to events (SPEC.md "Chunk block", "Records").
+ * A chunk is decoded twice: a validation pass that checks every record,
+ * count and time before anything is returned, so a chunk is either
+ * delivered whole or reported as corrupt whole; then the delivering pass.
+ * Every value from the file is range-checked before it indexes a table.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader_int.h"
+#include "varint.h"
+
+#define FAIL(what)                \
+	do {                      \
+		*why = (what);    \
+		return -1;        \
+	} while (0)
+
+static int grow_conns(struct trc_reader *r, uint32_t n)
+{
+	if (n <= r->conns_cap)
+		return 0;
+	struct rconn *nc = realloc(r->conns, (size_t)n * sizeof(*nc));
+	if (!nc)
+		return -1;
+	r->conns = nc;
+	r->conns_cap = n;
+	return 0;
+}
+
+int dec_begin(struct trc_reader *r, const struct blk *b, struct trc_error *err)
+{
+	struct dec *d = &r->d;
+	struct cur c = b->payload;
+	uint32_t flags;
+	const char *why = "chunk header is shorter than 36 bytes";
+
+	memset(d, 0, sizeof(*d));
+	d->block_off = b->offset;
+	d->seq = UINT32_MAX;
+	d->prev_cid = UINT32_MAX;
+	if (cur_u32(&c, &d->seq) || cur_u32(&c, &d->n_events) || cur_u32(&c, &d->n_records) ||
+	    cur_u32(&c, &d->n_conns) || cur_u64(&c, &d->t_first) || cur_u64(&c, &d->t_last) ||
+	    cur_u32(&c, &flags))
+		goto bad;
+	why = "chunk counts are out of range";
+	/* Every event takes >= 2 bytes, every declaration >= 7: counts that
+	 * the payload cannot hold are corrupt, and bounding them by the
+	 * payload bounds the allocation below by the block size. */
+	if (d->n_events > TRC_MAX_CHUNK_EVENTS || d->n_conns > TRC_MAX_CHUNK_CONNS ||
+	    d->n_events > c.left / 2 || d->n_conns > c.left / 7 ||
+	    (uint64_t)d->n_events + d->n_conns > d->n_records || d->n_records > c.left)
+		goto bad;
+	why = "chunk time range is reversed";
+	if (d->t_first > d->t_last)
+		goto bad;
+	why = "out of memory for the chunk's connections";
+	if (grow_conns(r, d->n_conns) < 0)
+		goto bad;
+	d->c = c;
+	d->t_prev = d->t_first;
+	return 0;
+bad:
+	rd_err(err, TRC_CORRUPT, b->offset, d->seq, "chunk at offset %llu: %s",
+	       (unsigned long long)b->offset, why);
+	return -1;
+}
+
+/* An address: index into the chunk's address table, the address itself
+ * following when the index is the table's size (a new entry). */
+static int addr_field(struct trc_reader *r, struct dec *d, int v6, uint8_t *dst,
+		      const char **why)
+{
+	uint32_t idx;
+	unsigned int n = v6 ? 16 : 4;
+	if (cur_varint32(&d->c, &idx) || idx > d->addrs)
+		FAIL("CONN address index beyond the chunk's address table");
+	if (idx == d->addrs) {
+		if (idx >= WIRE_MAX_CHUNK_ADDRS)
+			FAIL("more addresses than a chunk may hold");
+		if (idx >= r->addrs_cap) {
+			uint32_t ncap = r->addrs_cap ? r->addrs_cap * 2 : 64;
+			struct raddr *na = realloc(r->addrs, ncap * sizeof(*na));
+			if (!na)
+				FAIL("out of memory for the address table");
+			r->addrs = na;
+			r->addrs_cap = ncap;
+		}
+		memset(&r->addrs[idx], 0, sizeof(r->addrs[idx]));
+		r->addrs[idx].v6 = (uint8_t)v6;
+		if (cur_copy(&d->c, r->addrs[idx].a, n))
+			FAIL("CONN address cut short");
+		d->addrs++;
+	}
+	if (r->addrs[idx].v6 != v6)
+		FAIL("CONN address of the other family");
+	memcpy(dst, r->addrs[idx].a, 16);
+	return 0;
+}
+
+static int dec_conn(struct trc_reader *r, struct dec *d, const char **why)
+{
+	uint64_t zs, v;
+	uint8_t bm;
+
+	if (d->conns >= d->n_conns)
+		FAIL("more connection declarations than the chunk header says");
+	struct rconn *rc = &r->conns[d->conns];
+	memset(rc, 0, sizeof(*rc));
+	if (cur_varint(&d->c, &zs) || cur_u8(&d->c, &bm))
+		FAIL("CONN record cut short");
+	if (bm & ~WIRE_CF_KNOWN)
+		FAIL("CONN record has unknown field bits");
+	d->dp_serial += (uint64_t)zigzag_dec(zs);
+	if (d->dp_serial == 0)
+		FAIL("CONN record declares serial 0");
+	rc->c.serial = d->dp_serial;
+	int v6 = !!(bm & WIRE_CF_IPV6);
+	rc->c.family = v6 ? TRC_FAMILY_IPV6 : TRC_FAMILY_IPV4;
+	if (addr_field(r, d, v6, rc->c.laddr, why) || addr_field(r, d, v6, rc->c.raddr, why))
+		return -1;
+	if (cur_u16(&d->c, &rc->c.lport) ||
+	    (!(bm & WIRE_CF_RPORT_SAME) && cur_u16(&d->c, &d->dp_rport)))
+		FAIL("CONN ports cut short");
+	rc->c.rport = d->dp_rport;
+	if (!(bm & WIRE_CF_NETNS_SAME) && cur_varint32(&d->c, &d->dp_netns))
+		FAIL("CONN netns is not a 32-bit varint");
+	if (!(bm & WIRE_CF_CGROUP_SAME) && cur_varint(&d->c, &d->dp_cgroup))
+		FAIL("CONN cgroup is not a varint");
+	rc->c.netns = d->dp_netns;
+	rc->c.cgroup_id = d->dp_cgroup;
+	if (bm & WIRE_CF_COOKIE) {
+		if (cur_varint(&d->c, &v))
+			FAIL("CONN cookie is not a varint");
+		d->dp_cookie += (uint64_t)zigzag_dec(v);
+		rc->c.cookie = d->dp_cookie;
+	}
+	if ((bm & WIRE_CF_FLAGS) && cur_varint32(&d->c, &rc->c.flags))
+		FAIL("CONN flags are not a 32-bit varint");
+	d->conns++;
+	return 0;
+}
+
+static int dec_conn_ref(struct dec *d, uint32_t *cid, const char **why)
+{
+	uint64_t ref;
+	if (cur_varint(&d->c, &ref))
+		FAIL("connection reference cut short");
+	if (ref == 0) {
+		if (d->prev_cid == UINT32_MAX)
+			FAIL("'same connection' reference before any event");
+		*cid = d->prev_cid;
+	} else {
+		if (ref > d->conns)
+			FAIL("connection reference to an undeclared id");
+		*cid = d->conns - (uint32_t)ref;
+	}
+	d->prev_cid = *cid;
+	return 0;
+}
+
+static int dec_time(struct dec *d, struct trc_event *ev, const char **why)
+{
+	uint64_t delta;
+	if (cur_varint(&d->c, &delta) || __builtin_add_overflow(d->t_prev, delta, &ev->t_ns))
+		FAIL("time delta cut short or overflows");
+	if (ev->t_ns > d->t_last)
+		FAIL("event time beyond the chunk's last time");
+	if (++d->events > d->n_events)
+		FAIL("more events than the chunk header says");
+	d->t_prev = ev->t_ns;
+	return 0;
+}
+
+static int dec_event(struct trc_reader *r, struct dec *d, unsigned int type, unsigned int hi,
+		     struct trc_event *ev, struct rconn **rcp, const char **why)
+{
+	uint32_t cid;
+	if (dec_conn_ref(d, &cid, why) || dec_time(d, ev, why))
+		return -1;
+	struct rconn *rc = &r->conns[cid];
+	*rcp = rc;
+	ev->conn_serial = rc->c.serial;
+	switch (type) {
+	case WIRE_REC_STATE:
+	case WIRE_REC_STATE_NEXT:
+	case WIRE_REC_STATE_OWNER:
+		ev->type = TRC_EV_STATE;
+		return dec_state(r, d, type, hi, rc, &ev->state, why);
+	case WIRE_REC_SEG_RX:
+	case WIRE_REC_SEG_TX:
+	case WIRE_REC_SEG_RX_EXT:
+	case WIRE_REC_SEG_TX_EXT:
+		ev->type = TRC_EV_SEGMENT;
+		return dec_seg(d, type, hi, rc, &ev->seg, why);
+	default:
+		return dec_simple(d, type, hi, ev, why);
+	}
+}
+
+/* One record.  1: an event in *ev; 0: a declaration or skipped extension;
+ * -1: corrupt, *why says how. */
+static int dec_record(struct trc_reader *r, struct dec *d, struct trc_event *ev,
+		      struct rconn **rcp, const char **why)
+{
+	uint8_t tag;
+	uint64_t v, len;
+
+	if (cur_u8(&d->c, &tag))
+		FAIL("record cut short");
+	if (++d->records > d->n_records)
+		FAIL("more records than the chunk header says");
+	unsigned int type = tag & 0xf, hi = tag >> 4;
+	memset(ev, 0, sizeof(*ev));
+	*rcp = NULL;
+	switch (type) {
+	case WIRE_REC_CONN:
+		if (hi)
+			FAIL("CONN tag with nonzero high bits");
+		return dec_conn(r, d, why);
+	case WIRE_REC_EXTENSION:
+		if (hi || cur_varint(&d->c, &v) || cur_varint(&d->c, &len) || cur_skip(&d->c, len))
+			FAIL("extension record malformed or longer than the chunk");
+		if (!d->dry)
+			r->st.records_unknown++;
+		return 0;
+	case WIRE_REC_LOST:
+		if (hi)
+			FAIL("LOST tag with nonzero high bits");
+		if (dec_time(d, ev, why) || dec_simple(d, type, hi, ev, why))
+			return -1;
+		return 1;
+	case 12:
+	case 13:
+	case 14:
+		FAIL("unknown core record type");
+	default:
+		return dec_event(r, d, type, hi, ev, rcp, why) ? -1 : 1;
+	}
+}
+
+static void dec_rewind(struct dec *d, struct cur start)
+{
+	d->c = start;
+	d->t_prev = d->t_first;
+	d->events = d->records = d->conns = d->owners = d->addrs = 0;
+	d->prev_cid = UINT32_MAX;
+	d->dp_serial = d->dp_cookie = d->dp_cgroup = 0;
+	d->dp_netns = 0;
+	d->dp_rport = 0;
+}
+
+int dec_validate(struct trc_reader *r, struct trc_error *err)
+{
+	struct dec *d = &r->d;
+	struct cur start = d->c;
+	struct trc_event ev;
+	struct rconn *rc;
+	const char *why = NULL;
+
+	d->dry = true;
+	while (d->c.left)
+		if (dec_record(r, d, &ev, &rc, &why) < 0)
+			goto bad;
+	why = "chunk counts differ from its records";
+	if (d->events != d->n_events || d->records != d->n_records || d->conns != d->n_conns)
+		goto bad;
+	why = "last event time differs from the chunk's last time";
+	if (d->events && d->t_prev != d->t_last)
+		goto bad;
+	d->dry = false;
+	dec_rewind(d, start);
+	return 0;
+bad:
+	rd_err(err, TRC_CORRUPT, d->block_off, d->seq, "chunk %u at offset %llu: %s (record %u)",
+	       d->seq, (unsigned long long)d->block_off, why, d->records);
+	return -1;
+}
+
+int dec_next(struct trc_reader *r, struct trc_event *ev, const struct trc_conn **conn,
+	     struct trc_error *err)
+{
+	struct dec *d = &r->d;
+	struct rconn *rc;
+	const char *why = NULL;
+
+	while (d->c.left) {
+		int k = dec_record(r, d, ev, &rc, &why);
+		if (k < 0) {
+			/* Cannot happen after dec_validate(); kept so that a
+			 * logic error surfaces as corruption, not as a crash. */
+			rd_err(err, TRC_CORRUPT, d->block_off, d->seq, "chunk %u: %s", d->seq,
+			       why);
+			return -1;
+		}
+		if (k == 1) {
+			if (conn)
+				*conn = rc ? &rc->c : NULL;
+			return 1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * reader_int.h - the reader's private state, shared by reader.c (open,
+ * next, media), reader_block.c (buffering, block framing, resync) and
+ * decode.c (chunk records -> events).  Not installed; users see trc.h.
+ */
+#ifndef TRC_READER_INT_H
+#define TRC_READER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cursor.h"
+#include "trc.h"
+#include "wire.h"
+
+/* A connection declared in the current chunk, with the chunk-local coding
+ * context that STATE_NEXT and sequence deltas refer to. */
+struct rconn {
+	struct trc_conn c;
+	uint8_t last_state;
+	uint8_t have_state;
+	uint8_t have_seq[2];
+	uint32_t seq[2];
+	uint32_t ack[2];
+};
+
+struct raddr {
+	uint8_t v6;
+	uint8_t a[16];
+};
+
+struct rowner {
+	uint32_t tgid;
+	uint32_t pid;
+	char comm[TRC_COMM_LEN];
+};
+
+/* Decoding position inside one chunk. */
+struct dec {
+	struct cur c;
+	uint64_t block_off;
+	uint32_t seq;
+	uint32_t n_events, n_records, n_conns;
+	uint64_t t_first, t_last, t_prev;
+	uint32_t events, records, conns, owners;
+	uint32_t prev_cid; /* UINT32_MAX: none yet */
+	bool dry;          /* validation pass: count nothing user-visible */
+	/* previous-declaration context (SPEC.md "CONN") */
+	uint32_t addrs;
+	uint64_t dp_serial, dp_cookie, dp_cgroup;
+	uint32_t dp_netns;
+	uint16_t dp_rport;
+};
+
+/* A framed, checksummed block found by blk_next(). */
+struct blk {
+	char type;        /* 'H', 'C', 'T', or another letter (unknown) */
+	uint64_t offset;  /* file offset of its magic */
+	uint32_t total;
+	struct cur payload;
+};
+
+enum rd_state {
+	RD_BLOCK,  /* expecting a block at pos */
+	RD_CHUNK,  /* returning the events of a validated chunk */
+	RD_DONE,   /* final status reached */
+};
+
+struct mem_ctx {
+	const uint8_t *p;
+	size_t left;
+};
+
+struct trc_reader {
+	struct trc_medium m;
+	struct mem_ctx mem; /* for trc_reader_open_mem() */
+	int fd;             /* for trc_reader_open_file(); -1 otherwise */
+	int own_fd;
+
+	uint8_t *buf;
+	size_t cap, pos, end;
+	uint64_t buf_off; /* file offset of buf[0] */
+	bool in_eof;      /* the medium reported end of input */
+	int io_err;       /* -errno of the failed read */
+
+	enum rd_state state;
+	enum trc_status final;
+	struct trc_error final_err;
+	bool pending;     /* a report to return before anything else */
+	struct trc_error pending_err;
+
+	struct trc_header hdr;
+	struct trc_trailer trl;
+	struct trc_reader_stats st;
+
+	struct dec d;
+	struct blk cur_blk;
+	uint32_t expect_seq;
+	bool damage_since_chunk; /* a gap in sequence numbers is explained */
+	bool any_chunk;
+	uint64_t prev_t_last;
+
+	struct rconn *conns;
+	uint32_t conns_cap;
+	struct rowner *owners;
+	uint32_t owners_cap;
+	struct raddr *addrs;
+	uint32_t addrs_cap;
+};
+
+/* reader_block.c */
+int rd_ensure(struct trc_reader *r, size_t n);
+enum trc_status blk_next(struct trc_reader *r, struct blk *b, struct trc_error *err);
+void blk_consume(struct trc_reader *r, const struct blk *b);
+void rd_err(struct trc_error *err, enum trc_status code, uint64_t off, uint32_t chunk,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* decode.c */
+int dec_begin(struct trc_reader *r, const struct blk *b, struct trc_error *err);
+int dec_validate(struct trc_reader *r, struct trc_error *err);
+/* 1: *ev filled; 0: chunk finished; -1: error (err filled). */
+int dec_next(struct trc_reader *r, struct trc_event *ev, const struct trc_conn **conn,
+	     struct trc_error *err);
+
+/* decode_ev.c: event payloads; -1 with *why on a corrupt record. */
+int dec_state(struct trc_reader *r, struct dec *d, unsigned int type, unsigned int hi,
+	      struct rconn *rc, struct trc_ev_state *s, const char **why);
+int dec_seg(struct dec *d, unsigned int type, unsigned int hi, struct rconn *rc,
+	    struct trc_ev_segment *g, const char **why);
+int dec_simple(struct dec *d, unsigned int type, unsigned int hi, struct trc_event *ev,
+	       const char **why);
+
+/* tlv.c */
+int tlv_parse_header(struct cur *c, struct trc_header *h, uint64_t *unknown, char *why,
+		     size_t why_len);
+int tlv_parse_trailer(struct cur *c, struct trc_trailer *t, uint64_t *unknown, char *why,
+		      size_t why_len);
+
+#endif /* TRC_READER_INT_H */

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * writer_int.h - the writer's private state, shared by writer.c (chunk and
+ * file life cycle), writer_conn.c (connection and owner tables) and
+ * encode.c (records).  Not installed; users see only trc.h.
+ */
+#ifndef TRC_WRITER_INT_H
+#define TRC_WRITER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trc.h"
+#include "wire.h"
+
+/* An open connection.  Fields after `c` describe it within the chunk whose
+ * generation is `gen`; a different generation means "not declared in the
+ * current chunk yet". */
+struct wconn {
+	uint64_t serial; /* 0: empty slot */
+	struct trc_conn c;
+	uint32_t gen;
+	uint32_t cid;
+	uint8_t last_state;
+	uint8_t have_state;
+	uint8_t have_seq[2];
+	uint32_t seq[2];
+	uint32_t ack[2];
+};
+
+/* Open-addressing (linear probing, backward-shift deletion) keyed by
+ * serial; grows at 50% load, so lookups stay O(1) without tombstones. */
+struct conn_table {
+	struct wconn *slots;
+	size_t cap; /* power of two */
+	size_t count;
+};
+
+/* Chunk-local owners (tgid, pid, comm), found by hash; an entry counts only
+ * when its generation is the current chunk's. */
+#define OWNER_SLOTS 4096u
+#define OWNER_MAX_PER_CHUNK (OWNER_SLOTS / 2)
+struct owner_slot {
+	uint32_t gen;
+	uint32_t idx;
+	uint32_t tgid;
+	uint32_t pid;
+	uint8_t comm_len;
+	char comm[TRC_COMM_LEN - 1];
+};
+
+/* Chunk-local addresses, found by hash like the owners. */
+#define ADDR_SLOTS 8192u
+#define ADDR_MAX_PER_CHUNK (WIRE_MAX_CHUNK_ADDRS - 2)
+struct addr_slot {
+	uint32_t gen;
+	uint32_t idx;
+	uint8_t v6;
+	uint8_t a[16];
+};
+
+/* Previous-declaration context that CONN records are coded against. */
+struct decl_prev {
+	uint64_t serial;
+	uint64_t cookie;
+	uint64_t cgroup_id;
+	uint32_t netns;
+	uint16_t rport;
+};
+
+/* Largest encoding of one append (a CONN declaration plus the event with
+ * a new owner), with margin; the chunk buffer always has this much room. */
+#define WRITER_MAX_APPEND 512u
+#define WRITER_DEFAULT_CHUNK (64u << 10)
+#define WRITER_DEFAULT_FLUSH_NS 1000000000ull
+
+struct trc_writer {
+	int fd;
+	int error; /* first write error, sticky */
+	struct trc_error first_err;
+	uint32_t chunk_target;
+	uint64_t flush_interval_ns;
+	int fsync_on_flush;
+
+	uint8_t *buf; /* block head + chunk header + records + tail room */
+	size_t cap;
+	size_t len;   /* bytes used, from the start of buf */
+
+	/* current chunk */
+	uint32_t seq;
+	uint32_t gen;
+	uint32_t ch_events;
+	uint32_t ch_records;
+	uint32_t ch_conns;
+	uint32_t ch_owners;
+	uint32_t ch_addrs;
+	uint32_t prev_cid; /* UINT32_MAX: no event yet */
+	uint64_t t_first;
+	uint64_t t_prev;
+	uint64_t tick_start; /* first tick that saw this chunk open, 0 none */
+	struct decl_prev dp;
+
+	/* file-wide */
+	uint64_t next_serial;
+	uint64_t t_last_file;
+	uint64_t t_first_file;
+	struct trc_writer_stats st;
+
+	struct conn_table conns;
+	struct owner_slot *owners; /* OWNER_SLOTS */
+	struct addr_slot *addrs;   /* ADDR_SLOTS */
+};
+
+/* writer_conn.c */
+int ctab_init(struct conn_table *t);
+void ctab_free(struct conn_table *t);
+struct wconn *ctab_find(const struct conn_table *t, uint64_t serial);
+struct wconn *ctab_insert(struct conn_table *t, uint64_t serial);
+int ctab_remove(struct conn_table *t, uint64_t serial);
+/* Index of the owner in the current chunk; *is_new when it was added. */
+uint32_t owner_lookup(struct trc_writer *w, const struct trc_ev_state *s, bool *is_new);
+/* Index of the address (4 or 16 bytes by v6) in the current chunk. */
+uint32_t addr_lookup(struct trc_writer *w, int v6, const uint8_t *a, bool *is_new);
+
+/* encode.c: write at w->buf + w->len, caller guarantees WRITER_MAX_APPEND. */
+void enc_conn(struct trc_writer *w, struct wconn *wc);
+void enc_event(struct trc_writer *w, const struct trc_event *ev, struct wconn *wc);
+int enc_validate(const struct trc_event *ev);
+
+/* tlv.c */
+size_t tlv_put_header(uint8_t *p, const struct trc_header *h);
+size_t tlv_put_trailer(uint8_t *p, const struct trc_trailer *t);
+#define TLV_HEADER_MAX (8u * 1024)
+#define TLV_TRAILER_MAX 256u
+
+#endif /* TRC_WRITER_INT_H */

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * drain.c - the ring buffer's sample callback and the periodic lost-event
+ * accounting.  Each record is validated by ev_decode() before it is cast;
+ * malformed ones are counted, skipped and later written as a gap record.
+ */
+#include "drain.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "drain_conn.h"
+
+int drain_init(struct drain *d, struct trc_writer *w, uint64_t max_events, uint64_t t_offset_ns,
+	       uint64_t now_ns)
+{
+	memset(d, 0, sizeof(*d));
+	d->w = w;
+	d->max_events = max_events;
+	d->t_offset_ns = t_offset_ns;
+	d->lost_fd = -1;
+	d->lost_since_ns = now_ns;
+	d->ct = conntab_new();
+	return d->ct ? 0 : -ENOMEM;
+}
+
+int drain_set_lost_fd(struct drain *d, int lost_fd)
+{
+	int n = libbpf_num_possible_cpus();
+
+	if (n <= 0)
+		return n < 0 ? n : -EINVAL;
+	d->ncpu = (unsigned int)n;
+	d->lost_prev = calloc(d->ncpu, sizeof(*d->lost_prev));
+	if (!d->lost_prev)
+		return -ENOMEM;
+	d->lost_fd = lost_fd;
+	return 0;
+}
+
+void drain_fini(struct drain *d)
+{
+	conntab_free(d->ct);
+	d->ct = NULL;
+	free(d->lost_prev);
+	d->lost_prev = NULL;
+}
+
+/* The kernel fills a socket's tuple in after these transitions. */
+static int tuple_incomplete(const struct ev_tuple *t, uint8_t new_state)
+{
+	return (new_state == TRC_TCP_SYN_SENT || new_state == TRC_TCP_SYN_RECV) &&
+	       (!t->lport || !t->rport);
+}
+
+static int on_state(struct drain *d, const struct ev_state *r)
+{
+	struct trc_event ev = { .type = TRC_EV_STATE, .t_ns = r->hdr.t_ns };
+	struct conn_entry *e = dconn_socket(d, r->cookie, &r->tuple, r->cgroup_id);
+
+	if (!e)
+		return d->werr;
+	ev.state.old_state = r->old_state;
+	ev.state.new_state = r->new_state;
+	if (r->flags & EV_STATE_F_OWNER) {
+		ev.state.flags = TRC_STATE_F_OWNER;
+		ev.state.pid = r->pid;
+		ev.state.tgid = r->tgid;
+		memcpy(ev.state.comm, r->comm, sizeof(r->comm));
+		ev.state.comm[sizeof(r->comm)] = '\0';
+	}
+	e->last_ns = r->hdr.t_ns;
+	if (r->new_state == TRC_TCP_CLOSE)
+		e->close_ns = r->hdr.t_ns;
+	if (!e->serial) {
+		struct ev_tuple k;
+
+		conntab_tuple_norm(&k, &r->tuple);
+		if (memcmp(&e->tuple, &k, sizeof(k)))
+			conntab_retuple(d->ct, e, &k);
+		if (tuple_incomplete(&r->tuple, r->new_state) && !dconn_hold(e, &ev))
+			return 0;
+		if (dconn_declare(d, e))
+			return d->werr;
+	}
+	ev.conn_serial = e->serial;
+	return dconn_append(d, &ev);
+}
+
+/* A SYN sent by a connect()ing socket whose SYN_SENT event still has
+ * local port 0: the segment names the port, completing the socket. */
+static struct conn_entry *resolve_connect(struct drain *d, const struct ev_segment *r)
+{
+	struct ev_tuple k = r->tuple;
+	struct conn_entry *e;
+
+	if (r->dir != EV_DIR_TX || (r->tcp_flags & (TRC_TCP_SYN | TRC_TCP_ACK)) != TRC_TCP_SYN)
+		return NULL;
+	k.lport = 0;
+	e = conntab_by_tuple(d->ct, &k, 0);
+	if (!e || e->serial)
+		return NULL;
+	conntab_retuple(d->ct, e, &r->tuple);
+	return dconn_declare(d, e) ? NULL : e;
+}
+
+static int on_segment(struct drain *d, const struct ev_segment *r)
+{
+	struct trc_event ev = { .type = TRC_EV_SEGMENT, .t_ns = r->hdr.t_ns };
+	struct conn_entry *e = conntab_by_tuple(d->ct, &r->tuple, 1);
+
+	if (!e || !e->serial)
+		e = resolve_connect(d, r);
+	if (!e)
+		e = dconn_flow(d, &r->tuple);
+	if (!e)
+		return d->werr;
+	e->last_ns = r->hdr.t_ns;
+	ev.conn_serial = e->serial;
+	ev.seg.dir = r->dir == EV_DIR_TX ? TRC_DIR_TX : TRC_DIR_RX;
+	ev.seg.tcp_flags = r->tcp_flags;
+	if (r->flags & EV_SEG_F_SEQ) {
+		ev.seg.flags = TRC_SEG_F_SEQ;
+		ev.seg.seq = r->seq;
+		ev.seg.ack = r->ack;
+		ev.seg.window = r->window;
+		ev.seg.payload_len = r->payload_len;
+	}
+	return dconn_append(d, &ev);
+}
+
+/* Retransmit and reset: by cookie when the hook had a socket, else the
+ * flow of the offending segment. */
+static int on_sock_event(struct drain *d, const struct ev_sock_event *r, unsigned int type)
+{
+	struct trc_event ev = { .t_ns = r->hdr.t_ns };
+	struct conn_entry *e;
+
+	e = r->cookie ? dconn_socket(d, r->cookie, &r->tuple, r->cgroup_id)
+		      : dconn_flow(d, &r->tuple);
+	if (!e || dconn_declare(d, e))
+		return d->werr;
+	e->last_ns = r->hdr.t_ns;
+	ev.conn_serial = e->serial;
+	if (type == EV_RETRANSMIT) {
+		ev.type = TRC_EV_RETRANSMIT;
+		ev.retrans.tcp_flags = r->tcp_flags;
+		ev.retrans.old_state = r->state;
+	} else {
+		ev.type = TRC_EV_RESET;
+		ev.reset.dir = r->kind == EV_KIND_RESET_TX ? TRC_DIR_TX : TRC_DIR_RX;
+	}
+	return dconn_append(d, &ev);
+}
+
+int drain_sample(void *ctx, void *raw, size_t size)
+{
+	union {
+		struct ev_state st;
+		struct ev_segment seg;
+		struct ev_sock_event sk;
+	} rec;
+	struct drain *d = ctx;
+	int type = ev_decode(raw, size);
+	void *data = &rec;
+
+	if (d->done || d->werr)
+		return d->werr;
+	/* Aligned private copy: the ring buffer's pages are read-only. */
+	if (type > 0)
+		memcpy(&rec, raw, size);
+	switch (type) {
+	case EV_STATE: return on_state(d, data);
+	case EV_SEGMENT: return on_segment(d, data);
+	case EV_RETRANSMIT:
+	case EV_RESET: return on_sock_event(d, data, (unsigned int)type);
+	case EV_TIMEWAIT: {
+		const struct ev_sock_event *r = data;
+
+		return drain_timewait(d, r->cookie, &r->tuple,
+				      r->kind == EV_KIND_TW_ENTER ? TRC_TW_ENTER : TRC_TW_EXIT,
+				      r->hdr.t_ns, TRC_TW_EXACT, 0);
+	}
+	default:
+		d->st.malformed++; /* including iterator records, which never come here */
+		return 0;
+	}
+}
+
+int drain_snapshot(struct drain *d, const struct ev_sock_event *r, uint64_t t_ns)
+{
+	struct trc_event ev = { .type = TRC_EV_STATE, .t_ns = t_ns };
+	struct conn_entry *e = dconn_socket(d, r->cookie, &r->tuple, r->cgroup_id);
+
+	if (!e || dconn_declare(d, e))
+		return d->werr;
+	e->last_ns = t_ns;
+	if (r->state == TRC_TCP_TIME_WAIT)
+		e->in_tw = 1;
+	/* Request sockets vanish without a transition: let them expire. */
+	if (r->state == TRC_TCP_NEW_SYN_RECV)
+		e->close_ns = t_ns;
+	ev.conn_serial = e->serial;
+	ev.state.old_state = TRC_TCP_UNKNOWN;
+	ev.state.new_state = r->state;
+	ev.state.flags = TRC_STATE_F_SNAPSHOT;
+	return dconn_append(d, &ev);
+}
+
+int drain_timewait(struct drain *d, uint64_t cookie, const struct ev_tuple *tuple,
+		   enum trc_tw_phase phase, uint64_t t_ns, enum trc_tw_precision precision,
+		   uint64_t precision_ns)
+{
+	struct trc_event ev = { .type = TRC_EV_TIMEWAIT, .t_ns = t_ns };
+	struct conn_entry *e = dconn_socket(d, cookie, tuple, 0);
+	int err;
+
+	if (!e || dconn_declare(d, e))
+		return d->werr;
+	e->last_ns = t_ns;
+	e->in_tw = phase == TRC_TW_ENTER;
+	ev.conn_serial = e->serial;
+	ev.tw.phase = (uint8_t)phase;
+	ev.tw.precision = (uint8_t)precision;
+	ev.tw.precision_ns = precision_ns;
+	err = dconn_append(d, &ev);
+	if (!err && phase == TRC_TW_EXIT)
+		dconn_release(d, e);
+	return err;
+}
+
+static int write_gap(struct drain *d, uint64_t count, uint32_t cpu, uint8_t reason,
+		     uint64_t now_ns)
+{
+	struct trc_event ev = { .type = TRC_EV_LOST };
+
+	/* Losses happened somewhere in [lost_since, now]; the trace is in
+	 * time order, so the range starts no earlier than the last event. */
+	ev.t_ns = d->lost_since_ns > d->last_t_ns ? d->lost_since_ns : d->last_t_ns;
+	ev.lost.t_end_ns = now_ns > ev.t_ns ? now_ns : ev.t_ns;
+	ev.lost.count = count;
+	ev.lost.cpu = cpu;
+	ev.lost.reason = reason;
+	return dconn_append(d, &ev);
+}
+
+static int read_lost(struct drain *d, uint64_t now_ns)
+{
+	uint64_t *vals;
+	uint32_t key = 0;
+	int err = 0;
+
+	if (d->lost_fd < 0 || !d->ncpu)
+		return 0;
+	vals = calloc(d->ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(d->lost_fd, &key, vals) == 0) {
+		for (unsigned int cpu = 0; cpu < d->ncpu && !err; cpu++) {
+			uint64_t delta = vals[cpu] - d->lost_prev[cpu];
+
+			if (!delta)
+				continue;
+			d->lost_prev[cpu] = vals[cpu];
+			d->st.lost += delta;
+			err = write_gap(d, delta, cpu, TRC_LOST_RINGBUF, now_ns);
+		}
+	}
+	free(vals);
+	return err;
+}
+
+int drain_tick(struct drain *d, uint64_t now_ns)
+{
+	int err = read_lost(d, now_ns);
+
+	if (!err && d->st.malformed > d->malformed_reported) {
+		err = write_gap(d, d->st.malformed - d->malformed_reported, UINT32_MAX,
+				TRC_LOST_MALFORMED, now_ns);
+		d->malformed_reported = d->st.malformed;
+	}
+	d->lost_since_ns = now_ns;
+	if (!err)
+		err = dconn_sweep(d, now_ns);
+	if (!err && !d->werr)
+		err = trc_writer_tick(d->w, now_ns + d->t_offset_ns);
+	if (err && !d->werr)
+		d->werr = err;
+	return err;
+}

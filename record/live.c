@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * live.c - a live recording from start to end: privilege check, probing
+ * and plan, output file and header (flushed before anything attaches),
+ * loading and attaching, namespace entry, start-up snapshot, privilege
+ * drop, the event loop, and the trailer on every exit path that can run.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "header.h"
+#include "live.h"
+#include "output.h"
+#include "privs.h"
+#include "probes.h"
+#include "snapshot.h"
+#include "tcprec.h"
+
+static int choose_plan(struct live *l, const char **packets)
+{
+	const struct config *cfg = l->cfg;
+	struct probe_caps caps;
+	int err;
+
+	probe_caps_gather(&caps);
+	err = probe_plan_select(&caps, &l->plan);
+	if (err) {
+		snprintf(l->errmsg, sizeof(l->errmsg), "cannot record here: %s", l->plan.error);
+		return err;
+	}
+	if (cfg->packets == PACKETS_NONE || cfg->packets == PACKETS_PCAP)
+		probe_plan_no_segments(&l->plan);
+	if (cfg->packets == PACKETS_BPF &&
+	    (l->plan.flavour[PE_SEG_RX] == PF_NONE || l->plan.flavour[PE_SEG_TX] == PF_NONE)) {
+		snprintf(l->errmsg, sizeof(l->errmsg),
+			 "--packets=bpf: no BPF segment hook loads here; use -i IFACE");
+		return -EOPNOTSUPP;
+	}
+	*packets = cfg->packets == PACKETS_PCAP ? "pcap"
+		   : l->plan.flavour[PE_SEG_RX] != PF_NONE ? "bpf"
+							   : "none";
+	l->tw_polled = l->plan.flavour[PE_TW_EXIT] == PF_ITER;
+	return 0;
+}
+
+/* Header fields and, with -i, the live capture (it sets the clock). */
+static int prepare_header(struct live *l, const char *packets)
+{
+	const struct config *cfg = l->cfg;
+	char errbuf[300] = "";
+
+	if (cfg->iface) {
+		struct pcap_src_opts o = { .iface = cfg->iface, .filter = &cfg->filter };
+
+		o.bpf_expr = cfg->pcap_expr[0] ? cfg->pcap_expr : NULL;
+		memcpy(o.local_nets, cfg->local_nets, sizeof(o.local_nets));
+		o.n_local_nets = cfg->n_local_nets;
+		l->pcap = pcap_src_open(&o, &l->hdr, errbuf, sizeof(errbuf));
+		if (!l->pcap) {
+			snprintf(l->errmsg, sizeof(l->errmsg), "-i %s: %s", cfg->iface, errbuf);
+			return -ENODEV;
+		}
+		/* Capture times are wall-clock: BPF times are shifted to match. */
+		l->t_offset_ns = header_now_ns(CLOCK_REALTIME) - header_now_ns(CLOCK_MONOTONIC);
+		snprintf(errbuf, sizeof(errbuf), "ebpf,%s", l->hdr.source);
+		header_set_str(l->hdr.source, sizeof(l->hdr.source), errbuf);
+	} else {
+		header_anchor_monotonic(&l->hdr);
+		header_set_str(l->hdr.source, sizeof(l->hdr.source), "ebpf");
+	}
+	header_fill_host(&l->hdr);
+	probe_plan_format(&l->plan, l->hdr.probes, sizeof(l->hdr.probes));
+	opts_filters_text(cfg, l->hdr.filters, sizeof(l->hdr.filters));
+	opts_options_text(cfg, packets, l->hdr.options, sizeof(l->hdr.options));
+	return 0;
+}
+
+static int open_output(struct live *l)
+{
+	struct trc_error terr = { 0 };
+
+	l->fd = output_open(l->cfg->output);
+	if (l->fd < 0) {
+		snprintf(l->errmsg, sizeof(l->errmsg), "%s: %s", l->cfg->output, strerror(-l->fd));
+		return l->fd;
+	}
+	l->w = trc_writer_open_fd(l->fd, &l->hdr, NULL, &terr);
+	if (!l->w) {
+		snprintf(l->errmsg, sizeof(l->errmsg), "%s: %s", l->cfg->output, terr.msg);
+		return -errno ?: -EIO;
+	}
+	return 0;
+}
+
+/* Load, attach, enter the namespace, snapshot, drop privileges. */
+static int start(struct live *l)
+{
+	uint64_t now = header_now_ns(CLOCK_MONOTONIC);
+	int err, fd;
+
+	tw_poll_init(&l->tw, now);
+	err = drain_init(&l->d, l->w, l->cfg->max_events, l->t_offset_ns, now);
+	if (!err)
+		err = loader_start(&l->ld, l->cfg, &l->plan, drain_sample, &l->d, l->errmsg,
+				   sizeof(l->errmsg));
+	if (!err)
+		err = drain_set_lost_fd(&l->d, loader_lost_fd(&l->ld));
+	if (err) {
+		if (!l->errmsg[0])
+			snprintf(l->errmsg, sizeof(l->errmsg), "%s", strerror(-err));
+		return err;
+	}
+	/* iter/tcp walks the namespace the iterator is opened in. */
+	if (l->cfg->netns &&
+	    privs_enter_netns(l->cfg->netns, l->cfg->netns_path, l->errmsg, sizeof(l->errmsg))) {
+		fprintf(stderr, "tcprec: %s: no snapshot or TIME_WAIT for that namespace\n",
+			l->errmsg);
+		l->errmsg[0] = '\0';
+		l->tw_polled = 0;
+	} else if (l->plan.flavour[PE_SNAPSHOT] == PF_ITER) {
+		fd = loader_iter_fd(&l->ld, LOADER_ITER_SNAPSHOT);
+		err = fd < 0 ? fd
+			     : snapshot_run(fd, &l->d, l->tw_polled ? &l->tw : NULL,
+					    header_now_ns(CLOCK_MONOTONIC));
+		if (err < 0) {
+			snprintf(l->errmsg, sizeof(l->errmsg), "start-up snapshot: %s",
+				 strerror(-err));
+			return err;
+		}
+	}
+	if (l->cfg->user)
+		return privs_drop(l->cfg->user, l->errmsg, sizeof(l->errmsg));
+	return 0;
+}
+
+static const char *end_name(enum trc_end_reason r)
+{
+	switch (r) {
+	case TRC_END_SIGNAL: return "stopped by signal";
+	case TRC_END_COUNT: return "event count reached";
+	case TRC_END_DURATION: return "duration elapsed";
+	default: return "stopped by an error";
+	}
+}
+
+/* Trailer, fdatasync, close; returns the first error. */
+static int finish(struct live *l, int err)
+{
+	struct trc_trailer extra = { 0 };
+	struct trc_error terr = { 0 };
+	int cerr;
+
+	extra.malformed = l->d.st.malformed;
+	extra.end_realtime_ns = header_now_ns(CLOCK_REALTIME);
+	extra.end_reason = err ? TRC_END_ERROR : l->end_reason;
+	trc_writer_get_stats(l->w, &l->d.ws_final);
+	cerr = trc_writer_close(l->w, &extra, &terr);
+	l->w = NULL;
+	l->d.w = NULL;
+	if (cerr && !err) {
+		err = cerr;
+		snprintf(l->errmsg, sizeof(l->errmsg), "writing %s: %s", l->cfg->output,
+			 terr.msg[0] ? terr.msg : strerror(-cerr));
+	}
+	if (!cerr && fdatasync(l->fd) && errno != EINVAL && !err) {
+		err = -errno;
+		snprintf(l->errmsg, sizeof(l->errmsg), "syncing %s: %s", l->cfg->output,
+			 strerror(errno));
+	}
+	output_close(l->fd, l->cfg->output, 0);
+	l->fd = -1;
+	return err;
+}
+
+static void block_signals(void)
+{
+	sigset_t mask;
+
+	/* Delivered through the loop's signalfd; a Ctrl-C during start-up
+	 * waits there and still ends the recording cleanly. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+}
+
+static void report_ready(const struct live *l, uint64_t start_ns, uint64_t probed_ns)
+{
+	uint64_t now = header_now_ns(CLOCK_MONOTONIC);
+
+	if (!l->cfg->verbose)
+		return;
+	fprintf(stderr, "tcprec: probes: %s\n", l->hdr.probes);
+	fprintf(stderr, "tcprec: ready in %.1f ms (probing %.1f ms, load+attach+snapshot %.1f ms)\n",
+		(double)(now - start_ns) / 1e6, (double)(probed_ns - start_ns) / 1e6,
+		(double)(now - probed_ns) / 1e6);
+}
+
+int live_run(const struct config *cfg, uint64_t start_ns)
+{
+	struct live l = { .cfg = cfg, .fd = -1, .end_reason = TRC_END_UNKNOWN };
+	const char *packets = "none";
+	uint64_t probed_ns;
+	int err;
+
+	block_signals();
+	err = privs_check(l.errmsg, sizeof(l.errmsg));
+	if (err) {
+		fprintf(stderr, "tcprec: %s\n", l.errmsg);
+		return TCPREC_EXIT_ERROR;
+	}
+	loader_set_verbose(cfg->verbose);
+	err = choose_plan(&l, &packets);
+	probed_ns = header_now_ns(CLOCK_MONOTONIC);
+	if (!err)
+		err = prepare_header(&l, packets);
+	if (!err)
+		err = open_output(&l);
+	if (!err)
+		err = start(&l);
+	if (err) {
+		fprintf(stderr, "tcprec: %s\n", l.errmsg);
+		/* Nothing was recorded: leave no file behind. */
+		trc_writer_close(l.w, NULL, NULL);
+		output_close(l.fd, cfg->output, l.fd >= 0);
+		loader_stop(&l.ld);
+		drain_fini(&l.d);
+		tw_poll_fini(&l.tw);
+		pcap_src_close(l.pcap);
+		return TCPREC_EXIT_ERROR;
+	}
+	status_init(&l.status, cfg->quiet);
+	report_ready(&l, start_ns, probed_ns);
+	err = loop_run(&l);
+	if (err && !l.errmsg[0])
+		snprintf(l.errmsg, sizeof(l.errmsg), "writing %s: %s", cfg->output, strerror(-err));
+	err = finish(&l, err);
+	status_final(&l.status, &l.d, err ? "stopped by an error" : end_name(l.end_reason));
+	if (err)
+		fprintf(stderr, "tcprec: %s\n", l.errmsg);
+	loader_stop(&l.ld);
+	drain_fini(&l.d);
+	tw_poll_fini(&l.tw);
+	pcap_src_close(l.pcap);
+	return err ? TCPREC_EXIT_ERROR : TCPREC_EXIT_OK;
+}

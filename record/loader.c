@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * loader.c - skeleton lifecycle: __open() -> rodata filters, ring buffer
+ * size and autoload per plan (every program not in the plan is disabled,
+ * so a flavour this kernel cannot load is never even verified) ->
+ * __load() -> __attach() -> ring_buffer__new(), each step checked and
+ * undone in reverse order on failure.
+ */
+#include "loader.h"
+
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "events.h"
+#include "tcprec.skel.h"
+
+/* Programs per (event, flavour), from bpf/ *.bpf.c. */
+static void wanted_programs(struct tcprec_bpf *s, enum probe_event e, enum probe_flavour f,
+			    struct bpf_program **out)
+{
+	struct bpf_program *p[2] = { NULL, NULL };
+
+	switch (e) {
+	case PE_STATES:
+		p[0] = f == PF_TP_BTF	   ? s->progs.on_set_state_btf
+		       : f == PF_RAW_TP	   ? s->progs.on_set_state_raw
+		       : f == PF_TRACEPOINT ? s->progs.on_set_state_tp
+					    : NULL;
+		break;
+	case PE_SEG_RX:
+		if (f == PF_FENTRY) {
+			p[0] = s->progs.on_rcv4_fentry;
+			p[1] = s->progs.on_rcv6_fentry;
+		} else if (f == PF_KPROBE) {
+			p[0] = s->progs.on_rcv4_kprobe;
+			p[1] = s->progs.on_rcv6_kprobe;
+		} else if (f == PF_TP_BTF) {
+			p[0] = s->progs.on_rcv_btf;
+		}
+		break;
+	case PE_SEG_TX:
+		if (f == PF_FENTRY) {
+			p[0] = s->progs.on_out4_fentry;
+			p[1] = s->progs.on_out6_fentry;
+		} else if (f == PF_KPROBE) {
+			p[0] = s->progs.on_out4_kprobe;
+			p[1] = s->progs.on_out6_kprobe;
+		} else if (f == PF_TP_BTF) {
+			p[0] = s->progs.on_xmit_btf;
+		}
+		break;
+	case PE_TW_ENTER:
+		p[0] = f == PF_FENTRY ? s->progs.on_tw_alloc_fexit
+		       : f == PF_ITER ? s->progs.iter_tcp_timewait
+				      : NULL;
+		break;
+	case PE_TW_EXIT:
+		p[0] = f == PF_FENTRY ? s->progs.on_tw_free_fentry
+		       : f == PF_ITER ? s->progs.iter_tcp_timewait
+				      : NULL;
+		break;
+	case PE_RETRANSMIT: p[0] = f == PF_TP_BTF ? s->progs.on_retransmit_btf : NULL; break;
+	case PE_RESET_TX: p[0] = f == PF_TP_BTF ? s->progs.on_send_reset_btf : NULL; break;
+	case PE_RESET_RX: p[0] = f == PF_TP_BTF ? s->progs.on_receive_reset_btf : NULL; break;
+	case PE_SNAPSHOT: p[0] = f == PF_ITER ? s->progs.iter_tcp_snapshot : NULL; break;
+	default: break;
+	}
+	out[0] = p[0];
+	out[1] = p[1];
+}
+
+static void set_autoload(struct tcprec_bpf *s, const struct probe_plan *plan)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, s->obj)
+		bpf_program__set_autoload(prog, false);
+	for (int e = 0; e < PE_COUNT; e++) {
+		struct bpf_program *p[2];
+
+		wanted_programs(s, e, plan->flavour[e], p);
+		for (int i = 0; i < 2; i++)
+			if (p[i])
+				bpf_program__set_autoload(p[i], true);
+	}
+}
+
+static void set_filters(struct tcprec_bpf *s, const struct config *cfg,
+			const struct probe_plan *plan)
+{
+	const struct pcap_src_filter *f = &cfg->filter;
+
+	_Static_assert(PROBE_SOFTIRQ_RANGES == EV_SOFTIRQ_RANGES, "softirq range count");
+	for (int i = 0; i < EV_SOFTIRQ_RANGES; i++) {
+		s->rodata->cfg_softirq_lo[i] = plan->softirq_lo[i];
+		s->rodata->cfg_softirq_hi[i] = plan->softirq_hi[i];
+	}
+	s->rodata->cfg_pid = cfg->pid;
+	s->rodata->cfg_netns = cfg->netns;
+	s->rodata->cfg_family = (__u8)f->only_family;
+	s->rodata->cfg_seq = cfg->seq ? 1 : 0;
+	s->rodata->cfg_n_ports = f->n_ports;
+	for (unsigned int i = 0; i < f->n_ports && i < EV_MAX_PORTS; i++)
+		s->rodata->cfg_ports[i] = f->ports[i];
+	s->rodata->cfg_n_hosts = f->n_hosts;
+	for (unsigned int i = 0; i < f->n_hosts && i < EV_MAX_HOSTS; i++) {
+		memcpy(s->rodata->cfg_hosts[i].addr, f->hosts[i].addr, 16);
+		s->rodata->cfg_hosts[i].family = f->hosts[i].family;
+	}
+}
+
+int loader_start(struct loader *l, const struct config *cfg, const struct probe_plan *plan,
+		 ring_buffer_sample_fn sample_cb, void *cb_ctx, char *errbuf, size_t errlen)
+{
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	l->skel = tcprec_bpf__open();
+	if (!l->skel) {
+		err = -errno;
+		snprintf(errbuf, errlen, "opening the BPF object: %s", strerror(-err));
+		return err;
+	}
+	set_filters(l->skel, cfg, plan);
+	set_autoload(l->skel, plan);
+	err = bpf_map__set_max_entries(l->skel->maps.events, (__u32)cfg->ringbuf_bytes);
+	if (err) {
+		snprintf(errbuf, errlen, "setting the ring buffer size: %s", strerror(-err));
+		goto fail;
+	}
+	err = tcprec_bpf__load(l->skel);
+	if (err) {
+		snprintf(errbuf, errlen, "loading the BPF programs: %s", strerror(-err));
+		goto fail;
+	}
+	err = tcprec_bpf__attach(l->skel);
+	if (err) {
+		snprintf(errbuf, errlen, "attaching the BPF programs: %s", strerror(-err));
+		goto fail;
+	}
+	l->rb = ring_buffer__new(bpf_map__fd(l->skel->maps.events), sample_cb, cb_ctx, NULL);
+	if (!l->rb) {
+		err = -errno;
+		snprintf(errbuf, errlen, "creating the ring buffer reader: %s", strerror(-err));
+		goto fail;
+	}
+	return 0;
+fail:
+	loader_stop(l);
+	return err;
+}
+
+int loader_iter_fd(const struct loader *l, enum loader_iter which)
+{
+	struct bpf_link *link = which == LOADER_ITER_SNAPSHOT ? l->skel->links.iter_tcp_snapshot
+							      : l->skel->links.iter_tcp_timewait;
+	int fd;
+
+	if (!link)
+		return -ENOENT;
+	fd = bpf_iter_create(bpf_link__fd(link));
+	return fd < 0 ? -errno : fd;
+}
+
+int loader_lost_fd(const struct loader *l)
+{
+	return bpf_map__fd(l->skel->maps.lost_events);
+}
+
+static int print_warn(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+static int print_info(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level != LIBBPF_DEBUG ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+void loader_set_verbose(int verbose)
+{
+	libbpf_set_print(verbose ? print_info : print_warn);
+}
+
+void loader_stop(struct loader *l)
+{
+	ring_buffer__free(l->rb);
+	l->rb = NULL;
+	tcprec_bpf__destroy(l->skel);
+	l->skel = NULL;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * loader.h - the BPF skeleton's lifecycle for one recording: open, set
+ * filters/ring buffer size/autoload from the plan, load, attach, create
+ * the ring buffer reader; and the iterator fds for the iter/tcp walks.
+ */
+#ifndef TCPREC_LOADER_H
+#define TCPREC_LOADER_H
+
+#include <bpf/libbpf.h>
+#include <stdint.h>
+
+#include "opts.h"
+#include "plan.h"
+
+struct tcprec_bpf;
+
+struct loader {
+	struct tcprec_bpf *skel;
+	struct ring_buffer *rb;
+};
+
+enum loader_iter {
+	LOADER_ITER_SNAPSHOT,
+	LOADER_ITER_TIMEWAIT,
+};
+
+/* Runs the whole lifecycle; on failure everything done so far is undone
+ * and errbuf names the step that failed.  Returns 0 or -errno. */
+int loader_start(struct loader *l, const struct config *cfg, const struct probe_plan *plan,
+		 ring_buffer_sample_fn sample_cb, void *cb_ctx, char *errbuf, size_t errlen);
+
+/* A new fd for one walk of the iterator (read it to EOF, then close it);
+ * -errno when that iterator is not in the plan. */
+int loader_iter_fd(const struct loader *l, enum loader_iter which);
+
+/* fd of the per-CPU lost-event counter map. */
+int loader_lost_fd(const struct loader *l);
+
+/* libbpf messages: warnings always, debug/info only when verbose. */
+void loader_set_verbose(int verbose);
+
+/* Detaches and frees everything; accepts a zeroed struct. */
+void loader_stop(struct loader *l);
+
+#endif /* TCPREC_LOADER_H */

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * loop.c - the recorder's single event loop.  epoll multiplexes the ring
+ * buffer, a signalfd (SIGINT/SIGTERM: no work in signal handlers), a 1 s
+ * timerfd (status, lost counters, chunk flush), a 100 ms timerfd (TIME_WAIT
+ * poll), a one-shot --duration timerfd and the live capture's fd.  The
+ * ring buffer is drained in batches with ring_buffer__consume().
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "header.h"
+#include "live.h"
+#include "snapshot.h"
+
+enum loop_src { SRC_RB, SRC_SIG, SRC_TICK, SRC_TW, SRC_DUR, SRC_PCAP, SRC_COUNT };
+
+static int timer_new(uint64_t first_ns, uint64_t interval_ns)
+{
+	struct itimerspec its = {
+		.it_value = { (time_t)(first_ns / 1000000000), (long)(first_ns % 1000000000) },
+		.it_interval = { (time_t)(interval_ns / 1000000000), (long)(interval_ns % 1000000000) },
+	};
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+
+	if (fd >= 0 && timerfd_settime(fd, 0, &its, NULL)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int add_fd(int ep, int fd, enum loop_src src)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = src };
+
+	return fd < 0 ? 0 : epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static void drain_fd(int fd)
+{
+	uint64_t buf[16];
+
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+static int consume(struct live *l)
+{
+	int n = ring_buffer__consume(l->ld.rb);
+
+	if (n < 0 && !l->d.werr)
+		l->d.werr = n;
+	return n < 0 ? n : 0;
+}
+
+static int on_tick(struct live *l)
+{
+	uint64_t now = header_now_ns(CLOCK_MONOTONIC);
+	int err;
+
+	consume(l);
+	err = drain_tick(&l->d, now);
+	if (!err && l->pcap)
+		err = pcap_src_report_drops(l->pcap, l->w, now + l->t_offset_ns);
+	status_update(&l->status, &l->d, now);
+	return err;
+}
+
+/* A failed walk is reported once and polling stops; the recording goes
+ * on (TIME_WAIT then simply has no events).  Writer errors stay fatal. */
+static int on_tw(struct live *l)
+{
+	int fd;
+
+	if (!l->tw_polled)
+		return 0;
+	consume(l); /* events before the walk are written before its results */
+	fd = loader_iter_fd(&l->ld, LOADER_ITER_TIMEWAIT);
+	if (fd >= 0)
+		fd = tw_poll_run(&l->tw, fd, &l->d, header_now_ns(CLOCK_MONOTONIC));
+	if (fd < 0 && !l->d.werr) {
+		fprintf(stderr, "tcprec: TIME_WAIT polling stopped: %s\n", strerror(-fd));
+		l->tw_polled = 0;
+	}
+	return l->d.werr;
+}
+
+static int on_pcap(struct live *l)
+{
+	char errbuf[256] = "";
+	int n = pcap_src_dispatch(l->pcap, l->w, 0, errbuf, sizeof(errbuf));
+
+	if (n < 0)
+		snprintf(l->errmsg, sizeof(l->errmsg), "live capture: %s",
+			 errbuf[0] ? errbuf : strerror(-n));
+	return n < 0 ? n : 0;
+}
+
+static int handle(struct live *l, enum loop_src src, int fd, int *stop)
+{
+	struct signalfd_siginfo si;
+
+	switch (src) {
+	case SRC_RB: return consume(l);
+	case SRC_SIG:
+		if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			l->end_reason = TRC_END_SIGNAL;
+			*stop = 1;
+		}
+		return 0;
+	case SRC_TICK: drain_fd(fd); return on_tick(l);
+	case SRC_TW: drain_fd(fd); return on_tw(l);
+	case SRC_DUR:
+		l->end_reason = TRC_END_DURATION;
+		*stop = 1;
+		return 0;
+	case SRC_PCAP: return on_pcap(l);
+	default: return 0;
+	}
+}
+
+static int loop_setup(struct live *l, int *fds, int *ep)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	fds[SRC_RB] = ring_buffer__epoll_fd(l->ld.rb);
+	fds[SRC_SIG] = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	fds[SRC_TICK] = timer_new(1000000000ull, 1000000000ull);
+	fds[SRC_TW] = l->tw_polled ? timer_new(TW_POLL_INTERVAL_NS, TW_POLL_INTERVAL_NS) : -1;
+	fds[SRC_DUR] = l->cfg->duration_s ? timer_new(l->cfg->duration_s * 1000000000ull, 0) : -1;
+	fds[SRC_PCAP] = l->pcap ? pcap_src_fd(l->pcap) : -1;
+	*ep = epoll_create1(EPOLL_CLOEXEC);
+	if (*ep < 0 || fds[SRC_SIG] < 0 || fds[SRC_TICK] < 0 ||
+	    (l->tw_polled && fds[SRC_TW] < 0) || (l->cfg->duration_s && fds[SRC_DUR] < 0))
+		return -errno;
+	for (int i = 0; i < SRC_COUNT; i++)
+		if (add_fd(*ep, fds[i], i))
+			return -errno;
+	return 0;
+}
+
+int loop_run(struct live *l)
+{
+	int fds[SRC_COUNT] = { -1, -1, -1, -1, -1, -1 }, ep = -1, stop = 0, err;
+
+	err = loop_setup(l, fds, &ep);
+	if (err)
+		snprintf(l->errmsg, sizeof(l->errmsg), "setting up the event loop: %s",
+			 strerror(-err));
+	while (!err && !stop) {
+		struct epoll_event evs[SRC_COUNT];
+		int n = epoll_wait(ep, evs, SRC_COUNT, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			break;
+		}
+		for (int i = 0; i < n && !err && !stop; i++) {
+			enum loop_src src = evs[i].data.u32;
+
+			err = handle(l, src, fds[src], &stop);
+		}
+		if (l->d.werr)
+			err = l->d.werr;
+		if (l->d.done && !stop) {
+			l->end_reason = TRC_END_COUNT;
+			stop = 1;
+		}
+	}
+	/* What is still in the ring buffer belongs to the trace. */
+	if (!err && !l->d.done)
+		err = consume(l);
+	if (!err)
+		err = drain_tick(&l->d, header_now_ns(CLOCK_MONOTONIC));
+	if (err)
+		l->end_reason = TRC_END_ERROR;
+	for (int i = SRC_SIG; i < SRC_COUNT; i++)
+		if (fds[i] >= 0 && i != SRC_PCAP)
+			close(fds[i]);
+	if (ep >= 0)
+		close(ep);
+	return err;
+}

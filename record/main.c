@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * main.c - tcprec's entry point: parses and validates the command line
+ * (nothing privileged happens before that), then records or imports.
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include "header.h"
+#include "privs.h"
+#include "tcprec.h"
+#include "version.h"
+
+const char *argp_program_version = "tcprec " TCPREC_VERSION;
+
+int main(int argc, char **argv)
+{
+	uint64_t start_ns = header_now_ns(CLOCK_MONOTONIC);
+	struct config cfg;
+	uid_t uid;
+	gid_t gid;
+
+	if (opts_parse(argc, argv, 0, &cfg))
+		return TCPREC_EXIT_USAGE;
+	if (cfg.user && privs_lookup_user(cfg.user, &uid, &gid)) {
+		fprintf(stderr, "tcprec: -Z %s: no such user\n", cfg.user);
+		return TCPREC_EXIT_USAGE;
+	}
+	if (cfg.read_path)
+		return import_run(&cfg);
+	return live_run(&cfg, start_ns);
+}

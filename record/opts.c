@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * opts.c - argp parsing of tcprec's command line into struct config, and
+ * every consistency check on it.  Nothing here needs privileges: all
+ * options are validated before tcprec touches BPF or creates its output.
+ */
+#include "opts.h"
+
+#include <argp.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "filter.h"
+
+enum opt_key {
+	OPT_DURATION = 256,
+	OPT_SEQ,
+	OPT_NO_SEGMENTS,
+	OPT_PORT,
+	OPT_HOST,
+	OPT_PID,
+	OPT_NETNS,
+	OPT_PACKETS,
+	OPT_LOCAL,
+};
+
+static const char doc[] =
+	"Record TCP state transitions, segments and TIME_WAIT with eBPF into a trace file.\n"
+	"\n"
+	"USAGE: tcprec -o FILE [OPTION...] [PCAP-FILTER-EXPRESSION]\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    tcprec -o run.trc                    # record everything until Ctrl-C\n"
+	"    tcprec -o run.trc --port 443 -4      # IPv4 connections on port 443 only\n"
+	"    tcprec -o run.trc --duration 30 --seq  # 30 s, with sequence numbers\n"
+	"    tcprec -o run.trc --netns /run/netns/blue  # one network namespace\n"
+	"    tcprec -o run.trc --pid 1234 -Z nobody  # one process, then drop root\n"
+	"    tcprec -r capture.pcap -o run.trc    # import a capture (no privileges)\n"
+	"    tcprec -i eth0 -o run.trc tcp port 80  # libpcap as segment source\n"
+	"\n"
+	"Exit status: 0 success, 1 runtime error (missing privileges, load or\n"
+	"write failure), 2 usage error.\n"
+	"\n"
+	"OPTIONS:";
+
+static const struct argp_option options[] = {
+	{ "output", 'o', "FILE", 0, "Write the trace to FILE (required; - = stdout, not a tty)", 0 },
+	{ "count", 'c', "COUNT", 0, "Stop after COUNT events", 0 },
+	{ "duration", OPT_DURATION, "SECS", 0, "Stop after SECS seconds", 0 },
+	{ "seq", OPT_SEQ, NULL, 0, "Record seq, ack, window and payload length of segments", 0 },
+	{ "no-segments", OPT_NO_SEGMENTS, NULL, 0, "Do not record segments (same as --packets=none)", 0 },
+	{ "packets", OPT_PACKETS, "bpf|pcap|none", 0,
+	  "Segment source (default: bpf where it loads, else pcap with -i)", 0 },
+	{ "buffer-size", 'B', "SIZE", 0,
+	  "Ring buffer bytes, K/M/G suffix, a power of two >= the page size (default 16M)", 0 },
+	{ "user", 'Z', "USER", 0, "After attaching, drop to USER and drop all capabilities", 0 },
+	{ "quiet", 'q', NULL, 0, "No status line and no summary", 0 },
+	{ "verbose", 'v', NULL, 0, "Print the probe plan and start-up time", 0 },
+	{ NULL, 0, NULL, 0, "Filters (applied in the kernel):", 1 },
+	{ "port", OPT_PORT, "N[,N...]", 0, "Either port is N (repeatable, up to 16)", 1 },
+	{ "host", OPT_HOST, "ADDR", 0, "Either address is ADDR, IPv4 or IPv6 (repeatable, up to 16)", 1 },
+	{ "pid", OPT_PID, "PID", 0, "Connections process PID made a transition on", 1 },
+	{ "netns", OPT_NETNS, "INODE|PATH", 0, "Network namespace by inode or path (/run/netns/NAME)", 1 },
+	{ "ipv4", '4', NULL, 0, "IPv4 only", 1 },
+	{ "ipv6", '6', NULL, 0, "IPv6 only", 1 },
+	{ NULL, 0, NULL, 0, "Packet captures (libpcap):", 2 },
+	{ "read", 'r', "FILE", 0, "Import a pcap/pcapng capture instead of recording (no BPF)", 2 },
+	{ "interface", 'i', "IFACE", 0, "Capture segments live on IFACE with libpcap", 2 },
+	{ "local", OPT_LOCAL, "NET", 0, "Local network in CIDR form for imports (repeatable)", 2 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 3 },
+	{},
+};
+
+int parse_u64(const char *str, uint64_t min, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end = NULL;
+
+	if (!str || !*str || *str == '-' || *str == '+' || *str == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(str, &end, 0);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno || end == str || *end != '\0')
+		return -EINVAL;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int parse_size(const char *str, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char buf[32];
+	uint64_t mult = 1, v;
+	size_t n;
+	int err;
+
+	if (!str || (n = strlen(str)) == 0 || n >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, str);
+	switch (buf[n - 1]) {
+	case 'K': case 'k': mult = 1ull << 10; break;
+	case 'M': case 'm': mult = 1ull << 20; break;
+	case 'G': case 'g': mult = 1ull << 30; break;
+	default: break;
+	}
+	if (mult > 1)
+		buf[n - 1] = '\0';
+	err = parse_u64(buf, 0, UINT64_MAX / mult, &v);
+	if (err)
+		return err;
+	v *= mult;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+static void append_expr(struct config *cfg, const char *arg, struct argp_state *state)
+{
+	size_t used = strlen(cfg->pcap_expr);
+
+	if (used + strlen(arg) + 2 > sizeof(cfg->pcap_expr))
+		argp_error(state, "filter expression too long (max %d bytes)", OPTS_MAX_EXPR - 1);
+	else
+		snprintf(cfg->pcap_expr + used, sizeof(cfg->pcap_expr) - used, "%s%s", used ? " " : "",
+			 arg);
+}
+
+/* argp_error() prints "tcprec: MSG" plus a usage hint and exits with
+ * status 2 (argp_err_exit_status), unless ARGP_NO_EXIT was given. */
+#define BAD(...) (argp_error(state, __VA_ARGS__), EINVAL)
+
+static int parse_number_opt(struct argp_state *state, const char *name, const char *arg,
+			    uint64_t min, uint64_t max, uint64_t *out)
+{
+	int err = parse_u64(arg, min, max, out);
+
+	if (err)
+		return BAD("%s '%s': expected an integer in [%llu, %llu]", name, arg,
+			   (unsigned long long)min, (unsigned long long)max);
+	return 0;
+}
+
+static int parse_ringbuf(struct argp_state *state, struct config *cfg, const char *arg)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t min = page > 0 ? (uint64_t)page : 4096, v;
+
+	if (parse_size(arg, min, OPTS_MAX_RINGBUF, &v))
+		return BAD("-B '%s': expected a size from %llu to 1G (K/M/G suffix)", arg,
+			   (unsigned long long)min);
+	/* Rejected rather than rounded: the user asked for a memory budget. */
+	if (v & (v - 1))
+		return BAD("-B '%s': %llu bytes is not a power of two", arg, (unsigned long long)v);
+	cfg->ringbuf_bytes = v;
+	return 0;
+}
+
+static int parse_packets(struct argp_state *state, struct config *cfg, const char *arg)
+{
+	if (!strcmp(arg, "bpf"))
+		cfg->packets = PACKETS_BPF;
+	else if (!strcmp(arg, "pcap"))
+		cfg->packets = PACKETS_PCAP;
+	else if (!strcmp(arg, "none"))
+		cfg->packets = PACKETS_NONE;
+	else
+		return BAD("--packets '%s': expected bpf, pcap or none", arg);
+	return 0;
+}
+
+static int parse_filter_opt(int key, const char *arg, struct argp_state *state, struct config *cfg)
+{
+	uint64_t v;
+	int err;
+
+	switch (key) {
+	case OPT_PORT:
+		err = filter_add_ports(&cfg->filter, arg);
+		return err ? BAD("--port '%s': %s", arg,
+				 err == -E2BIG ? "more than 16 ports" : "expected N[,N...] with 1 <= N <= 65535")
+			   : 0;
+	case OPT_HOST:
+		err = filter_add_host(&cfg->filter, arg);
+		return err ? BAD("--host '%s': %s", arg,
+				 err == -E2BIG ? "more than 16 hosts" : "not an IPv4 or IPv6 address")
+			   : 0;
+	case OPT_PID:
+		err = parse_number_opt(state, "--pid", arg, 1, INT32_MAX, &v);
+		cfg->pid = (uint32_t)v;
+		return err;
+	case OPT_NETNS:
+		err = filter_parse_netns(arg, &cfg->netns, cfg->netns_path, sizeof(cfg->netns_path));
+		return err ? BAD("--netns '%s': %s", arg, strerror(-err)) : 0;
+	case '4':
+	case '6':
+		cfg->filter.only_family = key == '4' ? TRC_FAMILY_IPV4 : TRC_FAMILY_IPV6;
+		return 0;
+	case OPT_LOCAL:
+		if (cfg->n_local_nets >= PCAP_SRC_MAX_LOCAL_NETS)
+			return BAD("--local: more than %d networks", PCAP_SRC_MAX_LOCAL_NETS);
+		if (filter_parse_net(arg, &cfg->local_nets[cfg->n_local_nets]))
+			return BAD("--local '%s': expected ADDR/PREFIX", arg);
+		cfg->n_local_nets++;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static int check_config(struct argp_state *state, struct config *cfg)
+{
+	if (!cfg->output)
+		return BAD("an output file is required (-o FILE)");
+	if (!strcmp(cfg->output, "-") && isatty(STDOUT_FILENO))
+		return BAD("-o -: refusing to write a binary trace to a terminal");
+	if (cfg->read_path && cfg->iface)
+		return BAD("-r and -i exclude each other");
+	if (cfg->read_path && (cfg->pid || cfg->netns || cfg->user || cfg->seq ||
+			       cfg->packets != PACKETS_AUTO))
+		return BAD("-r imports a capture: --pid, --netns, -Z, --seq and --packets do not apply");
+	if (cfg->pcap_expr[0] && !cfg->read_path && !cfg->iface)
+		return BAD("a filter expression needs -r FILE or -i IFACE");
+	if (cfg->n_local_nets && !cfg->read_path && !cfg->iface)
+		return BAD("--local needs -r FILE or -i IFACE");
+	if (cfg->packets == PACKETS_PCAP && !cfg->iface)
+		return BAD("--packets=pcap needs -i IFACE");
+	if (cfg->iface && (cfg->packets == PACKETS_BPF || cfg->packets == PACKETS_NONE))
+		return BAD("-i IFACE captures segments: it needs --packets=pcap (the default with -i)");
+	if (cfg->iface)
+		cfg->packets = PACKETS_PCAP;
+	return 0;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct config *cfg = state->input;
+	uint64_t v;
+	int err;
+
+	switch (key) {
+	case 'o': cfg->output = arg; return 0;
+	case 'c':
+		err = parse_number_opt(state, "-c", arg, 1, UINT64_MAX, &v);
+		cfg->max_events = v;
+		return err;
+	case OPT_DURATION:
+		err = parse_number_opt(state, "--duration", arg, 1, 365ull * 24 * 3600, &v);
+		cfg->duration_s = v;
+		return err;
+	case OPT_SEQ: cfg->seq = 1; return 0;
+	case OPT_NO_SEGMENTS:
+		if (cfg->packets != PACKETS_AUTO && cfg->packets != PACKETS_NONE)
+			return BAD("--no-segments contradicts --packets");
+		cfg->packets = PACKETS_NONE;
+		return 0;
+	case OPT_PACKETS:
+		if (cfg->packets == PACKETS_NONE)
+			return BAD("--packets contradicts --no-segments");
+		return parse_packets(state, cfg, arg);
+	case 'B': return parse_ringbuf(state, cfg, arg);
+	case 'Z':
+		if (!*arg)
+			return BAD("-Z: empty user name");
+		cfg->user = arg;
+		return 0;
+	case 'q': cfg->quiet = 1; return 0;
+	case 'v': cfg->verbose = 1; return 0;
+	case 'r': cfg->read_path = arg; return 0;
+	case 'i': cfg->iface = arg; return 0;
+	case 'h': argp_state_help(state, stderr, ARGP_HELP_STD_HELP); return 0;
+	case ARGP_KEY_ARG: append_expr(cfg, arg, state); return 0;
+	case ARGP_KEY_END: return check_config(state, cfg);
+	default: return parse_filter_opt(key, arg, state, cfg);
+	}
+}
+
+int opts_parse(int argc, char **argv, unsigned int argp_flags, struct config *cfg)
+{
+	const struct argp argp = { .options = options, .parser = parse_opt, .doc = doc };
+	int err;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->ringbuf_bytes = OPTS_DEFAULT_RINGBUF;
+	argp_err_exit_status = 2;
+	err = argp_parse(&argp, argc, argv, argp_flags, NULL, cfg);
+	return err ? -EINVAL : 0;
+}
+
+__attribute__((format(printf, 3, 4))) static void catf(char *buf, size_t len, const char *fmt,
+							     ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+#define SEP(buf, c) ((buf)[0] ? (c) : "")
+
+void opts_filters_text(const struct config *cfg, char *buf, size_t len)
+{
+	const struct pcap_src_filter *f = &cfg->filter;
+	char tmp[64];
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < f->n_ports; i++) {
+		if (i)
+			catf(buf, len, ",%u", f->ports[i]);
+		else
+			catf(buf, len, "%sport=%u", SEP(buf, " "), f->ports[i]);
+	}
+	for (unsigned int i = 0; i < f->n_hosts; i++)
+		catf(buf, len, "%shost=%s", SEP(buf, " "),
+		     filter_addr_str(f->hosts[i].family, f->hosts[i].addr, tmp, sizeof(tmp)));
+	if (cfg->pid)
+		catf(buf, len, "%spid=%u", SEP(buf, " "), cfg->pid);
+	if (cfg->netns)
+		catf(buf, len, "%snetns=%u", SEP(buf, " "), cfg->netns);
+	if (f->only_family)
+		catf(buf, len, "%sfamily=%d", SEP(buf, " "), f->only_family);
+	if (cfg->pcap_expr[0])
+		catf(buf, len, "%sexpr=%s", SEP(buf, " "), cfg->pcap_expr);
+}
+
+void opts_options_text(const struct config *cfg, const char *packets, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (cfg->seq)
+		catf(buf, len, "seq");
+	catf(buf, len, "%spackets=%s", SEP(buf, ","), packets);
+	catf(buf, len, ",ringbuf=%llu", (unsigned long long)cfg->ringbuf_bytes);
+	if (cfg->max_events)
+		catf(buf, len, ",count=%llu", (unsigned long long)cfg->max_events);
+	if (cfg->duration_s)
+		catf(buf, len, ",duration=%llu", (unsigned long long)cfg->duration_s);
+	if (cfg->user)
+		catf(buf, len, ",user=%s", cfg->user);
+}

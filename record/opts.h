@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * opts.h - tcprec's command line: the configuration it produces, the
+ * strict number parsers every numeric option goes through, and the
+ * canonical text of filters and options stored in the trace header.
+ */
+#ifndef TCPREC_OPTS_H
+#define TCPREC_OPTS_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pcap_src.h"
+
+#define OPTS_DEFAULT_RINGBUF (16u << 20)
+#define OPTS_MAX_RINGBUF (1u << 30)
+#define OPTS_MAX_EXPR 1024
+
+enum packets_mode {
+	PACKETS_AUTO = 0, /* BPF segments where they load, else pcap with -i */
+	PACKETS_BPF,
+	PACKETS_PCAP,
+	PACKETS_NONE,
+};
+
+struct config {
+	const char *output;     /* -o, "-" = stdout */
+	uint64_t max_events;    /* -c, 0 = unlimited */
+	uint64_t duration_s;    /* --duration, 0 = until a signal */
+	uint64_t ringbuf_bytes; /* -B */
+	const char *user;       /* -Z */
+	int seq, quiet, verbose;
+	enum packets_mode packets;
+	struct pcap_src_filter filter; /* --port, --host, -4, -6 */
+	uint32_t pid;                  /* --pid, 0 = any */
+	uint32_t netns;                /* --netns inode, 0 = any */
+	char netns_path[PATH_MAX];     /* --netns PATH, or "" */
+	const char *read_path;         /* -r */
+	const char *iface;             /* -i */
+	struct pcap_net local_nets[PCAP_SRC_MAX_LOCAL_NETS];
+	unsigned int n_local_nets;
+	char pcap_expr[OPTS_MAX_EXPR]; /* trailing arguments, space-joined */
+};
+
+/* Strict unsigned parser: decimal (or 0x hex), no sign, no trailing
+ * characters, min <= value <= max.  0 or -EINVAL / -ERANGE. */
+int parse_u64(const char *str, uint64_t min, uint64_t max, uint64_t *out);
+
+/* Byte size with an optional K, M or G suffix (powers of 1024). */
+int parse_size(const char *str, uint64_t min, uint64_t max, uint64_t *out);
+
+/* Parses argv into *cfg (defaults first).  argp_flags are passed to
+ * argp_parse (0 in tcprec: --help/--version/usage errors exit there, with
+ * status 2 for usage errors).  Returns 0 or -EINVAL after printing one
+ * line naming the bad option. */
+int opts_parse(int argc, char **argv, unsigned int argp_flags, struct config *cfg);
+
+/* Header text: "port=80,443 host=192.0.2.1 pid=7 netns=4026531840 family=4"
+ * ("" when no filter); "seq,packets=bpf,ringbuf=16777216,...". */
+void opts_filters_text(const struct config *cfg, char *buf, size_t len);
+void opts_options_text(const struct config *cfg, const char *packets, char *buf, size_t len);
+
+#endif /* TCPREC_OPTS_H */

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * plan.c - chooses an attach flavour per event from struct probe_caps.
+ * Pure: no kernel access, so every fallback path is unit-tested with
+ * fabricated capabilities.  A flavour is chosen only when the program type
+ * loads here AND every kernel function or tracepoint it hooks exists
+ * (functions get inlined or renamed; tracepoints are stable).
+ */
+#include "plan.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const flavour_names[] = {
+	[PF_NONE] = "none",	    [PF_FENTRY] = "fentry", [PF_KPROBE] = "kprobe",
+	[PF_TP_BTF] = "tp_btf",	    [PF_RAW_TP] = "raw_tp", [PF_TRACEPOINT] = "tracepoint",
+	[PF_ITER] = "iter",
+};
+
+static const char *const event_names[PE_COUNT] = {
+	[PE_STATES] = "states",	      [PE_SEG_RX] = "seg_rx",	  [PE_SEG_TX] = "seg_tx",
+	[PE_TW_ENTER] = "tw_enter",   [PE_TW_EXIT] = "tw_exit",	  [PE_RETRANSMIT] = "retransmit",
+	[PE_RESET_TX] = "reset_tx",   [PE_RESET_RX] = "reset_rx", [PE_SNAPSHOT] = "snapshot",
+};
+
+static const char *const func_names[PFN_COUNT] = {
+	[PFN_TCP_V4_RCV] = "tcp_v4_rcv",	[PFN_TCP_V6_RCV] = "tcp_v6_rcv",
+	[PFN_IP_OUTPUT] = "ip_output",		[PFN_IP6_OUTPUT] = "ip6_output",
+	[PFN_TWSK_ALLOC] = "inet_twsk_alloc",	[PFN_TWSK_FREE] = "inet_twsk_free",
+};
+
+static const char *const tp_names[PTP_COUNT] = {
+	[PTP_SET_STATE] = "inet_sock_set_state", [PTP_NETIF_RECEIVE_SKB] = "netif_receive_skb",
+	[PTP_NET_DEV_QUEUE] = "net_dev_queue",	 [PTP_RETRANSMIT] = "tcp_retransmit_skb",
+	[PTP_SEND_RESET] = "tcp_send_reset",	 [PTP_RECEIVE_RESET] = "tcp_receive_reset",
+};
+
+const char *probe_flavour_name(enum probe_flavour f)
+{
+	return (unsigned int)f <= PF_ITER ? flavour_names[f] : "?";
+}
+
+const char *probe_event_name(enum probe_event e)
+{
+	return (unsigned int)e < PE_COUNT ? event_names[e] : "?";
+}
+
+const char *probe_func_name(enum probe_func f)
+{
+	return (unsigned int)f < PFN_COUNT ? func_names[f] : "?";
+}
+
+const char *probe_tp_name(enum probe_tp tp)
+{
+	return (unsigned int)tp < PTP_COUNT ? tp_names[tp] : "?";
+}
+
+/* Function pair hooked by fentry/kprobe per event (-1: none). */
+static const int event_funcs[PE_COUNT][2] = {
+	[PE_STATES] = { -1, -1 },
+	[PE_SEG_RX] = { PFN_TCP_V4_RCV, PFN_TCP_V6_RCV },
+	[PE_SEG_TX] = { PFN_IP_OUTPUT, PFN_IP6_OUTPUT },
+	[PE_TW_ENTER] = { PFN_TWSK_ALLOC, PFN_TWSK_FREE },
+	[PE_TW_EXIT] = { PFN_TWSK_ALLOC, PFN_TWSK_FREE },
+	[PE_RETRANSMIT] = { -1, -1 },
+	[PE_RESET_TX] = { -1, -1 },
+	[PE_RESET_RX] = { -1, -1 },
+	[PE_SNAPSHOT] = { -1, -1 },
+};
+
+/* Tracepoint per event (-1: none). */
+static const int event_tp[PE_COUNT] = {
+	[PE_STATES] = PTP_SET_STATE,	     [PE_SEG_RX] = PTP_NETIF_RECEIVE_SKB,
+	[PE_SEG_TX] = PTP_NET_DEV_QUEUE,     [PE_TW_ENTER] = -1,
+	[PE_TW_EXIT] = -1,		     [PE_RETRANSMIT] = PTP_RETRANSMIT,
+	[PE_RESET_TX] = PTP_SEND_RESET,	     [PE_RESET_RX] = PTP_RECEIVE_RESET,
+	[PE_SNAPSHOT] = -1,
+};
+
+/* Which flavours each event's BPF code provides. */
+static const unsigned int event_offers[PE_COUNT] = {
+	[PE_STATES] = 1u << PF_TP_BTF | 1u << PF_RAW_TP | 1u << PF_TRACEPOINT,
+	[PE_SEG_RX] = 1u << PF_FENTRY | 1u << PF_KPROBE | 1u << PF_TP_BTF,
+	[PE_SEG_TX] = 1u << PF_FENTRY | 1u << PF_KPROBE | 1u << PF_TP_BTF,
+	[PE_TW_ENTER] = 1u << PF_FENTRY | 1u << PF_ITER,
+	[PE_TW_EXIT] = 1u << PF_FENTRY | 1u << PF_ITER,
+	[PE_RETRANSMIT] = 1u << PF_TP_BTF,
+	[PE_RESET_TX] = 1u << PF_TP_BTF,
+	[PE_RESET_RX] = 1u << PF_TP_BTF,
+	[PE_SNAPSHOT] = 1u << PF_ITER,
+};
+
+static int funcs_ok(const int *have, enum probe_event e)
+{
+	for (int i = 0; i < 2; i++)
+		if (event_funcs[e][i] < 0 || !have[event_funcs[e][i]])
+			return 0;
+	return 1;
+}
+
+static int usable(const struct probe_caps *c, enum probe_event e, enum probe_flavour f)
+{
+	int tp = event_tp[e];
+
+	if (!(event_offers[e] & (1u << f)))
+		return 0;
+	switch (f) {
+	case PF_FENTRY: return c->fentry && funcs_ok(c->func_btf, e);
+	case PF_KPROBE: return c->kprobe && funcs_ok(c->func_ksym, e);
+	case PF_TP_BTF: return c->tp_btf && tp >= 0 && c->tp_btf_type[tp];
+	case PF_RAW_TP: return c->raw_tp && tp >= 0 && c->tp_btf_type[tp];
+	case PF_TRACEPOINT: return c->tracepoint && tp >= 0 && c->tp_tracefs[tp];
+	case PF_ITER: return c->iter_tcp;
+	default: return 0;
+	}
+}
+
+static const enum probe_flavour preference[] = {
+	PF_FENTRY, PF_KPROBE, PF_TP_BTF, PF_RAW_TP, PF_TRACEPOINT, PF_ITER,
+};
+
+int probe_plan_select(const struct probe_caps *caps, struct probe_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	for (int e = 0; e < PE_COUNT; e++) {
+		for (size_t i = 0; i < sizeof(preference) / sizeof(preference[0]); i++) {
+			if (usable(caps, e, preference[i])) {
+				plan->flavour[e] = preference[i];
+				break;
+			}
+		}
+	}
+	/* Enter and exit must come from the same mechanism, or a polled exit
+	 * could pair with an exact enter of another walk. */
+	if (plan->flavour[PE_TW_ENTER] != plan->flavour[PE_TW_EXIT])
+		plan->flavour[PE_TW_ENTER] = plan->flavour[PE_TW_EXIT] =
+			caps->iter_tcp ? PF_ITER : PF_NONE;
+	memcpy(plan->softirq_lo, caps->softirq_lo, sizeof(plan->softirq_lo));
+	memcpy(plan->softirq_hi, caps->softirq_hi, sizeof(plan->softirq_hi));
+	if (!caps->ringbuf) {
+		snprintf(plan->error, sizeof(plan->error),
+			 "the kernel has no BPF ring buffer (needs Linux >= 5.8)");
+		return -EOPNOTSUPP;
+	}
+	if (plan->flavour[PE_STATES] == PF_NONE) {
+		snprintf(plan->error, sizeof(plan->error),
+			 "no way to attach to inet_sock_set_state: tp_btf, raw_tp and tracepoint "
+			 "programs all failed to load");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+void probe_plan_no_segments(struct probe_plan *plan)
+{
+	plan->flavour[PE_SEG_RX] = PF_NONE;
+	plan->flavour[PE_SEG_TX] = PF_NONE;
+}
+
+static const char *hook_name(enum probe_event e, enum probe_flavour f, char *buf, size_t len)
+{
+	if (f == PF_ITER)
+		return e == PE_SNAPSHOT ? "tcp" : "tcp(polled)";
+	if ((f == PF_FENTRY || f == PF_KPROBE) && event_funcs[e][0] >= 0) {
+		if (e == PE_TW_ENTER || e == PE_TW_EXIT)
+			return func_names[event_funcs[e][e == PE_TW_EXIT]];
+		snprintf(buf, len, "%s+%s", func_names[event_funcs[e][0]],
+			 func_names[event_funcs[e][1]]);
+		return buf;
+	}
+	return event_tp[e] >= 0 ? tp_names[event_tp[e]] : "-";
+}
+
+void probe_plan_format(const struct probe_plan *plan, char *buf, size_t len)
+{
+	size_t used = 0;
+	char tmp[64];
+
+	if (len)
+		buf[0] = '\0';
+	for (int e = 0; e < PE_COUNT && used < len; e++) {
+		enum probe_flavour f = plan->flavour[e];
+		int n;
+
+		if (f == PF_NONE)
+			n = snprintf(buf + used, len - used, "%s%s=none", e ? "," : "", event_names[e]);
+		else
+			n = snprintf(buf + used, len - used, "%s%s=%s/%s", e ? "," : "",
+				     event_names[e], flavour_names[f],
+				     hook_name(e, f, tmp, sizeof(tmp)));
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	if (used < len)
+		snprintf(buf + used, len - used, ",owner=%s", plan->softirq_lo[0] ? "stack" : "none");
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * probes.h - gathers struct probe_caps (plan.h) from the running kernel
+ * with real load-and-attach probes of tiny programs: on some kernels BTF
+ * describes fentry targets but loading fentry programs fails (EPERM), so
+ * looking at BTF alone would choose hooks that cannot work.
+ */
+#ifndef TCPREC_PROBES_H
+#define TCPREC_PROBES_H
+
+#include "plan.h"
+
+/* Fills *caps.  Never fails: what cannot be probed is reported as absent. */
+void probe_caps_gather(struct probe_caps *caps);
+
+#endif /* TCPREC_PROBES_H */

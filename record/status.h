@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * status.h - the live status line and the final summary on stderr.
+ */
+#ifndef TCPREC_STATUS_H
+#define TCPREC_STATUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "drain.h"
+
+struct status {
+	int enabled; /* not -q */
+	int tty;     /* stderr is a terminal: refresh the line in place */
+	uint64_t last_ns;
+	int shown;   /* a live line is on screen */
+};
+
+void status_init(struct status *s, int quiet);
+
+/* One line: "events 1234 (state 20, seg 1200, tw 4, retx 0, rst 0)
+ * conns 12 open 3, 45.6 KiB, lost 0, malformed 0". */
+void status_format(const struct drain *d, char *buf, size_t len);
+
+/* Refreshes the live line (tty only, at most once a second). */
+void status_update(struct status *s, const struct drain *d, uint64_t now_ns);
+
+/* Final summary line, always unless -q. */
+void status_final(struct status *s, const struct drain *d, const char *reason);
+
+#endif /* TCPREC_STATUS_H */

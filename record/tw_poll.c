@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * tw_poll.c - polled TIME_WAIT.  Where fentry/fexit on inet_twsk_alloc/
+ * inet_twsk_free cannot load, the timewait iterator is walked every
+ * 100 ms; a cookie present now but not in the previous walk entered
+ * TIME_WAIT within the interval, one that disappeared left it.  The
+ * events carry TRC_TW_POLLED and the interval as their precision.
+ */
+#include "tw_poll.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iterwalk.h"
+#include "trc.h"
+
+void tw_poll_init(struct tw_poll *p, uint64_t now_ns)
+{
+	memset(p, 0, sizeof(*p));
+	p->last_ns = now_ns;
+}
+
+void tw_poll_fini(struct tw_poll *p)
+{
+	free(p->prev);
+	free(p->cur);
+	memset(p, 0, sizeof(*p));
+}
+
+static int push(struct ev_sock_event **arr, size_t *n, size_t *cap,
+		const struct ev_sock_event *rec)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 256;
+		struct ev_sock_event *a = realloc(*arr, ncap * sizeof(*a));
+
+		if (!a)
+			return -ENOMEM;
+		*arr = a;
+		*cap = ncap;
+	}
+	(*arr)[(*n)++] = *rec;
+	return 0;
+}
+
+static int cmp_cookie(const void *a, const void *b)
+{
+	const struct ev_sock_event *x = a, *y = b;
+
+	return x->cookie < y->cookie ? -1 : x->cookie > y->cookie;
+}
+
+int tw_poll_seed(struct tw_poll *p, const struct ev_sock_event *rec)
+{
+	int err = rec->cookie ? push(&p->prev, &p->n_prev, &p->cap_prev, rec) : 0;
+
+	if (!err)
+		qsort(p->prev, p->n_prev, sizeof(*p->prev), cmp_cookie);
+	return err;
+}
+
+int tw_poll_add_cur(struct tw_poll *p, const struct ev_sock_event *rec)
+{
+	if (!rec->cookie || rec->state != TRC_TCP_TIME_WAIT)
+		return 0;
+	return push(&p->cur, &p->n_cur, &p->cap_cur, rec);
+}
+
+int tw_poll_diff(const struct tw_poll *p,
+		 int (*fn)(void *ctx, const struct ev_sock_event *rec, int phase), void *ctx)
+{
+	size_t i = 0, j = 0;
+	int err = 0;
+
+	while (!err && (i < p->n_prev || j < p->n_cur)) {
+		if (j == p->n_cur || (i < p->n_prev && p->prev[i].cookie < p->cur[j].cookie)) {
+			err = fn(ctx, &p->prev[i++], TRC_TW_EXIT);
+		} else if (i == p->n_prev || p->cur[j].cookie < p->prev[i].cookie) {
+			err = fn(ctx, &p->cur[j++], TRC_TW_ENTER);
+		} else {
+			i++;
+			j++;
+		}
+	}
+	return err;
+}
+
+void tw_poll_commit(struct tw_poll *p)
+{
+	struct ev_sock_event *t = p->prev;
+	size_t cap = p->cap_prev;
+
+	p->prev = p->cur;
+	p->n_prev = p->n_cur;
+	p->cap_prev = p->cap_cur;
+	p->cur = t;
+	p->cap_cur = cap;
+	p->n_cur = 0;
+}
+
+void tw_poll_dedupe(struct tw_poll *p)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < p->n_cur; i++)
+		if (!out || p->cur[out - 1].cookie != p->cur[i].cookie)
+			p->cur[out++] = p->cur[i];
+	p->n_cur = out;
+}
+
+static int walk_cb(void *ctx, const struct ev_sock_event *rec)
+{
+	return tw_poll_add_cur(ctx, rec);
+}
+
+struct emit_ctx {
+	struct drain *d;
+	uint64_t now_ns, precision_ns;
+};
+
+static int emit(void *ctx, const struct ev_sock_event *rec, int phase)
+{
+	struct emit_ctx *c = ctx;
+
+	return drain_timewait(c->d, rec->cookie, &rec->tuple, phase, c->now_ns, TRC_TW_POLLED,
+			      c->precision_ns);
+}
+
+int tw_poll_run(struct tw_poll *p, int iter_fd, struct drain *d, uint64_t now_ns)
+{
+	struct emit_ctx c = { .d = d, .now_ns = now_ns, .precision_ns = now_ns - p->last_ns };
+	int n;
+
+	p->n_cur = 0;
+	n = iterwalk_read(iter_fd, walk_cb, p, &d->st.malformed);
+	if (n < 0)
+		return n;
+	/* Sorted by cookie: a duplicate (a socket seen twice while the hash
+	 * table was being resized) collapses in the merge. */
+	qsort(p->cur, p->n_cur, sizeof(*p->cur), cmp_cookie);
+	tw_poll_dedupe(p);
+	n = tw_poll_diff(p, emit, &c);
+	tw_poll_commit(p);
+	p->last_ns = now_ns;
+	return n;
+}

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * fuzz-trace-reader - feeds arbitrary bytes to the trace reader through its
+ * memory medium, reads every event until a final status, and checks the
+ * reader's promises: no crash or leak, values within their documented
+ * ranges, a connection with every event but "lost", times never going
+ * back, a bounded number of damage reports, a final status that sticks.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trc.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define REQUIRE(c)               \
+	do {                     \
+		if (!(c))        \
+			abort(); \
+	} while (0)
+
+static void check_event(const struct trc_event *ev, const struct trc_conn *c)
+{
+	REQUIRE(trc_event_type_name(ev->type) != NULL);
+	REQUIRE((ev->type == TRC_EV_LOST) == (c == NULL));
+	if (c)
+		REQUIRE((c->family == TRC_FAMILY_IPV4 || c->family == TRC_FAMILY_IPV6) &&
+			c->serial == ev->conn_serial && c->serial != 0);
+	switch (ev->type) {
+	case TRC_EV_STATE:
+		REQUIRE(trc_tcp_state_name(ev->state.old_state) &&
+			trc_tcp_state_name(ev->state.new_state));
+		REQUIRE(memchr(ev->state.comm, 0, sizeof(ev->state.comm)) != NULL);
+		break;
+	case TRC_EV_SEGMENT:
+		REQUIRE(ev->seg.dir <= TRC_DIR_TX);
+		break;
+	case TRC_EV_TIMEWAIT:
+		REQUIRE(ev->tw.phase <= TRC_TW_EXIT && ev->tw.precision <= TRC_TW_POLLED);
+		break;
+	case TRC_EV_RETRANSMIT:
+		REQUIRE(trc_tcp_state_name(ev->retrans.old_state) != NULL);
+		break;
+	case TRC_EV_RESET:
+		REQUIRE(ev->reset.dir <= TRC_DIR_TX);
+		break;
+	case TRC_EV_LOST:
+		REQUIRE(ev->lost.reason <= TRC_LOST_CAPTURE && ev->lost.t_end_ns >= ev->t_ns);
+		break;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct trc_error err;
+	struct trc_reader *r = trc_reader_open_mem(data, size, &err);
+	if (!r) {
+		REQUIRE(err.code == TRC_UNSUPPORTED || err.code == TRC_TRUNCATED);
+		REQUIRE(err.msg[0] != '\0');
+		return 0;
+	}
+	const struct trc_header *h = trc_reader_header(r);
+	REQUIRE(memchr(h->hostname, 0, sizeof(h->hostname)) && memchr(h->probes, 0, sizeof(h->probes)));
+
+	struct trc_event ev;
+	const struct trc_conn *c;
+	enum trc_status st;
+	uint64_t events = 0, corrupt = 0, t_prev = 0;
+	while ((st = trc_reader_next(r, &ev, &c, &err)) == TRC_OK || st == TRC_CORRUPT) {
+		if (st == TRC_CORRUPT) {
+			/* Each report skips at least one byte, or reports one
+			 * sequence gap per chunk. */
+			REQUIRE(++corrupt <= 2 * size + 4 && err.msg[0]);
+			continue;
+		}
+		check_event(&ev, c);
+		REQUIRE(ev.t_ns >= t_prev);
+		t_prev = ev.t_ns;
+		REQUIRE(++events <= size);
+	}
+	REQUIRE(st == TRC_EOF || st == TRC_TRUNCATED);
+	REQUIRE(trc_reader_next(r, &ev, &c, &err) == st);
+	struct trc_reader_stats s;
+	trc_reader_get_stats(r, &s);
+	REQUIRE(s.events == events && s.bytes_read <= size);
+	REQUIRE((trc_reader_trailer(r) != NULL) == (s.has_trailer != 0));
+	REQUIRE(st != TRC_EOF || s.has_trailer);
+	trc_reader_close(r);
+	return 0;
+}

@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""Failure, skip and capability checks shared by the test library modules.
+
+A failed assertion raises TestFailure (tcptest.main() turns it into exit 1
+with the reason on stderr); a missing capability exits 77 with the reason,
+or 1 when TCPREC_TESTS_REQUIRE_ALL=1 says nothing may be skipped.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+
+EXIT_SKIP = 77
+
+
+class TestFailure(Exception):
+    """An assertion of the test failed."""
+
+
+def require_all():
+    return os.environ.get("TCPREC_TESTS_REQUIRE_ALL") == "1"
+
+
+def skip(reason):
+    """Missing capability: exit 77 (skip), or 1 under REQUIRE_ALL."""
+    if require_all():
+        sys.stderr.write("FAIL: %s (TCPREC_TESTS_REQUIRE_ALL=1)\n" % reason)
+        sys.exit(1)
+    sys.stderr.write("SKIP: %s\n" % reason)
+    sys.exit(EXIT_SKIP)
+
+
+def fail(msg):
+    raise TestFailure(msg)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def check_eq(actual, expected, what):
+    if actual != expected:
+        fail("%s: expected %r, got %r" % (what, expected, actual))
+
+
+def require_root():
+    if os.geteuid() != 0:
+        skip("needs root (network namespaces, BPF)")
+
+
+def require_tool(name):
+    path = shutil.which(name)
+    if not path:
+        skip("needs %s in PATH" % name)
+    return path
+
+
+def require_netns():
+    require_tool("ip")
+    name = "ttprobe%d" % os.getpid()
+    r = subprocess.run(["ip", "netns", "add", name], capture_output=True, text=True)
+    if r.returncode != 0:
+        skip("cannot create a network namespace: " + r.stderr.strip())
+    subprocess.run(["ip", "netns", "del", name], capture_output=True)
+
+
+def _require_exe(var, what):
+    path = os.environ.get(var)
+    if not path:
+        skip("%s is not set (%s not built)" % (var, what))
+    if not os.access(path, os.X_OK):
+        skip("%s=%s is not executable" % (var, path))
+    return path
+
+
+def require_bpf():
+    """tcprec built with its BPF skeleton, and a kernel with BTF."""
+    _require_exe("TCPREC", "tcprec with its BPF skeleton")
+    if not os.path.exists("/sys/kernel/btf/vmlinux"):
+        skip("kernel has no BTF (/sys/kernel/btf/vmlinux), tp_btf cannot load")
+    require_trcdump()
+
+
+def require_trcdump():
+    return _require_exe("TRCDUMP", "trcdump")
+
+
+def require_tcpana():
+    return _require_exe("TCPANA", "tcpana")

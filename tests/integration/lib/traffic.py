@@ -1,0 +1,383 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Deterministic TCP traffic scenarios for the integration tests.
+
+Run inside a network namespace (normally through tcptest.Topology, which
+also drives the synchronisation points):
+
+    python3 traffic.py server SCENARIO --addr ADDR --port PORT [--count N]
+    python3 traffic.py client SCENARIO --addr ADDR --port PORT [--count N]
+
+--addr is the server's address in both roles (the server binds it, the
+client connects to it).  Both roles write JSON lines to stdout:
+
+    {"event": "listening", "port": P}        server is accepting
+    {"event": "wait", "name": NAME}          blocked until a line on stdin
+    {"event": "done", ...result fields...}   scenario finished, exit 0 next
+
+A "wait" line is a synchronisation point: the process reads one line from
+stdin before going on, which lets the driver change the network (nftables
+rules) or start/stop a recorder at a well-defined protocol step.  Ordering
+between the two endpoints always comes from the protocol itself (a reply,
+an EOF, a reset) or from these explicit points, never from sleeping.
+On an unexpected socket outcome the process prints
+{"event": "error", "msg": ...} and exits 1.
+
+Scenarios (client side / server side):
+  normal        request, response, client closes first, server closes on EOF
+  server-close  request, response, server closes first, client closes on EOF
+  refused       client connects to a port without listener (RST); no server
+  abort         request, response, client closes with SO_LINGER {1,0} (RST)
+  syn-timeout   client connect() until ETIMEDOUT (driver drops the SYNs)
+  simclose      both sides send FIN before receiving the other's; the client
+                reaches CLOSING (driver drops the client's FIN on the server
+                between the points "client-fin" and "closing")
+  halfclose     client shutdown(SHUT_WR); server sends data after that FIN
+  closewait     client closes; server never closes until released
+  many          --count sequential short connections (1 byte each way)
+  hold          --count connections opened, then held until released
+"""
+
+import argparse
+import errno
+import json
+import os
+import socket
+import struct
+import sys
+import time
+
+TCP_STATES = {1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
+              5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT",
+              9: "LAST_ACK", 10: "LISTEN", 11: "CLOSING"}
+REQUEST = b"GET / HTTP/1.0\r\n\r\n"
+RESPONSE = b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n"
+HALFCLOSE_CHUNK = 1000
+HALFCLOSE_CHUNKS = 3
+
+
+def emit(event, **fields):
+    """Write one JSON line to stdout and flush it."""
+    fields["event"] = event
+    sys.stdout.write(json.dumps(fields) + "\n")
+    sys.stdout.flush()
+
+
+def wait_point(name):
+    """Announce a synchronisation point and block until the driver answers."""
+    emit("wait", name=name)
+    if not sys.stdin.readline():
+        raise SystemExit("driver went away at " + name)
+
+
+def die(msg):
+    emit("error", msg=msg)
+    sys.exit(1)
+
+
+def tcp_state(sock):
+    """Kernel TCP state of sock (first byte of struct tcp_info)."""
+    return TCP_STATES.get(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[0], "?")
+
+
+def wait_state(sock, wanted, timeout=10.0):
+    """Poll TCP_INFO until the socket is in one of the states `wanted`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        st = tcp_state(sock)
+        if st in wanted:
+            return st
+        if time.monotonic() > deadline:
+            die("socket stayed in %s, expected one of %s" % (st, sorted(wanted)))
+        time.sleep(0.002)
+
+
+def family_of(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def recv_until(sock, token):
+    data = b""
+    while token not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            die("EOF before %r" % token)
+        data += chunk
+    return data
+
+
+def recv_eof(sock):
+    """Read until EOF; return the number of bytes read."""
+    total = 0
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return total
+        total += len(chunk)
+
+
+def ports(sock):
+    local = sock.getsockname()
+    peer = sock.getpeername()
+    return {"lport": local[1], "rport": peer[1], "laddr": local[0], "raddr": peer[0]}
+
+
+# ---------------------------------------------------------------- server
+
+def listener(args):
+    s = socket.socket(family_of(args.addr), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((args.addr, args.port))
+    s.listen(4096)
+    emit("listening", port=s.getsockname()[1])
+    return s
+
+
+def server_normal(ls, args):
+    c, _ = ls.accept()
+    info = ports(c)
+    recv_until(c, b"\r\n\r\n")
+    c.sendall(RESPONSE)
+    recv_eof(c)
+    c.close()
+    return info
+
+
+def server_close_first(ls, args):
+    c, _ = ls.accept()
+    info = ports(c)
+    recv_until(c, b"\r\n\r\n")
+    c.sendall(RESPONSE)
+    c.close()
+    return info
+
+
+def server_abort(ls, args):
+    c, _ = ls.accept()
+    info = ports(c)
+    recv_until(c, b"\r\n\r\n")
+    c.sendall(RESPONSE)
+    try:
+        data = c.recv(65536)
+        die("expected a reset, read %r" % data)
+    except ConnectionResetError:
+        info["error"] = "ECONNRESET"
+    c.close()
+    return info
+
+
+def server_idle(ls, args):
+    wait_point("stop")
+    return {}
+
+
+def server_simclose(ls, args):
+    c, _ = ls.accept()
+    info = ports(c)
+    recv_until(c, b"\r\n\r\n")
+    c.sendall(RESPONSE)
+    wait_point("server-fin")
+    c.shutdown(socket.SHUT_WR)
+    info["eof_bytes"] = recv_eof(c)
+    info["state_at_eof"] = tcp_state(c)
+    c.close()
+    return info
+
+
+def server_halfclose(ls, args):
+    c, _ = ls.accept()
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    info = ports(c)
+    info["received"] = recv_eof(c)
+    info["state_after_fin"] = tcp_state(c)
+    for i in range(HALFCLOSE_CHUNKS):
+        c.sendall(bytes([65 + i]) * HALFCLOSE_CHUNK)
+    info["sent"] = HALFCLOSE_CHUNK * HALFCLOSE_CHUNKS
+    c.close()
+    return info
+
+
+def server_closewait(ls, args):
+    c, _ = ls.accept()
+    info = ports(c)
+    recv_until(c, b"\r\n\r\n")
+    c.sendall(RESPONSE)
+    recv_eof(c)
+    info["state"] = tcp_state(c)
+    emit("holding", **info)
+    wait_point("release")
+    c.close()
+    return info
+
+
+def server_many(ls, args):
+    for _ in range(args.count):
+        c, _ = ls.accept()
+        if c.recv(1) != b"q":
+            die("bad request byte")
+        c.sendall(b"r")
+        if c.recv(1) != b"":
+            die("expected EOF")
+        c.close()
+    return {"count": args.count}
+
+
+def server_hold(ls, args):
+    conns = [ls.accept()[0] for _ in range(args.count)]
+    for c in conns:
+        recv_until(c, b"\r\n\r\n")
+        c.sendall(RESPONSE)
+    for c in conns:
+        recv_eof(c)
+        c.close()
+    return {"count": args.count}
+
+
+# ---------------------------------------------------------------- client
+
+def connect(args):
+    c = socket.socket(family_of(args.addr), socket.SOCK_STREAM)
+    c.connect((args.addr, args.port))
+    return c
+
+
+def exchange(c):
+    c.sendall(REQUEST)
+    recv_until(c, b"\r\n\r\n")
+
+
+def client_normal(args):
+    c = connect(args)
+    info = ports(c)
+    exchange(c)
+    c.close()
+    return info
+
+
+def client_server_closes(args):
+    c = connect(args)
+    info = ports(c)
+    exchange(c)
+    recv_eof(c)
+    info["state_at_eof"] = tcp_state(c)
+    c.close()
+    return info
+
+
+def client_expect_error(args, expected):
+    c = socket.socket(family_of(args.addr), socket.SOCK_STREAM)
+    start = time.monotonic()
+    try:
+        c.connect((args.addr, args.port))
+        die("connect succeeded, expected %s" % errno.errorcode[expected])
+    except OSError as e:
+        if e.errno != expected:
+            die("connect failed with %s, expected %s"
+                % (errno.errorcode.get(e.errno, e.errno), errno.errorcode[expected]))
+    return {"error": errno.errorcode[expected],
+            "elapsed": round(time.monotonic() - start, 3)}
+
+
+def client_refused(args):
+    return client_expect_error(args, errno.ECONNREFUSED)
+
+
+def client_syn_timeout(args):
+    return client_expect_error(args, errno.ETIMEDOUT)
+
+
+def client_abort(args):
+    c = connect(args)
+    info = ports(c)
+    exchange(c)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+    return info
+
+
+def client_simclose(args):
+    c = connect(args)
+    info = ports(c)
+    exchange(c)
+    wait_point("client-fin")
+    c.shutdown(socket.SHUT_WR)
+    wait_state(c, {"FIN_WAIT1"})
+    wait_point("server-fin-sent")
+    # The server's FIN arrives while ours is unacknowledged (dropped on the
+    # server): FIN_WAIT1 -> CLOSING, which TCP_INFO lets us verify.
+    info["reached"] = wait_state(c, {"CLOSING"})
+    wait_point("closing")
+    # Our FIN is retransmitted on RTO once the driver lifts the drop; the
+    # ACK for it ends CLOSING (the timewait socket takes over, this one is
+    # CLOSE).
+    wait_state(c, {"CLOSE", "TIME_WAIT"}, timeout=20.0)
+    c.close()
+    return info
+
+
+def client_halfclose(args):
+    c = connect(args)
+    info = ports(c)
+    c.sendall(REQUEST)
+    c.shutdown(socket.SHUT_WR)
+    info["received"] = recv_eof(c)
+    c.close()
+    return info
+
+
+def client_many(args):
+    fam = family_of(args.addr)
+    start = time.monotonic()
+    for _ in range(args.count):
+        c = socket.socket(fam, socket.SOCK_STREAM)
+        c.connect((args.addr, args.port))
+        c.sendall(b"q")
+        if c.recv(1) != b"r":
+            die("bad response byte")
+        c.close()
+    return {"count": args.count, "elapsed": round(time.monotonic() - start, 3)}
+
+
+def client_hold(args):
+    conns = [connect(args) for _ in range(args.count)]
+    for c in conns:
+        exchange(c)
+    emit("held", conns=[ports(c) for c in conns])
+    wait_point("release")
+    for c in conns:
+        c.close()
+    return {"count": args.count}
+
+
+SERVER = {"normal": server_normal, "server-close": server_close_first,
+          "abort": server_abort, "syn-timeout": server_idle,
+          "simclose": server_simclose, "halfclose": server_halfclose,
+          "closewait": server_closewait, "many": server_many,
+          "hold": server_hold}
+CLIENT = {"normal": client_normal, "server-close": client_server_closes,
+          "refused": client_refused, "abort": client_abort,
+          "syn-timeout": client_syn_timeout, "simclose": client_simclose,
+          "halfclose": client_halfclose, "closewait": client_normal,
+          "many": client_many, "hold": client_hold}
+
+
+def main():
+    p = argparse.ArgumentParser(description="TCP scenario endpoint")
+    p.add_argument("role", choices=["server", "client"])
+    p.add_argument("scenario", choices=sorted(set(SERVER) | set(CLIENT)))
+    p.add_argument("--addr", required=True, help="server address")
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--count", type=int, default=1)
+    args = p.parse_args()
+    if args.role == "server":
+        if args.scenario not in SERVER:
+            die("scenario %s has no server side" % args.scenario)
+        info = SERVER[args.scenario](listener(args), args)
+    else:
+        info = CLIENT[args.scenario](args)
+    info["pid"] = os.getpid()
+    emit("done", **info)
+
+
+if __name__ == "__main__":
+    main()

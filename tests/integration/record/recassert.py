@@ -1,0 +1,126 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""Recording helpers and assertions shared by the recorder's tests.
+
+Recording.run() records one scenario on every side of a Topology at once:
+one tcprec --netns and one tcpdump per namespace, so each endpoint's trace
+can be checked against what the wire showed in its own namespace.
+"""
+
+import time
+
+import tcptest as T
+
+PORT = 8080
+
+# What this kernel reports through inet_sock_set_state, per endpoint role.
+CLIENT_OPEN = [("CLOSE", "SYN_SENT"), ("SYN_SENT", "ESTABLISHED")]
+SERVER_OPEN = [("LISTEN", "SYN_RECV"), ("SYN_RECV", "ESTABLISHED")]
+ACTIVE_CLOSE = [("ESTABLISHED", "FIN_WAIT1"), ("FIN_WAIT1", "FIN_WAIT2"),
+                ("FIN_WAIT2", "CLOSE")]
+PASSIVE_CLOSE = [("ESTABLISHED", "CLOSE_WAIT"), ("CLOSE_WAIT", "LAST_ACK"),
+                 ("LAST_ACK", "CLOSE")]
+
+
+def family_arg(argv):
+    """'4' or '6' from the command line (meson passes it)."""
+    if len(argv) < 2 or argv[1] not in ("4", "6"):
+        raise SystemExit("usage: %s 4|6 [...]" % argv[0])
+    return int(argv[1])
+
+
+class Recording:
+    """Scenario recorded by tcprec and tcpdump in each namespace."""
+
+    def __init__(self, topo, scenario, port=PORT, count=1, args=(), sides=None,
+                 points=None, timeout=60, start_at=None, stop_at=None):
+        self.topo, self.scenario, self.port = topo, scenario, port
+        self.count, self.args, self.points, self.timeout = count, args, points, timeout
+        if sides is None:
+            sides = ("server",) if topo.loopback else ("client", "server")
+        self.sides = sides
+        self.hosts = {"client": topo.client, "server": topo.server}
+        self.traces, self.pcaps, self.results, self.res = {}, {}, {}, None
+        self.start_at = start_at  # wait point at which recording starts
+        self.stop_at = stop_at  # wait point at which recording ends
+        self.settle = 0.5
+        self._recs, self._caps = {}, {}
+
+    def _stop(self):
+        """Let the last events drain, then stop every recorder and capture."""
+        if self.results:
+            return
+        time.sleep(self.settle)
+        for side in self.sides:
+            self.results[side] = self._recs[side].stop(settle=0)
+            self.pcaps[side] = self._caps[side].stop()
+
+    def _start(self):
+        for side in self.sides:
+            host = self.hosts[side]
+            self._caps[side] = T.Capture(host, self.topo.tmp(side + ".pcap")).start()
+            self._recs[side] = T.Recorder(self.topo.tmp(side + ".trc"), netns=host,
+                                          args=self.args).start()
+
+    def run(self, settle=0.5):
+        self.settle = settle
+        points = dict(self.points or {})
+        if self.start_at:
+            points[self.start_at] = self._start
+        if self.stop_at:
+            points[self.stop_at] = self._stop
+        try:
+            if not self.start_at:
+                self._start()
+            self.res = T.run_scenario(self.topo, self.scenario, self.port, self.count,
+                                      points, self.timeout)
+            self._stop()
+        finally:
+            for r in self._recs.values():
+                if r.result is None and r.proc.poll() is None:
+                    r.proc.kill()
+        for side in self.sides:
+            rr = self.results[side]
+            T.check_eq(rr.returncode, 0, "tcprec exit code (%s side): %s" % (side, rr.stderr))
+            self.traces[side] = T.Trace.load(self._recs[side].out)
+        return self
+
+    def client_lport(self):
+        return self.res["client"]["lport"]
+
+    def client_ep(self, side="client"):
+        """The client socket, as recorded in `side`'s namespace."""
+        c = self.topo.client
+        return self.traces[side].endpoint(laddr=c.addr, lport=self.client_lport(),
+                                          raddr=self.topo.server.addr, rport=self.port)
+
+    def server_ep(self, side="server"):
+        s = self.topo.server
+        return self.traces[side].endpoint(laddr=s.addr, lport=self.port,
+                                          raddr=self.topo.client.addr,
+                                          rport=self.client_lport())
+
+    def wire(self, side, src, sport, dst, dport):
+        """Flag strings tcpdump saw in `side`'s namespace for one direction."""
+        return [p["flags"] for p in self.pcaps[side]
+                if (p["src"], p["sport"], p["dst"], p["dport"]) == (src, sport, dst, dport)]
+
+    def check_flags(self, ep, side):
+        """ep's rx/tx segment flags equal tcpdump's view in its namespace."""
+        c = ep.conn
+        tx = self.wire(side, c["laddr"], c["lport"], c["raddr"], c["rport"])
+        rx = self.wire(side, c["raddr"], c["rport"], c["laddr"], c["lport"])
+        T.check(tx, "tcpdump saw no segments from %s:%s" % (c["laddr"], c["lport"]))
+        T.check_eq(ep.segments("tx"), tx, "tx segment flags vs tcpdump, %s" % ep.summary())
+        T.check_eq(ep.segments("rx"), rx, "rx segment flags vs tcpdump, %s" % ep.summary())
+
+
+def check_transitions(ep, expected, what):
+    T.check_eq(ep.transitions(), expected, "%s transitions (%s)" % (what, ep.summary()))
+
+
+def check_no_losses(trace):
+    T.check_eq(trace.lost(), [], "lost records")
+    T.check(trace.trailer is not None, "trace has no trailer")
+    T.check_eq(trace.trailer.get("lost_events"), 0, "trailer lost_events")
+    T.check_eq(trace.end.get("end"), "eof", "trace end")
+    T.check_eq(trace.corrupt, [], "corrupt blocks")

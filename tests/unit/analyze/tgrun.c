@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * tgrun.c - runs the analyser on a synthetic trace and copies each
+ * reported endpoint into a tg_result; plus the check harness.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outputs.h"
+#include "tracegen.h"
+
+static int collect(void *arg, const struct conn_view *v)
+{
+	struct tg_result *r = arg;
+	struct tg_conn_res *o;
+	const struct conn *c = v->c;
+
+	if (r->n >= (int)(sizeof(r->conn) / sizeof(r->conn[0])))
+		return 0;
+	o = &r->conn[r->n++];
+	memset(o, 0, sizeof(*o));
+	o->id = c->id;
+	o->peer_id = c->peer_id;
+	outfmt_endpoint(c->decl.family, c->decl.laddr, c->decl.lport, o->local, sizeof(o->local));
+	outfmt_endpoint(c->decl.family, c->decl.raddr, c->decl.rport, o->remote, sizeof(o->remote));
+	o->outcome = v->outcome;
+	o->verdict = v->verdict;
+	o->zstate = v->zstate;
+	memcpy(o->history, c->history, sizeof(o->history));
+	outfmt_path(c, o->path, sizeof(o->path));
+	o->n_violations = c->n_violations;
+	if (c->n_violations)
+		memcpy(o->violation, c->violations[0], sizeof(o->violation));
+	o->incomplete = c->incomplete;
+	o->divergences = c->divergences;
+	o->inferred = c->inferred;
+	o->has_owner = c->has_owner;
+	o->pid = c->tgid;
+	memcpy(o->trans, c->trans, sizeof(o->trans));
+	o->n_trans = c->n_trans;
+	o->dur = v->dur;
+	o->seg_total = c->seg_total;
+	o->retransmits = c->retransmits;
+	return 0;
+}
+
+void tg_analyze(const uint8_t *buf, size_t len, const struct analyzer_opts *opts,
+		struct tg_result *res)
+{
+	static const struct analyzer_opts none;
+	struct analyzer_sink sink = { .conn = collect, .arg = res };
+	struct trc_error e = { 0 };
+	struct trc_reader *r = trc_reader_open_mem(buf, len, &e);
+	const char *name = "mem";
+
+	memset(res, 0, sizeof(*res));
+	if (!r) {
+		res->rc = -1;
+		return;
+	}
+	res->rc = analyzer_run_readers(&r, &name, 1, opts ? opts : &none, &sink, NULL, &res->sum);
+	trc_reader_close(r);
+}
+
+const struct tg_conn_res *tg_find(const struct tg_result *res, const char *local,
+				  const char *remote)
+{
+	for (int i = 0; i < res->n; i++)
+		if (!strcmp(res->conn[i].local, local) && !strcmp(res->conn[i].remote, remote))
+			return &res->conn[i];
+	fprintf(stderr, "FAIL: no endpoint %s > %s among %d:\n", local, remote, res->n);
+	for (int i = 0; i < res->n; i++)
+		fprintf(stderr, "  %s > %s %s\n", res->conn[i].local, res->conn[i].remote,
+			res->conn[i].path);
+	tg_failures++;
+	return NULL;
+}
+
+void tg_check(bool ok, const char *what, const char *file, int line)
+{
+	if (ok)
+		return;
+	fprintf(stderr, "FAIL %s:%d: %s\n", file, line, what);
+	tg_failures++;
+}
+
+void tg_check_str(const char *a, const char *b, const char *what, const char *file, int line)
+{
+	if (a && b && !strcmp(a, b))
+		return;
+	fprintf(stderr, "FAIL %s:%d: %s: got \"%s\", expected \"%s\"\n", file, line, what,
+		a ? a : "(null)", b ? b : "(null)");
+	tg_failures++;
+}
+
+void tg_check_int(long long a, long long b, const char *what, const char *file, int line)
+{
+	if (a == b)
+		return;
+	fprintf(stderr, "FAIL %s:%d: %s: got %lld, expected %lld\n", file, line, what, a, b);
+	tg_failures++;
+}
+
+int tg_exit(void)
+{
+	if (tg_failures)
+		fprintf(stderr, "%d check(s) failed\n", tg_failures);
+	return tg_failures ? 1 : 0;
+}
