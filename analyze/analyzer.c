@@ -36,14 +36,19 @@ static void advance(struct analyzer *a, struct input *in)
 		if (st == TRC_OK) {
 			in->has = true;
 			in->has_conn = conn != NULL;
-			if (conn)
-				in->conn = *conn;
+			in->conn = conn;
+			/* With one file the event is used before the next read;
+			 * with several, other files are read in between. */
+			if (conn && a->n > 1) {
+				in->copy = *conn;
+				in->conn = &in->copy;
+			}
 			return;
 		}
 		if (st == TRC_CORRUPT) {
 			a->sum->corrupt_blocks++;
 			warn(a, in, &e, st);
-			dispatch_mark_all(a, INC_CORRUPT);
+			dispatch_mark_all(a, INC_CORRUPT, a->now_rt);
 			a->corrupt_pending = true;
 			continue;
 		}
@@ -111,9 +116,9 @@ static int loop(struct analyzer *a)
 	while (!a->err && (in = earliest(a))) {
 		account(a, in);
 		if (a->sink->event &&
-		    (!in->has_conn || analyzer_filter_decl(&a->opts->filter, &in->conn))) {
+		    (!in->has_conn || analyzer_filter_decl(&a->opts->filter, in->conn))) {
 			rc = a->sink->event(a->sink->arg, in->hdr, &in->ev,
-					    in->has_conn ? &in->conn : NULL);
+					    in->has_conn ? in->conn : NULL);
 			if (rc < 0)
 				a->err = rc;
 		}
@@ -122,6 +127,12 @@ static int loop(struct analyzer *a)
 		advance(a, in);
 	}
 	dispatch_flush(a);
+	for (int i = 0; i < a->n; i++) {
+		struct trc_reader_stats st;
+
+		trc_reader_get_stats(a->in[i].r, &st);
+		a->sum->bytes_skipped += st.bytes_skipped;
+	}
 	return a->err;
 }
 

@@ -8,10 +8,11 @@
 
 #include "analyzer.h"
 
-/* How long a closed endpoint waits for late records (the last ACK, a
- * polled TIME_WAIT enter, a lost-event record written once a second)
- * before it is finalised. */
-#define ANALYZER_GRACE_NS 2000000000ull
+/* How long a closed endpoint waits for late records before it is
+ * finalised: one whose timewait socket is expected waits for its (polled,
+ * every 100 ms) TIME_WAIT enter; others only for trailing segments. */
+#define ANALYZER_GRACE_NS 200000000ull    /* queue 0 */
+#define ANALYZER_GRACE_TW_NS 1000000000ull /* queue 1 */
 /* A flow is adopted by a socket that appears at most this long after the
  * flow's last segment (the SYN to a listener precedes the child socket). */
 #define ANALYZER_ADOPT_NS 10000000000ull
@@ -24,7 +25,8 @@ struct input {
 	bool dual;             /* segment-only source: replay both endpoints */
 	bool has, done;
 	struct trc_event ev;
-	struct trc_conn conn;  /* copy: the reader's pointer is short-lived */
+	struct trc_conn copy;  /* the reader's pointer is short-lived ... */
+	const struct trc_conn *conn; /* ... so with several files this points at copy */
 	bool has_conn;
 	uint64_t first_t, last_t; /* trace time of the first/last event */
 	bool truncated;
@@ -48,7 +50,8 @@ struct analyzer {
 void dispatch_event(struct analyzer *a, struct input *in);
 void dispatch_expire(struct analyzer *a);
 void dispatch_flush(struct analyzer *a);
-/* Marks every live endpoint (lost events / a skipped block). */
-void dispatch_mark_all(struct analyzer *a, uint32_t reason);
+/* Marks every live endpoint not closed before from_rt (lost events from
+ * that time on, a block skipped after it). */
+void dispatch_mark_all(struct analyzer *a, uint32_t reason, uint64_t from_rt);
 
 #endif /* ANALYZE_ANALYZER_INT_H */

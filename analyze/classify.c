@@ -62,7 +62,7 @@ void classify_finish(struct conn *c)
 	c->syn_seen = true;
 	if (visited(c, TCP_ST_ESTABLISHED))
 		c->resp_synack = true;
-	if (visited(c, TCP_ST_FIN_WAIT1))
+	if (visited(c, TCP_ST_FIN_WAIT1) || visited(c, TCP_ST_LAST_ACK))
 		*(local_orig ? &c->orig_fin : &c->resp_fin) = c->tx_fin = true;
 	if (visited(c, TCP_ST_CLOSE_WAIT) || visited(c, TCP_ST_CLOSING) ||
 	    (c->divergences & (1u << LX_TIMEWAIT_TAKEOVER)))
@@ -112,10 +112,14 @@ static enum outcome closed_outcome(const struct conn *c, bool established)
 		return OUT_RESET_LOCAL;
 	if (t && t->divergence == LX_RETRIES_GIVEUP)
 		return rx_rst ? OUT_RESET_REMOTE : OUT_TIMEOUT;
+	/* An orphaned FIN_WAIT2 handed to a timewait socket still waits for
+	 * the peer's FIN; once that socket is gone, it gave up waiting. */
+	if (t && t->divergence == LX_FIN_WAIT2_TIMEOUT && !c->rx_fin)
+		return c->tw_enter && !c->tw_exit ? OUT_HALF_OPEN : OUT_TIMEOUT;
 	if (c->rx_fin && c->tx_fin)
 		return OUT_NORMAL_CLOSE;
 	if (t && (t->from == TCP_ST_LAST_ACK || t->from == TCP_ST_CLOSING ||
-		  t->divergence == LX_TIMEWAIT_TAKEOVER || t->divergence == LX_FIN_WAIT2_TIMEOUT))
+		  t->divergence == LX_TIMEWAIT_TAKEOVER))
 		return OUT_NORMAL_CLOSE;
 	if (visited(c, TCP_ST_TIME_WAIT))
 		return OUT_NORMAL_CLOSE;

@@ -10,24 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conn.h"
-
-struct lookaside_ent {
-	struct conn_key key;
-	uint64_t id;
-};
-
-struct conn_table {
-	struct conn **sbuckets; /* by (file, serial) */
-	struct conn **tbuckets; /* by 4-tuple (netns not hashed: peers differ) */
-	size_t nbuckets;        /* power of two, same for both */
-	uint64_t live;
-	uint64_t next_id;
-	struct conn *qhead, *qtail;
-	struct lookaside_ent look[CONN_LOOKASIDE];
-	unsigned int look_next;
-	size_t pop_cursor; /* buckets before it are empty once popping started */
-};
+#include "conn_int.h"
 
 static uint64_t mix(uint64_t h)
 {
@@ -42,8 +25,7 @@ static size_t serial_slot(const struct conn_table *t, uint32_t file, uint64_t se
 	return mix(serial * 31 + file) & (t->nbuckets - 1);
 }
 
-static size_t tuple_slot(const struct conn_table *t, const uint8_t *la, uint16_t lp,
-			 const uint8_t *ra, uint16_t rp)
+static uint64_t tuple_hash(const uint8_t *la, uint16_t lp, const uint8_t *ra, uint16_t rp)
 {
 	uint64_t h = ((uint64_t)lp << 16) | rp;
 
@@ -54,7 +36,18 @@ static size_t tuple_slot(const struct conn_table *t, const uint8_t *la, uint16_t
 		memcpy(&b, ra + i, 8);
 		h = mix(h ^ a) + b;
 	}
-	return mix(h) & (t->nbuckets - 1);
+	return mix(h);
+}
+
+static size_t tuple_slot(const struct conn_table *t, const uint8_t *la, uint16_t lp,
+			 const uint8_t *ra, uint16_t rp)
+{
+	return tuple_hash(la, lp, ra, rp) & (t->nbuckets - 1);
+}
+
+static struct lookaside_ent *look_slot(struct conn_table *t, const struct conn_key *k)
+{
+	return &t->look[tuple_hash(k->laddr, k->lport, k->raddr, k->rport) % CONN_LOOKASIDE];
 }
 
 void conn_key_from_decl(struct conn_key *k, const struct trc_conn *d, bool swapped)
@@ -92,12 +85,34 @@ struct conn_table *conn_table_new(void)
 	return t;
 }
 
+/* The parts allocated only when needed. */
+static void free_parts(struct conn *c)
+{
+	free(c->list);
+	free(c->flowbuf);
+	free(c->violations);
+}
+
 void conn_free(struct conn *c)
 {
 	if (!c)
 		return;
-	free(c->list);
+	free_parts(c);
 	free(c);
+}
+
+void conn_table_release(struct conn_table *t, struct conn *c)
+{
+	if (!c)
+		return;
+	if (t->n_free >= CONN_FREE_MAX) {
+		conn_free(c);
+		return;
+	}
+	free_parts(c);
+	c->hnext = t->free_list;
+	t->free_list = c;
+	t->n_free++;
 }
 
 void conn_table_free(struct conn_table *t)
@@ -106,6 +121,10 @@ void conn_table_free(struct conn_table *t)
 
 	if (!t)
 		return;
+	while ((c = t->free_list)) {
+		t->free_list = c->hnext;
+		free(c);
+	}
 	while ((c = conn_table_pop(t))) {
 		if (c->mirror)
 			conn_free(c->mirror);
@@ -179,9 +198,16 @@ struct conn *conn_table_add(struct conn_table *t, uint32_t file, const struct tr
 		errno = ENOMEM;
 		return NULL;
 	}
-	c = calloc(1, sizeof(*c));
-	if (!c)
+	c = t->free_list;
+	if (c) {
+		/* Reuse: finalising and opening connections at the same rate
+		 * then costs no allocation. */
+		t->free_list = c->hnext;
+		t->n_free--;
+		memset(c, 0, sizeof(*c));
+	} else if (!(c = calloc(1, sizeof(*c)))) {
 		return NULL;
+	}
 	c->id = t->next_id++;
 	c->file = file;
 	c->serial = decl->serial;
@@ -249,7 +275,7 @@ void conn_table_remove(struct conn_table *t, struct conn *c)
 	}
 	if (c->flow_only || c->key.rport == 0)
 		return;
-	l = &t->look[t->look_next++ % CONN_LOOKASIDE];
+	l = look_slot(t, &c->key);
 	l->key = c->key;
 	l->id = c->id;
 }
@@ -269,6 +295,7 @@ uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c)
 {
 	struct conn_key rev;
 	struct conn *p, *best = NULL;
+	struct lookaside_ent *l;
 
 	if (c->peer_id || c->flow_only || c->key.rport == 0)
 		return c->peer_id;
@@ -287,75 +314,10 @@ uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c)
 		c->peer_id = best->id;
 		return c->peer_id;
 	}
-	for (unsigned int i = 0; i < CONN_LOOKASIDE; i++) {
-		unsigned int j = (t->look_next - 1 - i) % CONN_LOOKASIDE;
-
-		if (t->look[j].id && tuple_eq(&t->look[j].key, &rev)) {
-			c->peer_id = t->look[j].id;
-			t->look[j].id = 0; /* one peer per endpoint */
-			break;
-		}
+	l = look_slot(t, &rev);
+	if (l->id && tuple_eq(&l->key, &rev)) {
+		c->peer_id = l->id;
+		l->id = 0; /* one peer per endpoint */
 	}
 	return c->peer_id;
-}
-
-void conn_table_queue(struct conn_table *t, struct conn *c)
-{
-	if (c->queued)
-		return;
-	c->qnext = NULL;
-	c->qprev = t->qtail;
-	if (t->qtail)
-		t->qtail->qnext = c;
-	else
-		t->qhead = c;
-	t->qtail = c;
-	c->queued = true;
-}
-
-void conn_table_unqueue(struct conn_table *t, struct conn *c)
-{
-	if (!c->queued)
-		return;
-	if (c->qprev)
-		c->qprev->qnext = c->qnext;
-	else
-		t->qhead = c->qnext;
-	if (c->qnext)
-		c->qnext->qprev = c->qprev;
-	else
-		t->qtail = c->qprev;
-	c->qnext = c->qprev = NULL;
-	c->queued = false;
-}
-
-struct conn *conn_table_queue_head(struct conn_table *t)
-{
-	return t->qhead;
-}
-
-void conn_table_foreach(struct conn_table *t, void (*cb)(struct conn *, void *), void *arg)
-{
-	for (size_t i = 0; i < t->nbuckets; i++)
-		for (struct conn *c = t->sbuckets[i]; c; c = c->hnext)
-			cb(c, arg);
-}
-
-struct conn *conn_table_pop(struct conn_table *t)
-{
-	for (size_t i = t->pop_cursor; i < t->nbuckets && t->live; i++) {
-		t->pop_cursor = i;
-		if (t->sbuckets[i]) {
-			struct conn *c = t->sbuckets[i];
-
-			conn_table_remove(t, c);
-			return c;
-		}
-	}
-	return NULL;
-}
-
-uint64_t conn_table_live(const struct conn_table *t)
-{
-	return t->live;
 }

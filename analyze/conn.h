@@ -15,14 +15,15 @@
 #include "trc.h"
 #include "rfc9293.h"
 
-#define CONN_MAX_TRANS 32   /* transitions kept per endpoint; more are counted */
+#define CONN_MAX_TRANS 16   /* transitions kept per endpoint; more are counted */
 #define CONN_RECENT 4       /* recent segments kept to explain a transition */
 #define CONN_FLOW_BUF 16    /* segments a flow keeps for the socket that adopts it */
 #define CONN_HISTORY_MAX 48 /* history letters kept */
 #define CONN_MAX_VIOL 4     /* violation sentences kept (all are counted) */
 #define CONN_VIOL_LEN 160
 #define CONN_SEG_LIST_MAX (1u << 20) /* --segments: entries kept per endpoint */
-#define CONN_LOOKASIDE 256  /* recently finalised endpoints kept for peer linking */
+#define CONN_LOOKASIDE 4096 /* recently finalised endpoints kept for peer linking */
+#define CONN_FREE_MAX 1024  /* finalised endpoints kept for reuse */
 
 /* What made a transition happen. */
 enum cause_kind {
@@ -110,13 +111,14 @@ struct conn {
 	struct conn *flow;   /* socket: the flow whose segments it receives */
 	struct conn *sock;   /* flow: the socket its segments go to */
 	bool flow_only, inferred, is_mirror, in_tuple_index, queued, adopted;
+	uint8_t queue;       /* which finalisation queue */
 	bool kernel_states;  /* the kernel reported at least one transition */
 
 	struct rfc9293_model model;
 	uint8_t kstate;      /* last state the kernel (or inference) reported */
 	uint64_t first_ns, last_ns, close_ns;
 	bool closed, tw_expected, tw_trans_pending;
-	uint64_t last_trans_ns; /* time of the last recorded transition */
+	uint64_t last_trans_ns; /* candidate segments for the next transition start here */
 	bool rst_rx_event;      /* a RESET rx event since the last transition */
 
 	struct transition trans[CONN_MAX_TRANS];
@@ -125,10 +127,12 @@ struct conn {
 
 	struct seg_rec recent[CONN_RECENT]; /* ring of recent segments */
 	uint8_t recent_head, n_recent;
-	struct seg_rec flowbuf[CONN_FLOW_BUF]; /* flow_only: kept for adoption */
+	struct seg_rec *flowbuf; /* flow_only: CONN_FLOW_BUF kept for adoption */
 	uint8_t n_flowbuf;
 	struct seg_rec pending_syn; /* segment-only responder: SYN not yet judged */
 	bool has_pending_syn;
+	struct seg_rec pending_fin; /* segment-only: a FIN that may have crossed ours */
+	bool has_pending_fin;
 	bool fin_sent_seq_valid;
 	uint32_t fin_sent_seq;  /* seq of our FIN (segment-only replay) */
 
@@ -161,7 +165,7 @@ struct conn {
 	uint32_t n_violations, n_unexplained;
 	uint32_t n_viol_seg;    /* violations that need a recorded segment */
 	uint8_t viol_needs_seg; /* bit i: violations[i] needs a segment */
-	char violations[CONN_MAX_VIOL][CONN_VIOL_LEN];
+	char (*violations)[CONN_VIOL_LEN]; /* CONN_MAX_VIOL, allocated on the first */
 	uint32_t divergences;   /* bit (1 << enum lx_divergence) */
 	uint64_t peer_id;       /* 0 = none */
 	struct conn *peer;
@@ -187,6 +191,8 @@ struct conn *conn_table_add_mirror(struct conn_table *t, struct conn *c);
  * after output.  Records c in the lookaside for late peer linking. */
 void conn_table_remove(struct conn_table *t, struct conn *c);
 void conn_free(struct conn *c);
+/* Frees c, or keeps it for reuse by conn_table_add() (bounded). */
+void conn_table_release(struct conn_table *t, struct conn *c);
 
 /* Tuple index: the live socket (flow_only = false) or flow (true)
  * endpoint with this netns and 4-tuple, or NULL. */
@@ -197,10 +203,12 @@ struct conn *conn_table_by_tuple(struct conn_table *t, const struct conn_key *k,
  * finalised recently (lookaside).  Returns the peer id or 0. */
 uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c);
 
-/* Finalisation queue, ordered by close time. */
-void conn_table_queue(struct conn_table *t, struct conn *c);
+/* Finalisation queues, each ordered by close time; one per waiting
+ * period (see analyzer_int.h). */
+#define CONN_QUEUES 2
+void conn_table_queue(struct conn_table *t, struct conn *c, unsigned int q);
 void conn_table_unqueue(struct conn_table *t, struct conn *c);
-struct conn *conn_table_queue_head(struct conn_table *t);
+struct conn *conn_table_queue_head(struct conn_table *t, unsigned int q);
 
 /* Iteration over every live endpoint (order unspecified).  cb may not
  * remove endpoints; use conn_table_pop() for that. */

@@ -66,7 +66,7 @@ static void finalise_removed(struct analyzer *a, struct conn *c)
 		report(a, c->mirror);
 		conn_free(c->mirror);
 	}
-	conn_free(c);
+	conn_table_release(a->tab, c);
 }
 
 static void finalise(struct analyzer *a, struct conn *c)
@@ -102,7 +102,9 @@ static void deliver(struct analyzer *a, struct conn *c, const struct seg_rec *s,
 		replay_segment(c, s);
 	} else {
 		replay_flow_segment(c, s);
-		if (!dual && c->n_flowbuf < CONN_FLOW_BUF)
+		if (!dual && !c->flowbuf)
+			c->flowbuf = calloc(CONN_FLOW_BUF, sizeof(*c->flowbuf));
+		if (!dual && c->flowbuf && c->n_flowbuf < CONN_FLOW_BUF)
 			c->flowbuf[c->n_flowbuf++] = *s;
 	}
 	if (a->opts->keep_segments)
@@ -130,13 +132,24 @@ static void adopt(struct analyzer *a, struct conn *sock)
 	f->adopted = true;
 }
 
+/* A first event that shows the beginning of its endpoint: it cannot have
+ * lost earlier events in a skipped block. */
+static bool clean_start(const struct trc_event *ev)
+{
+	if (ev->type == TRC_EV_STATE)
+		return ev->state.old_state == TCP_ST_CLOSE || ev->state.old_state == TCP_ST_LISTEN ||
+		       (ev->state.flags & TRC_STATE_F_SNAPSHOT);
+	return ev->type == TRC_EV_SEGMENT &&
+	       (ev->seg.tcp_flags & (TRC_TCP_SYN | TRC_TCP_ACK)) == TRC_TCP_SYN;
+}
+
 static struct conn *get_conn(struct analyzer *a, struct input *in, uint32_t file)
 {
 	struct conn *c = conn_table_lookup(a->tab, file, in->ev.conn_serial);
 
 	if (c)
 		return c;
-	c = conn_table_add(a->tab, file, &in->conn);
+	c = conn_table_add(a->tab, file, in->conn);
 	if (!c || (in->dual && c->flow_only && !conn_table_add_mirror(a->tab, c))) {
 		a->err = -ENOMEM;
 		return NULL;
@@ -144,7 +157,7 @@ static struct conn *get_conn(struct analyzer *a, struct input *in, uint32_t file
 	c->first_ns = in->ev.t_ns;
 	if (a->now_rt <= a->lost_until_rt)
 		c->incomplete |= INC_LOST;
-	if (a->now_rt <= a->corrupt_until_rt)
+	if (a->now_rt <= a->corrupt_until_rt && !clean_start(&in->ev))
 		c->incomplete |= INC_CORRUPT;
 	if (c->mirror)
 		c->mirror->incomplete = c->incomplete;
@@ -162,6 +175,11 @@ static uint64_t close_time(const struct conn *c)
 	if (c->closed && (!c->mirror || !c->mirror->closed || c->close_ns <= c->mirror->close_ns))
 		return c->close_ns;
 	return c->mirror ? c->mirror->close_ns : c->close_ns;
+}
+
+static void queue(struct analyzer *a, struct conn *c)
+{
+	conn_table_queue(a->tab, c, c->tw_expected && !c->tw_enter ? 1 : 0);
 }
 
 static void on_segment(struct analyzer *a, struct input *in, struct conn *c)
@@ -188,10 +206,10 @@ static void on_segment(struct analyzer *a, struct input *in, struct conn *c)
 		s.dir = s.dir == TRC_DIR_RX ? TRC_DIR_TX : TRC_DIR_RX;
 		deliver(a, c->mirror, &s, true);
 		if (c->mirror->closed)
-			conn_table_queue(a->tab, c);
+			queue(a, c);
 	}
 	if (c->closed)
-		conn_table_queue(a->tab, c);
+		queue(a, c);
 }
 
 static void on_state(struct analyzer *a, struct input *in, uint32_t file, struct conn *c)
@@ -208,7 +226,7 @@ static void on_state(struct analyzer *a, struct input *in, uint32_t file, struct
 	}
 	replay_state(c, &in->ev);
 	if (c->closed)
-		conn_table_queue(a->tab, c);
+		queue(a, c);
 }
 
 static void on_timewait(struct analyzer *a, struct input *in, struct conn *c)
@@ -233,7 +251,7 @@ static void on_lost(struct analyzer *a, struct input *in)
 	end += (uint64_t)in->rt_off;
 	if (end > a->lost_until_rt)
 		a->lost_until_rt = end;
-	dispatch_mark_all(a, INC_LOST);
+	dispatch_mark_all(a, INC_LOST, in->ev.t_ns + (uint64_t)in->rt_off);
 }
 
 void dispatch_event(struct analyzer *a, struct input *in)
@@ -269,12 +287,12 @@ void dispatch_event(struct analyzer *a, struct input *in)
 	}
 }
 
-void dispatch_expire(struct analyzer *a)
+static void expire_queue(struct analyzer *a, unsigned int q, uint64_t grace)
 {
 	struct conn *c;
 
-	while ((c = conn_table_queue_head(a->tab))) {
-		if (a->now_rt < rt(a, c, close_time(c)) + ANALYZER_GRACE_NS)
+	while ((c = conn_table_queue_head(a->tab, q))) {
+		if (a->now_rt < rt(a, c, close_time(c)) + grace)
 			return;
 		if (c->tw_enter && !c->tw_exit) {
 			conn_table_unqueue(a->tab, c); /* its TIME_WAIT exit ends it */
@@ -284,28 +302,34 @@ void dispatch_expire(struct analyzer *a)
 	}
 }
 
+void dispatch_expire(struct analyzer *a)
+{
+	expire_queue(a, 0, ANALYZER_GRACE_NS);
+	expire_queue(a, 1, ANALYZER_GRACE_TW_NS);
+}
+
 struct mark_ctx {
 	struct analyzer *a;
 	uint32_t reason;
+	uint64_t from_rt;
 };
 
 static void mark_one(struct conn *c, void *arg)
 {
 	const struct mark_ctx *m = arg;
 
-	/* Already over: nothing of it can be missing (a timewait socket
-	 * still can lose its exit). */
-	if (c->closed && rt(m->a, c, close_time(c)) + ANALYZER_GRACE_NS < m->a->now_rt &&
-	    !(c->tw_enter && !c->tw_exit))
+	/* Closed before the gap began: nothing of it can be missing (a
+	 * timewait socket still can lose its exit). */
+	if (c->closed && rt(m->a, c, close_time(c)) < m->from_rt && !(c->tw_enter && !c->tw_exit))
 		return;
 	c->incomplete |= m->reason;
 	if (c->mirror)
 		c->mirror->incomplete |= m->reason;
 }
 
-void dispatch_mark_all(struct analyzer *a, uint32_t reason)
+void dispatch_mark_all(struct analyzer *a, uint32_t reason, uint64_t from_rt)
 {
-	struct mark_ctx m = { a, reason };
+	struct mark_ctx m = { a, reason, from_rt };
 
 	conn_table_foreach(a->tab, mark_one, &m);
 }

@@ -18,8 +18,8 @@ static uint64_t end_of(const struct conn *c, uint64_t trace_end_ns)
 
 	if (c->tw_exit)
 		return c->tw_exit_ns;
-	if (c->closed && !c->tw_enter)
-		return c->close_ns;
+	if (c->closed)
+		return c->close_ns; /* a TIME_WAIT without recorded exit is not counted */
 	e = trace_end_ns > c->last_ns ? trace_end_ns : c->last_ns;
 	return e;
 }
@@ -63,8 +63,9 @@ void durations_compute(const struct conn *c, uint64_t trace_end_ns, struct durat
 		/* Nothing is measured after CLOSE unless TIME_WAIT follows. */
 		if (t->to == TCP_ST_CLOSE && i + 1 == c->n_trans)
 			until = t->t_ns;
-		if (t->to == TCP_ST_TIME_WAIT && c->tw_exit)
-			until = c->tw_exit_ns;
+		/* TIME_WAIT lasts until its exit, or (lower bound) the trace end. */
+		if (t->to == TCP_ST_TIME_WAIT)
+			until = c->tw_exit ? c->tw_exit_ns : (trace_end_ns > t->t_ns ? trace_end_ns : t->t_ns);
 		d->dwell[i] = span(t->t_ns, until);
 		if (t->to < TCP_ST_COUNT) {
 			if (d->states[t->to] == DUR_NONE)

@@ -15,7 +15,6 @@
 #include "version.h"
 
 const char *argp_program_version = "tcpana " TCPREC_VERSION;
-const char *argp_program_bug_address = "<https://github.com/tcprec/tcprec/issues>";
 
 struct diag_ctx {
 	bool quiet;

@@ -16,6 +16,7 @@
 enum {
 	OPT_SINCE = 0x100,
 	OPT_UNTIL,
+	OPT_VERDICT, /* no short option: -V is --version */
 };
 
 static const struct argp_option options[] = {
@@ -33,7 +34,7 @@ static const struct argp_option options[] = {
 	{ "port", 'p', "PORT", 0, "Local or remote port", 3 },
 	{ "host", 'H', "ADDR", 0, "Local or remote IPv4/IPv6 address", 3 },
 	{ "outcome", 'O', "LIST", 0, "Comma-separated outcomes (normal_close,refused,...)", 3 },
-	{ "verdict", 'V', "LIST", 0, "Comma-separated verdicts (conformant,linux-specific,violation,incomplete)", 3 },
+	{ "verdict", OPT_VERDICT, "LIST", 0, "Comma-separated verdicts (conformant,linux-specific,violation,incomplete)", 3 },
 	{ "since", OPT_SINCE, "TIME", 0, "Connections alive at or after TIME (ISO 8601, or seconds after the first event)", 3 },
 	{ "until", OPT_UNTIL, "TIME", 0, "Connections alive at or before TIME", 3 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", -1 },
@@ -163,7 +164,7 @@ static error_t parse_filter(int key, char *arg, struct argp_state *st, struct co
 		if (opts_parse_outcomes(arg, &f->outcomes) < 0)
 			argp_error(st, "invalid outcome list '%s'", arg);
 		return 0;
-	case 'V':
+	case OPT_VERDICT:
 		if (opts_parse_verdicts(arg, &f->verdicts) < 0)
 			argp_error(st, "invalid verdict list '%s'", arg);
 		return 0;

@@ -59,7 +59,8 @@ static json_t *cause(const struct cause *cs)
 	case CAUSE_APP:
 		return JPACK("{s:s, s:s}", "kind", "app", "action", rfc9293_input_name(cs->input));
 	case CAUSE_TIMER:
-		return JPACK("{s:s, s:s}", "kind", "timer", "timer", rfc9293_input_name(cs->input));
+		return JPACK("{s:s, s:s}", "kind", "timer", "timer",
+			     cs->input == RFC_IN_TIMER_2MSL ? "2msl" : "giveup");
 	default:
 		return JPACK("{s:s}", "kind", cause_kind_name(cs->kind));
 	}
@@ -156,7 +157,7 @@ static json_t *strings_violations(const struct conn *c)
 {
 	json_t *a = json_array();
 
-	for (uint32_t i = 0; a && i < c->n_violations && i < CONN_MAX_VIOL; i++)
+	for (uint32_t i = 0; a && c->violations && i < c->n_violations && i < CONN_MAX_VIOL; i++)
 		json_array_append_new(a, json_string(c->violations[i]));
 	return a;
 }

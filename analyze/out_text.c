@@ -40,7 +40,7 @@ static int text_conn(void *arg, const struct conn_view *v)
 		(unsigned long long)c->id, l, r, own, start, dur, outcome_name(v->outcome),
 		zeek_state_name(v->zstate), path, verdict_name(v->verdict),
 		c->inferred ? " (inferred)" : "");
-	for (uint32_t i = 0; i < c->n_violations && i < CONN_MAX_VIOL; i++)
+	for (uint32_t i = 0; c->violations && i < c->n_violations && i < CONN_MAX_VIOL; i++)
 		fprintf(o->fp, "      violation: %s\n", c->violations[i]);
 	return ferror(o->fp) ? -EIO : 0;
 }

@@ -38,7 +38,7 @@ static int tl_conn(void *arg, const struct conn_view *v)
 	}
 	if (c->trans_dropped)
 		fprintf(o->fp, "  ... %u more transitions not kept\n", c->trans_dropped);
-	for (uint32_t i = 0; i < c->n_violations && i < CONN_MAX_VIOL; i++)
+	for (uint32_t i = 0; c->violations && i < c->n_violations && i < CONN_MAX_VIOL; i++)
 		fprintf(o->fp, "  violation: %s\n", c->violations[i]);
 	return ferror(o->fp) ? -EIO : 0;
 }

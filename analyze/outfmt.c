@@ -63,9 +63,10 @@ const char *outfmt_cause(const struct cause *cs, char *buf, size_t len)
 			 trc_tcp_flags_str(cs->tcp_flags, fl, sizeof(fl)));
 		break;
 	case CAUSE_APP:
+		snprintf(buf, len, "app %s", rfc9293_input_name(cs->input));
+		break;
 	case CAUSE_TIMER:
-		snprintf(buf, len, "%s %s", cause_kind_name(cs->kind),
-			 rfc9293_input_name(cs->input));
+		snprintf(buf, len, "timer %s", cs->input == RFC_IN_TIMER_2MSL ? "2msl" : "giveup");
 		break;
 	default:
 		snprintf(buf, len, "%s", cause_kind_name(cs->kind));

@@ -11,43 +11,19 @@
  * cascade.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "divergence.h"
 #include "replay.h"
 
-const char *verdict_name(enum verdict v)
-{
-	static const char *const n[VERDICT_COUNT] = {
-		"conformant", "linux-specific", "violation", "incomplete",
-	};
-	return (unsigned int)v < VERDICT_COUNT ? n[v] : "unknown";
-}
-
-const char *judgement_name(enum judgement j)
-{
-	static const char *const n[] = {
-		"conformant", "linux-specific", "violation", "unexplained", "snapshot",
-	};
-	return (unsigned int)j <= JUDGE_SNAPSHOT ? n[j] : "unknown";
-}
-
-const char *incomplete_reason_name(enum incomplete_reason r)
-{
-	switch (r) {
-	case INC_LOST: return "lost-events";
-	case INC_CORRUPT: return "corrupt-block";
-	case INC_SNAPSHOT: return "began-before-trace";
-	case INC_MIDSTREAM: return "began-midstream";
-	case INC_TRACE_END: return "open-at-trace-end";
-	case INC_TRUNCATED: return "trace-truncated";
-	}
-	return "unknown";
-}
-
 void replay_add_transition(struct conn *c, const struct transition *t)
 {
-	c->last_trans_ns = t->t_ns;
+	/* Segments that can explain the next transition: those after the one
+	 * that explained this one (it may explain a second step itself), or
+	 * after this transition when no segment caused it. */
+	c->last_trans_ns = t->cause.kind == CAUSE_SEGMENT && t->cause.t_ns < t->t_ns
+				   ? t->cause.t_ns : t->t_ns;
 	c->rst_rx_event = false;
 	if (c->n_trans >= CONN_MAX_TRANS) {
 		c->trans_dropped++;
@@ -58,7 +34,9 @@ void replay_add_transition(struct conn *c, const struct transition *t)
 
 static void add_violation(struct conn *c, const char *msg, bool needs_seg)
 {
-	if (c->n_violations < CONN_MAX_VIOL) {
+	if (!c->violations)
+		c->violations = calloc(CONN_MAX_VIOL, sizeof(*c->violations));
+	if (c->violations && c->n_violations < CONN_MAX_VIOL) {
 		snprintf(c->violations[c->n_violations], CONN_VIOL_LEN, "%s", msg);
 		if (needs_seg)
 			c->viol_needs_seg |= 1u << c->n_violations;
@@ -207,6 +185,17 @@ static bool recent_rx(const struct conn *c, uint8_t flag, bool fresh_only)
 	return false;
 }
 
+static const struct seg_rec *last_rx(const struct conn *c)
+{
+	for (int i = 0; i < c->n_recent; i++) {
+		const struct seg_rec *s = &c->recent[(c->recent_head + CONN_RECENT - 1 - i) % CONN_RECENT];
+
+		if (s->dir == TRC_DIR_RX && s->t_ns >= c->last_trans_ns)
+			return s;
+	}
+	return NULL;
+}
+
 static void judge(struct conn *c, struct transition *t, bool explained)
 {
 	struct lx_context lx = {
@@ -221,6 +210,12 @@ static void judge(struct conn *c, struct transition *t, bool explained)
 		t->judge = JUDGE_LINUX;
 		t->divergence = (uint8_t)d;
 		c->divergences |= 1u << d;
+		/* The timewait socket takes over on the segment that would
+		 * have entered TIME-WAIT (the FIN, or the ACK of ours). */
+		if (d == LX_TIMEWAIT_TAKEOVER && last_rx(c)) {
+			seg_cause(&t->cause, last_rx(c));
+			return;
+		}
 		if (explained)
 			return;
 		t->cause.t_ns = t->t_ns;
@@ -263,7 +258,7 @@ static void resync(struct conn *c, uint8_t st)
 	(void)rfc9293_step(&c->model, &in, &r);
 }
 
-static void add_tw_transition(struct conn *c)
+void replay_add_timewait(struct conn *c)
 {
 	struct transition t = {
 		.t_ns = c->tw_enter_ns > c->close_ns ? c->tw_enter_ns : c->close_ns,
@@ -323,7 +318,7 @@ void replay_state(struct conn *c, const struct trc_event *ev)
 		c->tw_expected = t.divergence == LX_TIMEWAIT_TAKEOVER ||
 				 t.divergence == LX_FIN_WAIT2_TIMEOUT;
 		if (c->tw_trans_pending)
-			add_tw_transition(c);
+			replay_add_timewait(c);
 	}
 }
 
@@ -348,7 +343,7 @@ void replay_timewait(struct conn *c, const struct trc_event *ev)
 		c->tw_precision = tw->precision;
 		c->tw_precision_ns = tw->precision_ns;
 		if (c->kstate == TCP_ST_CLOSE)
-			add_tw_transition(c);
+			replay_add_timewait(c);
 		else
 			c->tw_trans_pending = true;
 		return;
@@ -373,42 +368,4 @@ void replay_reset(struct conn *c, const struct trc_event *ev)
 		c->resets_sent++;
 		c->tx_rst = true;
 	}
-}
-
-void replay_finish(struct conn *c)
-{
-	uint32_t kept = 0;
-
-	if (c->tw_trans_pending && c->closed)
-		add_tw_transition(c);
-	if (c->seg_total || !c->n_viol_seg)
-		return;
-	/* No segment was recorded for this endpoint at all (segment probes
-	 * off or unavailable): a transition needing one is unexplained, not
-	 * a violation. */
-	for (uint16_t i = 0; i < c->n_trans; i++)
-		if (c->trans[i].judge == JUDGE_VIOLATION && c->trans[i].needs_seg) {
-			c->trans[i].judge = JUDGE_UNEXPLAINED;
-			c->trans[i].cause.kind = CAUSE_UNKNOWN;
-		}
-	for (uint32_t i = 0; i < c->n_violations && i < CONN_MAX_VIOL; i++)
-		if (!(c->viol_needs_seg & (1u << i)))
-			memmove(c->violations[kept++], c->violations[i], CONN_VIOL_LEN);
-	c->n_unexplained += c->n_viol_seg;
-	c->n_violations -= c->n_viol_seg;
-	c->n_viol_seg = 0;
-	c->viol_needs_seg = 0;
-}
-
-enum verdict replay_verdict(const struct conn *c)
-{
-	/* Missing events can make any transition look unexplained: a loss or
-	 * a skipped block never yields a violation. */
-	if (c->incomplete & (INC_LOST | INC_CORRUPT))
-		return VERDICT_INCOMPLETE;
-	if (c->n_violations)
-		return VERDICT_VIOLATION;
-	if (c->incomplete)
-		return VERDICT_INCOMPLETE;
-	return c->divergences ? VERDICT_LINUX : VERDICT_CONFORMANT;
 }

@@ -32,6 +32,9 @@ void replay_segment(struct conn *c, const struct seg_rec *s);
  * segment and records the transitions it predicts as inferred. */
 void replay_flow_segment(struct conn *c, const struct seg_rec *s);
 
+/* Applies what the segment-only replay still holds (end of the flow). */
+void replay_flow_flush(struct conn *c);
+
 void replay_timewait(struct conn *c, const struct trc_event *ev);
 void replay_reset(struct conn *c, const struct trc_event *ev);
 
@@ -40,6 +43,9 @@ void replay_reset(struct conn *c, const struct trc_event *ev);
 void replay_finish(struct conn *c);
 
 enum verdict replay_verdict(const struct conn *c);
+
+/* Appends CLOSE -> TIME_WAIT once the timewait socket was seen. */
+void replay_add_timewait(struct conn *c);
 
 /* Appends a transition (bounded; extra ones are counted). */
 void replay_add_transition(struct conn *c, const struct transition *t);

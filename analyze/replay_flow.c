@@ -102,6 +102,46 @@ static void start(struct conn *c, const struct seg_rec *s)
 	c->kstate = TCP_ST_CLOSE;
 }
 
+static uint32_t seq_after(const struct seg_rec *s)
+{
+	return s->seq + s->payload_len + !!(s->tcp_flags & TRC_TCP_FIN);
+}
+
+/* A FIN received in ESTABLISHED is held until this side's next segment:
+ * if that is a FIN which does not acknowledge it, the two FINs crossed
+ * (simultaneous close) and ours went first, though the capture point saw
+ * theirs first. */
+static bool hold_fin(struct conn *c, const struct seg_rec *s)
+{
+	if (c->has_pending_fin) {
+		c->has_pending_fin = false;
+		if (s->dir == TRC_DIR_TX && (s->tcp_flags & TRC_TCP_FIN) &&
+		    (s->flags & TRC_SEG_F_SEQ) && !seq_geq(s->ack, seq_after(&c->pending_fin))) {
+			c->fin_sent_seq = s->seq + s->payload_len;
+			c->fin_sent_seq_valid = true;
+			feed_seg(c, s);
+			feed_seg(c, &c->pending_fin);
+			return true;
+		}
+		feed_seg(c, &c->pending_fin);
+	}
+	if (s->dir == TRC_DIR_RX && (s->tcp_flags & TRC_TCP_FIN) && (s->flags & TRC_SEG_F_SEQ) &&
+	    c->model.st == TCP_ST_ESTABLISHED) {
+		c->pending_fin = *s;
+		c->has_pending_fin = true;
+		return true;
+	}
+	return false;
+}
+
+void replay_flow_flush(struct conn *c)
+{
+	if (c->has_pending_fin) {
+		c->has_pending_fin = false;
+		feed_seg(c, &c->pending_fin);
+	}
+}
+
 void replay_flow_segment(struct conn *c, const struct seg_rec *s)
 {
 	c->inferred = true;
@@ -117,6 +157,8 @@ void replay_flow_segment(struct conn *c, const struct seg_rec *s)
 		c->has_pending_syn = true;
 		return;
 	}
+	if (hold_fin(c, s))
+		return;
 	if (s->dir == TRC_DIR_TX && (s->tcp_flags & TRC_TCP_FIN) && (s->flags & TRC_SEG_F_SEQ)) {
 		/* The FIN occupies the sequence number after the payload. */
 		c->fin_sent_seq = s->seq + s->payload_len;

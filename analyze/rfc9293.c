@@ -29,7 +29,7 @@
 #define EV(states, kind, next, act, ref) \
 	{ states, kind, 0, 0, RFC_COND_ANY, next, act, ref }
 
-static const struct rfc9293_rule rules[] = {
+static const struct rfc9293_rule rx_rules[] = {
 	/* §3.10.7.1: CLOSED answers everything but a RST with a RST. */
 	RX(B(CLOSE), R, 0, RFC_COND_ANY, STAY, RFC_ACT_DROP, "3.10.7.1"),
 	RX(B(CLOSE), 0, 0, RFC_COND_ANY, STAY, RFC_ACT_SEND_RST, "3.10.7.1"),
@@ -51,6 +51,8 @@ static const struct rfc9293_rule rules[] = {
 	/* A SYN here is the peer's retransmitted initial SYN: outside the
 	 * window, answered by repeating our SYN-ACK (first check). */
 	RX(B(SYN_RECV), S, A, RFC_COND_ANY, STAY, RFC_ACT_SEND_SYNACK, "3.10.7.4"),
+	/* Simultaneous open (figure 8, line 6): the peer's SYN-ACK. */
+	RX(B(SYN_RECV), S | A, 0, RFC_COND_ACTIVE, TCP_ST_ESTABLISHED, RFC_ACT_SEND_ACK, "3.10.7.4"),
 	RX(B(SYN_RECV), S | A, 0, RFC_COND_ANY, STAY, RFC_ACT_CHALLENGE_ACK, "3.10.7.4"),
 	RX(B(SYN_RECV), F | A, 0, RFC_COND_ANY, TCP_ST_CLOSE_WAIT, RFC_ACT_SEND_ACK, "3.10.7.4"),
 	RX(B(SYN_RECV), A, 0, RFC_COND_ANY, TCP_ST_ESTABLISHED, RFC_ACT_NONE, "3.10.7.4"),
@@ -80,7 +82,10 @@ static const struct rfc9293_rule rules[] = {
 	RX(B(TIME_WAIT), F, 0, RFC_COND_ANY, STAY, RFC_ACT_SEND_ACK, "3.10.7.4"),
 	RX(B(TIME_WAIT), 0, 0, RFC_COND_ANY, STAY, RFC_ACT_NONE, "3.10.7.4"),
 
-	/* Segments sent: the call that produces them (§3.10.1, .4, .5). */
+};
+
+/* Segments sent: the call that produces them (§3.10.1, .4, .5). */
+static const struct rfc9293_rule tx_rules[] = {
 	TX(B(CLOSE) | B(LISTEN), S, A, TCP_ST_SYN_SENT, RFC_ACT_SEND_SYN, "3.10.1"),
 	TX(B(CLOSE) | B(LISTEN), R, 0, STAY, RFC_ACT_SEND_RST, "3.10.7.1"),
 	TX(B(SYN_SENT), R, 0, TCP_ST_CLOSE, RFC_ACT_NONE, "3.10.5"),
@@ -90,23 +95,57 @@ static const struct rfc9293_rule rules[] = {
 	TX(B(SYN_RECV) | B(ESTABLISHED), F, 0, TCP_ST_FIN_WAIT1, RFC_ACT_SEND_FIN, "3.10.4"),
 	TX(B(CLOSE_WAIT), F, 0, TCP_ST_LAST_ACK, RFC_ACT_SEND_FIN, "3.10.4"),
 	TX(~0u, 0, 0, STAY, RFC_ACT_NONE, "3.10.2"),
+};
 
-	/* Application calls. */
+/* Application calls (§3.10.1, .4, .5). */
+static const struct rfc9293_rule active_open_rules[] = {
 	EV(B(CLOSE) | B(LISTEN), RFC_IN_APP_ACTIVE_OPEN, TCP_ST_SYN_SENT, RFC_ACT_SEND_SYN, "3.10.1"),
+};
+
+static const struct rfc9293_rule passive_open_rules[] = {
 	EV(B(CLOSE), RFC_IN_APP_PASSIVE_OPEN, TCP_ST_LISTEN, RFC_ACT_NONE, "3.10.1"),
+};
+
+static const struct rfc9293_rule close_rules[] = {
 	EV(B(LISTEN) | B(SYN_SENT), RFC_IN_APP_CLOSE, TCP_ST_CLOSE, RFC_ACT_NONE, "3.10.4"),
 	EV(B(SYN_RECV) | B(ESTABLISHED), RFC_IN_APP_CLOSE, TCP_ST_FIN_WAIT1, RFC_ACT_SEND_FIN, "3.10.4"),
 	EV(B(CLOSE_WAIT), RFC_IN_APP_CLOSE, TCP_ST_LAST_ACK, RFC_ACT_SEND_FIN, "3.10.4"),
 	EV(~0u, RFC_IN_APP_CLOSE, STAY, RFC_ACT_ERROR, "3.10.4"),
+};
+
+static const struct rfc9293_rule abort_rules[] = {
 	EV(B(LISTEN) | B(SYN_SENT) | B(CLOSING) | B(LAST_ACK) | B(TIME_WAIT),
 	   RFC_IN_APP_ABORT, TCP_ST_CLOSE, RFC_ACT_NONE, "3.10.5"),
 	EV(B(SYN_RECV) | B(ESTABLISHED) | B(FIN_WAIT1) | B(FIN_WAIT2) | B(CLOSE_WAIT),
 	   RFC_IN_APP_ABORT, TCP_ST_CLOSE, RFC_ACT_SEND_RST, "3.10.5"),
 	EV(~0u, RFC_IN_APP_ABORT, STAY, RFC_ACT_ERROR, "3.10.5"),
+};
 
-	/* Timers (§3.10.8). */
+/* Timers (§3.10.8). */
+static const struct rfc9293_rule msl_rules[] = {
 	EV(B(TIME_WAIT), RFC_IN_TIMER_2MSL, TCP_ST_CLOSE, RFC_ACT_NONE, "3.10.8"),
+};
+
+static const struct rfc9293_rule giveup_rules[] = {
 	EV(~(B(CLOSE) | B(LISTEN)), RFC_IN_TIMER_GIVEUP, TCP_ST_CLOSE, RFC_ACT_NONE, "3.10.8"),
+};
+
+#define SECTION(a) { a, sizeof(a) / sizeof(a[0]) }
+
+/* One section per input kind, so that a step scans only its own rows;
+ * RFC_IN_RESYNC has none (it adopts an observed state, no RFC event). */
+static const struct {
+	const struct rfc9293_rule *rows;
+	size_t n;
+} sections[RFC_IN_COUNT] = {
+	[RFC_IN_SEG_RX] = SECTION(rx_rules),
+	[RFC_IN_SEG_TX] = SECTION(tx_rules),
+	[RFC_IN_APP_ACTIVE_OPEN] = SECTION(active_open_rules),
+	[RFC_IN_APP_PASSIVE_OPEN] = SECTION(passive_open_rules),
+	[RFC_IN_APP_CLOSE] = SECTION(close_rules),
+	[RFC_IN_APP_ABORT] = SECTION(abort_rules),
+	[RFC_IN_TIMER_2MSL] = SECTION(msl_rules),
+	[RFC_IN_TIMER_GIVEUP] = SECTION(giveup_rules),
 };
 
 static const char *const state_names[TCP_ST_COUNT] = {
@@ -144,12 +183,21 @@ const char *rfc9293_action_name(enum rfc9293_action a)
 
 size_t rfc9293_rule_count(void)
 {
-	return sizeof(rules) / sizeof(rules[0]);
+	size_t n = 0;
+
+	for (int k = 0; k < RFC_IN_COUNT; k++)
+		n += sections[k].n;
+	return n;
 }
 
 const struct rfc9293_rule *rfc9293_rule_get(size_t i)
 {
-	return i < rfc9293_rule_count() ? &rules[i] : NULL;
+	for (int k = 0; k < RFC_IN_COUNT; k++) {
+		if (i < sections[k].n)
+			return &sections[k].rows[i];
+		i -= sections[k].n;
+	}
+	return NULL;
 }
 
 static bool cond_holds(uint8_t when, const struct rfc9293_model *m,
@@ -176,19 +224,26 @@ static bool is_segment(enum rfc9293_input_kind k)
 	return k == RFC_IN_SEG_RX || k == RFC_IN_SEG_TX;
 }
 
-static int find_rule(const struct rfc9293_model *m, const struct rfc9293_input *in)
+/* Returns the table-wide index of the first matching row, or -1. */
+static int find_rule(const struct rfc9293_model *m, const struct rfc9293_input *in,
+		     const struct rfc9293_rule **row)
 {
 	uint8_t fl = is_segment(in->kind) ? in->tcp_flags : 0;
+	size_t base = 0;
 
-	for (size_t i = 0; i < rfc9293_rule_count(); i++) {
-		const struct rfc9293_rule *r = &rules[i];
+	for (int k = 0; k < (int)in->kind; k++)
+		base += sections[k].n;
+	for (size_t i = 0; i < sections[in->kind].n; i++) {
+		const struct rfc9293_rule *r = &sections[in->kind].rows[i];
 
-		if (!(r->states & (1u << m->st)) || r->kind != in->kind)
+		if (!(r->states & (1u << m->st)))
 			continue;
 		if ((fl & r->need) != r->need || (fl & r->deny))
 			continue;
-		if (cond_holds(r->when, m, in))
-			return (int)i;
+		if (cond_holds(r->when, m, in)) {
+			*row = r;
+			return (int)(base + i);
+		}
 	}
 	return -1;
 }
@@ -196,6 +251,7 @@ static int find_rule(const struct rfc9293_model *m, const struct rfc9293_input *
 int rfc9293_step(struct rfc9293_model *m, const struct rfc9293_input *in,
 		 struct rfc9293_result *res)
 {
+	const struct rfc9293_rule *r = NULL;
 	int i;
 
 	if ((unsigned int)m->st >= TCP_ST_COUNT || (unsigned int)in->kind >= RFC_IN_COUNT)
@@ -211,20 +267,20 @@ int rfc9293_step(struct rfc9293_model *m, const struct rfc9293_input *in,
 		res->to = m->st;
 		return res->to != res->from;
 	}
-	i = find_rule(m, in);
+	i = find_rule(m, in, &r);
 	if (i < 0)
 		return 0;
 	res->rule = i;
-	res->action = rules[i].action;
-	if (rules[i].next == STAY)
+	res->action = r->action;
+	if (r->next == STAY)
 		return 0;
 	/* Remember how the connection was opened: RST in SYN-RECEIVED goes
 	 * back to LISTEN only after a passive OPEN (§3.10.7.4). */
-	if (m->st == TCP_ST_LISTEN && rules[i].next == TCP_ST_SYN_RECV)
+	if (m->st == TCP_ST_LISTEN && r->next == TCP_ST_SYN_RECV)
 		m->passive = true;
-	else if (rules[i].next == TCP_ST_SYN_SENT || rules[i].next == TCP_ST_CLOSE)
+	else if (r->next == TCP_ST_SYN_SENT || r->next == TCP_ST_CLOSE)
 		m->passive = false;
-	m->st = rules[i].next;
+	m->st = r->next;
 	res->to = m->st;
 	return 1;
 }

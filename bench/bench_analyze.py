@@ -13,20 +13,23 @@ import json
 import os
 import subprocess
 
-from bench_util import LINK_READY, Netns, Tracer, median, pcap_count, timed_run
+from bench_util import LINK_READY, Netns, Tracer, median, parse_kv, pcap_count, timed_run
 
-EVENTS_PER_CONN = 31  # 10 states + 20 segments + 1 TIME_WAIT entry
+EVENTS_PER_CONN = 31  # 10 states + 20 segments + 1 TIME_WAIT entry (exit: 60 s later)
 
 
 def trace_events(tools, path):
-    """Events in a trace, from trcdump's end line."""
-    proc = subprocess.run([tools["trcdump"], path], capture_output=True)
-    for line in reversed(proc.stdout.splitlines()):
+    """Events in a trace, from trcdump's end line (streamed: a 10M-event
+    dump is gigabytes of JSON)."""
+    proc = subprocess.Popen([tools["trcdump"], path], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    events = 0
+    for line in proc.stdout:
         if line.startswith(b'{"end"'):
-            end = json.loads(line)
-            stats = end.get("stats") or {}
-            return int(stats.get("events", 0))
-    return 0
+            stats = json.loads(line).get("stats") or {}
+            events = int(stats.get("events", 0))
+    proc.wait()
+    return events
 
 
 def record_real(tools, workdir, events, log):
@@ -37,7 +40,7 @@ def record_real(tools, workdir, events, log):
     conns = events // EVENTS_PER_CONN + 300
     with Netns("anarec") as ns:
         rec = Tracer([tools["tcprec"], "-o", trc], ready_re=tools["tcprec_ready"],
-                     need_fds=LINK_READY)
+                     need_fds=LINK_READY, fallback_s=3.0)
         dump = Tracer(ns.cmd(["tcpdump", "-i", "lo", "-s", "96", "-w", pcap]),
                       ready_re="listening on")
         if rec.wait_ready() is None or dump.wait_ready() is None:
@@ -71,17 +74,20 @@ def run(tools, workdir, sizes, reps, log):
     if tools.get("tcprec") and tools.get("trcdump"):
         rec = record_real(tools, workdir, real_events, log)
         if rec:
-            inputs.append(("real", rec[0], rec[1]))
+            inputs.append(("real", rec[0], rec[1], trace_events(tools, rec[0])))
     if tools.get("gen_trace"):
-        for n in synth:
-            path = os.path.join(workdir, f"synth-{n}.trc")
-            r = subprocess.run([tools["gen_trace"], "-n", str(n), "-o", path],
+        # The last size once more without TIME_WAIT exits: every client
+        # endpoint then stays open to the end, and memory follows.
+        for n, flags in [(n, []) for n in synth] + [(synth[0], ["-W"])]:
+            path = os.path.join(workdir, f"synth-{n}{''.join(flags)}.trc")
+            r = subprocess.run([tools["gen_trace"], "-n", str(n), "-o", path] + flags,
                                capture_output=True, text=True)
             log("analysis: " + (r.stdout.strip() or r.stderr.strip()))
             if r.returncode == 0:
-                inputs.append((f"synthetic {n / 1e6:g}M", path, None))
-    for label, trc, pcap in inputs:
-        events = trace_events(tools, trc) if tools.get("trcdump") else 0
+                label = f"synthetic {n / 1e6:g}M" + (", no TIME_WAIT exits" if flags else "")
+                events = int(parse_kv(r.stdout).get("events", 0))
+                inputs.append((label, path, None, events))
+    for label, trc, pcap, events in inputs:
         size = os.path.getsize(trc)
         for mode in ([], ["--json"]):
             if not tools.get("tcpana"):

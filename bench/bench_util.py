@@ -9,9 +9,11 @@ Python 3 standard library only.
 """
 import os
 import re
+import resource
 import signal
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -71,12 +73,16 @@ class Tracer:
     against ready_re); stdout goes to a file or /dev/null."""
 
     def __init__(self, argv, stdout_path=None, ready_re=None, ready_file=None,
-                 ready_file_re=None, need_fds=None):
+                 ready_file_re=None, need_fds=None, fallback_s=None):
         self.argv = argv
         self.ready_re = re.compile(ready_re) if ready_re else None
         self.ready_file = ready_file
         self.ready_file_re = re.compile(ready_file_re) if ready_file_re else None
         self.need_fds = need_fds
+        # Without its ready line, a tracer that holds its probes for
+        # fallback_s is taken as ready (ready time then unknown).
+        self.fallback_s = fallback_s
+        self.fell_back = False
         self.stderr_lines = []
         self.ready_line = threading.Event()
         out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
@@ -91,14 +97,26 @@ class Tracer:
         self.status = None
 
     def _read_stderr(self):
-        for raw in iter(self.proc.stderr.readline, b""):
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            # Live status lines rewrite themselves with \r: keep the last.
-            for part in line.split("\r"):
-                if part:
-                    self.stderr_lines.append(part)
-                    if self.ready_re and self.ready_re.search(part):
-                        self.ready_line.set()
+        # Live status lines rewrite themselves with \r and no \n: split on
+        # both, reading whatever arrives instead of waiting for a newline.
+        buf = b""
+        fd = self.proc.stderr.fileno()
+        while True:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            parts = re.split(rb"[\r\n]", buf + chunk)
+            buf = parts.pop()
+            for p in parts:
+                self._line(p.decode("utf-8", "replace"))
+        if buf:
+            self._line(buf.decode("utf-8", "replace"))
+
+    def _line(self, text):
+        if text.strip():
+            self.stderr_lines.append(text)
+            if self.ready_re and self.ready_re.search(text):
+                self.ready_line.set()
 
     def _file_ready(self):
         try:
@@ -115,12 +133,17 @@ class Tracer:
             if self.proc.poll() is not None:
                 return None
             ok = True
+            links = not self.need_fds or \
+                count_fds(self.proc.pid, self.need_fds[0]) >= self.need_fds[1]
             if self.ready_re and not self.ready_line.is_set():
                 ok = False
+                if self.fallback_s and links and \
+                        time.monotonic() - self.t0 > self.fallback_s:
+                    self.fell_back = True
+                    return time.monotonic() - self.t0
             if ok and self.ready_file_re and not self._file_ready():
                 ok = False
-            if ok and self.need_fds and \
-                    count_fds(self.proc.pid, self.need_fds[0]) < self.need_fds[1]:
+            if ok and not links:
                 ok = False
             if ok:
                 return time.monotonic() - self.t0
@@ -152,30 +175,44 @@ class Tracer:
         return self.rusage.ru_utime + self.rusage.ru_stime if self.rusage else None
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def timed_run(argv, stdout=subprocess.DEVNULL, timeout=600):
     """Runs argv to completion; returns (exit code, wall s, CPU s, peak RSS
-    KiB, stderr text) with CPU and RSS from wait4()."""
+    KiB, stderr text).
+
+    Peak RSS goes through GNU time, which forks the command from its own
+    small process: a child spawned straight from this (large) Python
+    process inherits its RSS high-water mark at exec (Linux keeps the
+    pre-exec peak in the process's signal struct), which would swamp the
+    few MiB a streaming analyser needs.  Without GNU time, wait4() values
+    are used and RSS is an upper bound."""
+    use_time = os.access(GNU_TIME, os.X_OK)
+    fd, tfile = tempfile.mkstemp(prefix="bench-time-")
+    os.close(fd)
+    cmd = [GNU_TIME, "-f", "%e %U %S %M %x", "-o", tfile] + list(argv) if use_time else argv
     t0 = time.monotonic()
-    proc = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE,
                             stdin=subprocess.DEVNULL)
-    err = []
-    reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
-    reader.start()
-    deadline = t0 + timeout
-    while True:
-        pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            proc.kill()
-            pid, status, ru = os.wait4(proc.pid, 0)
-            break
-        time.sleep(0.002)
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
     wall = time.monotonic() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    reader.join(timeout=5)
-    text = err[0].decode("utf-8", "replace") if err else ""
-    return proc.returncode, wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, text
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    text = err.decode("utf-8", "replace")
+    rc, cpu, rss = proc.returncode, None, ru.ru_maxrss
+    try:
+        with open(tfile) as f:
+            last = f.read().strip().splitlines()[-1].split()
+        wall, cpu, rss, rc = float(last[0]), float(last[1]) + float(last[2]), int(last[3]), \
+            int(last[4])
+    except (OSError, IndexError, ValueError):
+        pass
+    os.unlink(tfile)
+    return rc, wall, cpu, rss, text
 
 
 def cpu_busy_s():

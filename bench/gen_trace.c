@@ -10,7 +10,12 @@
  * Linux: ten state transitions (client CLOSE>SYN_SENT>ESTABLISHED>
  * FIN_WAIT1>FIN_WAIT2>CLOSE, server child LISTEN>SYN_RECV>ESTABLISHED>
  * CLOSE_WAIT>LAST_ACK>CLOSE), the ten segments of the exchange seen once
- * sent and once received, and the client's TIME_WAIT entry: 31 events.
+ * sent and once received, the client's TIME_WAIT entry and, 16 us later,
+ * its exit: 32 events.  The trace is compressed in time (about 1.5M events
+ * per second of trace time), but a TIME_WAIT that ends inside the trace is
+ * what a recording much longer than 60 s holds for all but its last minute;
+ * -W leaves the exits out, so that every client stays in TIME_WAIT until
+ * the end, as in a recording shorter than 60 s.
  * CONCURRENT pairs are in flight at once, interleaved event by event, so the
  * analyser's open-connection table has a fixed size however long the trace
  * is; that is what lets the benchmark show that its memory does not grow
@@ -80,6 +85,8 @@ static const struct gen_step script[] = {
     {0, TRC_EV_TIMEWAIT, TRC_TW_ENTER, 0, 1},
     SEG(0, F_A, 2000),
     ST(1, LAST_ACK, CLOSE, 3000),
+    /* Must stay last: -W drops it. */
+    {0, TRC_EV_TIMEWAIT, TRC_TW_EXIT, 0, 256000},
 };
 #define SCRIPT_LEN (sizeof(script) / sizeof(script[0]))
 
@@ -94,6 +101,7 @@ struct gen_ctx {
 	uint64_t pairs_started;
 	uint64_t events;
 	uint64_t target;
+	uint32_t script_len; /* SCRIPT_LEN, or one less without TIME_WAIT exits */
 };
 
 static int pair_open(struct gen_ctx *g, struct gen_pair *p)
@@ -142,7 +150,7 @@ static void fill_event(const struct gen_step *s, struct trc_event *ev)
 		ev->seg.tcp_flags = s->b;
 		break;
 	default:
-		ev->tw.phase = TRC_TW_ENTER;
+		ev->tw.phase = s->a;
 		ev->tw.precision = TRC_TW_POLLED;
 		ev->tw.precision_ns = 100000000;
 		break;
@@ -164,7 +172,7 @@ static int pair_step(struct gen_ctx *g, struct gen_pair *p)
 	if (r < 0)
 		return r;
 	g->events++;
-	if (++p->step < SCRIPT_LEN)
+	if (++p->step < g->script_len)
 		return 0;
 	r = trc_writer_conn_close(g->w, p->serial[0]);
 	if (r == 0)
@@ -224,26 +232,30 @@ static void fill_header(struct trc_header *h)
 
 int main(int argc, char **argv)
 {
-	struct gen_ctx g = {.t_ns = 1000000000ULL};
+	struct gen_ctx g = {.t_ns = 1000000000ULL, .script_len = SCRIPT_LEN};
 	struct trc_header h = {0};
 	struct trc_error err = {0};
 	uint64_t conc = 64;
 	const char *out = NULL;
 	int c, fd, r;
 
-	while ((c = getopt(argc, argv, "n:k:o:h")) != -1) {
+	while ((c = getopt(argc, argv, "n:k:o:Wh")) != -1) {
 		if ((c == 'n' && parse_num(optarg, 1ULL << 40, &g.target) < 0) ||
 		    (c == 'k' && parse_num(optarg, GEN_MAX_CONCURRENT, &conc) < 0) || c == 'h' ||
 		    c == '?') {
 			fprintf(stderr,
-				"Usage: gen_trace -n EVENTS [-k CONCURRENT] -o FILE\n"
-				"Writes about EVENTS events (whole connections, 31 each)\n"
-				"with CONCURRENT (default 64, max %d) connections open.\n",
+				"Usage: gen_trace -n EVENTS [-k CONCURRENT] [-W] -o FILE\n"
+				"Writes about EVENTS events (whole connections, 32 each)\n"
+				"with CONCURRENT (default 64, max %d) connections open.\n"
+				"-W: no TIME_WAIT exits (31 events each; every client\n"
+				"stays in TIME_WAIT until the end of the trace).\n",
 				GEN_MAX_CONCURRENT);
 			return c == 'h' ? 0 : 2;
 		}
 		if (c == 'o')
 			out = optarg;
+		if (c == 'W')
+			g.script_len = SCRIPT_LEN - 1;
 	}
 	if (!out || g.target == 0 || optind != argc) {
 		fprintf(stderr, "gen_trace: -n EVENTS and -o FILE are required\n");

@@ -33,6 +33,23 @@ TOOL_PATHS = {
 }
 
 
+METHOD = """
+Method: each run is one bench/loadgen workload (connect, 64-byte request and
+reply, the client closes first) in a fresh network namespace, untraced or
+under one tracer that records everything on the host (no filter); the
+tracers of one round run back to back and slowdowns are ratios to the
+untraced run of the same round.  Expected state events: 10 per connection
+(5 per socket) + 2 for the listener, counted on the workload's port.
+Tracer CPU is the tracer's own rusage; machine CPU is /proc/stat busy time
+over the workload (it includes the BPF programs, which run in the
+workload's context).  Ready: tcprec's "recording" line, tcpdump's
+"listening on", bpftrace's "Attaching" plus its perf events, tcpstates'
+BPF link (its header is block-buffered into a file).  Analysis: CPU time
+and peak RSS from GNU time; the real trace and the pcap hold the same
+traffic; synthetic traces come from bench/gen_trace.
+"""
+
+
 def find_tools(build):
     tools = {}
     for name, (env, rel) in TOOL_PATHS.items():
@@ -54,16 +71,18 @@ def recording_tables(table, conns):
                    f"(medians)\n")
         out.append("| tracer | conn/s | slowdown | state events seen/expected | lost % | "
                    "reported lost | bytes/event | output bytes | size vs pcap | "
-                   "tracer CPU s | machine CPU µs/conn | ready s |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+                   "tracer CPU s | machine CPU µs/conn | ready s | TIME_WAIT enters seen/expected |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for name, r in rows:
             if not r["runs"]:
-                out.append(f"| {name} | failed: {r['errors'][:1]} |" + " |" * 10)
+                out.append(f"| {name} | failed: {r['errors'][:1]} |" + " |" * 11)
                 continue
             seen = (f"{r['states']:.0f}/{r['expected']:.0f}" if r["states"] is not None
                     and r["expected"] else
                     (f"{r['packets']:.0f} packets" if r.get("packets") else "-"))
-            out.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+            tw = (f"{r['timewait']:.0f}/{r['expected_tw']:.0f}"
+                  if r.get("timewait") is not None and r.get("expected_tw") else "-")
+            out.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
                 name, fmt(r["rate"], "{:.0f}"),
                 fmt(r["slowdown"] * 100 if r["slowdown"] is not None else None,
                     "{:.1f} %", "-"),
@@ -72,7 +91,7 @@ def recording_tables(table, conns):
                 fmt(r["bytes"], "{:.0f}", "-"),
                 fmt(r.get("vs_pcap"), "{:.3f}", "-"),
                 fmt(r["cpu_s"], "{:.2f}", "-"), fmt(r["cpu_us_per_conn"], "{:.1f}", "-"),
-                fmt(r["ready_s"], "{:.2f}", "-")))
+                fmt(r["ready_s"], "{:.2f}", "-"), tw))
     return out
 
 
@@ -117,8 +136,8 @@ def targets(rec_table, ana_rows):
         sp = (tshark[0]["cpu_s"] / real[0]["cpu_s"]) if real[0]["cpu_s"] else None
         out.append(f"- same traffic: tshark CPU s / tcpana CPU s = {fmt(sp, '{:.0f}')}x "
                    f"(target >= 100x): {'met' if sp and sp >= 100 else 'MISSED'}")
-    synth = sorted((m for m in ana if m["input"].startswith("synthetic")),
-                   key=lambda m: m["units"])
+    synth = sorted((m for m in ana if m["input"].startswith("synthetic")
+                    and "no TIME_WAIT" not in m["input"]), key=lambda m: m["units"])
     if len(synth) >= 2:
         out.append(f"- tcpana peak RSS {synth[0]['rss_mib']:.1f} MiB on {synth[0]['units']} "
                    f"events vs {synth[-1]['rss_mib']:.1f} MiB on {synth[-1]['units']}")
@@ -153,7 +172,9 @@ def main():
     log("harness: tools " + ", ".join(f"{k}={v}" for k, v in tools.items()))
     lines = [f"## tcprec benchmarks, {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC",
              f"\nHost: {platform.node()}, kernel {platform.release()}, {os.cpu_count()} CPUs;"
-             f" {'quick' if a.quick else 'full'} run, {reps} round(s) per configuration."]
+             f" {'quick' if a.quick else 'full'} run, {reps} round(s) per configuration;"
+             f" load average at start {os.getloadavg()[0]:.2f}."]
+    lines.append(METHOD)
     with tempfile.TemporaryDirectory(prefix="tcprec-bench-") as tmp:
         workdir = a.workdir or tmp
         os.makedirs(workdir, exist_ok=True)
@@ -166,6 +187,8 @@ def main():
             ana_rows = bench_analyze.run(tools, workdir, (real, synth), reps, log)
             lines += analysis_table(ana_rows)
         lines += targets(rec_table, ana_rows)
+    lines.append(f"\nLoad average at the end: {os.getloadavg()[0]:.2f} (other work on the "
+                 "machine makes rates noisy; slowdowns are ratios within one round).")
     text = "\n".join(lines) + "\n"
     print(text)
     if a.out:

@@ -49,21 +49,23 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: loadgen [-4|-6] [-n CONNS] [-t THREADS] [-p PORT] [--addr ADDR]\n"
-		"               [-T SECONDS] [--server-close] [--size BYTES]\n"
-		"Runs an epoll TCP server and THREADS client threads doing connect,\n"
-		"request, reply, close; stops after CONNS connections or SECONDS.\n"
-		"  -n CONNS         total connections (default 10000)\n"
-		"  -t THREADS       client threads (default 2, max %d)\n"
-		"  -4 / -6          address family (default 4)\n"
-		"  -p PORT          server port (default 0: any free port)\n"
-		"  --addr ADDR      local address to serve and connect to (default loopback)\n"
-		"  -T SECONDS       time limit (default 60)\n"
-		"  --server-close   the server closes first (TIME_WAIT on the server side)\n"
-		"  --size BYTES     request and reply size (default 64, max %d)\n"
-		"Exit status: 0 all connections done, 1 errors or time limit hit, 2 usage.\n",
-		LG_MAX_THREADS, LG_MAX_MSG);
+	fprintf(
+	    f,
+	    "Usage: loadgen [-4|-6] [-n CONNS] [-t THREADS] [-p PORT] [--addr ADDR]\n"
+	    "               [-T SECONDS] [--server-close] [--size BYTES] [--rate PER_SEC]\n"
+	    "Runs an epoll TCP server and THREADS client threads doing connect,\n"
+	    "request, reply, close; stops after CONNS connections or SECONDS.\n"
+	    "  -n CONNS         total connections (default 10000)\n"
+	    "  -t THREADS       client threads (default 2, max %d)\n"
+	    "  -4 / -6          address family (default 4)\n"
+	    "  -p PORT          server port (default 0: any free port)\n"
+	    "  --addr ADDR      local address to serve and connect to (default loopback)\n"
+	    "  -T SECONDS       time limit (default 60)\n"
+	    "  --server-close   the server closes first (TIME_WAIT on the server side)\n"
+	    "  --size BYTES     request and reply size (default 64, max %d)\n"
+	    "  --rate PER_SEC   start at most PER_SEC connections a second (default: no limit)\n"
+	    "Exit status: 0 all connections done, 1 errors or time limit hit, 2 usage.\n",
+	    LG_MAX_THREADS, LG_MAX_MSG);
 }
 
 /* Strict number parser: the whole string must be a number in [lo, hi]. */
@@ -82,57 +84,71 @@ static int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 	return 0;
 }
 
+/* Applies one option; 1 for a flag it does not know, -errno for a bad value. */
+static int parse_opt(int c, const char *arg, struct lg_config *cfg)
+{
+	uint64_t v = 0;
+	int r = 0;
+
+	switch (c) {
+	case '4':
+		cfg->family = AF_INET;
+		break;
+	case '6':
+		cfg->family = AF_INET6;
+		break;
+	case 'a':
+		cfg->addr = arg;
+		break;
+	case 'S':
+		cfg->server_close = 1;
+		break;
+	case 'n':
+		r = parse_u64(arg, 1, LG_MAX_CONNS, &cfg->conns);
+		break;
+	case 't':
+		r = parse_u64(arg, 1, LG_MAX_THREADS, &v);
+		cfg->threads = (unsigned)v;
+		break;
+	case 'p':
+		r = parse_u64(arg, 0, 65535, &v);
+		cfg->port = (uint16_t)v;
+		break;
+	case 'T':
+		r = parse_u64(arg, 1, 86400, &v);
+		cfg->time_limit_s = (unsigned)v;
+		break;
+	case 's':
+		r = parse_u64(arg, 1, LG_MAX_MSG, &v);
+		cfg->msg_size = (size_t)v;
+		break;
+	case 'r':
+		r = parse_u64(arg, 1, 10000000, &v);
+		cfg->rate = (unsigned)v;
+		break;
+	default:
+		return 1;
+	}
+	return r;
+}
+
 static int parse_args(int argc, char **argv, struct lg_config *cfg)
 {
 	static const struct option longopts[] = {
-	    {"addr", required_argument, NULL, 'a'},
-	    {"server-close", no_argument, NULL, 'S'},
-	    {"size", required_argument, NULL, 's'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
+	    {"addr", required_argument, NULL, 'a'}, {"server-close", no_argument, NULL, 'S'},
+	    {"size", required_argument, NULL, 's'}, {"rate", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},	    {0},
 	};
-	uint64_t v = 0;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "46n:t:p:T:h", longopts, NULL)) != -1) {
-		int r = 0;
+		int r = c == 'h' ? 1 : parse_opt(c, optarg, cfg);
 
-		switch (c) {
-		case '4':
-			cfg->family = AF_INET;
-			break;
-		case '6':
-			cfg->family = AF_INET6;
-			break;
-		case 'a':
-			cfg->addr = optarg;
-			break;
-		case 'S':
-			cfg->server_close = 1;
-			break;
-		case 'n':
-			r = parse_u64(optarg, 1, LG_MAX_CONNS, &cfg->conns);
-			break;
-		case 't':
-			r = parse_u64(optarg, 1, LG_MAX_THREADS, &v);
-			cfg->threads = (unsigned)v;
-			break;
-		case 'p':
-			r = parse_u64(optarg, 0, 65535, &v);
-			cfg->port = (uint16_t)v;
-			break;
-		case 'T':
-			r = parse_u64(optarg, 1, 86400, &v);
-			cfg->time_limit_s = (unsigned)v;
-			break;
-		case 's':
-			r = parse_u64(optarg, 1, LG_MAX_MSG, &v);
-			cfg->msg_size = (size_t)v;
-			break;
-		case 'h':
+		if (c == 'h') {
 			usage(stdout);
 			exit(0);
-		default:
+		}
+		if (r > 0) {
 			usage(stderr);
 			return -EINVAL;
 		}
@@ -210,6 +226,19 @@ static int client_once(const struct lg_shared *sh)
 	return r;
 }
 
+/* Sleeps until the given CLOCK_MONOTONIC time: paced, steady load. */
+static void pace(double at_s)
+{
+	double d = at_s - lg_now_s();
+
+	if (d > 0) {
+		struct timespec ts = {.tv_sec = (time_t)d,
+				      .tv_nsec = (long)((d - (double)(time_t)d) * 1e9)};
+
+		nanosleep(&ts, NULL);
+	}
+}
+
 static void *client_thread(void *arg)
 {
 	struct lg_shared *sh = arg;
@@ -220,6 +249,8 @@ static void *client_thread(void *arg)
 
 		if (i >= sh->cfg->conns || atomic_load(&sh->stop))
 			break;
+		if (sh->cfg->rate)
+			pace(sh->t0_s + (double)i / sh->cfg->rate);
 		if (client_once(sh) < 0) {
 			atomic_fetch_add(&sh->errors, 1);
 			if (++consec >= LG_MAX_CONSEC_ERRORS)
@@ -255,6 +286,7 @@ static int run(const struct lg_config *cfg)
 		return 1;
 	}
 	t0 = lg_now_s();
+	sh.t0_s = t0;
 	sh.deadline_s = t0 + cfg->time_limit_s;
 	for (; started < cfg->threads; started++)
 		if (pthread_create(&tids[started], NULL, client_thread, &sh) != 0)

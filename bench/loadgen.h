@@ -24,6 +24,7 @@ struct lg_config {
 	unsigned time_limit_s; /* stop after this long even if conns are not done */
 	size_t msg_size; /* request and reply size */
 	int server_close; /* the server closes first */
+	unsigned rate; /* connections per second, all threads; 0: no limit */
 };
 
 /* State shared by the client threads. */
@@ -31,6 +32,7 @@ struct lg_shared {
 	const struct lg_config *cfg;
 	struct sockaddr_storage addr; /* server address, port filled in by the server */
 	socklen_t addrlen;
+	double t0_s;
 	double deadline_s;
 	atomic_uint_fast64_t claimed; /* connection indices handed out */
 	atomic_uint_fast64_t done;

@@ -124,8 +124,10 @@ static __always_inline void tuple_from_skc(struct ev_tuple *t, const struct sock
 	t->netns = BPF_CORE_READ(skc, skc_net.net, ns.inum);
 	if (family == TCPREC_AF_INET6) {
 		t->family = 6;
-		BPF_CORE_READ_INTO(t->laddr, skc, skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(t->raddr, skc, skc_v6_daddr.in6_u.u6_addr8);
+		/* Explicit size: BPF_CORE_READ_INTO would copy sizeof(*dst),
+		 * one byte of an array. */
+		bpf_core_read(t->laddr, sizeof(t->laddr), &skc->skc_v6_rcv_saddr);
+		bpf_core_read(t->raddr, sizeof(t->raddr), &skc->skc_v6_daddr);
 		tuple_unmap_v4(t);
 	} else {
 		t->family = 4;
@@ -235,7 +237,9 @@ static __always_inline int tuple_pass(const struct ev_tuple *t)
 }
 
 /* --pid: an event made by the process (owner_tgid) marks its tuple as
- * owned; any event on an owned tuple passes, whoever runs it. */
+ * owned; any event on an owned tuple passes, whoever runs it.  A tuple
+ * without both ports (a connect() before its port is chosen, a listener)
+ * is not marked: other processes' sockets look the same then. */
 static __always_inline int pid_pass(const struct ev_tuple *t, __u32 owner_tgid)
 {
 	__u8 one = 1;
@@ -243,7 +247,8 @@ static __always_inline int pid_pass(const struct ev_tuple *t, __u32 owner_tgid)
 	if (!cfg_pid)
 		return 1;
 	if (owner_tgid == cfg_pid) {
-		bpf_map_update_elem(&owned_tuples, t, &one, BPF_ANY);
+		if (t->lport && t->rport)
+			bpf_map_update_elem(&owned_tuples, t, &one, BPF_ANY);
 		return 1;
 	}
 	return bpf_map_lookup_elem(&owned_tuples, t) != NULL;

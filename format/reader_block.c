@@ -15,7 +15,9 @@
 #include "crc32c.h"
 #include "reader_int.h"
 
-#define RD_READ_MIN (64u << 10)
+/* Smallest read, and the slack kept beyond a block when the buffer grows:
+ * small files need small buffers (the fuzzer opens thousands a second). */
+#define RD_READ_MIN 4096u
 
 void rd_err(struct trc_error *err, enum trc_status code, uint64_t off, uint32_t chunk,
 	    const char *fmt, ...)
@@ -46,7 +48,11 @@ int rd_ensure(struct trc_reader *r, size_t n)
 		r->pos = 0;
 	}
 	if (n > r->cap) {
+		/* Doubling amortises growth; never beyond the largest block
+		 * plus one read. */
 		size_t ncap = n + RD_READ_MIN;
+		if (ncap < 2 * r->cap && 2 * r->cap <= WIRE_MAX_BLOCK + RD_READ_MIN)
+			ncap = 2 * r->cap;
 		uint8_t *nb = realloc(r->buf, ncap);
 		if (!nb)
 			return -ENOMEM;

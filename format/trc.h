@@ -367,7 +367,9 @@ void trc_writer_get_stats(const struct trc_writer *w, struct trc_writer_stats *s
  * Reader.
  * ------------------------------------------------------------------- */
 
-/* Reader results. */
+/* Reader results.  A file without a trailer (recording interrupted) ends
+ * with TRC_TRUNCATED even when it ends at a block boundary, so TRC_EOF
+ * always means "trailer read" (format/SPEC.md section 8). */
 enum trc_status {
 	TRC_OK = 0,
 	TRC_EOF = 1,         /* clean end: trailer read, or end at a block boundary */

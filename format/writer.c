@@ -165,7 +165,10 @@ struct trc_writer *trc_writer_open_fd(int fd, const struct trc_header *hdr,
 	chunk_reset(w);
 	return w;
 fail:
-	set_err(err, rc, "opening trace writer");
+	if (w && w->error && err)
+		*err = w->first_err;
+	else
+		set_err(err, rc, "opening trace writer");
 	if (w) {
 		ctab_free(&w->conns);
 		free(w->owners);

@@ -78,14 +78,18 @@ static int on_tick(struct live *l)
  * on (TIME_WAIT then simply has no events).  Writer errors stay fatal. */
 static int on_tw(struct live *l)
 {
+	uint64_t start = header_now_ns(CLOCK_MONOTONIC);
 	int fd;
 
 	if (!l->tw_polled)
 		return 0;
-	consume(l); /* events before the walk are written before its results */
 	fd = loader_iter_fd(&l->ld, LOADER_ITER_TIMEWAIT);
 	if (fd >= 0)
-		fd = tw_poll_run(&l->tw, fd, &l->d, header_now_ns(CLOCK_MONOTONIC));
+		fd = tw_poll_walk(&l->tw, fd, start, &l->d.st.malformed);
+	if (fd >= 0) {
+		consume(l); /* transitions before the walk precede its results */
+		fd = tw_poll_emit(&l->tw, &l->d, header_now_ns(CLOCK_MONOTONIC));
+	}
 	if (fd < 0 && !l->d.werr) {
 		fprintf(stderr, "tcprec: TIME_WAIT polling stopped: %s\n", strerror(-fd));
 		l->tw_polled = 0;

@@ -168,16 +168,17 @@ static void match_name(struct probe_caps *c, const char *name, uint64_t addr)
 			c->softirq_lo[i] = addr;
 }
 
-/* Reading all of /proc/kallsyms costs the kernel a few hundred ms: stop
- * once the ranges are known, unless kprobe targets are wanted too.  The
- * core kernel's symbols are listed in address order, so the symbol after
- * handle_softirqs/net_rx_action closes their ranges; __do_softirq only
- * matters on kernels without handle_softirqs (before v6.10). */
+/* Reading all of /proc/kallsyms costs the kernel ~100 ms: stop once the
+ * range is known, unless kprobe targets are wanted too.  Since v6.10 every
+ * softirq (irq exit, local_bh_enable(), ksoftirqd) runs handle_softirqs,
+ * and the core kernel's symbols are listed in address order, so the next
+ * symbol closes its range.  Older kernels need the whole list
+ * (__do_softirq, net_rx_action, run_ksoftirqd). */
 static int kallsyms_done(const struct probe_caps *c, const struct ksyms *k)
 {
-	if (c->kprobe || !c->softirq_lo[0] || !c->softirq_lo[2])
+	if (c->kprobe || !c->softirq_lo[0])
 		return 0;
-	return k->n && k->text[k->n - 1] > c->softirq_lo[0] && k->text[k->n - 1] > c->softirq_lo[2];
+	return k->n && k->text[k->n - 1] > c->softirq_lo[0];
 }
 
 /* One pass over /proc/kallsyms: kprobe targets, and the softirq entry
@@ -274,8 +275,12 @@ void probe_caps_gather(struct probe_caps *c)
 		probe_btf(c, btf);
 		btf__free(btf);
 	}
-	c->raw_tp = try_raw_tp(probe_tp_name(PTP_SET_STATE));
-	probe_tracefs(c);
+	/* Fallbacks are probed only when needed: attaching a classic
+	 * tracepoint alone costs tens of ms (perf event registration). */
+	if (!c->tp_btf)
+		c->raw_tp = try_raw_tp(probe_tp_name(PTP_SET_STATE));
+	if (!c->tp_btf && !c->raw_tp)
+		probe_tracefs(c);
 	probe_kprobe(c);
 	probe_kallsyms(c);
 }

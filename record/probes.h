@@ -10,7 +10,9 @@
 
 #include "plan.h"
 
-/* Fills *caps.  Never fails: what cannot be probed is reported as absent. */
+/* Fills *caps.  Never fails: what cannot be probed is reported as absent.
+ * raw_tp and tracepoint are probed only when tp_btf (resp. both) failed,
+ * so they read 0 on kernels where a better flavour works. */
 void probe_caps_gather(struct probe_caps *caps);
 
 #endif /* TCPREC_PROBES_H */

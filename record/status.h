@@ -19,8 +19,8 @@ struct status {
 
 void status_init(struct status *s, int quiet);
 
-/* One line: "events 1234 (state 20, seg 1200, tw 4, retx 0, rst 0)
- * conns 12 open 3, 45.6 KiB, lost 0, malformed 0". */
+/* One line: "lost 0, malformed 0, events 1234 (state 20, seg 1200, tw 4,
+ * retx 0, rst 0), conns 12 (open 3), 45.6 KiB". */
 void status_format(const struct drain *d, char *buf, size_t len);
 
 /* Refreshes the live line (tty only, at most once a second). */

@@ -127,21 +127,31 @@ static int emit(void *ctx, const struct ev_sock_event *rec, int phase)
 			      c->precision_ns);
 }
 
-int tw_poll_run(struct tw_poll *p, int iter_fd, struct drain *d, uint64_t now_ns)
+int tw_poll_walk(struct tw_poll *p, int iter_fd, uint64_t start_ns, uint64_t *malformed)
 {
-	struct emit_ctx c = { .d = d, .now_ns = now_ns, .precision_ns = now_ns - p->last_ns };
 	int n;
 
 	p->n_cur = 0;
-	n = iterwalk_read(iter_fd, walk_cb, p, &d->st.malformed);
+	p->cur_start_ns = start_ns;
+	n = iterwalk_read(iter_fd, walk_cb, p, malformed);
 	if (n < 0)
 		return n;
 	/* Sorted by cookie: a duplicate (a socket seen twice while the hash
-	 * table was being resized) collapses in the merge. */
-	qsort(p->cur, p->n_cur, sizeof(*p->cur), cmp_cookie);
+	 * table was being resized) collapses. */
+	if (p->n_cur > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(p->cur, p->n_cur, sizeof(*p->cur), cmp_cookie);
 	tw_poll_dedupe(p);
-	n = tw_poll_diff(p, emit, &c);
+	return 0;
+}
+
+int tw_poll_emit(struct tw_poll *p, struct drain *d, uint64_t now_ns)
+{
+	/* A socket seen now but not by the previous walk appeared after that
+	 * walk started; one gone now was there when it started. */
+	struct emit_ctx c = { .d = d, .now_ns = now_ns, .precision_ns = now_ns - p->last_ns };
+	int err = tw_poll_diff(p, emit, &c);
+
 	tw_poll_commit(p);
-	p->last_ns = now_ns;
-	return n;
+	p->last_ns = p->cur_start_ns;
+	return err;
 }

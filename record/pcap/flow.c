@@ -34,9 +34,9 @@ struct flow {
 	struct flow_key key; /* zero-padded: compared and hashed as bytes */
 	uint64_t serial;
 	uint64_t done_ns;
-	uint32_t fin_end[2];  /* ack number that acknowledges side i's FIN */
+	uint32_t fin_end[2]; /* ack number that acknowledges side i's FIN */
 	uint32_t syn_seq[2];
-	uint8_t local;        /* side (0 = a, 1 = b) that is the local endpoint */
+	uint8_t local; /* side (0 = a, 1 = b) that is the local endpoint */
 	uint8_t fin[2], fin_acked[2], syn[2];
 	uint8_t done, past_syn, on_done;
 	struct flow *hnext;
@@ -127,7 +127,8 @@ struct flow_table *flow_table_new(const struct flow_table_opts *opts)
 	}
 	if (opts) {
 		ft->n_local_nets = opts->n_local_nets < PCAP_SRC_MAX_LOCAL_NETS
-					   ? opts->n_local_nets : PCAP_SRC_MAX_LOCAL_NETS;
+				       ? opts->n_local_nets
+				       : PCAP_SRC_MAX_LOCAL_NETS;
 		if (ft->n_local_nets)
 			memcpy(ft->local_nets, opts->local_nets,
 			       ft->n_local_nets * sizeof(ft->local_nets[0]));
@@ -225,7 +226,7 @@ static int choose_local(const struct flow_table *ft, const struct flow_key *k, i
 static int new_flow(struct flow_table *ft, struct trc_writer *w, const struct flow_key *k,
 		    int sender, const struct pkt_seg *seg, struct flow **out)
 {
-	struct trc_conn c = { .family = k->family };
+	struct trc_conn c = {.family = k->family};
 	int rc;
 
 	if (ft->count >= ft->max_flows && ft->list[LIST_LRU].head) {
@@ -264,8 +265,8 @@ static int new_flow(struct flow_table *ft, struct trc_writer *w, const struct fl
 }
 
 /* Follows SYN/FIN/RST to tell when the connection is over. */
-static void track_close(struct flow_table *ft, struct flow *f, int side,
-			const struct pkt_seg *seg, uint64_t t_ns)
+static void track_close(struct flow_table *ft, struct flow *f, int side, const struct pkt_seg *seg,
+			uint64_t t_ns)
 {
 	uint8_t fl = seg->tcp_flags;
 	int other = side ^ 1;
@@ -280,8 +281,7 @@ static void track_close(struct flow_table *ft, struct flow *f, int side,
 		f->fin[side] = 1;
 		f->fin_end[side] = seg->seq + seg->payload_len + !!(fl & TRC_TCP_SYN) + 1;
 	}
-	if ((fl & TRC_TCP_ACK) && f->fin[other] &&
-	    (int32_t)(seg->ack - f->fin_end[other]) >= 0)
+	if ((fl & TRC_TCP_ACK) && f->fin[other] && (int32_t)(seg->ack - f->fin_end[other]) >= 0)
 		f->fin_acked[other] = 1;
 	if ((fl & TRC_TCP_RST) || (f->fin_acked[0] && f->fin_acked[1]))
 		f->done = 1;
@@ -329,17 +329,18 @@ int flow_table_segment(struct flow_table *ft, struct trc_writer *w, uint64_t t_n
 		list_append(&ft->list[LIST_LRU], f, LIST_LRU);
 	}
 	struct trc_event ev = {
-		.type = TRC_EV_SEGMENT,
-		.t_ns = t_ns,
-		.conn_serial = f->serial,
-		.seg = {
-			.dir = sender == f->local ? TRC_DIR_TX : TRC_DIR_RX,
-			.tcp_flags = seg->tcp_flags,
-			.flags = TRC_SEG_F_SEQ | (seg->snap_short ? TRC_SEG_F_SNAP_SHORT : 0),
-			.seq = seg->seq,
-			.ack = seg->ack,
-			.window = seg->window,
-			.payload_len = seg->payload_len,
+	    .type = TRC_EV_SEGMENT,
+	    .t_ns = t_ns,
+	    .conn_serial = f->serial,
+	    .seg =
+		{
+		    .dir = sender == f->local ? TRC_DIR_TX : TRC_DIR_RX,
+		    .tcp_flags = seg->tcp_flags,
+		    .flags = TRC_SEG_F_SEQ | (seg->snap_short ? TRC_SEG_F_SNAP_SHORT : 0),
+		    .seq = seg->seq,
+		    .ack = seg->ack,
+		    .window = seg->window,
+		    .payload_len = seg->payload_len,
 		},
 	};
 	track_close(ft, f, sender, seg, t_ns);

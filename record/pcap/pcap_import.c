@@ -26,8 +26,8 @@ struct pcap_src *pcap_src_open_fp(FILE *fp, const char *name, const struct pcap_
 	 * timestamps of pcapng/ns-pcap files survive. */
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, pe);
 	if (!p) {
-		snprintf(errbuf, errbuf_len, "%s: not a readable pcap/pcapng capture: %s",
-			 name, pe[0] ? pe : "unknown error");
+		snprintf(errbuf, errbuf_len, "%s: not a readable pcap/pcapng capture: %s", name,
+			 pe[0] ? pe : "unknown error");
 		if (fp != stdin)
 			fclose(fp);
 		errno = EINVAL;
@@ -35,7 +35,9 @@ struct pcap_src *pcap_src_open_fp(FILE *fp, const char *name, const struct pcap_
 	}
 	const char *base = strrchr(name, '/');
 	snprintf(source, sizeof(source), "pcap-file:%s",
-		 strcmp(name, "-") == 0 ? "stdin" : base ? base + 1 : name);
+		 strcmp(name, "-") == 0 ? "stdin"
+		 : base			? base + 1
+					: name);
 	struct pcap_src *src = pcap_src_setup(p, 0, source, opts, hdr, errbuf, errbuf_len);
 	if (src && opts->bpf_expr && *opts->bpf_expr &&
 	    pcap_src_set_filter(p, opts->bpf_expr, errbuf, errbuf_len) < 0) {
@@ -94,13 +96,14 @@ int pcap_import_report_drops(struct pcap_src *src, struct trc_writer *w)
 	if (!src->walked || !src->ng.have_isb || src->ng.drops == 0)
 		return 0;
 	struct trc_event ev = {
-		.type = TRC_EV_LOST,
-		.t_ns = src->last_t_ns,
-		.lost = {
-			.count = src->ng.drops,
-			.t_end_ns = src->last_t_ns,
-			.cpu = UINT32_MAX,
-			.reason = TRC_LOST_CAPTURE,
+	    .type = TRC_EV_LOST,
+	    .t_ns = src->last_t_ns,
+	    .lost =
+		{
+		    .count = src->ng.drops,
+		    .t_end_ns = src->last_t_ns,
+		    .cpu = UINT32_MAX,
+		    .reason = TRC_LOST_CAPTURE,
 		},
 	};
 	src->st.capture_drops += src->ng.drops;

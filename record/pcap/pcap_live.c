@@ -17,15 +17,18 @@
 static int activate_errno(int rc)
 {
 	switch (rc) {
-	case PCAP_ERROR_NO_SUCH_DEVICE: return ENODEV;
-	case PCAP_ERROR_PERM_DENIED: return EPERM;
-	case PCAP_ERROR_IFACE_NOT_UP: return ENETDOWN;
-	default: return EIO;
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		return ENODEV;
+	case PCAP_ERROR_PERM_DENIED:
+		return EPERM;
+	case PCAP_ERROR_IFACE_NOT_UP:
+		return ENETDOWN;
+	default:
+		return EIO;
 	}
 }
 
-static int configure(pcap_t *p, const struct pcap_src_opts *opts, char *errbuf,
-		     size_t errbuf_len)
+static int configure(pcap_t *p, const struct pcap_src_opts *opts, char *errbuf, size_t errbuf_len)
 {
 	unsigned int snap = opts->snaplen ? opts->snaplen : PCAP_SRC_DEFAULT_SNAPLEN;
 
@@ -50,8 +53,8 @@ static int configure(pcap_t *p, const struct pcap_src_opts *opts, char *errbuf,
 	char expr[2048];
 	rc = pkt_filter_expr(opts->filter, opts->bpf_expr, expr, sizeof(expr));
 	if (rc < 0) {
-		snprintf(errbuf, errbuf_len, "%s: cannot build the capture filter: %s",
-			 opts->iface, strerror(-rc));
+		snprintf(errbuf, errbuf_len, "%s: cannot build the capture filter: %s", opts->iface,
+			 strerror(-rc));
 		return rc;
 	}
 	return pcap_src_set_filter(p, expr, errbuf, errbuf_len);
@@ -98,14 +101,15 @@ int pcap_live_report_drops(struct pcap_src *src, struct trc_writer *w, uint64_t 
 	if (delta == 0)
 		return 0;
 	struct trc_event ev = {
-		.type = TRC_EV_LOST,
-		/* Not before the last packet written: events never go back. */
-		.t_ns = since > src->last_t_ns ? since : src->last_t_ns,
-		.lost = {
-			.count = delta,
-			.t_end_ns = now_ns,
-			.cpu = UINT32_MAX,
-			.reason = TRC_LOST_CAPTURE,
+	    .type = TRC_EV_LOST,
+	    /* Not before the last packet written: events never go back. */
+	    .t_ns = since > src->last_t_ns ? since : src->last_t_ns,
+	    .lost =
+		{
+		    .count = delta,
+		    .t_end_ns = now_ns,
+		    .cpu = UINT32_MAX,
+		    .reason = TRC_LOST_CAPTURE,
 		},
 	};
 	if (ev.t_ns > now_ns)

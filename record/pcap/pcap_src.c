@@ -66,18 +66,20 @@ struct pcap_src *pcap_src_setup(pcap_t *p, int live, const char *source,
 
 	if (!pkt_link_supported((uint32_t)lt)) {
 		const char *name = pcap_datalink_val_to_name(lt);
-		snprintf(errbuf, errbuf_len,
-			 "unsupported link type %d (%s): tcprec reads Ethernet, Linux cooked v1/v2, "
-			 "raw IP and BSD loopback captures", lt, name ? name : "unknown to libpcap");
+		snprintf(
+		    errbuf, errbuf_len,
+		    "unsupported link type %d (%s): tcprec reads Ethernet, Linux cooked v1/v2, "
+		    "raw IP and BSD loopback captures",
+		    lt, name ? name : "unknown to libpcap");
 		pcap_close(p);
 		errno = EPROTONOSUPPORT;
 		return NULL;
 	}
 	struct pcap_src *src = calloc(1, sizeof(*src));
 	struct flow_table_opts fo = {
-		.local_nets = opts->local_nets,
-		.n_local_nets = opts->n_local_nets,
-		.max_flows = opts->max_flows,
+	    .local_nets = opts->local_nets,
+	    .n_local_nets = opts->n_local_nets,
+	    .max_flows = opts->max_flows,
 	};
 	if (src)
 		src->ft = flow_table_new(&fo);
@@ -106,7 +108,8 @@ struct pcap_src *pcap_src_open(const struct pcap_src_opts *opts, struct trc_head
 {
 	if (!opts || !errbuf || errbuf_len == 0 || !!opts->path == !!opts->iface) {
 		if (errbuf && errbuf_len)
-			snprintf(errbuf, errbuf_len, "pcap source: give either a file or an interface");
+			snprintf(errbuf, errbuf_len,
+				 "pcap source: give either a file or an interface");
 		errno = EINVAL;
 		return NULL;
 	}
@@ -152,8 +155,8 @@ static uint64_t ts_ns(const struct pcap_src *src, const struct pcap_pkthdr *h)
 }
 
 /* One packet: counted by outcome, written when it is a wanted segment. */
-static int handle_packet(struct pcap_src *src, struct trc_writer *w,
-			 const struct pcap_pkthdr *h, const uint8_t *data)
+static int handle_packet(struct pcap_src *src, struct trc_writer *w, const struct pcap_pkthdr *h,
+			 const uint8_t *data)
 {
 	struct pkt_seg seg;
 	uint64_t t = ts_ns(src, h);
@@ -169,7 +172,10 @@ static int handle_packet(struct pcap_src *src, struct trc_writer *w,
 		src->st.fragments++;
 		return 0;
 	case PKT_MALFORMED:
-		src->st.malformed++;
+		if (src->st.malformed++ == 0) {
+			src->st.first_malformed = seg.why;
+			src->st.first_malformed_packet = src->st.packets;
+		}
 		return 0;
 	default:
 		break;
@@ -197,8 +203,8 @@ static int end_of_import(struct pcap_src *src, struct trc_writer *w, int damaged
 	return flow_table_close_all(src->ft, w);
 }
 
-int pcap_src_dispatch(struct pcap_src *src, struct trc_writer *w, int max_packets,
-		      char *errbuf, size_t errbuf_len)
+int pcap_src_dispatch(struct pcap_src *src, struct trc_writer *w, int max_packets, char *errbuf,
+		      size_t errbuf_len)
 {
 	int n = 0, rc = 0;
 

@@ -65,6 +65,9 @@ struct pcap_src_stats {
 	uint64_t flows_open_max;   /* most concurrent flows */
 	uint64_t not_imported;     /* import: packets the file holds beyond the point where
 				    * reading stopped (pcapng files libpcap cannot read to the end) */
+	const char *first_malformed; /* static text: why the first malformed packet was
+				      * skipped ("IPv4 total length beyond the frame"), or NULL */
+	uint64_t first_malformed_packet; /* its packet number, 1-based (as tshark counts) */
 };
 
 struct pcap_src;
@@ -79,7 +82,9 @@ struct pcap_src *pcap_src_open(const struct pcap_src_opts *opts, struct trc_head
 
 /* Like pcap_src_open() for an import, from an open stream (a pipe, a
  * memory stream): fp is owned by the source from this call on, also when
- * it fails.  name is used for the header's source ("pcap-file:NAME").
+ * it fails (stdin is never closed).  name is used for the header's source
+ * ("pcap-file:NAME").  pcapng interface-statistics drops need a seekable
+ * stream: the file is walked again at its end (not possible on a pipe).
  * Added after the first version of this interface. */
 struct pcap_src *pcap_src_open_fp(FILE *fp, const char *name, const struct pcap_src_opts *opts,
 				  struct trc_header *hdr, char *errbuf, size_t errbuf_len);

@@ -17,15 +17,15 @@ struct pcap_src {
 	pcap_t *p;
 	int live;
 	int linktype;
-	int nano;            /* timestamps carry nanoseconds */
-	int eof;             /* import read to its end (or to damage) */
+	int nano; /* timestamps carry nanoseconds */
+	int eof; /* import read to its end (or to damage) */
 	int damaged;
-	int drops_reported;  /* import: the end-of-file drops were written */
+	int drops_reported; /* import: the end-of-file drops were written */
 	int have_filter;
 	struct pcap_src_filter filter;
 	struct flow_table *ft;
 	struct pcap_src_stats st;
-	uint64_t last_t_ns;  /* latest packet time seen */
+	uint64_t last_t_ns; /* latest packet time seen */
 	/* import */
 	struct pcapng_summary ng;
 	int walked;

@@ -32,7 +32,8 @@ struct walk {
 	uint32_t n_if; /* interfaces in this section */
 	uint64_t drops[PCAPNG_WALK_MAX_IFACES];
 	uint8_t has_drops[PCAPNG_WALK_MAX_IFACES];
-	uint8_t buf[PCAPNG_WALK_MAX_READ];
+	uint8_t buf[PCAPNG_WALK_MAX_READ];     /* the block part being looked at */
+	uint8_t scratch[PCAPNG_WALK_MAX_READ]; /* bytes skipped */
 };
 
 static uint32_t rd16(const struct walk *w, const uint8_t *p)
@@ -63,9 +64,14 @@ static int read_exact(FILE *fp, void *buf, size_t n)
 	return ferror(fp) ? -EIO : 0;
 }
 
-static int skip(FILE *fp, uint64_t n)
+/* Skips n bytes.  Small skips are read through the stdio buffer: a seek
+ * drops the buffer, and one read(2) per packet block made the walk of a
+ * large file slower than the import itself. */
+static int skip(struct walk *w, uint64_t n)
 {
-	return n == 0 || fseeko(fp, (off_t)n, SEEK_CUR) == 0;
+	if (n <= sizeof(w->scratch))
+		return n == 0 || read_exact(w->fp, w->scratch, (size_t)n) == 1;
+	return fseeko(w->fp, (off_t)n, SEEK_CUR) == 0;
 }
 
 static void end_section(struct walk *w)
@@ -129,12 +135,24 @@ static int64_t read_body(struct walk *w, uint32_t type, uint32_t body)
 	uint32_t want = 0, need = 0;
 
 	switch (type) {
-	case BT_IDB: need = want = 8; break;
-	case BT_EPB: need = 20; break;
-	case BT_PB: need = 20; break;
-	case BT_SPB: need = 4; break;
-	case BT_ISB: need = 12; want = body <= PCAPNG_WALK_MAX_READ ? body : 0; break;
-	default: break;
+	case BT_IDB:
+		need = want = 8;
+		break;
+	case BT_EPB:
+		need = 20;
+		break;
+	case BT_PB:
+		need = 20;
+		break;
+	case BT_SPB:
+		need = 4;
+		break;
+	case BT_ISB:
+		need = 12;
+		want = body <= PCAPNG_WALK_MAX_READ ? body : 0;
+		break;
+	default:
+		break;
 	}
 	if (body < need)
 		return -1;
@@ -196,7 +214,7 @@ static int next_block(struct walk *w)
 		return w->s->damaged = 1, 0;
 	uint32_t body = len - 12 - (hdr - 8);
 	int64_t got = type == BT_SHB ? 0 : read_body(w, type, body);
-	if (got < 0 || !skip(w->fp, body - (uint64_t)got) || read_exact(w->fp, h, 4) != 1 ||
+	if (got < 0 || !skip(w, body - (uint64_t)got) || read_exact(w->fp, h, 4) != 1 ||
 	    rd32(w, h) != len)
 		return w->s->damaged = 1, 0;
 	on_block(w, type, (uint32_t)got);

@@ -76,7 +76,7 @@ static int loop_family(const uint8_t *h)
 {
 	uint32_t be = pkt_be32(h);
 	uint32_t le = (uint32_t)h[3] << 24 | (uint32_t)h[2] << 16 | (uint32_t)h[1] << 8 | h[0];
-	const uint32_t v[2] = { be, le };
+	const uint32_t v[2] = {be, le};
 
 	for (int i = 0; i < 2; i++) {
 		if (v[i] == 2)

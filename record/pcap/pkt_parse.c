@@ -73,8 +73,8 @@ static int parse_ipv4(struct pkt_cur *c, size_t wire_left, struct pkt_seg *seg, 
 }
 
 /* Skips one IPv6 extension header of the given type; *len is what it used. */
-static int skip_ipv6_ext(struct pkt_cur *c, uint8_t type, size_t room, uint8_t *next,
-			 size_t *len, struct pkt_seg *seg)
+static int skip_ipv6_ext(struct pkt_cur *c, uint8_t type, size_t room, uint8_t *next, size_t *len,
+			 struct pkt_seg *seg)
 {
 	if (room < 8)
 		return bad(seg, "IPv6 extension header beyond the payload length");
@@ -167,7 +167,7 @@ static int parse_tcp(struct pkt_cur *c, size_t l4_len, struct pkt_seg *seg)
 int pkt_parse(uint32_t linktype, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	      struct pkt_seg *seg)
 {
-	struct pkt_cur c = { .p = data, .left = data ? caplen : 0 };
+	struct pkt_cur c = {.p = data, .left = data ? caplen : 0};
 	size_t l4_len = 0;
 	int net, rc;
 

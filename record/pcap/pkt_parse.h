@@ -13,12 +13,12 @@
 
 /* Link types understood (pcap DLT_* values as pcap_datalink() returns them,
  * plus the file-format LINKTYPE_RAW that some writers leave unmapped). */
-#define PKT_LINK_NULL 0        /* DLT_NULL: 4-byte AF in the writer's byte order */
-#define PKT_LINK_EN10MB 1      /* Ethernet, with 802.1Q/802.1ad tags */
-#define PKT_LINK_RAW 12        /* DLT_RAW on Linux and most systems */
+#define PKT_LINK_NULL 0 /* DLT_NULL: 4-byte AF in the writer's byte order */
+#define PKT_LINK_EN10MB 1 /* Ethernet, with 802.1Q/802.1ad tags */
+#define PKT_LINK_RAW 12 /* DLT_RAW on Linux and most systems */
 #define PKT_LINK_RAW_OPENBSD 14 /* DLT_RAW on OpenBSD */
 #define PKT_LINK_LINKTYPE_RAW 101 /* LINKTYPE_RAW in files */
-#define PKT_LINK_LOOP 108      /* DLT_LOOP: 4-byte AF in network order */
+#define PKT_LINK_LOOP 108 /* DLT_LOOP: 4-byte AF in network order */
 #define PKT_LINK_LINUX_SLL 113 /* Linux cooked v1 */
 #define PKT_LINK_IPV4 228
 #define PKT_LINK_IPV6 229
@@ -29,25 +29,25 @@
 #define PKT_MAX_IPV6_EXT 8
 
 enum pkt_result {
-	PKT_TCP = 0,      /* a TCP segment: *seg is filled */
-	PKT_NON_TCP = 1,  /* a valid frame that carries no TCP (ARP, UDP, ...) */
+	PKT_TCP = 0, /* a TCP segment: *seg is filled */
+	PKT_NON_TCP = 1, /* a valid frame that carries no TCP (ARP, UDP, ...) */
 	PKT_FRAGMENT = 2, /* an IP fragment: not reassembled, skipped */
 	PKT_MALFORMED = 3, /* headers do not parse; seg->why says which */
 };
 
 struct pkt_seg {
-	uint8_t family;   /* 4 or 6 */
-	uint8_t src[16];  /* IPv4 in the first 4 bytes, network order */
+	uint8_t family; /* 4 or 6 */
+	uint8_t src[16]; /* IPv4 in the first 4 bytes, network order */
 	uint8_t dst[16];
-	uint16_t sport;   /* host order */
+	uint16_t sport; /* host order */
 	uint16_t dport;
 	uint8_t tcp_flags;
 	uint8_t snap_short; /* the capture holds less than the wire carried */
 	uint32_t seq;
 	uint32_t ack;
-	uint32_t window;  /* raw, unscaled */
+	uint32_t window; /* raw, unscaled */
 	uint32_t payload_len; /* from the IP lengths, not from caplen */
-	const char *why;  /* static text: why not PKT_TCP (NULL for PKT_TCP) */
+	const char *why; /* static text: why not PKT_TCP (NULL for PKT_TCP) */
 };
 
 /* 1 when pkt_parse() knows the link type, else 0. */

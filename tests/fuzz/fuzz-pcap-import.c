@@ -49,8 +49,8 @@ static void read_back(int fd, uint64_t *segments, uint64_t *lost)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pcap_src_opts opts = { .path = "fuzz", .max_flows = 64 };
-	struct trc_header hdr = { 0 };
+	struct pcap_src_opts opts = {.path = "fuzz", .max_flows = 64};
+	struct trc_header hdr = {0};
 	struct trc_error err;
 	char errbuf[512];
 
@@ -76,10 +76,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct trc_writer_stats ws;
 	pcap_src_get_stats(src, &st);
 	trc_writer_get_stats(w, &ws);
-	if (st.packets != st.tcp_segments + st.non_tcp + st.fragments + st.malformed +
-			  st.filtered ||
-	    ws.open_connections != 0 || ws.connections != st.connections ||
-	    st.flows_open_max > 64)
+	if (st.packets !=
+		st.tcp_segments + st.non_tcp + st.fragments + st.malformed + st.filtered ||
+	    ws.open_connections != 0 || ws.connections != st.connections || st.flows_open_max > 64)
 		abort();
 	if (trc_writer_close(w, NULL, &err) < 0)
 		abort();

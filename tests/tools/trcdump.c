@@ -147,7 +147,8 @@ static json_t *event_json(const struct trc_event *ev, const struct trc_conn *c)
 	return o;
 }
 
-static json_t *end_json(enum trc_status st, const struct trc_reader *r)
+/* r may be NULL (open failed): the stats are then all zero. */
+static json_t *end_json(enum trc_status st, const struct trc_reader *r, const char *error)
 {
 	struct trc_reader_stats s;
 	const struct trc_trailer *t = trc_reader_trailer(r);
@@ -161,12 +162,16 @@ static json_t *end_json(enum trc_status st, const struct trc_reader *r)
 				ju64(t->malformed), "t_first_ns", ju64(t->t_first_ns), "t_last_ns",
 				ju64(t->t_last_ns), "end_realtime_ns", ju64(t->end_realtime_ns),
 				"end_reason", (json_int_t)t->end_reason);
-	return json_pack("{s:s,s:o,s:{s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b}}", "end",
-			 trc_status_name(st), "trailer", trl, "stats", "events", ju64(s.events), "chunks_ok",
-			 ju64(s.chunks_ok), "chunks_corrupt", ju64(s.chunks_corrupt),
-			 "bytes_skipped", ju64(s.bytes_skipped), "records_unknown",
-			 ju64(s.records_unknown), "bytes_read", ju64(s.bytes_read), "truncated",
-			 s.truncated, "has_trailer", s.has_trailer);
+	json_t *o = json_pack("{s:s,s:o,s:{s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b}}", "end",
+			      trc_status_name(st), "trailer", trl, "stats", "events",
+			      ju64(s.events), "chunks_ok", ju64(s.chunks_ok), "chunks_corrupt",
+			      ju64(s.chunks_corrupt), "bytes_skipped", ju64(s.bytes_skipped),
+			      "records_unknown", ju64(s.records_unknown), "bytes_read",
+			      ju64(s.bytes_read), "truncated", s.truncated, "has_trailer",
+			      s.has_trailer);
+	if (o && error)
+		json_object_set_new(o, "error", json_string(error));
+	return o;
 }
 
 static int dump(struct trc_reader *r)
@@ -189,7 +194,7 @@ static int dump(struct trc_reader *r)
 								       : json_integer(err.chunk),
 				      "msg", err.msg));
 	}
-	out |= emit(end_json(st, r));
+	out |= emit(end_json(st, r, st == TRC_EOF ? NULL : err.msg));
 	if (st != TRC_EOF)
 		fprintf(stderr, "trcdump: %s\n", err.msg);
 	if (out || fflush(stdout) == EOF || ferror(stdout)) {
@@ -215,8 +220,7 @@ int main(int argc, char **argv)
 	struct trc_reader *r = trc_reader_open_file(argv[1], &err);
 	if (!r) {
 		enum trc_status st = (enum trc_status)err.code;
-		(void)emit(json_pack("{s:s,s:s,s:n,s:n}", "end", trc_status_name(st), "error",
-				     err.msg, "trailer", "stats"));
+		(void)emit(end_json(st, NULL, err.msg));
 		fprintf(stderr, "trcdump: %s: %s\n", argv[1], err.msg);
 		return st == TRC_TRUNCATED ? 1 : 2;
 	}

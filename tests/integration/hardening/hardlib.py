@@ -22,12 +22,13 @@ def loadgen():
     return path
 
 
-def start_load(host, threads=1, seconds=30, conns=100000000, family=4):
+def start_load(host, threads=1, seconds=30, conns=100000000, family=4, rate=None):
     """Starts loadgen in host's namespace on its loopback: connect, request,
-    reply, server closes first (so client ports never run out) until
-    stop_load() or the time limit."""
+    reply, server closes first (so client ports never run out), at most
+    `rate` connections a second, until stop_load(), `conns` connections or
+    the time limit."""
     argv = [loadgen(), "-%d" % family, "-n", str(conns), "-t", str(threads), "-T",
-            str(seconds), "--server-close"]
+            str(seconds), "--server-close"] + (["--rate", str(rate)] if rate else [])
     return host.popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -34,7 +34,7 @@ def test():
     with T.Topology(family=4, loopback=True) as topo:
         out = topo.tmp("crash.trc")
         rec = T.Recorder(out, netns=topo.server).start()
-        load = H.start_load(topo.server, threads=1, seconds=30)
+        load = H.start_load(topo.server, threads=2, seconds=30, rate=500)
         # Record for a few flush intervals, then kill in the middle of one.
         time.sleep(3.5)
         T.check(load.poll() is None, "load generator stopped early: %s" % H.stop_load(load))
@@ -63,7 +63,7 @@ def test():
 
         doc = T.tcpana_json(out, expect_rc=None)
         summary = doc.get("summary", {})
-        T.check(summary.get("truncated") is True, "tcpana summary.truncated: %r" % summary)
+        T.check(summary.get("truncated") in (True, 1), "tcpana summary.truncated: %r" % summary)
         T.check(summary.get("events", 0) >= s["events"] - s["types"].get("lost", 0),
                 "tcpana read %r events, trcdump %d" % (summary.get("events"), s["events"]))
         T.check(summary.get("connections", 0) > 50, "tcpana connections: %r" % summary)

@@ -29,7 +29,7 @@ def test():
         with T.Topology(family=4, loopback=True) as topo:
             out = os.path.join(mnt, "full.trc")
             rec = T.Recorder(out, netns=topo.server).start()
-            load = H.start_load(topo.server, threads=1, seconds=40)
+            load = H.start_load(topo.server, threads=2, seconds=40, rate=2000)
             stopped = H.wait_for(lambda: rec.proc.poll() is not None, timeout=40)
             H.stop_load(load)
             T.check(stopped, "tcprec still running after the disk filled up")
@@ -57,7 +57,7 @@ def check_result(res, out):
         T.check_eq(s["trailer"].get("end_reason"), 5, "trailer end_reason (5 = error)")
     else:
         doc = T.tcpana_json(out, expect_rc=None)
-        T.check(doc.get("summary", {}).get("truncated") is True,
+        T.check(doc.get("summary", {}).get("truncated") in (True, 1),
                 "tcpana summary.truncated: %r" % doc.get("summary"))
     print("full disk: tcprec rc=%d, %d bytes, %d events readable, end=%s; message: %s"
           % (res.returncode, size, s["events"], s["end"],

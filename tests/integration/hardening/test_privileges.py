@@ -58,7 +58,7 @@ def test():
         T.check_eq(oct(mode), oct(0o600), "trace file mode")
         trace = T.Trace.load(out)
         T.check(trace.trailer is not None, "no trailer after -Z nobody")
-        T.check(trace.find(lport=8080), "no connection on port 8080 recorded after the drop")
+        T.check(trace.endpoints(lport=8080), "no connection on port 8080 recorded after the drop")
 
         copy = topo.tmp("copy.trc")
         shutil.copyfile(out, copy)

@@ -303,8 +303,11 @@ class Capture:
 
     def __init__(self, host, path, ifname=None, bpf_filter=None):
         self.host, self.path = host, path
-        self.argv = ["tcpdump", "-i", ifname or host.ifname, "-w", path, "-U", "--immediate-mode", "-n",
-                     "-Z", "root", "-s", "200"] + ([bpf_filter] if bpf_filter else [])
+        # A 32 MiB buffer: thousands of connections on lo within a second
+        # overflow the default 2 MiB one.
+        self.argv = ["tcpdump", "-i", ifname or host.ifname, "-w", path, "-U",
+                     "--immediate-mode", "-B", "32768", "-n", "-Z", "root", "-s", "200"]
+        self.argv += [bpf_filter] if bpf_filter else []
         self.proc = None
         self.err = []
 
@@ -319,18 +322,25 @@ class Capture:
                 break
             self.err.append(line)
             if "listening on" in line:
-                threading.Thread(target=_drain_lines, args=(self.proc.stderr, self.err),
-                                 daemon=True).start()
+                self._drain = threading.Thread(target=_drain_lines,
+                                               args=(self.proc.stderr, self.err), daemon=True)
+                self._drain.start()
                 return self
         fail("tcpdump did not start: %s" % "".join(self.err))
 
     def stop(self):
+        """Stop tcpdump; fail if the kernel dropped packets (a lossy
+        capture proves nothing); return the segments."""
         self.proc.send_signal(signal.SIGINT)
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             fail("tcpdump did not stop")
+        self._drain.join(5)
+        m = re.search(r"(\d+) packets? dropped by kernel", "".join(self.err))
+        check(m is not None, "tcpdump printed no statistics: %s" % "".join(self.err))
+        check(m.group(1) == "0", "tcpdump dropped packets: %s" % "".join(self.err))
         return read_pcap(self.path)
 
     def __enter__(self):

@@ -4,6 +4,7 @@ grouped per endpoint, and tcpana's JSON document.  Documented in
 tcptest's docstring; tests import everything from tcptest.
 """
 
+import functools
 import ipaddress
 import json
 import os
@@ -46,6 +47,7 @@ def tcpana_json(path, *args, expect_rc=0):
         fail("tcpana --json output is not JSON (%s): %r" % (e, r.stdout[:500]))
 
 
+@functools.lru_cache(maxsize=4096)
 def _norm_addr(a):
     try:
         return str(ipaddress.ip_address(a))
@@ -76,9 +78,10 @@ def _matches(conn, match):
 class TraceEndpoint:
     """Events of one endpoint (one or more conn serials sharing a tuple)."""
 
-    def __init__(self, conn, events):
+    def __init__(self, conn, events, trace=None):
         self.conn = conn
         self.events = sorted(events, key=lambda e: e["t_ns"])
+        self.trace = trace
 
     def __repr__(self):
         return "TraceEndpoint(%s, %d events)" % (conn_key(self.conn), len(self.events))
@@ -128,6 +131,7 @@ class Trace:
         self.trailer = self.end.get("trailer") if self.end else None
         self.events = [r for r in records if "type" in r]
         self.corrupt = [r["corrupt"] for r in records if "corrupt" in r]
+        self._by_key = None
 
     @classmethod
     def load(cls, path, expect_rc=0):
@@ -151,17 +155,23 @@ class Trace:
         for e in self.events:
             if "conn" in e:
                 groups.setdefault(e["conn"]["serial"], (e["conn"], []))[1].append(e)
-        return {s: TraceEndpoint(c, evs) for s, (c, evs) in groups.items()}
+        return {s: TraceEndpoint(c, evs, self) for s, (c, evs) in groups.items()}
+
+    def _groups(self):
+        """{conn_key: (first conn, events)}, computed once."""
+        if self._by_key is None:
+            self._by_key = {}
+            for e in self.events:
+                if "conn" in e:
+                    self._by_key.setdefault(conn_key(e["conn"]), (e["conn"], []))[1].append(e)
+        return self._by_key
 
     def endpoints(self, **match):
         """One TraceEndpoint per distinct tuple+netns matching `match`
         (conn serials with the same tuple, e.g. a socket and its
         segment-only flow, are merged)."""
-        groups = {}
-        for e in self.events:
-            if "conn" in e and _matches(e["conn"], match):
-                groups.setdefault(conn_key(e["conn"]), (e["conn"], []))[1].append(e)
-        return [TraceEndpoint(c, evs) for c, evs in groups.values()]
+        return [TraceEndpoint(c, evs, self) for c, evs in self._groups().values()
+                if _matches(c, match)]
 
     def endpoint(self, **match):
         """Exactly one endpoint matching `match`, or fail."""

@@ -73,6 +73,17 @@ def test():
             T.check(all(s["conn"]["laddr"] == topo.client.addr or
                         s["conn"]["flags"] & 2 for s in segs),
                     "local side is not the client: %r" % segs[:1])
+        # --local: the server's address makes the server the local side,
+        # every direction flips, and the flows say how the side was chosen.
+        plen = 32 if fam == 4 else 128
+        P.import_pcap(topo.tmp("eth.pcap"), topo.tmp("local.trc"),
+                      args=["--local", "%s/%d" % (topo.server.addr, plen)])
+        local_segs = P.trace_streams(topo.tmp("local.trc"))[2]
+        T.check_eq(len(local_segs), len(eth_segs), "segments with --local")
+        for a, b in zip(eth_segs, local_segs):
+            T.check(P.addr_norm(b["conn"]["laddr"]) == P.addr_norm(topo.server.addr) and
+                    b["conn"]["flags"] & 4 and a["dir"] != b["dir"],
+                    "--local: %r vs %r" % (a, b))
         outcomes = P.tcpana_outcomes(topo.tmp("eth.trc"))
         if outcomes is None:
             print("tcpana not built: outcome not checked", file=sys.stderr)

@@ -33,6 +33,7 @@ def expect(args, rc, needle, what, user=None, gone=None):
     T.check(needle.lower() in line.lower(), "%s: %r does not mention %r" % (what, line, needle))
     if gone:
         T.check(not os.path.exists(gone), "%s: %s left behind" % (what, gone))
+    print("%s: exit %d: %s" % (what, r.returncode, line))
     return line
 
 
@@ -61,6 +62,7 @@ def runtime_errors(d):
     T.check_eq(r.returncode, RUNTIME, "read-only directory: exit code (%r)" % r.stderr)
     line = error_line(r, "read-only directory")
     T.check(ro in line, "read-only directory: %r does not name the file" % line)
+    print("read-only directory: exit %d: %s" % (r.returncode, line))
 
 
 def no_privileges(d):

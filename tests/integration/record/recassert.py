@@ -115,7 +115,41 @@ class Recording:
 
 
 def check_transitions(ep, expected, what):
-    T.check_eq(ep.transitions(), expected, "%s transitions (%s)" % (what, ep.summary()))
+    """Exact transition list; on failure the message shows the endpoint
+    and every other endpoint of the trace sharing one of its ports."""
+    got = ep.transitions()
+    if got != expected:
+        near, trace = "", ep.trace
+        if trace is not None:
+            ports = {ep.conn["lport"], ep.conn["rport"]}
+            near = "; same ports: " + " | ".join(
+                e.summary() for e in trace.endpoints()
+                if {e.conn["lport"], e.conn["rport"]} & ports and e.conn != ep.conn)
+        T.fail("%s transitions: expected %r, got %r (%s)%s" % (what, expected, got,
+                                                               ep.summary(), near))
+
+
+def check_timewait_enter(ep):
+    """The endpoint entered TIME_WAIT (polled) and its timewait record
+    carries the socket's cookie.  The kernel hashes the timewait socket
+    just before the full socket goes to CLOSE, and a polled record is
+    stamped when the walk saw it: so the record comes after the previous
+    transition, and its window [t_ns - precision_ns, t_ns] starts no
+    later than the CLOSE."""
+    T.check_eq(ep.timewait(), [("enter", "polled")], "timewait records, " + ep.summary())
+    tw = ep.of_type("timewait")[0]
+    states = ep.of_type("state")
+    closed, before = states[-1], states[-2]
+    T.check_eq(closed["new"], "CLOSE", "last state before TIME_WAIT")
+    T.check_eq(tw["conn"]["cookie"], closed["conn"]["cookie"], "timewait cookie")
+    T.check(tw["conn"]["cookie"] != 0, "timewait record without cookie")
+    # The walk runs every 100 ms, but a loaded (or sanitized) recorder may
+    # walk later: the bound only rejects nonsense such as a boot time.
+    T.check(0 < tw["precision_ns"] <= 5000000000, "precision_ns %r" % tw["precision_ns"])
+    T.check(tw["t_ns"] > before["t_ns"], "TIME_WAIT seen before %s>%s: %s" % (
+        before["old"], before["new"], ep.summary()))
+    T.check(tw["t_ns"] - tw["precision_ns"] <= closed["t_ns"],
+            "TIME_WAIT window starts after the CLOSE: %r vs %r" % (tw, closed))
 
 
 def check_no_losses(trace):

@@ -29,13 +29,14 @@ static int bench(unsigned long long n, const char *path)
 		tg_seg(g, c, t + 3000, true, ".");
 		tg_seg(g, c, t + 4000, true, "P.");
 		tg_seg(g, c, t + 5000, false, "P.");
-		tg_state(g, c, t + 6000, TRC_TCP_ESTABLISHED, TRC_TCP_FIN_WAIT1, 100);
-		tg_seg(g, c, t + 7000, true, "F.");
-		tg_seg(g, c, t + 8000, false, "F.");
-		tg_state(g, c, t + 8000, TRC_TCP_FIN_WAIT1, TRC_TCP_CLOSING, 0);
-		tg_seg(g, c, t + 9000, true, ".");
-		tg_seg(g, c, t + 10000, false, ".");
-		tg_state(g, c, t + 10000, TRC_TCP_CLOSING, TRC_TCP_CLOSE, 0);
+		/* The peer closes first: CLOSE_WAIT, LAST_ACK, CLOSE. */
+		tg_seg(g, c, t + 6000, false, "F.");
+		tg_state(g, c, t + 6000, TRC_TCP_ESTABLISHED, TRC_TCP_CLOSE_WAIT, 0);
+		tg_seg(g, c, t + 7000, true, ".");
+		tg_state(g, c, t + 8000, TRC_TCP_CLOSE_WAIT, TRC_TCP_LAST_ACK, 100);
+		tg_seg(g, c, t + 8000, true, "F.");
+		tg_seg(g, c, t + 9000, false, ".");
+		tg_state(g, c, t + 9000, TRC_TCP_LAST_ACK, TRC_TCP_CLOSE, 0);
 		tg_close_conn(g, c);
 		events += 14;
 		t += 20000;

@@ -30,7 +30,7 @@ static int collect(void *arg, const struct conn_view *v)
 	memcpy(o->history, c->history, sizeof(o->history));
 	outfmt_path(c, o->path, sizeof(o->path));
 	o->n_violations = c->n_violations;
-	if (c->n_violations)
+	if (c->n_violations && c->violations)
 		memcpy(o->violation, c->violations[0], sizeof(o->violation));
 	o->incomplete = c->incomplete;
 	o->divergences = c->divergences;

@@ -30,6 +30,12 @@ static void die(const char *what, int err)
 
 struct tg *tg_new(const char *source)
 {
+	return tg_new_chunked(source, 0);
+}
+
+struct tg *tg_new_chunked(const char *source, uint32_t chunk_bytes)
+{
+	struct trc_writer_opts o = { .sz = sizeof(o), .chunk_bytes = chunk_bytes };
 	struct trc_header h = { 0 };
 	struct trc_error e = { 0 };
 	struct tg *g = calloc(1, sizeof(*g));
@@ -44,7 +50,7 @@ struct tg *tg_new(const char *source)
 	h.clock = TRC_CLOCK_MONOTONIC;
 	h.anchor_clock_ns = 0;
 	h.anchor_realtime_ns = 1763782800ull * SEC; /* 2025-11-22T03:40:00Z */
-	g->w = trc_writer_open_fd(fileno(g->f), &h, NULL, &e);
+	g->w = trc_writer_open_fd(fileno(g->f), &h, &o, &e);
 	if (!g->w)
 		die(e.msg, errno);
 	return g;

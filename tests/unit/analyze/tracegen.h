@@ -21,6 +21,8 @@ struct tg;
 
 /* A writer on an anonymous temporary file; source "ebpf" or "pcap-file:x". */
 struct tg *tg_new(const char *source);
+/* The same with a small chunk size, so that a trace has many chunks. */
+struct tg *tg_new_chunked(const char *source, uint32_t chunk_bytes);
 /* A connection declaration; addresses in text. */
 uint64_t tg_conn(struct tg *g, const char *laddr, uint16_t lport, const char *raddr,
 		 uint16_t rport, uint32_t netns, uint32_t flags);
@@ -64,7 +66,7 @@ struct tg_conn_res {
 };
 
 struct tg_result {
-	struct tg_conn_res conn[64];
+	struct tg_conn_res conn[256];
 	int n;
 	struct analyzer_summary sum;
 	int rc;

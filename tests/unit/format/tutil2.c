@@ -145,7 +145,8 @@ size_t tu_header_block(uint8_t *dst, uint16_t major, uint16_t minor, const void 
 	uint8_t p[4096];
 	wire_put_u16(p, major);
 	wire_put_u16(p + 2, minor);
-	memcpy(p + 4, tlv, tlv_len);
+	if (tlv_len)
+		memcpy(p + 4, tlv, tlv_len);
 	return tu_block(dst, WIRE_MAGIC_HEADER, p, 4 + tlv_len);
 }
 

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * verdict.c - settles an endpoint once it is over and gives it a verdict:
+ * transitions that needed a segment when none was recorded become
+ * "unexplained", and lost events or skipped blocks turn what could be a
+ * violation into "incomplete".  Also the names of verdicts, judgements and
+ * incomplete reasons used by every output.
+ */
+#include <string.h>
+
+#include "replay.h"
+
+const char *verdict_name(enum verdict v)
+{
+	static const char *const n[VERDICT_COUNT] = {
+		"conformant", "linux-specific", "violation", "incomplete",
+	};
+	return (unsigned int)v < VERDICT_COUNT ? n[v] : "unknown";
+}
+
+const char *judgement_name(enum judgement j)
+{
+	static const char *const n[] = {
+		"conformant", "linux-specific", "violation", "unexplained", "snapshot",
+	};
+	return (unsigned int)j <= JUDGE_SNAPSHOT ? n[j] : "unknown";
+}
+
+const char *incomplete_reason_name(enum incomplete_reason r)
+{
+	switch (r) {
+	case INC_LOST: return "lost-events";
+	case INC_CORRUPT: return "corrupt-block";
+	case INC_SNAPSHOT: return "began-before-trace";
+	case INC_MIDSTREAM: return "began-midstream";
+	case INC_TRACE_END: return "open-at-trace-end";
+	case INC_TRUNCATED: return "trace-truncated";
+	}
+	return "unknown";
+}
+
+void replay_finish(struct conn *c)
+{
+	uint32_t kept = 0;
+
+	if (c->inferred)
+		replay_flow_flush(c);
+	if (c->tw_trans_pending && c->closed)
+		replay_add_timewait(c);
+	if (c->seg_total || !c->n_viol_seg)
+		return;
+	/* No segment was recorded for this endpoint at all (segment probes
+	 * off or unavailable): a transition needing one is unexplained, not
+	 * a violation. */
+	for (uint16_t i = 0; i < c->n_trans; i++)
+		if (c->trans[i].judge == JUDGE_VIOLATION && c->trans[i].needs_seg) {
+			c->trans[i].judge = JUDGE_UNEXPLAINED;
+			c->trans[i].cause.kind = CAUSE_UNKNOWN;
+		}
+	for (uint32_t i = 0; i < c->n_violations && i < CONN_MAX_VIOL; i++)
+		if (!(c->viol_needs_seg & (1u << i)))
+			memmove(c->violations[kept++], c->violations[i], CONN_VIOL_LEN);
+	c->n_unexplained += c->n_viol_seg;
+	c->n_violations -= c->n_viol_seg;
+	c->n_viol_seg = 0;
+	c->viol_needs_seg = 0;
+}
+
+enum verdict replay_verdict(const struct conn *c)
+{
+	/* Missing events can make any transition look unexplained: a loss or
+	 * a skipped block never yields a violation. */
+	if (c->incomplete & (INC_LOST | INC_CORRUPT))
+		return VERDICT_INCOMPLETE;
+	if (c->n_violations)
+		return VERDICT_VIOLATION;
+	if (c->incomplete)
+		return VERDICT_INCOMPLETE;
+	return c->divergences ? VERDICT_LINUX : VERDICT_CONFORMANT;
+}

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""tcpana end to end: a scenario is recorded by the real tcprec (one
+recorder per namespace, or one on loopback), and `tcpana --json` over the
+trace files must report each endpoint's outcome, state path and a verdict
+that is conformant or linux-specific (never a violation), with the two
+endpoints of the connection linked as peers.
+
+usage: ana_scenarios.py 4|6 SCENARIO
+  SCENARIO: normal server-close loopback refused abort syn-timeout simclose
+            halfclose closewait many
+"""
+
+import sys
+import time
+
+import tcptest as T
+
+PORT = 8080
+C_OPEN = ["SYN_SENT", "ESTABLISHED"]
+S_OPEN = ["SYN_RECV", "ESTABLISHED"]
+ACTIVE = ["FIN_WAIT1", "FIN_WAIT2", "CLOSE", "TIME_WAIT"]
+PASSIVE = ["CLOSE_WAIT", "LAST_ACK", "CLOSE"]
+OK_VERDICTS = ("conformant", "linux-specific")
+
+
+def record(topo, scenario, count=1, stop_at=None):
+    """Runs the scenario with tcprec in each namespace; returns (result,
+    trace paths).  stop_at: wait point at which recording ends."""
+    hosts = [topo.server] if topo.loopback else [topo.client, topo.server]
+    recs = [T.Recorder(topo.tmp("%s.trc" % h.name), netns=h) for h in hosts]
+    stopped = []
+
+    def stop():
+        if not stopped:
+            time.sleep(0.5)  # the 100 ms TIME_WAIT poller, the ring buffer
+            stopped.extend(r.stop(settle=0) for r in recs)
+
+    try:
+        for r in recs:
+            r.start()
+        points = {stop_at: stop} if stop_at else None
+        res = T.run_scenario(topo, scenario, PORT, count, points)
+        stop()
+    finally:
+        for r in recs:
+            if r.result is None and r.proc.poll() is None:
+                r.proc.kill()
+    for rr in stopped:
+        T.check_eq(rr.returncode, 0, "tcprec exit code: " + rr.stderr)
+    return res, [r.out for r in recs]
+
+
+def find(doc, laddr, lport, raddr, rport, flow=False):
+    """The one endpoint with this tuple (lport None: any)."""
+    got = [c for c in doc["connections"]
+           if (c["local"]["addr"], c["remote"]["addr"], c["remote"]["port"]) == (laddr, raddr, rport)
+           and lport in (None, c["local"]["port"]) and c["flow_only"] == flow]
+    T.check(len(got) == 1, "endpoint %s:%d > %s:%d: %d matches among %s" % (
+        laddr, lport or 0, raddr, rport, len(got), summary(doc)))
+    return got[0]
+
+
+def summary(doc):
+    return "; ".join("#%d %s:%d>%s:%d %s %s %s" % (
+        c["id"], c["local"]["addr"], c["local"]["port"], c["remote"]["addr"],
+        c["remote"]["port"], ">".join(t["to"] for t in c["transitions"]), c["outcome"],
+        c["verdict"]) for c in doc["connections"])
+
+
+def path(c):
+    return [t["to"] for t in c["transitions"]]
+
+
+def expect(c, outcome, states, what, verdicts=OK_VERDICTS):
+    T.check_eq(c["outcome"], outcome, what + " outcome (%s)" % c["violations"])
+    T.check_eq(path(c), states, what + " state path")
+    T.check(c["verdict"] in verdicts, "%s verdict %s: %s" % (what, c["verdict"], c["violations"]))
+
+
+def client(topo, doc):
+    return find(doc, topo.client.addr, None, topo.server.addr, PORT)
+
+
+def pair(topo, doc):
+    c = client(topo, doc)
+    s = find(doc, topo.server.addr, PORT, topo.client.addr, c["local"]["port"])
+    T.check_eq(c["peer"], s["id"], "client's peer")
+    T.check_eq(s["peer"], c["id"], "server's peer")
+    return c, s
+
+
+def check_doc(doc):
+    for c in doc["connections"]:
+        T.check(c["verdict"] != "violation", "violation: %s" % summary(doc))
+    T.check_eq(doc["summary"]["lost_events"], 0, "lost events")
+    T.check_eq(doc["summary"]["truncated"], 0, "truncated files")
+
+
+def run(family, scenario):
+    loopback = scenario == "loopback"
+    with T.Topology(family, loopback=loopback) as topo:
+        count = 200 if scenario == "many" else 1
+        stop_at = "server:release" if scenario == "closewait" else None
+        _, traces = record(topo, "normal" if loopback else scenario, count, stop_at)
+        doc = T.tcpana_json(traces[0], *traces[1:])
+        check_doc(doc)
+        if scenario in ("normal", "loopback", "halfclose"):
+            c, s = pair(topo, doc)
+            expect(c, "normal_close", C_OPEN + ACTIVE, "client")
+            expect(s, "normal_close", S_OPEN + PASSIVE, "server")
+            T.check(c["pid"] is not None and c["comm"], "client owner: %r" % c)
+            T.check(c["durations"]["connect_ns"] is not None, "connect latency")
+        elif scenario == "server-close":
+            c, s = pair(topo, doc)
+            expect(c, "normal_close", C_OPEN + PASSIVE, "client")
+            expect(s, "normal_close", S_OPEN + ACTIVE, "server")
+        elif scenario == "refused":
+            c = client(topo, doc)
+            expect(c, "refused", ["SYN_SENT", "CLOSE"], "client")
+            T.check_eq(c["conn_state"], "REJ", "client conn_state")
+            T.check_eq(c["history"], "Sr", "client history")
+            # No socket on the server: its segments, replayed alone.
+            s = find(doc, topo.server.addr, PORT, topo.client.addr, c["local"]["port"], flow=True)
+            T.check(s["inferred"], "server flow inferred")
+            T.check_eq(s["outcome"], "refused", "server flow outcome")
+        elif scenario == "abort":
+            c, s = pair(topo, doc)
+            expect(c, "reset_local", C_OPEN + ["CLOSE"], "client")
+            expect(s, "reset_remote", S_OPEN + ["CLOSE"], "server")
+        elif scenario == "syn-timeout":
+            c = client(topo, doc)
+            expect(c, "syn_timeout", ["SYN_SENT", "CLOSE"], "client")
+            T.check_eq(c["divergences"], ["syn-timeout"], "divergence")
+        elif scenario == "simclose":
+            c, s = pair(topo, doc)
+            expect(c, "normal_close", C_OPEN + ["FIN_WAIT1", "CLOSING", "CLOSE", "TIME_WAIT"],
+                   "client")
+            expect(s, "normal_close", S_OPEN + ACTIVE, "server")
+        elif scenario == "closewait":
+            c, s = pair(topo, doc)
+            expect(c, "half_open", C_OPEN + ACTIVE, "client")
+            expect(s, "half_open", S_OPEN + ["CLOSE_WAIT"], "server",
+                   verdicts=("incomplete",))
+            T.check_eq(s["incomplete"], ["open-at-trace-end"], "server incomplete reason")
+        elif scenario == "many":
+            clients = [c for c in doc["connections"]
+                       if c["local"]["addr"] == topo.client.addr and c["remote"]["port"] == PORT]
+            T.check_eq(len(clients), count, "client endpoints")
+            T.check(all(c["outcome"] == "normal_close" and c["peer"] for c in clients),
+                    "every client closed normally and has a peer")
+        else:
+            T.fail("unknown scenario " + scenario)
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] not in ("4", "6"):
+        raise SystemExit(__doc__)
+    T.require_root()
+    T.require_netns()
+    T.require_bpf()
+    T.require_tcpana()
+    T.require_tool("nft")
+    run(int(sys.argv[1]), sys.argv[2])
+
+
+T.main(main)

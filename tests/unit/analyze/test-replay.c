@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * test-replay.c - end-to-end analysis of synthetic traces written with the
+ * format writer: exact outcomes, verdicts, state paths, causes, peers and
+ * violations for every scenario, over IPv4 and IPv6.  Lost events turn a
+ * violation into "incomplete", never the reverse.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "divergence.h"
+#include "scenarios.h"
+
+static const char *cli, *srv;
+static char C[64], S[64], L[64];
+
+static void names(bool v6)
+{
+	snprintf(C, sizeof(C), v6 ? "[%s]:%d" : "%s:%d", v6 ? CLI6 : CLI4, CPORT);
+	snprintf(S, sizeof(S), v6 ? "[%s]:%d" : "%s:%d", v6 ? SRV6 : SRV4, SPORT);
+	snprintf(L, sizeof(L), v6 ? "[::]:0" : "0.0.0.0:0");
+	cli = C;
+	srv = S;
+}
+
+static void expect(const struct tg_result *r, const char *local, const char *remote,
+		   enum outcome o, enum verdict v, const char *path, const char *zeek)
+{
+	const struct tg_conn_res *c = tg_find(r, local, remote);
+
+	if (!c)
+		return;
+	CHECK_STR(outcome_name(c->outcome), outcome_name(o));
+	CHECK_STR(verdict_name(c->verdict), verdict_name(v));
+	CHECK_STR(c->path, path);
+	if (zeek)
+		CHECK_STR(zeek_state_name(c->zstate), zeek);
+}
+
+static const struct tg_conn_res *run(uint8_t *(*build)(bool, size_t *), bool v6,
+				     struct tg_result *r)
+{
+	size_t len;
+	uint8_t *buf = build(v6, &len);
+
+	names(v6);
+	tg_analyze(buf, len, NULL, r);
+	free(buf);
+	CHECK_INT(r->rc, 0);
+	return NULL;
+}
+
+static void normal(bool v6)
+{
+	static struct tg_result r;
+	const struct tg_conn_res *c, *s;
+
+	run(sc_normal, v6, &r);
+	CHECK_INT(r.n, 3);
+	expect(&r, cli, srv, OUT_NORMAL_CLOSE, VERDICT_LINUX,
+	       "SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>CLOSE>TIME_WAIT", "SF");
+	expect(&r, srv, cli, OUT_NORMAL_CLOSE, VERDICT_LINUX,
+	       "SYN_RECV>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE", "SF");
+	expect(&r, srv, L, OUT_LISTENER, VERDICT_CONFORMANT, "LISTEN>CLOSE", NULL);
+	c = tg_find(&r, cli, srv);
+	s = tg_find(&r, srv, cli);
+	if (!c || !s)
+		return;
+	CHECK_INT(c->peer_id, s->id);
+	CHECK_INT(s->peer_id, c->id);
+	CHECK_STR(c->history, "ShADadFf");
+	CHECK_STR(s->history, "ShADadFf");
+	CHECK(c->has_owner && c->pid == 100);
+	CHECK(s->has_owner && s->pid == 200);
+	/* Causes: connect(), the SYN-ACK, close(), the ACK of our FIN, the
+	 * peer's FIN (timewait socket takes over), the timewait socket. */
+	CHECK_INT(c->trans[0].cause.kind, CAUSE_APP);
+	CHECK_INT(c->trans[0].cause.input, RFC_IN_APP_ACTIVE_OPEN);
+	CHECK_INT(c->trans[1].cause.kind, CAUSE_SEGMENT);
+	CHECK_INT(c->trans[1].cause.tcp_flags, TRC_TCP_SYN | TRC_TCP_ACK);
+	CHECK_INT(c->trans[1].cause.dir, TRC_DIR_RX);
+	CHECK_INT(c->trans[2].cause.input, RFC_IN_APP_CLOSE);
+	CHECK_INT(c->trans[3].cause.tcp_flags, TRC_TCP_ACK);
+	CHECK_INT(c->trans[4].cause.tcp_flags, TRC_TCP_FIN | TRC_TCP_ACK);
+	CHECK_INT(c->trans[4].divergence, LX_TIMEWAIT_TAKEOVER);
+	CHECK_INT(c->trans[5].cause.kind, CAUSE_TIMEWAIT);
+	CHECK_INT(s->trans[0].divergence, LX_LISTEN_CHILD);
+	CHECK_INT(s->trans[0].cause.tcp_flags, TRC_TCP_SYN);
+	CHECK_INT(s->trans[1].cause.tcp_flags, TRC_TCP_ACK);
+	CHECK_INT(s->trans[3].cause.kind, CAUSE_APP);
+	/* Durations: connect = SYN_SENT dwell, TIME_WAIT 60 s. */
+	CHECK_INT(c->dur.connect_ns, 100000);
+	CHECK_INT(c->dur.handshake_ns, 100000);
+	CHECK_INT(c->dur.timewait_ns, 60 * SEC);
+	CHECK_INT(s->dur.handshake_ns, 100000);
+	CHECK_INT(r.sum.events, 36);
+	CHECK_INT(r.sum.by_verdict[VERDICT_LINUX], 2);
+}
+
+static void closes(bool v6)
+{
+	static struct tg_result r;
+
+	run(sc_server_close, v6, &r);
+	expect(&r, cli, srv, OUT_NORMAL_CLOSE, VERDICT_CONFORMANT,
+	       "SYN_SENT>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE", "SF");
+	expect(&r, srv, cli, OUT_NORMAL_CLOSE, VERDICT_LINUX,
+	       "SYN_RECV>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>CLOSE>TIME_WAIT", "SF");
+	run(sc_simclose, v6, &r);
+	expect(&r, cli, srv, OUT_NORMAL_CLOSE, VERDICT_LINUX,
+	       "SYN_SENT>ESTABLISHED>FIN_WAIT1>CLOSING>CLOSE>TIME_WAIT", "SF");
+	expect(&r, srv, cli, OUT_NORMAL_CLOSE, VERDICT_LINUX,
+	       "SYN_RECV>ESTABLISHED>FIN_WAIT1>CLOSING>CLOSE>TIME_WAIT", "SF");
+	run(sc_halfclose, v6, &r);
+	expect(&r, cli, srv, OUT_NORMAL_CLOSE, VERDICT_LINUX,
+	       "SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>CLOSE>TIME_WAIT", "SF");
+	expect(&r, srv, cli, OUT_NORMAL_CLOSE, VERDICT_LINUX,
+	       "SYN_RECV>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE", "SF");
+	run(sc_closewait, v6, &r);
+	expect(&r, cli, srv, OUT_TIMEOUT, VERDICT_LINUX,
+	       "SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>CLOSE>TIME_WAIT", "S2");
+	expect(&r, srv, cli, OUT_HALF_OPEN, VERDICT_INCOMPLETE, "SYN_RECV>ESTABLISHED>CLOSE_WAIT",
+	       "S2");
+	expect(&r, srv, L, OUT_LISTENER, VERDICT_INCOMPLETE, "LISTEN", NULL);
+}
+
+static void failures(bool v6)
+{
+	static struct tg_result r;
+	const struct tg_conn_res *c;
+
+	run(sc_refused, v6, &r);
+	CHECK_INT(r.n, 2);
+	expect(&r, cli, srv, OUT_REFUSED, VERDICT_CONFORMANT, "SYN_SENT>CLOSE", "REJ");
+	c = tg_find(&r, srv, cli); /* the flow of the port without listener */
+	if (c) {
+		CHECK(c->inferred);
+		CHECK_STR(outcome_name(c->outcome), "refused");
+		CHECK_STR(c->history, "Sr");
+	}
+	c = tg_find(&r, cli, srv);
+	if (c)
+		CHECK_STR(c->history, "Sr");
+	run(sc_syn_timeout, v6, &r);
+	expect(&r, cli, srv, OUT_SYN_TIMEOUT, VERDICT_LINUX, "SYN_SENT>CLOSE", "S0");
+	c = tg_find(&r, cli, srv);
+	if (c) {
+		CHECK_INT(c->retransmits, 2);
+		CHECK_STR(c->history, "ST");
+		CHECK_INT(c->trans[1].cause.kind, CAUSE_TIMER);
+		CHECK_INT(c->trans[1].divergence, LX_SYN_TIMEOUT);
+		CHECK_INT(c->dur.connect_ns, DUR_NONE);
+	}
+	run(sc_abort, v6, &r);
+	expect(&r, cli, srv, OUT_RESET_LOCAL, VERDICT_LINUX, "SYN_SENT>ESTABLISHED>CLOSE", "RSTO");
+	expect(&r, srv, cli, OUT_RESET_REMOTE, VERDICT_LINUX, "SYN_RECV>ESTABLISHED>CLOSE", "RSTO");
+	c = tg_find(&r, cli, srv);
+	if (c) {
+		CHECK_INT(c->trans[2].divergence, LX_ABORT_CLOSE);
+		CHECK_INT(c->trans[2].cause.input, RFC_IN_APP_ABORT);
+	}
+	c = tg_find(&r, srv, cli);
+	if (c) {
+		CHECK_INT(c->trans[2].judge, JUDGE_CONFORMANT);
+		CHECK_INT(c->trans[2].cause.tcp_flags, TRC_TCP_RST | TRC_TCP_ACK);
+	}
+}
+
+static void violations(bool v6)
+{
+	static struct tg_result r;
+	const struct tg_conn_res *c;
+
+	run(sc_violation_fin, v6, &r);
+	expect(&r, srv, cli, OUT_NORMAL_CLOSE, VERDICT_VIOLATION,
+	       "SYN_RECV>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE", NULL);
+	c = tg_find(&r, srv, cli);
+	if (c) {
+		CHECK_INT(c->n_violations, 1);
+		CHECK_STR(c->violation, "ESTABLISHED -> CLOSE_WAIT without a FIN received");
+		CHECK_INT(c->trans[2].judge, JUDGE_VIOLATION);
+	}
+	CHECK_INT(r.sum.by_verdict[VERDICT_VIOLATION], 1);
+	/* The same with lost events in between: incomplete, never violation. */
+	run(sc_violation_lost, v6, &r);
+	expect(&r, srv, cli, OUT_NORMAL_CLOSE, VERDICT_INCOMPLETE,
+	       "SYN_RECV>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE", NULL);
+	c = tg_find(&r, srv, cli);
+	if (c)
+		CHECK(c->incomplete & INC_LOST);
+	CHECK_INT(r.sum.by_verdict[VERDICT_VIOLATION], 0);
+	CHECK_INT(r.sum.lost_events, 7);
+	run(sc_violation_illegal, v6, &r);
+	expect(&r, cli, srv, OUT_ABORTED, VERDICT_VIOLATION, "SYN_SENT>FIN_WAIT2>CLOSE", NULL);
+	c = tg_find(&r, cli, srv);
+	if (c)
+		CHECK_STR(c->violation,
+			  "SYN_SENT -> FIN_WAIT2 is not a transition of the RFC 9293 state diagram");
+}
+
+static void partial(bool v6)
+{
+	static struct tg_result r;
+	const struct tg_conn_res *c;
+
+	run(sc_snapshot, v6, &r);
+	expect(&r, cli, srv, OUT_NORMAL_CLOSE, VERDICT_INCOMPLETE,
+	       "ESTABLISHED>FIN_WAIT1>CLOSING>CLOSE>TIME_WAIT", "OTH");
+	c = tg_find(&r, cli, srv);
+	if (c) {
+		CHECK(c->incomplete & INC_SNAPSHOT);
+		CHECK_INT(c->trans[0].cause.kind, CAUSE_SNAPSHOT);
+	}
+	/* No segments recorded at all: transitions that need one are
+	 * unexplained, not violations. */
+	run(sc_states_only, v6, &r);
+	expect(&r, cli, srv, OUT_NORMAL_CLOSE, VERDICT_CONFORMANT,
+	       "SYN_SENT>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE", "SF");
+	c = tg_find(&r, cli, srv);
+	if (c)
+		CHECK_INT(c->trans[1].judge, JUDGE_UNEXPLAINED);
+}
+
+static void segment_only(bool v6)
+{
+	static struct tg_result r;
+	const struct tg_conn_res *c, *s;
+
+	run(sc_pcap_normal, v6, &r);
+	CHECK_INT(r.n, 2);
+	expect(&r, cli, srv, OUT_NORMAL_CLOSE, VERDICT_CONFORMANT,
+	       "SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>TIME_WAIT", "SF");
+	expect(&r, srv, cli, OUT_NORMAL_CLOSE, VERDICT_CONFORMANT,
+	       "LISTEN>SYN_RECV>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE", "SF");
+	c = tg_find(&r, cli, srv);
+	s = tg_find(&r, srv, cli);
+	if (c && s) {
+		CHECK(c->inferred && s->inferred);
+		CHECK_INT(c->peer_id, s->id);
+		CHECK_STR(c->history, "ShADadFf");
+		CHECK_INT(c->trans[0].inferred, 1);
+	}
+	run(sc_pcap_refused, v6, &r);
+	expect(&r, cli, srv, OUT_REFUSED, VERDICT_CONFORMANT, "SYN_SENT>CLOSE", "REJ");
+	expect(&r, srv, cli, OUT_REFUSED, VERDICT_CONFORMANT, "-", "REJ");
+	run(sc_pcap_simclose, v6, &r);
+	expect(&r, cli, srv, OUT_NORMAL_CLOSE, VERDICT_CONFORMANT,
+	       "SYN_SENT>ESTABLISHED>FIN_WAIT1>CLOSING>TIME_WAIT", "SF");
+	expect(&r, srv, cli, OUT_NORMAL_CLOSE, VERDICT_CONFORMANT,
+	       "LISTEN>SYN_RECV>ESTABLISHED>FIN_WAIT1>CLOSING>TIME_WAIT", "SF");
+}
+
+int main(void)
+{
+	for (int v6 = 0; v6 < 2; v6++) {
+		normal(v6);
+		closes(v6);
+		failures(v6);
+		violations(v6);
+		partial(v6);
+		segment_only(v6);
+	}
+	return tg_exit();
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * test-drain.c - BPF records in, trace out: feeds fabricated ring-buffer
+ * records through drain_sample(), closes the writer and reads the trace
+ * back.  Covers a connect() whose SYN_SENT event has local port 0 (joined
+ * by the SYN it sends), a passive child that first carries the listener's
+ * tuple (held until complete), flow-only segments, malformed records,
+ * polled TIME_WAIT releasing the connection, and lost-event gaps.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "drain.h"
+#include "trc.h"
+
+static struct ev_tuple tup(uint16_t lport, uint16_t rport)
+{
+	struct ev_tuple t;
+
+	memset(&t, 0, sizeof(t));
+	t.family = 4;
+	t.laddr[0] = 192, t.laddr[1] = 0, t.laddr[2] = 2, t.laddr[3] = 1;
+	t.raddr[0] = 192, t.raddr[1] = 0, t.raddr[2] = 2, t.raddr[3] = 2;
+	t.lport = lport;
+	t.rport = rport;
+	t.netns = 4026531840u;
+	return t;
+}
+
+static int state(struct drain *d, uint64_t t, uint64_t cookie, struct ev_tuple tu, int o, int n,
+		 int owner)
+{
+	struct ev_state s;
+
+	memset(&s, 0, sizeof(s));
+	s.hdr.type = EV_STATE;
+	s.hdr.size = sizeof(s);
+	s.hdr.t_ns = t;
+	s.cookie = cookie;
+	s.tuple = tu;
+	s.old_state = (uint8_t)o;
+	s.new_state = (uint8_t)n;
+	if (owner) {
+		s.flags = EV_STATE_F_OWNER;
+		s.pid = s.tgid = 4242;
+		memcpy(s.comm, "client", 7);
+	}
+	return drain_sample(d, &s, sizeof(s));
+}
+
+static int seg(struct drain *d, uint64_t t, struct ev_tuple tu, int dir, uint8_t flags)
+{
+	struct ev_segment g;
+
+	memset(&g, 0, sizeof(g));
+	g.hdr.type = EV_SEGMENT;
+	g.hdr.size = sizeof(g);
+	g.hdr.t_ns = t;
+	g.tuple = tu;
+	g.dir = (uint8_t)dir;
+	g.tcp_flags = flags;
+	return drain_sample(d, &g, sizeof(g));
+}
+
+struct seen {
+	uint32_t type;
+	uint16_t lport;
+	uint32_t conn_flags;
+	uint64_t serial;
+	uint8_t a, b, c; /* old/new/flags, dir/tcp flags, phase */
+};
+
+static int read_back(int fd, struct seen *out, int max, struct trc_trailer *tr)
+{
+	off_t len = lseek(fd, 0, SEEK_END);
+	unsigned char *buf = malloc((size_t)len);
+	struct trc_error err;
+	struct trc_reader *r;
+	struct trc_event ev;
+	const struct trc_conn *c;
+	int n = 0;
+
+	if (!buf || pread(fd, buf, (size_t)len, 0) != len)
+		return -1;
+	r = trc_reader_open_mem(buf, (size_t)len, &err);
+	if (!r)
+		return -1;
+	while (trc_reader_next(r, &ev, &c, &err) == TRC_OK && n < max) {
+		struct seen *s = &out[n++];
+
+		s->type = ev.type;
+		s->serial = ev.conn_serial;
+		s->lport = c ? c->lport : 0;
+		s->conn_flags = c ? c->flags : 0;
+		if (ev.type == TRC_EV_STATE) {
+			s->a = ev.state.old_state, s->b = ev.state.new_state, s->c = ev.state.flags;
+		} else if (ev.type == TRC_EV_SEGMENT) {
+			s->a = ev.seg.dir, s->b = ev.seg.tcp_flags;
+		} else if (ev.type == TRC_EV_TIMEWAIT) {
+			s->a = ev.tw.phase, s->b = ev.tw.precision;
+		}
+	}
+	if (trc_reader_trailer(r))
+		*tr = *trc_reader_trailer(r);
+	trc_reader_close(r);
+	free(buf);
+	return n;
+}
+
+int main(void)
+{
+	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
+	struct trc_trailer tr = { 0 }, extra = { .end_reason = TRC_END_SIGNAL };
+	struct trc_error err;
+	struct seen s[32];
+	struct drain d;
+	int fd = memfd_create("trace", 0), n;
+	struct trc_writer *w = trc_writer_open_fd(fd, &h, NULL, &err);
+	unsigned char junk[40] = { 0 };
+
+	CHECK(w != NULL);
+	CHECK_EQ(drain_init(&d, w, 0, 0, 1000), 0);
+	/* Active open: port 0 at SYN_SENT, completed by the SYN. */
+	CHECK_EQ(state(&d, 1000, 77, tup(0, 80), TRC_TCP_CLOSE, TRC_TCP_SYN_SENT, 1), 0);
+	CHECK_EQ(seg(&d, 1010, tup(5000, 80), EV_DIR_TX, TRC_TCP_SYN), 0);
+	CHECK_EQ(state(&d, 1020, 77, tup(5000, 80), TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 1), 0);
+	/* Passive side: SYN arrives before the child socket exists. */
+	CHECK_EQ(seg(&d, 1030, tup(80, 5000), EV_DIR_RX, TRC_TCP_SYN), 0);
+	CHECK_EQ(state(&d, 1040, 88, tup(80, 0), TRC_TCP_LISTEN, TRC_TCP_SYN_RECV, 0), 0);
+	CHECK_EQ(state(&d, 1050, 88, tup(80, 5000), TRC_TCP_SYN_RECV, TRC_TCP_ESTABLISHED, 0), 0);
+	/* Garbage is counted, not trusted. */
+	junk[0] = EV_STATE;
+	junk[2] = sizeof(junk);
+	CHECK_EQ(drain_sample(&d, junk, sizeof(junk)), 0);
+	CHECK_EQ(d.st.malformed, 1);
+	/* Close into TIME_WAIT; the exit releases the connection. */
+	CHECK_EQ(state(&d, 1060, 77, tup(5000, 80), TRC_TCP_FIN_WAIT2, TRC_TCP_CLOSE, 0), 0);
+	struct ev_tuple t77 = tup(5000, 80);
+
+	CHECK_EQ(drain_timewait(&d, 77, &t77, TRC_TW_ENTER, 1070, TRC_TW_POLLED, 100), 0);
+	CHECK(conntab_by_cookie(d.ct, 77) != NULL);
+	CHECK_EQ(drain_timewait(&d, 77, &t77, TRC_TW_EXIT, 1080, TRC_TW_POLLED, 100), 0);
+	CHECK(conntab_by_cookie(d.ct, 77) == NULL);
+	/* The tick writes the malformed gap and expires idle flows. */
+	CHECK_EQ(drain_tick(&d, 1090 + DRAIN_FLOW_IDLE_NS + 1), 0);
+	CHECK_EQ(conntab_count(d.ct), 1); /* only the established child */
+	extra.malformed = d.st.malformed;
+	CHECK_EQ(trc_writer_close(w, &extra, &err), 0);
+	drain_fini(&d);
+
+	n = read_back(fd, s, 32, &tr);
+	CHECK_EQ(n, 10);
+	if (n == 10) {
+		/* Held SYN_SENT written first, on the completed tuple. */
+		CHECK_EQ(s[0].type, TRC_EV_STATE);
+		CHECK_EQ(s[0].lport, 5000);
+		CHECK_EQ(s[0].b, TRC_TCP_SYN_SENT);
+		CHECK_EQ(s[0].c, TRC_STATE_F_OWNER);
+		CHECK_EQ(s[1].type, TRC_EV_SEGMENT);
+		CHECK_EQ(s[1].serial, s[0].serial);
+		CHECK_EQ(s[2].b, TRC_TCP_ESTABLISHED);
+		/* SYN at the server: a flow-only connection. */
+		CHECK_EQ(s[3].type, TRC_EV_SEGMENT);
+		CHECK_EQ(s[3].conn_flags, TRC_CONN_F_FLOW_ONLY);
+		CHECK_EQ(s[3].lport, 80);
+		/* Child: LISTEN->SYN_RECV held, declared with the full tuple. */
+		CHECK_EQ(s[4].b, TRC_TCP_SYN_RECV);
+		CHECK_EQ(s[4].c, 0);
+		CHECK_EQ(s[4].conn_flags, 0);
+		CHECK_EQ(s[5].serial, s[4].serial);
+		CHECK(s[4].serial != s[3].serial);
+		CHECK_EQ(s[6].b, TRC_TCP_CLOSE);
+		CHECK_EQ(s[7].type, TRC_EV_TIMEWAIT);
+		CHECK_EQ(s[7].a, TRC_TW_ENTER);
+		CHECK_EQ(s[7].b, TRC_TW_POLLED);
+		CHECK_EQ(s[8].a, TRC_TW_EXIT);
+		CHECK_EQ(s[9].type, TRC_EV_LOST);
+	}
+	CHECK_EQ(tr.malformed, 1);
+	CHECK_EQ(tr.end_reason, TRC_END_SIGNAL);
+	close(fd);
+	return CHECK_DONE();
+}

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * test-plan.c - probe plan selection with fabricated capabilities: every
+ * fallback chain, the consistency rules and the error for a kernel that
+ * can record nothing.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "check.h"
+#include "plan.h"
+
+static void all_funcs(struct probe_caps *c)
+{
+	for (int i = 0; i < PFN_COUNT; i++)
+		c->func_btf[i] = c->func_ksym[i] = 1;
+	for (int t = 0; t < PTP_COUNT; t++)
+		c->tp_btf_type[t] = c->tp_tracefs[t] = 1;
+}
+
+static void test_everything(void)
+{
+	struct probe_caps c = { .ringbuf = 1, .fentry = 1, .kprobe = 1, .tp_btf = 1, .raw_tp = 1,
+				.tracepoint = 1, .iter_tcp = 1 };
+	struct probe_plan p;
+
+	all_funcs(&c);
+	CHECK_EQ(probe_plan_select(&c, &p), 0);
+	CHECK_EQ(p.flavour[PE_STATES], PF_TP_BTF); /* no fentry flavour for states */
+	CHECK_EQ(p.flavour[PE_SEG_RX], PF_FENTRY);
+	CHECK_EQ(p.flavour[PE_SEG_TX], PF_FENTRY);
+	CHECK_EQ(p.flavour[PE_TW_ENTER], PF_FENTRY);
+	CHECK_EQ(p.flavour[PE_TW_EXIT], PF_FENTRY);
+	CHECK_EQ(p.flavour[PE_RETRANSMIT], PF_TP_BTF);
+	CHECK_EQ(p.flavour[PE_RESET_TX], PF_TP_BTF);
+	CHECK_EQ(p.flavour[PE_RESET_RX], PF_TP_BTF);
+	CHECK_EQ(p.flavour[PE_SNAPSHOT], PF_ITER);
+}
+
+/* This machine: fentry fails to load, no kprobes, tp_btf and iter work. */
+static void test_here_like(void)
+{
+	struct probe_caps c = { .ringbuf = 1, .tp_btf = 1, .raw_tp = 1, .iter_tcp = 1 };
+	struct probe_plan p;
+	char buf[1024];
+
+	all_funcs(&c); /* BTF describes the functions, but fentry does not load */
+	CHECK_EQ(probe_plan_select(&c, &p), 0);
+	CHECK_EQ(p.flavour[PE_STATES], PF_TP_BTF);
+	CHECK_EQ(p.flavour[PE_SEG_RX], PF_TP_BTF);
+	CHECK_EQ(p.flavour[PE_SEG_TX], PF_TP_BTF);
+	CHECK_EQ(p.flavour[PE_TW_ENTER], PF_ITER);
+	CHECK_EQ(p.flavour[PE_TW_EXIT], PF_ITER);
+	CHECK_EQ(p.flavour[PE_SNAPSHOT], PF_ITER);
+	probe_plan_format(&p, buf, sizeof(buf));
+	CHECK(strstr(buf, "states=tp_btf/inet_sock_set_state") == buf);
+	CHECK(strstr(buf, "seg_rx=tp_btf/netif_receive_skb") != NULL);
+	CHECK(strstr(buf, "seg_tx=tp_btf/net_dev_queue") != NULL);
+	CHECK(strstr(buf, "tw_enter=iter/tcp(polled)") != NULL);
+	CHECK(strstr(buf, "snapshot=iter/tcp") != NULL);
+	CHECK(strstr(buf, "owner=none") != NULL);
+	probe_plan_no_segments(&p);
+	CHECK_EQ(p.flavour[PE_SEG_RX], PF_NONE);
+	probe_plan_format(&p, buf, sizeof(buf));
+	CHECK(strstr(buf, "seg_rx=none,seg_tx=none") != NULL);
+}
+
+static void test_nothing(void)
+{
+	struct probe_caps c = { 0 };
+	struct probe_plan p;
+
+	CHECK_EQ(probe_plan_select(&c, &p), -EOPNOTSUPP);
+	CHECK(strstr(p.error, "ring buffer") != NULL);
+	c.ringbuf = 1;
+	CHECK_EQ(probe_plan_select(&c, &p), -EOPNOTSUPP);
+	CHECK(strstr(p.error, "inet_sock_set_state") != NULL);
+	/* Program types load, but the tracepoint is unknown to this kernel. */
+	c.tp_btf = c.raw_tp = 1;
+	CHECK_EQ(probe_plan_select(&c, &p), -EOPNOTSUPP);
+}
+
+static void test_fallbacks(void)
+{
+	struct probe_caps c = { .ringbuf = 1, .raw_tp = 1, .kprobe = 1 };
+	struct probe_plan p;
+
+	all_funcs(&c);
+	CHECK_EQ(probe_plan_select(&c, &p), 0);
+	CHECK_EQ(p.flavour[PE_STATES], PF_RAW_TP);
+	CHECK_EQ(p.flavour[PE_SEG_RX], PF_KPROBE);
+	CHECK_EQ(p.flavour[PE_RETRANSMIT], PF_NONE);
+	CHECK_EQ(p.flavour[PE_TW_EXIT], PF_NONE); /* no fentry, no iterator */
+	CHECK_EQ(p.flavour[PE_SNAPSHOT], PF_NONE);
+
+	/* Only the classic tracepoint. */
+	memset(&c, 0, sizeof(c));
+	c.ringbuf = c.tracepoint = 1;
+	c.tp_tracefs[PTP_SET_STATE] = 1;
+	CHECK_EQ(probe_plan_select(&c, &p), 0);
+	CHECK_EQ(p.flavour[PE_STATES], PF_TRACEPOINT);
+	CHECK_EQ(p.flavour[PE_SEG_TX], PF_NONE);
+
+	/* fentry loads but a target was inlined away: that event falls back,
+	 * the others keep fentry. */
+	memset(&c, 0, sizeof(c));
+	c.ringbuf = c.fentry = c.tp_btf = c.iter_tcp = 1;
+	all_funcs(&c);
+	c.func_btf[PFN_IP6_OUTPUT] = 0;
+	c.func_btf[PFN_TWSK_FREE] = 0;
+	CHECK_EQ(probe_plan_select(&c, &p), 0);
+	CHECK_EQ(p.flavour[PE_SEG_RX], PF_FENTRY);
+	CHECK_EQ(p.flavour[PE_SEG_TX], PF_TP_BTF);
+	/* Enter and exit come from one mechanism. */
+	CHECK_EQ(p.flavour[PE_TW_ENTER], PF_ITER);
+	CHECK_EQ(p.flavour[PE_TW_EXIT], PF_ITER);
+
+	/* kprobe needs the symbol in kallsyms, not in BTF. */
+	memset(&c, 0, sizeof(c));
+	c.ringbuf = c.kprobe = c.tp_btf = 1;
+	all_funcs(&c);
+	c.func_ksym[PFN_TCP_V6_RCV] = 0;
+	CHECK_EQ(probe_plan_select(&c, &p), 0);
+	CHECK_EQ(p.flavour[PE_SEG_RX], PF_TP_BTF);
+	CHECK_EQ(p.flavour[PE_SEG_TX], PF_KPROBE);
+}
+
+static void test_names(void)
+{
+	CHECK(!strcmp(probe_flavour_name(PF_TP_BTF), "tp_btf"));
+	CHECK(!strcmp(probe_flavour_name((enum probe_flavour)99), "?"));
+	CHECK(!strcmp(probe_event_name(PE_SEG_TX), "seg_tx"));
+	CHECK(!strcmp(probe_event_name(PE_COUNT), "?"));
+	CHECK(!strcmp(probe_func_name(PFN_TWSK_FREE), "inet_twsk_free"));
+	CHECK(!strcmp(probe_tp_name(PTP_RECEIVE_RESET), "tcp_receive_reset"));
+}
+
+static void test_owner(void)
+{
+	struct probe_caps c = { .ringbuf = 1, .tp_btf = 1 };
+	struct probe_plan p;
+	char buf[1024];
+
+	all_funcs(&c);
+	c.softirq_lo[0] = 0x1000;
+	c.softirq_hi[0] = 0x1100;
+	CHECK_EQ(probe_plan_select(&c, &p), 0);
+	CHECK_EQ(p.softirq_lo[0], 0x1000);
+	CHECK_EQ(p.softirq_hi[0], 0x1100);
+	probe_plan_format(&p, buf, sizeof(buf));
+	CHECK(strstr(buf, ",owner=stack") != NULL);
+	/* A short buffer is truncated, never overrun. */
+	memset(buf, 'x', sizeof(buf));
+	probe_plan_format(&p, buf, 16);
+	CHECK_EQ(strlen(buf), 15);
+	CHECK_EQ(buf[16], 'x');
+}
+
+int main(void)
+{
+	test_everything();
+	test_here_like();
+	test_nothing();
+	test_fallbacks();
+	test_names();
+	test_owner();
+	return CHECK_DONE();
+}
