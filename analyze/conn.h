@@ -89,6 +89,8 @@ struct hist_dir {
 	uint8_t seq_valid;    /* bits for last_seq[] */
 	uint64_t retrans, zerowin; /* counts for logarithmic t and w */
 	uint64_t next_t, next_w;   /* count at which the next letter is due */
+	uint32_t snd_max;          /* flows: highest sequence number sent + 1 */
+	bool snd_valid;
 };
 
 struct conn_key {

@@ -50,6 +50,7 @@ static void report(struct analyzer *a, struct conn *c)
 /* Reports c (and its mirror) and frees it; c must be out of the table. */
 static void finalise_removed(struct analyzer *a, struct conn *c)
 {
+	a->last = NULL;
 	if (c->flow) {
 		struct conn *f = c->flow;
 
@@ -58,6 +59,7 @@ static void finalise_removed(struct analyzer *a, struct conn *c)
 			conn_table_remove(a->tab, f);
 			conn_free(f);
 		}
+		a->last = NULL;
 	}
 	if (c->sock)
 		c->sock->flow = NULL;
@@ -127,6 +129,7 @@ static void adopt(struct analyzer *a, struct conn *sock)
 		/* Everything it had now belongs to the socket. */
 		conn_table_remove(a->tab, f);
 		conn_free(f);
+		a->last = NULL;
 		return;
 	}
 	f->adopted = true;
@@ -145,10 +148,14 @@ static bool clean_start(const struct trc_event *ev)
 
 static struct conn *get_conn(struct analyzer *a, struct input *in, uint32_t file)
 {
-	struct conn *c = conn_table_lookup(a->tab, file, in->ev.conn_serial);
+	struct conn *c = a->last;
 
-	if (c)
+	/* Consecutive events often belong to one endpoint. */
+	if (c && c->serial == in->ev.conn_serial && c->file == file)
 		return c;
+	c = conn_table_lookup(a->tab, file, in->ev.conn_serial);
+	if (c)
+		return a->last = c;
 	c = conn_table_add(a->tab, file, in->conn);
 	if (!c || (in->dual && c->flow_only && !conn_table_add_mirror(a->tab, c))) {
 		a->err = -ENOMEM;
@@ -167,7 +174,7 @@ static struct conn *get_conn(struct analyzer *a, struct input *in, uint32_t file
 		(void)conn_table_link_peer(a->tab, c);
 		adopt(a, c);
 	}
-	return c;
+	return a->last = c;
 }
 
 static uint64_t close_time(const struct conn *c)

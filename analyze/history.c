@@ -132,6 +132,35 @@ static void letters(struct conn *c, const struct seg_rec *s, bool from_orig)
 		logarithmic(c, &h->zerowin, &h->next_w, from_orig, 'w');
 }
 
+static bool seq_lt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+/* Flows have no kernel retransmit records: a segment that carries
+ * sequence space (data, SYN, FIN) entirely below what this side already
+ * sent is a retransmission. */
+static void flow_retransmit(struct conn *c, const struct seg_rec *s, bool from_orig)
+{
+	struct hist_dir *h = &c->hist[from_orig ? 0 : 1];
+	uint32_t len = s->payload_len + !!(s->tcp_flags & TRC_TCP_SYN) +
+		       !!(s->tcp_flags & TRC_TCP_FIN);
+	uint32_t end = s->seq + len;
+
+	if (!c->flow_only || !(s->flags & TRC_SEG_F_SEQ) || !len || (s->tcp_flags & TRC_TCP_RST))
+		return;
+	if (h->snd_valid && !seq_lt(h->snd_max, end) && seq_lt(s->seq, h->snd_max)) {
+		if (s->dir == TRC_DIR_TX)
+			c->retransmits++;
+		logarithmic(c, &h->retrans, &h->next_t, from_orig, 't');
+		return;
+	}
+	if (!h->snd_valid || seq_lt(h->snd_max, end)) {
+		h->snd_max = end;
+		h->snd_valid = true;
+	}
+}
+
 void classify_segment(struct conn *c, const struct seg_rec *s)
 {
 	static const uint8_t bits[CLASSIFY_NFLAGS] = {
@@ -155,6 +184,7 @@ void classify_segment(struct conn *c, const struct seg_rec *s)
 	from_orig = (s->dir == TRC_DIR_TX) == (c->originator > 0);
 	zeek_flags(c, s, from_orig);
 	letters(c, s, from_orig);
+	flow_retransmit(c, s, from_orig);
 }
 
 void classify_retransmit(struct conn *c)

@@ -19,17 +19,18 @@ EVENTS_PER_CONN = 31  # 10 states + 20 segments + 1 TIME_WAIT entry (exit: 60 s 
 
 
 def trace_events(tools, path):
-    """Events in a trace, from trcdump's end line (streamed: a 10M-event
-    dump is gigabytes of JSON)."""
+    """(events, lost events) of a trace, from trcdump's end line (streamed:
+    a 10M-event dump is gigabytes of JSON)."""
     proc = subprocess.Popen([tools["trcdump"], path], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)
-    events = 0
+    events = lost = 0
     for line in proc.stdout:
         if line.startswith(b'{"end"'):
-            stats = json.loads(line).get("stats") or {}
-            events = int(stats.get("events", 0))
+            end = json.loads(line)
+            events = int((end.get("stats") or {}).get("events", 0))
+            lost = int((end.get("trailer") or {}).get("lost_events") or 0)
     proc.wait()
-    return events
+    return events, lost
 
 
 def record_real(tools, workdir, events, log):
@@ -39,7 +40,7 @@ def record_real(tools, workdir, events, log):
     pcap = os.path.join(workdir, "real.pcap")
     conns = events // EVENTS_PER_CONN + 300
     with Netns("anarec") as ns:
-        rec = Tracer([tools["tcprec"], "-o", trc], ready_re=tools["tcprec_ready"],
+        rec = Tracer([tools["tcprec"], "-v", "-o", trc], ready_re=tools["tcprec_ready"],
                      need_fds=LINK_READY, fallback_s=3.0)
         dump = Tracer(ns.cmd(["tcpdump", "-i", "lo", "-s", "96", "-w", pcap]),
                       ready_re="listening on")
@@ -74,7 +75,10 @@ def run(tools, workdir, sizes, reps, log):
     if tools.get("tcprec") and tools.get("trcdump"):
         rec = record_real(tools, workdir, real_events, log)
         if rec:
-            inputs.append(("real", rec[0], rec[1], trace_events(tools, rec[0])))
+            events, lost = trace_events(tools, rec[0])
+            # The recording's own losses, if any, are part of the result.
+            label = "real" + (f" ({lost} events lost while recording)" if lost else "")
+            inputs.append((label, rec[0], rec[1], events))
     if tools.get("gen_trace"):
         # The last size once more without TIME_WAIT exits: every client
         # endpoint then stays open to the end, and memory follows.

@@ -48,7 +48,8 @@ def _which(name):
 
 def _tcprec(tools, d, extra):
     out = os.path.join(d, "x.trc")
-    t = Tracer([tools["tcprec"], "-o", out] + extra, ready_re=tools["tcprec_ready"],
+    # -v prints "tcprec: ready in ..." once every probe is attached.
+    t = Tracer([tools["tcprec"], "-v", "-o", out] + extra, ready_re=tools["tcprec_ready"],
                need_fds=LINK_READY, fallback_s=3.0)
     return t, out
 

@@ -42,7 +42,7 @@ untraced run of the same round.  Expected state events: 10 per connection
 (5 per socket) + 2 for the listener, counted on the workload's port.
 Tracer CPU is the tracer's own rusage; machine CPU is /proc/stat busy time
 over the workload (it includes the BPF programs, which run in the
-workload's context).  Ready: tcprec's "recording" line, tcpdump's
+workload's context).  Ready: tcprec's "ready in" line, tcpdump's
 "listening on", bpftrace's "Attaching" plus its perf events, tcpstates'
 BPF link (its header is block-buffered into a file).  Analysis: CPU time
 and peak RSS from GNU time; the real trace and the pcap hold the same
@@ -56,7 +56,7 @@ def find_tools(build):
         path = os.environ.get(env) or (os.path.join(build, rel) if build else "")
         tools[name] = path if path and os.access(path, os.X_OK) else None
     # How tcprec says it is recording (its first status line).
-    tools["tcprec_ready"] = os.environ.get("TCPREC_READY_RE", r"(?i)\brecording\b")
+    tools["tcprec_ready"] = os.environ.get("TCPREC_READY_RE", r"^tcprec: ready in ")
     return tools
 
 
@@ -132,7 +132,7 @@ def targets(rec_table, ana_rows):
         out.append(f"- tcpana on {m['input']}: {fmt(v, '{:,.0f}')} events/CPU s "
                    f"(target >= 10M): {'met' if v and v >= 10e6 else 'MISSED'}")
     if ana and tshark:
-        real = [m for m in ana if m["input"] == "real"] or ana[:1]
+        real = [m for m in ana if m["input"].startswith("real")] or ana[:1]
         sp = (tshark[0]["cpu_s"] / real[0]["cpu_s"]) if real[0]["cpu_s"] else None
         out.append(f"- same traffic: tshark CPU s / tcpana CPU s = {fmt(sp, '{:.0f}')}x "
                    f"(target >= 100x): {'met' if sp and sp >= 100 else 'MISSED'}")

@@ -101,23 +101,32 @@ int dec_seg(struct dec *d, unsigned int type, unsigned int hi, struct rconn *rc,
 		FAIL("SEG flags cut short or unknown");
 	if (!(g->flags & TRC_SEG_F_SEQ))
 		return 0;
-	uint64_t s, a;
-	if (cur_varint(&d->c, &s) || cur_varint(&d->c, &a))
-		FAIL("SEG seq/ack cut short");
+	uint64_t s, a, w;
+	if (cur_varint(&d->c, &s) || cur_varint(&d->c, &a) || cur_varint(&d->c, &w) ||
+	    cur_varint32(&d->c, &g->payload_len))
+		FAIL("SEG seq/ack/window/length cut short");
 	if (rc->have_seq[dir]) {
 		g->seq = rc->seq[dir] + (uint32_t)zigzag_dec(s);
 		g->ack = rc->ack[dir] + (uint32_t)zigzag_dec(a);
-	} else if (s > UINT32_MAX || a > UINT32_MAX) {
-		FAIL("SEG seq/ack beyond 32 bits");
+		g->window = rc->win[dir] + (uint32_t)zigzag_dec(w);
 	} else {
-		g->seq = (uint32_t)s;
-		g->ack = (uint32_t)a;
+		if (w > UINT32_MAX)
+			FAIL("SEG window beyond 32 bits");
+		g->window = (uint32_t)w;
+		if (rc->have_seq[!dir]) {
+			g->seq = rc->ack[!dir] + (uint32_t)zigzag_dec(s);
+			g->ack = rc->seq[!dir] + (uint32_t)zigzag_dec(a);
+		} else if (s > UINT32_MAX || a > UINT32_MAX) {
+			FAIL("SEG seq/ack beyond 32 bits");
+		} else {
+			g->seq = (uint32_t)s;
+			g->ack = (uint32_t)a;
+		}
 	}
 	rc->have_seq[dir] = 1;
 	rc->seq[dir] = g->seq;
 	rc->ack[dir] = g->ack;
-	if (cur_varint32(&d->c, &g->window) || cur_varint32(&d->c, &g->payload_len))
-		FAIL("SEG window/length cut short");
+	rc->win[dir] = g->window;
 	return 0;
 }
 

@@ -165,17 +165,25 @@ static uint8_t *put_seg(uint8_t *tag, uint8_t *p, const struct trc_ev_segment *g
 	*p++ = g->flags;
 	if (!(g->flags & TRC_SEG_F_SEQ))
 		return p;
+	/* Deltas against this direction's previous segment; for the first
+	 * one, against the other direction (our seq is its ack and v.v.). */
 	if (wc->have_seq[d]) {
 		p = varint_put(p, zigzag_enc((int32_t)(g->seq - wc->seq[d])));
 		p = varint_put(p, zigzag_enc((int32_t)(g->ack - wc->ack[d])));
+		p = varint_put(p, zigzag_enc((int32_t)(g->window - wc->win[d])));
+	} else if (wc->have_seq[!d]) {
+		p = varint_put(p, zigzag_enc((int32_t)(g->seq - wc->ack[!d])));
+		p = varint_put(p, zigzag_enc((int32_t)(g->ack - wc->seq[!d])));
+		p = varint_put(p, g->window);
 	} else {
 		p = varint_put(p, g->seq);
 		p = varint_put(p, g->ack);
+		p = varint_put(p, g->window);
 	}
 	wc->have_seq[d] = 1;
 	wc->seq[d] = g->seq;
 	wc->ack[d] = g->ack;
-	p = varint_put(p, g->window);
+	wc->win[d] = g->window;
 	return varint_put(p, g->payload_len);
 }
 

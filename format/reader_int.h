@@ -23,6 +23,7 @@ struct rconn {
 	uint8_t have_seq[2];
 	uint32_t seq[2];
 	uint32_t ack[2];
+	uint32_t win[2];
 };
 
 struct raddr {

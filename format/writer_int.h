@@ -26,6 +26,7 @@ struct wconn {
 	uint8_t have_seq[2];
 	uint32_t seq[2];
 	uint32_t ack[2];
+	uint32_t win[2];
 };
 
 /* Open-addressing (linear probing, backward-shift deletion) keyed by

@@ -4,6 +4,9 @@
  * and plan, output file and header (flushed before anything attaches),
  * loading and attaching, namespace entry, start-up snapshot, privilege
  * drop, the event loop, and the trailer on every exit path that can run.
+ * Programs are loaded before the output is created (so the header names
+ * the probes that really loaded) and attached after the header is
+ * flushed.
  */
 #include <errno.h>
 #include <signal.h>
@@ -23,11 +26,9 @@
 static int choose_plan(struct live *l, const char **packets)
 {
 	const struct config *cfg = l->cfg;
-	struct probe_caps caps;
 	int err;
 
-	probe_caps_gather(&caps);
-	err = probe_plan_select(&caps, &l->plan);
+	err = probe_plan_select(&l->caps, &l->plan);
 	if (err) {
 		snprintf(l->errmsg, sizeof(l->errmsg), "cannot record here: %s", l->plan.error);
 		return err;
@@ -96,7 +97,38 @@ static int open_output(struct live *l)
 	return 0;
 }
 
-/* Load, attach, enter the namespace, snapshot, drop privileges. */
+static int uses_functions(const struct probe_plan *plan)
+{
+	for (int e = 0; e < PE_COUNT; e++)
+		if (plan->flavour[e] == PF_FENTRY || plan->flavour[e] == PF_KPROBE)
+			return 1;
+	return 0;
+}
+
+/* Probes, plan, load.  Function hooks passed the probes, but a real
+ * program may still be refused (a target not traceable after all): then
+ * the plan falls back to tracepoints once, before the header records it. */
+static int plan_and_load(struct live *l, const char **packets)
+{
+	int err;
+
+	probe_caps_gather(&l->caps);
+	err = choose_plan(l, packets);
+	if (err)
+		return err;
+	err = loader_load(&l->ld, l->cfg, &l->plan, l->errmsg, sizeof(l->errmsg));
+	if (err && uses_functions(&l->plan)) {
+		fprintf(stderr, "tcprec: %s; retrying without fentry/kprobe hooks\n", l->errmsg);
+		l->errmsg[0] = '\0';
+		l->caps.fentry = l->caps.kprobe = 0;
+		err = choose_plan(l, packets);
+		if (!err)
+			err = loader_load(&l->ld, l->cfg, &l->plan, l->errmsg, sizeof(l->errmsg));
+	}
+	return err;
+}
+
+/* Attach, enter the namespace, snapshot, drop privileges. */
 static int start(struct live *l)
 {
 	uint64_t now = header_now_ns(CLOCK_MONOTONIC);
@@ -105,8 +137,7 @@ static int start(struct live *l)
 	tw_poll_init(&l->tw, now);
 	err = drain_init(&l->d, l->w, l->cfg->max_events, l->t_offset_ns, now);
 	if (!err)
-		err = loader_start(&l->ld, l->cfg, &l->plan, drain_sample, &l->d, l->errmsg,
-				   sizeof(l->errmsg));
+		err = loader_attach(&l->ld, drain_sample, &l->d, l->errmsg, sizeof(l->errmsg));
 	if (!err)
 		err = drain_set_lost_fd(&l->d, loader_lost_fd(&l->ld));
 	if (err) {
@@ -195,7 +226,7 @@ static void report_ready(const struct live *l, uint64_t start_ns, uint64_t probe
 	if (!l->cfg->verbose)
 		return;
 	fprintf(stderr, "tcprec: probes: %s\n", l->hdr.probes);
-	fprintf(stderr, "tcprec: ready in %.1f ms (probing %.1f ms, load+attach+snapshot %.1f ms)\n",
+	fprintf(stderr, "tcprec: ready in %.1f ms (probing+load %.1f ms, attach+snapshot %.1f ms)\n",
 		(double)(now - start_ns) / 1e6, (double)(probed_ns - start_ns) / 1e6,
 		(double)(now - probed_ns) / 1e6);
 }
@@ -214,7 +245,7 @@ int live_run(const struct config *cfg, uint64_t start_ns)
 		return TCPREC_EXIT_ERROR;
 	}
 	loader_set_verbose(cfg->verbose);
-	err = choose_plan(&l, &packets);
+	err = plan_and_load(&l, &packets);
 	probed_ns = header_now_ns(CLOCK_MONOTONIC);
 	if (!err)
 		err = prepare_header(&l, packets);

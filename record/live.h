@@ -19,6 +19,7 @@
 
 struct live {
 	const struct config *cfg;
+	struct probe_caps caps;
 	struct probe_plan plan;
 	struct trc_header hdr;
 	int fd;

@@ -3,8 +3,8 @@
  * loader.c - skeleton lifecycle: __open() -> rodata filters, ring buffer
  * size and autoload per plan (every program not in the plan is disabled,
  * so a flavour this kernel cannot load is never even verified) ->
- * __load() -> __attach() -> ring_buffer__new(), each step checked and
- * undone in reverse order on failure.
+ * __load(); then, once the trace header is on disk, __attach() ->
+ * ring_buffer__new().  Each step is checked and undone on failure.
  */
 #include "loader.h"
 
@@ -112,8 +112,8 @@ static void set_filters(struct tcprec_bpf *s, const struct config *cfg,
 	}
 }
 
-int loader_start(struct loader *l, const struct config *cfg, const struct probe_plan *plan,
-		 ring_buffer_sample_fn sample_cb, void *cb_ctx, char *errbuf, size_t errlen)
+int loader_load(struct loader *l, const struct config *cfg, const struct probe_plan *plan,
+		char *errbuf, size_t errlen)
 {
 	int err;
 
@@ -126,9 +126,12 @@ int loader_start(struct loader *l, const struct config *cfg, const struct probe_
 	}
 	set_filters(l->skel, cfg, plan);
 	set_autoload(l->skel, plan);
-	err = bpf_map__set_max_entries(l->skel->maps.events, (__u32)cfg->ringbuf_bytes);
+	/* The owned-tuple map only serves --pid: keep it minimal otherwise. */
+	err = bpf_map__set_max_entries(l->skel->maps.owned_tuples, cfg->pid ? 16384 : 1);
+	if (!err)
+		err = bpf_map__set_max_entries(l->skel->maps.events, (__u32)cfg->ringbuf_bytes);
 	if (err) {
-		snprintf(errbuf, errlen, "setting the ring buffer size: %s", strerror(-err));
+		snprintf(errbuf, errlen, "sizing the BPF maps: %s", strerror(-err));
 		goto fail;
 	}
 	err = tcprec_bpf__load(l->skel);
@@ -136,7 +139,17 @@ int loader_start(struct loader *l, const struct config *cfg, const struct probe_
 		snprintf(errbuf, errlen, "loading the BPF programs: %s", strerror(-err));
 		goto fail;
 	}
-	err = tcprec_bpf__attach(l->skel);
+	return 0;
+fail:
+	loader_stop(l);
+	return err;
+}
+
+int loader_attach(struct loader *l, ring_buffer_sample_fn sample_cb, void *cb_ctx, char *errbuf,
+		  size_t errlen)
+{
+	int err = tcprec_bpf__attach(l->skel);
+
 	if (err) {
 		snprintf(errbuf, errlen, "attaching the BPF programs: %s", strerror(-err));
 		goto fail;

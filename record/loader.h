@@ -25,10 +25,16 @@ enum loader_iter {
 	LOADER_ITER_TIMEWAIT,
 };
 
-/* Runs the whole lifecycle; on failure everything done so far is undone
- * and errbuf names the step that failed.  Returns 0 or -errno. */
-int loader_start(struct loader *l, const struct config *cfg, const struct probe_plan *plan,
-		 ring_buffer_sample_fn sample_cb, void *cb_ctx, char *errbuf, size_t errlen);
+/* Opens the skeleton, sets filters, ring buffer size and autoload from
+ * the plan, and loads (verifies) the programs.  On failure everything is
+ * undone and errbuf names the step.  Returns 0 or -errno. */
+int loader_load(struct loader *l, const struct config *cfg, const struct probe_plan *plan,
+		char *errbuf, size_t errlen);
+
+/* Attaches the loaded programs and creates the ring buffer reader.  On
+ * failure the loader is stopped.  Returns 0 or -errno. */
+int loader_attach(struct loader *l, ring_buffer_sample_fn sample_cb, void *cb_ctx, char *errbuf,
+		  size_t errlen);
 
 /* A new fd for one walk of the iterator (read it to EOF, then close it);
  * -errno when that iterator is not in the plan. */

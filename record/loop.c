@@ -97,11 +97,21 @@ static int on_tw(struct live *l)
 	return l->d.werr;
 }
 
+/* Live capture segments go straight to the writer; they are added to the
+ * drain's counters so the status line and -c include them. */
 static int on_pcap(struct live *l)
 {
+	struct pcap_src_stats before, after;
 	char errbuf[256] = "";
-	int n = pcap_src_dispatch(l->pcap, l->w, 0, errbuf, sizeof(errbuf));
+	int n;
 
+	pcap_src_get_stats(l->pcap, &before);
+	n = pcap_src_dispatch(l->pcap, l->w, 0, errbuf, sizeof(errbuf));
+	pcap_src_get_stats(l->pcap, &after);
+	l->d.st.by_type[TRC_EV_SEGMENT] += after.tcp_segments - before.tcp_segments;
+	l->d.st.written += after.tcp_segments - before.tcp_segments;
+	if (l->d.max_events && l->d.st.written >= l->d.max_events)
+		l->d.done = 1;
 	if (n < 0)
 		snprintf(l->errmsg, sizeof(l->errmsg), "live capture: %s",
 			 errbuf[0] ? errbuf : strerror(-n));

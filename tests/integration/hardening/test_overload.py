@@ -52,8 +52,12 @@ def test():
             verdicts[c.get("verdict")] = verdicts.get(c.get("verdict"), 0) + 1
         T.check(verdicts.get("incomplete", 0) > 0, "no incomplete connection: %r" % verdicts)
         bad = [c for c in conns if c.get("verdict") == "violation"]
-        T.check(not bad, "%d violations after lost events, first: %r"
-                % (len(bad), bad[:1]))
+        T.check(not bad, "%d of %d connections are violations after %d lost events "
+                "(expected incomplete); first: id %r %r:%r -> %r:%r: %r"
+                % (len(bad), len(conns), s["lost"], bad[0].get("id"),
+                   bad[0].get("local", {}).get("addr"), bad[0].get("local", {}).get("port"),
+                   bad[0].get("remote", {}).get("addr"), bad[0].get("remote", {}).get("port"),
+                   bad[0].get("violations")) if bad else "")
 
         text = subprocess.run([tcpana, out], capture_output=True, text=True)
         T.check_eq(text.returncode, 0, "tcpana exit status")

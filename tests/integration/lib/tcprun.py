@@ -25,6 +25,17 @@ NFT_TABLE = "tcprectest"
 # says nothing.  Events before this line may be missing.
 READY_RE = re.compile(r"^tcprec: ready in ")
 AS_NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+_live_recorders = []
+
+
+def kill_recorders():
+    """Kill every tcprec a Recorder started that is still running (exit
+    paths that never reached stop())."""
+    for r in list(_live_recorders):
+        if r.proc is not None and r.proc.poll() is None:
+            r.proc.kill()
+            r.proc.wait()
+        _live_recorders.remove(r)
 
 
 def _drain_lines(stream, sink):
@@ -244,6 +255,7 @@ class Recorder:
     def start(self, ready_timeout=20):
         self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _live_recorders.append(self)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         threading.Thread(target=self.proc.stdout.read, daemon=True).start()

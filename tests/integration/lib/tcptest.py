@@ -111,7 +111,7 @@ from tcpbase import (EXIT_SKIP, TestFailure, check, check_eq, fail,  # noqa: F40
                      require_tcpana, require_tool, require_trcdump, skip)
 from tcptrace import Trace, TraceEndpoint, trcdump, tcpana_json  # noqa: F401
 from tcprun import (Endpoint, Recorder, RecorderResult, Capture,  # noqa: F401
-                    READY_RE, run_scenario, run_tcprec)
+                    READY_RE, kill_recorders, run_scenario, run_tcprec)
 
 LIB_DIR = os.path.dirname(os.path.abspath(__file__))
 TRAFFIC = os.path.join(LIB_DIR, "traffic.py")
@@ -264,6 +264,7 @@ class Topology:
 
 
 def _cleanup_all():
+    kill_recorders()
     for topo in list(_live_topologies):
         topo.close()
 

@@ -96,6 +96,18 @@ static void history(void)
 		seg_seq(c, false, ".", 10, 0, 0);
 	CHECK_STR(c->history, "Saww");
 	free(c);
+	/* Flows: retransmissions recognised by their sequence numbers. */
+	c = fresh();
+	c->flow_only = true;
+	seg_seq(c, true, "S", 100, 1000, 0);
+	seg_seq(c, true, "S", 100, 1000, 0);
+	seg_seq(c, false, "S.", 900, 1000, 0);
+	seg_seq(c, true, "P.", 101, 1000, 10);
+	seg_seq(c, true, "P.", 101, 1000, 10);
+	seg_seq(c, true, "P.", 111, 1000, 10);
+	CHECK_STR(c->history, "SThD");
+	CHECK_INT(c->retransmits, 2);
+	free(c);
 	/* Midstream: the first sender is the originator. */
 	c = fresh();
 	CHECK_STR(hist(c, "rx:P. tx:."), "Da");
@@ -172,6 +184,12 @@ static void outcomes(void)
 	trans(c, TCP_ST_CLOSE, TCP_ST_SYN_SENT, CAUSE_APP, 0, 0, 0, true);
 	trans(c, TCP_ST_SYN_SENT, TCP_ST_CLOSE, CAUSE_APP, 0, 0, 0, true);
 	outcome(c, OUT_ABORTED, __LINE__);
+}
+
+static void outcomes_established(void)
+{
+	struct conn *c;
+
 	c = fresh(); /* reset by the peer */
 	trans(c, TCP_ST_CLOSE, TCP_ST_SYN_SENT, CAUSE_APP, 0, 0, 0, true);
 	trans(c, TCP_ST_SYN_SENT, TCP_ST_ESTABLISHED, CAUSE_SEGMENT, 0x12, TRC_DIR_RX, 0, false);
@@ -217,5 +235,6 @@ int main(void)
 	history();
 	conn_states();
 	outcomes();
+	outcomes_established();
 	return tg_exit();
 }

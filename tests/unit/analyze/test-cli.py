@@ -56,6 +56,10 @@ def main(d):
     check("SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>CLOSE>TIME_WAIT" in r.stdout, "text path")
     check("linux-specific" in r.stdout and "100/app100" in r.stdout, "text verdict/owner")
     check("3 connections" in r.stdout and "normal_close=2" in r.stdout, "text summary")
+    # standard input
+    with open(t("normal-v4"), "rb") as f:
+        r = subprocess.run([TCPANA, "--json", "-"], stdin=f, capture_output=True)
+    check(r.returncode == 0 and len(json.loads(r.stdout)["connections"]) == 3, "stdin")
     # --check
     run("--check", t("normal-v4"), rc=0)
     r = run("--check", t("violation-fin-v4"), rc=3)

@@ -251,8 +251,41 @@ static void segment_only(bool v6)
 	       "LISTEN>SYN_RECV>ESTABLISHED>FIN_WAIT1>CLOSING>TIME_WAIT", "SF");
 }
 
+/* One socket connects, is disconnected (connect(AF_UNSPEC)) and connects
+ * again: two endpoint records with the same socket. */
+static void reused_socket(void)
+{
+	static struct tg_result r;
+	struct tg *g = tg_new("ebpf");
+	uint64_t c = tg_conn(g, CLI4, CPORT, SRV4, SPORT, NS_CLI, 0);
+	uint8_t *buf;
+	size_t len;
+
+	tg_state(g, c, 1 * MS, TRC_TCP_CLOSE, TRC_TCP_SYN_SENT, 100);
+	tg_seg(g, c, 1 * MS + 1000, true, "S");
+	tg_seg(g, c, 2 * MS, false, "R.");
+	tg_state(g, c, 2 * MS, TRC_TCP_SYN_SENT, TRC_TCP_CLOSE, 0);
+	tg_state(g, c, 3 * MS, TRC_TCP_CLOSE, TRC_TCP_SYN_SENT, 100);
+	tg_seg(g, c, 3 * MS + 1000, true, "S");
+	tg_seg(g, c, 4 * MS, false, "S.");
+	tg_state(g, c, 4 * MS, TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 0);
+	buf = tg_finish(g, &len);
+	tg_analyze(buf, len, NULL, &r);
+	free(buf);
+	CHECK_INT(r.n, 2);
+	if (r.n != 2)
+		return;
+	CHECK_STR(r.conn[0].path, "SYN_SENT>CLOSE");
+	CHECK_STR(outcome_name(r.conn[0].outcome), "refused");
+	CHECK_STR(r.conn[1].path, "SYN_SENT>ESTABLISHED");
+	CHECK_STR(outcome_name(r.conn[1].outcome), "open_at_end");
+	CHECK_STR(verdict_name(r.conn[1].verdict), "incomplete");
+	CHECK(r.conn[1].incomplete & INC_TRACE_END);
+}
+
 int main(void)
 {
+	reused_socket();
 	for (int v6 = 0; v6 < 2; v6++) {
 		normal(v6);
 		closes(v6);

@@ -266,8 +266,27 @@ static void names_and_errors(void)
 	CHECK(rfc9293_predict(&m, &in, &r) == 0 && r.rule == -1);
 }
 
+/* Rows are grouped by input kind (one section each) and only reference
+ * states that exist. */
+static void table_shape(void)
+{
+	int last = 0;
+
+	CHECK(rfc9293_rule_count() > 50);
+	CHECK(rfc9293_rule_get(rfc9293_rule_count()) == NULL);
+	for (size_t i = 0; i < rfc9293_rule_count(); i++) {
+		const struct rfc9293_rule *r = rfc9293_rule_get(i);
+
+		CHECK((int)r->kind >= last);
+		last = (int)r->kind;
+		CHECK(r->next < TCP_ST_COUNT);
+		CHECK(r->ref && !strncmp(r->ref, "3.", 2));
+	}
+}
+
 int main(void)
 {
+	table_shape();
 	table_cases();
 	sequences();
 	rst_everywhere();

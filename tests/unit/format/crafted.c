@@ -104,6 +104,25 @@ static size_t mk_extension(uint8_t *o)
 	return n + trailer(o + n, 4, 1);
 }
 
+/* SEG_TX_EXT "S" seq 1000 ack 0 win 64240, then SEG_RX_EXT "S." coded
+ * against the other direction: seq 5000 (delta to ack 0), ack 1001 (delta
+ * +1 to seq 1000), window 65535. */
+static size_t mk_seq_coding(uint8_t *o)
+{
+	static const uint8_t seg[] = {
+		WIRE_TAG(WIRE_REC_SEG_TX_EXT, 2), 0x01, 0x00, WIRE_SGF_SEQ, 0xe8, 0x07, 0x00,
+		0xf0, 0xf5, 0x03, 0x00,
+		WIRE_TAG(WIRE_REC_SEG_RX_EXT, 3), 0x00, 0x05, WIRE_SGF_SEQ, 0x90, 0x4e, 0x02,
+		0xff, 0xff, 0x03, 0x00,
+	};
+	uint8_t r[256];
+	size_t k = cat(r, conn1, sizeof(conn1));
+	k += cat(r + k, seg, sizeof(seg));
+	size_t n = hdr(o);
+	n += chunk(o + n, 0, 2, 3, 1, 1000, 1005, r, k);
+	return n + trailer(o + n, 2, 1);
+}
+
 static size_t mk_newer_minor(uint8_t *o)
 {
 	/* minor 7, an unknown key 99 with 3 bytes, and a known one after it */
@@ -296,6 +315,7 @@ const struct crafted crafted_cases[] = {
 	{ "cut-mid-block", mk_cut_mid_block, 0, TRC_TRUNCATED, 3, 0, "inside a block" },
 	OK("extension-record", mk_extension, 4, 0),
 	OK("newer-minor", mk_newer_minor, 3, 0),
+	OK("seq-coding", mk_seq_coding, 2, 0),
 	{ "major-2", mk_major2, 1, TRC_UNSUPPORTED, 0, 0, "version 2.0 is not supported" },
 	{ "dup-header-key", mk_dup_key, 0, TRC_EOF, 3, 1, "appears twice" },
 	{ "bad-fixed-size", mk_bad_fixed_size, 0, TRC_EOF, 3, 1, "expected 4" },

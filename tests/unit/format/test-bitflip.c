@@ -5,6 +5,7 @@
  * damaged block is reported (offset of that block), every other chunk is
  * still read, never more events than written and never a wrong one.  A
  * flip in the 4 magic bytes at offset 0 makes the file "not a trace".
+ * Deleted and inserted bytes are resynchronised over the same way.
  */
 #include <string.h>
 
@@ -115,8 +116,41 @@ static void run(uint64_t seed, size_t events, uint32_t chunk, size_t stride)
 	free(b.p);
 }
 
+/* Removes one byte inside each chunk in turn, and inserts 13 garbage
+ * bytes before each block in turn (the reader must skip exactly them). */
+static void shifts(void)
+{
+	struct tu_model m;
+	struct tbuf b = tu_small_trace(13, 300, 1024, &m);
+	struct tu_blk blk[256];
+	size_t nblk = tu_blocks(&b, blk, 256);
+	struct tbuf x = { malloc(b.len + 13), 0 };
+	CHECK(x.p);
+	for (size_t k = 1; k + 1 < nblk; k++) {
+		size_t cut = blk[k].off + blk[k].total / 2;
+		memcpy(x.p, b.p, cut);
+		memcpy(x.p + cut, b.p + cut + 1, b.len - cut - 1);
+		x.len = b.len - 1;
+		struct outcome o = read_compare(&x, &m, &blk[k]);
+		CHECK(o.final == TRC_EOF && o.corrupt == 1 && o.first_corrupt_off == blk[k].off);
+	}
+	for (size_t k = 1; k < nblk; k++) {
+		memcpy(x.p, b.p, blk[k].off);
+		memset(x.p + blk[k].off, 'T', 13);
+		memcpy(x.p + blk[k].off + 13, b.p + blk[k].off, b.len - blk[k].off);
+		x.len = b.len + 13;
+		struct outcome o = read_compare(&x, &m, NULL);
+		CHECK(o.final == TRC_EOF && o.corrupt == 1 && o.first_corrupt_off == blk[k].off);
+	}
+	printf("deleted and inserted bytes around %zu blocks resynchronised\n", nblk);
+	free(x.p);
+	free(b.p);
+	tu_model_free(&m);
+}
+
 int main(void)
 {
+	shifts();
 	run(11, 300, 1024, 1);       /* every bit of a small file */
 	run(12, 20000, 16384, 331);  /* a stride over a bigger one */
 	return 0;

@@ -65,8 +65,28 @@ static void header_fields(void)
 	}
 }
 
+static void seq_values(void)
+{
+	static uint8_t buf[CRAFTED_MAX];
+	for (size_t i = 0; i < crafted_count; i++) {
+		if (strcmp(crafted_cases[i].name, "seq-coding"))
+			continue;
+		struct tu_read rd;
+		size_t len = crafted_cases[i].make(buf);
+		CHECK(tu_read_all(buf, len, &rd, 2) == TRC_EOF && rd.events == 2);
+		const struct trc_ev_segment *a = &rd.evs[0].seg, *b = &rd.evs[1].seg;
+		CHECK(a->dir == TRC_DIR_TX && a->tcp_flags == 0x02 && a->seq == 1000 &&
+		      a->ack == 0 && a->window == 64240 && a->payload_len == 0);
+		CHECK(b->dir == TRC_DIR_RX && b->tcp_flags == 0x12 && b->seq == 5000 &&
+		      b->ack == 1001 && b->window == 65535 && rd.evs[1].t_ns == 1005);
+		CHECK(rd.conns[1].lport == 12345 && rd.conns[1].raddr[3] == 2);
+		tu_read_free(&rd);
+	}
+}
+
 int main(void)
 {
+	seq_values();
 	for (size_t i = 0; i < crafted_count; i++)
 		run_case(&crafted_cases[i]);
 	files();

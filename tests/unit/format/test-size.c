@@ -71,6 +71,25 @@ static void make_conn(uint64_t *rng, uint32_t i, struct trc_conn *c)
 	c->cgroup_id = 7721;
 }
 
+/* Sequence numbers as a real exchange has them: random initial sequence
+ * numbers, each side's seq advancing by what it sent (SYN and FIN count
+ * one), ack tracking the other side; windows change after the handshake. */
+static void fill_seq(struct trc_ev_segment *g, uint32_t conn, unsigned int j)
+{
+	uint32_t isn[2] = { conn * 2654435761u, ~conn * 40503u + 12345u };
+	uint32_t sent[2] = { 0, 0 };
+	for (unsigned int k = 0; k < j; k++) {
+		unsigned int d = k % 2;
+		sent[d] += (seg_flags[k] & 0x03) ? 1 : seg_flags[k] == 0x18 ? 517 : 0;
+	}
+	unsigned int d = j % 2; /* 0: from the remote side (rx), 1: sent (tx) */
+	g->flags = TRC_SEG_F_SEQ;
+	g->seq = isn[d] + sent[d];
+	g->ack = seg_flags[j] == 0x02 ? 0 : isn[!d] + sent[!d];
+	g->window = j < 2 ? 64240 : 501 + (j % 3);
+	g->payload_len = seg_flags[j] == 0x18 ? 517 : 0;
+}
+
 static void fill_event(struct trc_event *ev, const struct gen_ev *g, uint64_t serial, int with_seq)
 {
 	memset(ev, 0, sizeof(*ev));
@@ -91,13 +110,8 @@ static void fill_event(struct trc_event *ev, const struct gen_ev *g, uint64_t se
 		ev->type = TRC_EV_SEGMENT;
 		ev->seg.dir = (uint8_t)(j % 2);
 		ev->seg.tcp_flags = seg_flags[j];
-		if (with_seq) {
-			ev->seg.flags = TRC_SEG_F_SEQ;
-			ev->seg.seq = 1000000u * g->conn + 100u * j;
-			ev->seg.ack = 7000000u * g->conn + 100u * j;
-			ev->seg.window = 64240;
-			ev->seg.payload_len = seg_flags[j] == 0x18 ? 517 : 0;
-		}
+		if (with_seq)
+			fill_seq(&ev->seg, g->conn, j);
 	}
 }
 
