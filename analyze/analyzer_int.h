@@ -9,10 +9,22 @@
 #include "analyzer.h"
 
 /* How long a closed endpoint waits for late records before it is
- * finalised: one whose timewait socket is expected waits for its (polled,
- * every 100 ms) TIME_WAIT enter; others only for trailing segments. */
-#define ANALYZER_GRACE_NS 200000000ull    /* queue 0 */
-#define ANALYZER_GRACE_TW_NS 1000000000ull /* queue 1 */
+ * finalised.  Every endpoint waits for a LOST record that may still name a
+ * range reaching back over it: the recorder reads its loss counters once a
+ * second, so 2 s covers that interval and a late drain.  One whose
+ * timewait socket is expected also waits for its (polled, every 100 ms)
+ * TIME_WAIT enter, which the same bound covers.  Memory: endpoints closed
+ * in the last 2 s of trace time. */
+#define ANALYZER_GRACE_NS 2000000000ull    /* queue 0 */
+#define ANALYZER_GRACE_TW_NS 2000000000ull /* queue 1 */
+/* Queue 2: endpoints whose TIME_WAIT exit ended them, ordered by that
+ * exit; they wait ANALYZER_GRACE_NS from it for a late LOST record. */
+#define ANALYZER_QUEUE_ENDED 2
+/* An endpoint first seen up to this long after a gap's recorded end may
+ * still miss its beginning: a handshake whose SYN-ACK fell in the gap
+ * creates the child socket only at the final ACK, and the ring buffer is
+ * drained after the loss counters are read. */
+#define ANALYZER_LOST_SLACK_NS 1000000000ull
 /* A flow is adopted by a socket that appears at most this long after the
  * flow's last segment (the SYN to a listener precedes the child socket). */
 #define ANALYZER_ADOPT_NS 10000000000ull

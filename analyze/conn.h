@@ -207,7 +207,7 @@ uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c);
 
 /* Finalisation queues, each ordered by close time; one per waiting
  * period (see analyzer_int.h). */
-#define CONN_QUEUES 2
+#define CONN_QUEUES 3
 void conn_table_queue(struct conn_table *t, struct conn *c, unsigned int q);
 void conn_table_unqueue(struct conn_table *t, struct conn *c);
 struct conn *conn_table_queue_head(struct conn_table *t, unsigned int q);

@@ -162,7 +162,7 @@ static struct conn *get_conn(struct analyzer *a, struct input *in, uint32_t file
 		return NULL;
 	}
 	c->first_ns = in->ev.t_ns;
-	if (a->now_rt <= a->lost_until_rt)
+	if (a->now_rt <= a->lost_until_rt + ANALYZER_LOST_SLACK_NS)
 		c->incomplete |= INC_LOST;
 	if (a->now_rt <= a->corrupt_until_rt && !clean_start(&in->ev))
 		c->incomplete |= INC_CORRUPT;
@@ -245,7 +245,9 @@ static void on_timewait(struct analyzer *a, struct input *in, struct conn *c)
 		c->closed = true;
 		c->close_ns = in->ev.t_ns;
 	}
-	finalise(a, c);
+	/* Over, but a LOST record naming a range over it may still come. */
+	conn_table_unqueue(a->tab, c);
+	conn_table_queue(a->tab, c, ANALYZER_QUEUE_ENDED);
 }
 
 static void on_lost(struct analyzer *a, struct input *in)
@@ -258,7 +260,12 @@ static void on_lost(struct analyzer *a, struct input *in)
 	end += (uint64_t)in->rt_off;
 	if (end > a->lost_until_rt)
 		a->lost_until_rt = end;
-	dispatch_mark_all(a, INC_LOST, in->ev.t_ns + (uint64_t)in->rt_off);
+	/* The losses may predate the record (format/SPEC.md, LOST): mark
+	 * from where they began.  Closed endpoints are kept for
+	 * ANALYZER_GRACE_NS, longer than a recorder's counter-read interval,
+	 * so the ones a gap touched are still here to be marked. */
+	uint64_t begin = l->t_begin_ns <= in->ev.t_ns ? l->t_begin_ns : in->ev.t_ns;
+	dispatch_mark_all(a, INC_LOST, begin + (uint64_t)in->rt_off);
 }
 
 void dispatch_event(struct analyzer *a, struct input *in)
@@ -299,7 +306,9 @@ static void expire_queue(struct analyzer *a, unsigned int q, uint64_t grace)
 	struct conn *c;
 
 	while ((c = conn_table_queue_head(a->tab, q))) {
-		if (a->now_rt < rt(a, c, close_time(c)) + grace)
+		uint64_t since = q == ANALYZER_QUEUE_ENDED ? c->last_ns : close_time(c);
+
+		if (a->now_rt < rt(a, c, since) + grace)
 			return;
 		if (c->tw_enter && !c->tw_exit) {
 			conn_table_unqueue(a->tab, c); /* its TIME_WAIT exit ends it */
@@ -313,6 +322,7 @@ void dispatch_expire(struct analyzer *a)
 {
 	expire_queue(a, 0, ANALYZER_GRACE_NS);
 	expire_queue(a, 1, ANALYZER_GRACE_TW_NS);
+	expire_queue(a, ANALYZER_QUEUE_ENDED, ANALYZER_GRACE_NS);
 }
 
 struct mark_ctx {

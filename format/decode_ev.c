@@ -161,6 +161,9 @@ int dec_simple(struct dec *d, unsigned int type, unsigned int hi, struct trc_eve
 		if (cur_varint(&d->c, &ev->lost.count) || cur_varint(&d->c, &v) ||
 		    __builtin_add_overflow(ev->t_ns, v, &ev->lost.t_end_ns))
 			FAIL("LOST record cut short or its end time overflows");
+		if (cur_varint(&d->c, &v) || v > ev->t_ns)
+			FAIL("LOST record cut short or its begin time precedes 0");
+		ev->lost.t_begin_ns = ev->t_ns - v;
 		uint32_t cpu1;
 		if (cur_varint32(&d->c, &cpu1) || cur_u8(&d->c, &ev->lost.reason) ||
 		    ev->lost.reason > TRC_LOST_CAPTURE)

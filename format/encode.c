@@ -212,6 +212,9 @@ static uint8_t *put_payload(struct trc_writer *w, uint8_t *tag, uint8_t *p,
 		*tag = WIRE_TAG(WIRE_REC_LOST, 0);
 		p = varint_put(p, ev->lost.count);
 		p = varint_put(p, ev->lost.t_end_ns - ev->t_ns);
+		p = varint_put(p, ev->lost.t_begin_ns && ev->lost.t_begin_ns < ev->t_ns
+					  ? ev->t_ns - ev->lost.t_begin_ns
+					  : 0);
 		p = varint_put(p, (uint32_t)(ev->lost.cpu + 1u));
 		*p++ = ev->lost.reason;
 		return p;

@@ -238,7 +238,13 @@ enum trc_lost_reason {
 
 struct trc_ev_lost {
 	uint64_t count;     /* events lost */
-	uint64_t t_end_ns;  /* losses happened in [t_ns, t_end_ns] */
+	/* Losses happened in [t_begin_ns, t_end_ns].  The record itself sits
+	 * in time order at t_ns, the moment the loss was noticed (a recorder
+	 * reads its loss counters periodically), so the range may begin
+	 * before t_ns: t_begin_ns <= t_ns <= t_end_ns.  Writer: 0, or a value
+	 * after t_ns, means t_ns. */
+	uint64_t t_begin_ns;
+	uint64_t t_end_ns;
 	uint32_t cpu;       /* CPU, or UINT32_MAX for all/unknown */
 	uint8_t reason;     /* enum trc_lost_reason */
 };

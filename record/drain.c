@@ -242,6 +242,8 @@ static int write_gap(struct drain *d, uint64_t count, uint32_t cpu, uint8_t reas
 	 * time order, so the range starts no earlier than the last event. */
 	ev.t_ns = d->lost_since_ns > d->last_t_ns ? d->lost_since_ns : d->last_t_ns;
 	ev.lost.t_end_ns = now_ns > ev.t_ns ? now_ns : ev.t_ns;
+	/* ... but the losses themselves may predate events already written. */
+	ev.lost.t_begin_ns = d->lost_since_ns < ev.t_ns ? d->lost_since_ns : ev.t_ns;
 	ev.lost.count = count;
 	ev.lost.cpu = cpu;
 	ev.lost.reason = reason;

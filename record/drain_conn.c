@@ -24,8 +24,10 @@ int dconn_append(struct drain *d, const struct trc_event *ev)
 		out.t_ns = d->last_t_ns; /* cross-CPU jitter; the writer would clamp too */
 	d->last_t_ns = out.t_ns;
 	out.t_ns += d->t_offset_ns;
-	if (out.type == TRC_EV_LOST)
+	if (out.type == TRC_EV_LOST) {
 		out.lost.t_end_ns += d->t_offset_ns;
+		out.lost.t_begin_ns += d->t_offset_ns;
+	}
 	err = trc_writer_append(d->w, &out);
 	if (err == -ENOENT || err == -EINVAL) {
 		d->st.malformed++; /* our bug, not the disk: skip the event */

@@ -128,6 +128,7 @@ static void add_fields(json_t *o, const struct trc_event *ev)
 		break;
 	case TRC_EV_LOST:
 		json_object_set_new(o, "count", ju64(ev->lost.count));
+		json_object_set_new(o, "t_begin_ns", ju64(ev->lost.t_begin_ns));
 		json_object_set_new(o, "t_end_ns", ju64(ev->lost.t_end_ns));
 		json_object_set_new(o, "cpu", json_integer(ev->lost.cpu));
 		json_object_set_new(o, "reason", json_string(lost_reason(ev->lost.reason)));

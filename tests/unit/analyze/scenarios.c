@@ -257,8 +257,14 @@ uint8_t *sc_closewait(bool v6, size_t *len)
 	return tg_finish(g, len);
 }
 
+enum lost_at {
+	LOST_NONE,
+	LOST_INLINE, /* the LOST record sits where the events went missing */
+	LOST_LATE,   /* written 900 ms later, its range reaching back (SPEC: LOST) */
+};
+
 /* An established pair whose server reports CLOSE_WAIT with no FIN. */
-static uint8_t *violation_fin(bool v6, size_t *len, bool lost)
+static uint8_t *violation_fin(bool v6, size_t *len, enum lost_at lost)
 {
 	struct tg *g = tg_new("ebpf");
 	struct pair p;
@@ -267,26 +273,36 @@ static uint8_t *violation_fin(bool v6, size_t *len, bool lost)
 	open_pair(g, v6, &p);
 	t = handshake(g, v6, &p, 1 * MS);
 	t = exchange(g, &p, t);
-	if (lost)
-		tg_lost(g, t + 10000, t + 40000, 7);
+	if (lost == LOST_INLINE)
+		tg_lost(g, t + 10000, t + 10000, t + 40000, 7);
 	tg_seg(g, p.srv, t + 50000, false, ".");
 	tg_state(g, p.srv, t + 50000, EST, CW, 0);
 	tg_state(g, p.srv, t + 1 * MS, CW, LA, SERVER_PID);
 	tg_seg(g, p.srv, t + 1 * MS + 1000, true, "F.");
 	tg_seg(g, p.srv, t + 2 * MS, false, ".");
 	tg_state(g, p.srv, t + 2 * MS, LA, CL, 0);
+	if (lost == LOST_LATE) {
+		/* Traffic in between lets the analyser expire closed endpoints. */
+		tg_seg(g, p.cli, t + 500 * MS, false, ".");
+		tg_lost(g, t + 900 * MS, t + 10000, t + 900 * MS, 7);
+	}
 	tg_state(g, p.lis, 1 * SEC, LI, CL, SERVER_PID);
 	return tg_finish(g, len);
 }
 
 uint8_t *sc_violation_fin(bool v6, size_t *len)
 {
-	return violation_fin(v6, len, false);
+	return violation_fin(v6, len, LOST_NONE);
 }
 
 uint8_t *sc_violation_lost(bool v6, size_t *len)
 {
-	return violation_fin(v6, len, true);
+	return violation_fin(v6, len, LOST_INLINE);
+}
+
+uint8_t *sc_violation_lost_late(bool v6, size_t *len)
+{
+	return violation_fin(v6, len, LOST_LATE);
 }
 
 uint8_t *sc_violation_illegal(bool v6, size_t *len)

@@ -36,7 +36,10 @@ uint8_t *sc_halfclose(bool v6, size_t *len);
 uint8_t *sc_closewait(bool v6, size_t *len);    /* server never closes */
 uint8_t *sc_violation_fin(bool v6, size_t *len);   /* CLOSE_WAIT without FIN */
 uint8_t *sc_violation_illegal(bool v6, size_t *len); /* SYN_SENT -> FIN_WAIT2 */
-uint8_t *sc_violation_lost(bool v6, size_t *len);  /* same as _fin, lost events overlap */
+uint8_t *sc_violation_lost(bool v6, size_t *len);
+/* same, but the LOST record comes 900 ms after the server closed, with a
+ * range reaching back over the missing FIN (how tcprec writes them) */
+uint8_t *sc_violation_lost_late(bool v6, size_t *len);  /* same as _fin, lost events overlap */
 uint8_t *sc_snapshot(bool v6, size_t *len);
 uint8_t *sc_pcap_normal(bool v6, size_t *len);
 uint8_t *sc_pcap_refused(bool v6, size_t *len);

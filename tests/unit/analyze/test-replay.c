@@ -191,6 +191,11 @@ static void violations(bool v6)
 		CHECK(c->incomplete & INC_LOST);
 	CHECK_INT(r.sum.by_verdict[VERDICT_VIOLATION], 0);
 	CHECK_INT(r.sum.lost_events, 7);
+	/* The LOST record arriving after the endpoint closed still reaches it. */
+	run(sc_violation_lost_late, v6, &r);
+	expect(&r, srv, cli, OUT_NORMAL_CLOSE, VERDICT_INCOMPLETE,
+	       "SYN_RECV>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE", NULL);
+	CHECK_INT(r.sum.by_verdict[VERDICT_VIOLATION], 0);
 	run(sc_violation_illegal, v6, &r);
 	expect(&r, cli, srv, OUT_ABORTED, VERDICT_VIOLATION, "SYN_SENT>FIN_WAIT2>CLOSE", NULL);
 	c = tg_find(&r, cli, srv);

@@ -179,10 +179,11 @@ void tg_reset(struct tg *g, uint64_t serial, uint64_t t, bool tx)
 	append(g, &ev);
 }
 
-void tg_lost(struct tg *g, uint64_t t, uint64_t t_end, uint64_t count)
+void tg_lost(struct tg *g, uint64_t t, uint64_t t_begin, uint64_t t_end, uint64_t count)
 {
 	struct trc_event ev = { .type = TRC_EV_LOST, .t_ns = t };
 
+	ev.lost.t_begin_ns = t_begin;
 	ev.lost.count = count;
 	ev.lost.t_end_ns = t_end;
 	ev.lost.cpu = 0;

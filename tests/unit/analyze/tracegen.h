@@ -37,7 +37,8 @@ void tg_seg_seq(struct tg *g, uint64_t serial, uint64_t t, bool tx, const char *
 void tg_tw(struct tg *g, uint64_t serial, uint64_t t, bool enter);
 void tg_retrans(struct tg *g, uint64_t serial, uint64_t t, const char *flags, int st);
 void tg_reset(struct tg *g, uint64_t serial, uint64_t t, bool tx);
-void tg_lost(struct tg *g, uint64_t t, uint64_t t_end, uint64_t count);
+/* A LOST record at t for losses in [t_begin, t_end]. */
+void tg_lost(struct tg *g, uint64_t t, uint64_t t_begin, uint64_t t_end, uint64_t count);
 /* Closes the writer; returns the file bytes (malloc'd). */
 uint8_t *tg_finish(struct tg *g, size_t *len);
 /* Writes the file bytes to path; 0 or -errno. */

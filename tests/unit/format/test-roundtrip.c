@@ -107,6 +107,7 @@ static void lost(struct trc_writer *w, uint64_t *t)
 		ev.t_ns = (*t)++;
 		ev.lost.count = i == 3 ? UINT64_MAX : i;
 		ev.lost.t_end_ns = i == 2 ? UINT64_MAX : ev.t_ns + i;
+		ev.lost.t_begin_ns = ev.t_ns - i; /* i == 0: the record's own time */
 		ev.lost.cpu = cpus[i];
 		ev.lost.reason = (uint8_t)(i % 3);
 		add(w, &ev);

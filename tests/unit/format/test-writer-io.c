@@ -162,7 +162,7 @@ static void fsize_error(void)
 		if (nev % 2) {
 			ev.type = TRC_EV_LOST;
 			ev.lost.count = nev;
-			ev.lost.t_end_ns = ev.t_ns;
+			ev.lost.t_begin_ns = ev.lost.t_end_ns = ev.t_ns;
 		} else {
 			ev.type = TRC_EV_STATE;
 			ev.conn_serial = serial[nev % 3];

@@ -160,6 +160,8 @@ static void random_payload(struct tu_model *m, struct trc_event *ev)
 	default:
 		ev->lost.count = tu_rand(r) % 1000;
 		ev->lost.t_end_ns = ev->t_ns + tu_rand(r) % 100000;
+		/* Non-zero (0 would mean "t_ns") and never after t_ns. */
+		ev->lost.t_begin_ns = ev->t_ns - tu_rand(r) % (ev->t_ns ? ev->t_ns : 1);
 		ev->lost.cpu = tu_rand(r) % 5 ? (uint32_t)(tu_rand(r) % 64) : UINT32_MAX;
 		ev->lost.reason = (uint8_t)(tu_rand(r) % 3);
 	}

@@ -59,6 +59,7 @@ int tu_event_equal(const struct trc_event *a, const struct trc_event *b)
 		return a->reset.dir == b->reset.dir;
 	case TRC_EV_LOST:
 		return a->lost.count == b->lost.count && a->lost.t_end_ns == b->lost.t_end_ns &&
+		       a->lost.t_begin_ns == b->lost.t_begin_ns &&
 		       a->lost.cpu == b->lost.cpu && a->lost.reason == b->lost.reason;
 	}
 	return 0;
