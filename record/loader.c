@@ -183,12 +183,15 @@ int loader_lost_fd(const struct loader *l)
 	return bpf_map__fd(l->skel->maps.lost_events);
 }
 
-static int print_warn(enum libbpf_print_level level, const char *fmt, va_list ap)
+/* libbpf hands us its own format strings; say so, for -Wformat-nonliteral. */
+__attribute__((format(printf, 2, 0))) static int print_warn(enum libbpf_print_level level,
+							     const char *fmt, va_list ap)
 {
 	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
 }
 
-static int print_info(enum libbpf_print_level level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static int print_info(enum libbpf_print_level level,
+							     const char *fmt, va_list ap)
 {
 	return level != LIBBPF_DEBUG ? vfprintf(stderr, fmt, ap) : 0;
 }
