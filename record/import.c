@@ -52,6 +52,15 @@ static int run(const struct config *cfg, struct pcap_src *src, struct trc_writer
 	return n;
 }
 
+/* Packets whose headers did not parse: the trailer's "malformed". */
+static uint64_t import_malformed(const struct pcap_src *src)
+{
+	struct pcap_src_stats st;
+
+	pcap_src_get_stats(src, &st);
+	return st.malformed;
+}
+
 int import_run(const struct config *cfg)
 {
 	struct pcap_src_opts o = { .path = cfg->read_path, .filter = &cfg->filter };
@@ -89,6 +98,7 @@ int import_run(const struct config *cfg)
 	damaged = pcap_src_damaged(src);
 	extra.end_reason = err ? TRC_END_ERROR : TRC_END_EOF;
 	extra.end_realtime_ns = header_now_ns(CLOCK_REALTIME);
+	extra.malformed = import_malformed(src);
 	err = trc_writer_close(w, &extra, &terr) ?: err;
 	output_close(fd, cfg->output, 0);
 	summary(cfg, src);

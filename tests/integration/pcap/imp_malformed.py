@@ -68,6 +68,8 @@ def check_corrupt(topo, data, recs, tcp):
     bad[off + 16 + 14] = 0x75  # Ethernet + IP: version 7, IHL 5
     P.import_pcap(write(topo, "badip.pcap", bytes(bad)), topo.tmp("badip.trc"))
     T.check_eq(segments(topo.tmp("badip.trc")), len(tcp) - 1, "segments around a bad IP header")
+    end = T.trcdump(topo.tmp("badip.trc"))[-1]
+    T.check_eq(end["trailer"]["malformed"], 1, "trailer's malformed count for one bad IP header")
     bad = bytearray(data)
     struct.pack_into("<I", bad, off + 8, 0x7fffffff)
     r = P.import_pcap(write(topo, "caplen.pcap", bytes(bad)), topo.tmp("caplen.trc"),
