@@ -221,8 +221,9 @@ def summarize(results):
         for name, runs in per.items():
             ok = [r for r in runs if "error" not in r]
             row = {"runs": len(ok), "errors": [r["error"] for r in runs if "error" in r]}
-            for key in ("rate", "slowdown", "cpu_s", "cpu_us_per_conn", "ready_s", "states", "expected", "lost",
-                        "bytes", "events", "segments", "timewait", "expected_tw", "packets"):
+            for key in ("rate", "slowdown", "cpu_s", "cpu_us_per_conn", "ready_s", "states",
+                        "expected", "lost", "bytes", "events", "segments", "timewait",
+                        "expected_tw", "packets"):
                 row[key] = median([r.get(key) for r in ok])
             if row["states"] is not None and row["expected"]:
                 row["lost_pct"] = max(0.0, 100.0 * (1 - row["states"] / row["expected"]))

@@ -10,7 +10,7 @@ packages=(
 	iproute2 nftables tcpdump tshark wireshark-common util-linux procps
 	libcap2-bin python3 python3-jsonschema python3-matplotlib
 	# benchmarks (peers run side by side)
-	libbpf-tools bpftrace tcptrace
+	libbpf-tools bpftrace tcptrace time
 )
 missing=()
 for p in "${packages[@]}"; do
