@@ -61,6 +61,8 @@ struct {
 } stack_scratch SEC(".maps") __weak;
 
 const volatile __u32 cfg_pid __weak = 0;
+/* Ring-buffer fill level (bytes) from which a submit wakes user space. */
+const volatile __u64 cfg_wakeup_bytes __weak = 0;
 /* [lo, hi) address ranges of the softirq entry functions
  * (handle_softirqs, __do_softirq, net_rx_action), from /proc/kallsyms. */
 const volatile __u64 cfg_softirq_lo[EV_SOFTIRQ_RANGES] __weak = {};
@@ -80,6 +82,17 @@ static __always_inline void count_lost(void)
 
 	if (n)
 		*n += 1; /* per-CPU slot: no other writer */
+}
+
+/* Submits a reserved record.  Waking user space for every record costs an
+ * irq_work each (a tenth of the machine's CPU under connection churn on a
+ * VM); tcprec drains every 100 ms anyway, so only a filling buffer wakes
+ * it early (the same policy as libbpf-tools' adaptive submit). */
+static __always_inline void ev_submit(void *e)
+{
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	bpf_ringbuf_submit(e, avail >= cfg_wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
 /* Reserves a zeroed record with its header filled, or counts a loss. */

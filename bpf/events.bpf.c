@@ -56,7 +56,7 @@ static __always_inline int handle_reset(const struct sock *sk, const struct sk_b
 		return 0;
 	e = sock_event(sk, &p.tuple, EV_RESET, kind);
 	if (e)
-		bpf_ringbuf_submit(e, 0);
+		ev_submit(e);
 	return 0;
 }
 
@@ -88,7 +88,7 @@ int BPF_PROG(on_retransmit_btf, const struct sock *sk, const struct sk_buff *skb
 		return 0;
 	if (skb)
 		e->tcp_flags = skb_tcp_cb_flags(skb);
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 

@@ -34,7 +34,7 @@ static __always_inline int handle_skb(const unsigned char *ip, __u16 proto, int 
 		e->payload_len = p.payload_len;
 		e->flags = EV_SEG_F_SEQ;
 	}
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 

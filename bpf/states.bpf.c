@@ -45,7 +45,7 @@ static __always_inline int handle_set_state(void *ctx, const struct sock *sk, __
 		bpf_get_current_comm(e->comm, sizeof(e->comm));
 		e->flags = EV_STATE_F_OWNER;
 	}
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 

@@ -39,7 +39,7 @@ static __always_inline int handle_tw(const struct inet_timewait_sock *tw, __u8 k
 	e->tuple = t;
 	e->kind = kind;
 	e->state = TCPREC_TCP_TIME_WAIT;
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 

@@ -81,6 +81,7 @@ static int on_tw(struct live *l)
 	uint64_t start = header_now_ns(CLOCK_MONOTONIC);
 	int fd;
 
+	consume(l); /* records are submitted without a wake-up (bpf/common.bpf.h) */
 	if (!l->tw_polled)
 		return 0;
 	fd = loader_iter_fd(&l->ld, LOADER_ITER_TIMEWAIT);
@@ -151,12 +152,13 @@ static int loop_setup(struct live *l, int *fds, int *ep)
 	fds[SRC_RB] = ring_buffer__epoll_fd(l->ld.rb);
 	fds[SRC_SIG] = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	fds[SRC_TICK] = timer_new(1000000000ull, 1000000000ull);
-	fds[SRC_TW] = l->tw_polled ? timer_new(TW_POLL_INTERVAL_NS, TW_POLL_INTERVAL_NS) : -1;
+	/* Drains the ring buffer, and polls TIME_WAIT when that is polled. */
+	fds[SRC_TW] = timer_new(TW_POLL_INTERVAL_NS, TW_POLL_INTERVAL_NS);
 	fds[SRC_DUR] = l->cfg->duration_s ? timer_new(l->cfg->duration_s * 1000000000ull, 0) : -1;
 	fds[SRC_PCAP] = l->pcap ? pcap_src_fd(l->pcap) : -1;
 	*ep = epoll_create1(EPOLL_CLOEXEC);
 	if (*ep < 0 || fds[SRC_SIG] < 0 || fds[SRC_TICK] < 0 ||
-	    (l->tw_polled && fds[SRC_TW] < 0) || (l->cfg->duration_s && fds[SRC_DUR] < 0))
+	    fds[SRC_TW] < 0 || (l->cfg->duration_s && fds[SRC_DUR] < 0))
 		return -errno;
 	for (int i = 0; i < SRC_COUNT; i++)
 		if (add_fd(*ep, fds[i], i))
