@@ -8,6 +8,7 @@ usage: rec_closing.py 4|6 simclose|halfclose|closewait
 """
 
 import sys
+import time
 
 import recassert as R
 import tcptest as T
@@ -71,6 +72,19 @@ def closewait(rec):
     rec.check_flags(sv, "server")
 
 
+def client_fin_acked(topo, timeout=10.0):
+    """The server is in CLOSE_WAIT when the stop point is reached, but its
+    ACK of the client's FIN may still be a delayed ACK: wait until the
+    client has left FIN_WAIT1, so both the trace and the capture hold it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        out = topo.client.run(["ss", "-Htn", "state", "fin-wait-1"], check=False).stdout
+        if not out.strip():
+            return
+        time.sleep(0.02)
+    T.fail("client still in FIN_WAIT1 %.0f s after the server's CLOSE_WAIT" % timeout)
+
+
 def main():
     family = R.family_arg(sys.argv)
     scenario = sys.argv[2]
@@ -83,7 +97,8 @@ def main():
         if scenario == "halfclose":
             rec = R.Recording(topo, scenario, args=["--seq"]).run()
         elif scenario == "closewait":
-            rec = R.Recording(topo, scenario, stop_at="server:release").run()
+            rec = R.Recording(topo, scenario, stop_at="server:release",
+                              before_stop=lambda: client_fin_acked(topo)).run()
         else:
             rec = R.Recording(topo, scenario).run()
         {"simclose": simclose, "halfclose": halfclose, "closewait": closewait}[scenario](rec)

@@ -32,7 +32,7 @@ class Recording:
     """Scenario recorded by tcprec and tcpdump in each namespace."""
 
     def __init__(self, topo, scenario, port=PORT, count=1, args=(), sides=None,
-                 points=None, timeout=60, start_at=None, stop_at=None):
+                 points=None, timeout=60, start_at=None, stop_at=None, before_stop=None):
         self.topo, self.scenario, self.port = topo, scenario, port
         self.count, self.args, self.points, self.timeout = count, args, points, timeout
         if sides is None:
@@ -42,6 +42,10 @@ class Recording:
         self.traces, self.pcaps, self.results, self.res = {}, {}, {}, None
         self.start_at = start_at  # wait point at which recording starts
         self.stop_at = stop_at  # wait point at which recording ends
+        # Called before stopping: waits for traffic that must be in both the
+        # trace and the capture (each side's recorder and capture stop one
+        # after the other, so a segment sent meanwhile is in one only).
+        self.before_stop = before_stop
         self.settle = 0.5
         self._recs, self._caps = {}, {}
 
@@ -49,6 +53,8 @@ class Recording:
         """Let the last events drain, then stop every recorder and capture."""
         if self.results:
             return
+        if self.before_stop:
+            self.before_stop()
         time.sleep(self.settle)
         for side in self.sides:
             self.results[side] = self._recs[side].stop(settle=0)
