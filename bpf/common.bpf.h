@@ -60,7 +60,17 @@ struct {
 	__type(value, struct stack_scratch);
 } stack_scratch SEC(".maps") __weak;
 
+/* EV_OWNER_SOFTIRQ: this CPU's enum ev_ctx_state (context.bpf.c). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u8);
+} softirq_state SEC(".maps") __weak;
+
 const volatile __u32 cfg_pid __weak = 0;
+/* enum ev_owner_mode: how in_process_context() decides. */
+const volatile __u8 cfg_owner_mode __weak = EV_OWNER_NONE;
 /* Ring-buffer fill level (bytes) from which a submit wakes user space. */
 const volatile __u64 cfg_wakeup_bytes __weak = 0;
 /* [lo, hi) address ranges of the softirq entry functions
@@ -202,17 +212,13 @@ static __always_inline int port_pass(const struct ev_tuple *t)
 }
 
 /*
- * Process-context test, decided once, here.  The kernel's in_task() reads
- * the per-CPU preempt count, but a BPF program can only reach it through
- * a typed ksym, which needs data symbols in kallsyms (CONFIG_KALLSYMS_ALL,
- * often off).  Instead the kernel stack is walked: an event runs in
- * softirq context exactly when a softirq entry function is on the stack
- * (softirqs on the IRQ stack are unwound through it; ksoftirqd and the
- * softirq tail of local_bh_enable() both go through handle_softirqs).
- * No ranges, or no stack: "not process context".  An event without an
- * owner is safe; a wrong owner is the bug this avoids.
+ * Process-context test by stack walk (EV_OWNER_STACK): an event runs in
+ * softirq context exactly when a softirq entry function is on the kernel
+ * stack (softirqs on the IRQ stack are unwound through it; ksoftirqd and
+ * the softirq tail of local_bh_enable() both go through handle_softirqs).
+ * Exact but dear: an unwind per call.  No stack: "not process context".
  */
-static __always_inline int in_process_context(void *ctx)
+static __always_inline int stack_in_process_context(void *ctx)
 {
 	__u32 zero = 0;
 	struct stack_scratch *st = bpf_map_lookup_elem(&stack_scratch, &zero);
@@ -233,6 +239,30 @@ static __always_inline int in_process_context(void *ctx)
 				return 0;
 	}
 	return 1;
+}
+
+/*
+ * Process-context test, decided once, here, the way user space chose
+ * (cfg_owner_mode).  The kernel's in_task() reads the per-CPU preempt
+ * count, which BPF reaches only through a typed ksym needing data symbols
+ * in kallsyms (CONFIG_KALLSYMS_ALL, often off).  With the softirq flag,
+ * a CPU that has not yet crossed a softirq boundary since tcprec attached
+ * is unknown: the stack decides there, or nobody.  An event without an
+ * owner is safe; a wrong owner is the bug this avoids.
+ */
+static __always_inline int in_process_context(void *ctx)
+{
+	__u32 zero = 0;
+	__u8 *state;
+
+	if (cfg_owner_mode == EV_OWNER_SOFTIRQ) {
+		state = bpf_map_lookup_elem(&softirq_state, &zero);
+		if (state && *state != EV_CTX_UNKNOWN)
+			return *state == EV_CTX_TASK;
+	}
+	if (cfg_owner_mode == EV_OWNER_NONE)
+		return 0;
+	return stack_in_process_context(ctx);
 }
 
 /* Family, netns, port and host filters: 1 = record. */

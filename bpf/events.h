@@ -22,6 +22,21 @@
 #define EV_STACK_DEPTH 64    /* kernel frames examined for softirq context */
 #define EV_SOFTIRQ_RANGES 4  /* softirq entry functions recognised */
 
+/* How the BPF side decides whether an event ran in process context
+ * (rodata cfg_owner_mode). */
+enum ev_owner_mode {
+	EV_OWNER_NONE = 0,    /* never: no pid/comm recorded */
+	EV_OWNER_STACK = 1,   /* walk the kernel stack for softirq entry functions */
+	EV_OWNER_SOFTIRQ = 2, /* per-CPU flag kept by softirq_entry/exit */
+};
+
+/* Per-CPU softirq_state values of EV_OWNER_SOFTIRQ. */
+enum ev_ctx_state {
+	EV_CTX_UNKNOWN = 0, /* no softirq boundary seen on this CPU yet */
+	EV_CTX_SOFTIRQ = 1,
+	EV_CTX_TASK = 2,
+};
+
 enum ev_type {
 	EV_STATE = 1,      /* struct ev_state: inet_sock_set_state */
 	EV_SEGMENT = 2,    /* struct ev_segment: one skb sent or received */

@@ -86,6 +86,10 @@ static void set_autoload(struct tcprec_bpf *s, const struct probe_plan *plan)
 			if (p[i])
 				bpf_program__set_autoload(p[i], true);
 	}
+	if (plan->owner == PO_SOFTIRQ) {
+		bpf_program__set_autoload(s->progs.on_softirq_entry, true);
+		bpf_program__set_autoload(s->progs.on_softirq_exit, true);
+	}
 }
 
 static void set_filters(struct tcprec_bpf *s, const struct config *cfg,
@@ -94,6 +98,9 @@ static void set_filters(struct tcprec_bpf *s, const struct config *cfg,
 	const struct pcap_src_filter *f = &cfg->filter;
 
 	_Static_assert(PROBE_SOFTIRQ_RANGES == EV_SOFTIRQ_RANGES, "softirq range count");
+	_Static_assert((int)PO_SOFTIRQ == (int)EV_OWNER_SOFTIRQ && (int)PO_STACK == (int)EV_OWNER_STACK,
+		       "owner modes");
+	s->rodata->cfg_owner_mode = (__u8)plan->owner;
 	for (int i = 0; i < EV_SOFTIRQ_RANGES; i++) {
 		s->rodata->cfg_softirq_lo[i] = plan->softirq_lo[i];
 		s->rodata->cfg_softirq_hi[i] = plan->softirq_hi[i];
@@ -148,10 +155,26 @@ fail:
 	return err;
 }
 
+/* The softirq trackers go first, so that every event program finds them
+ * running; the skeleton's attach then skips programs already linked. */
+static int attach_context_trackers(struct tcprec_bpf *s)
+{
+	if (!bpf_program__autoload(s->progs.on_softirq_entry))
+		return 0;
+	s->links.on_softirq_entry = bpf_program__attach(s->progs.on_softirq_entry);
+	if (!s->links.on_softirq_entry)
+		return -errno;
+	s->links.on_softirq_exit = bpf_program__attach(s->progs.on_softirq_exit);
+	return s->links.on_softirq_exit ? 0 : -errno;
+}
+
 int loader_attach(struct loader *l, ring_buffer_sample_fn sample_cb, void *cb_ctx, char *errbuf,
 		  size_t errlen)
 {
-	int err = tcprec_bpf__attach(l->skel);
+	int err = attach_context_trackers(l->skel);
+
+	if (!err)
+		err = tcprec_bpf__attach(l->skel);
 
 	if (err) {
 		snprintf(errbuf, errlen, "attaching the BPF programs: %s", strerror(-err));

@@ -41,6 +41,16 @@ const char *probe_flavour_name(enum probe_flavour f)
 	return (unsigned int)f <= PF_ITER ? flavour_names[f] : "?";
 }
 
+const char *probe_owner_name(enum probe_owner o)
+{
+	switch (o) {
+	case PO_NONE: return "none";
+	case PO_STACK: return "stack";
+	case PO_SOFTIRQ: return "softirq";
+	}
+	return "?";
+}
+
 const char *probe_event_name(enum probe_event e)
 {
 	return (unsigned int)e < PE_COUNT ? event_names[e] : "?";
@@ -120,6 +130,19 @@ static const enum probe_flavour preference[] = {
 	PF_FENTRY, PF_KPROBE, PF_TP_BTF, PF_RAW_TP, PF_TRACEPOINT, PF_ITER,
 };
 
+/* The softirq flag needs tp_btf (the tracepoints pass no context a raw
+ * program could use more cheaply) and non-preemptible softirqs; the stack
+ * walk needs the softirq functions' ranges.  Neither: no owners, rather
+ * than wrong ones. */
+static enum probe_owner select_owner(const struct probe_caps *c)
+{
+	if (c->tp_btf && c->softirq_tp_btf && !c->preempt_rt)
+		return PO_SOFTIRQ;
+	if (c->softirq_lo[0] && c->softirq_hi[0] > c->softirq_lo[0])
+		return PO_STACK;
+	return PO_NONE;
+}
+
 int probe_plan_select(const struct probe_caps *caps, struct probe_plan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
@@ -136,6 +159,7 @@ int probe_plan_select(const struct probe_caps *caps, struct probe_plan *plan)
 	if (plan->flavour[PE_TW_ENTER] != plan->flavour[PE_TW_EXIT])
 		plan->flavour[PE_TW_ENTER] = plan->flavour[PE_TW_EXIT] =
 			caps->iter_tcp ? PF_ITER : PF_NONE;
+	plan->owner = select_owner(caps);
 	memcpy(plan->softirq_lo, caps->softirq_lo, sizeof(plan->softirq_lo));
 	memcpy(plan->softirq_hi, caps->softirq_hi, sizeof(plan->softirq_hi));
 	if (!caps->ringbuf) {
@@ -194,5 +218,5 @@ void probe_plan_format(const struct probe_plan *plan, char *buf, size_t len)
 		used += (size_t)n;
 	}
 	if (used < len)
-		snprintf(buf + used, len - used, ",owner=%s", plan->softirq_lo[0] ? "stack" : "none");
+		snprintf(buf + used, len - used, ",owner=%s", probe_owner_name(plan->owner));
 }

@@ -23,6 +23,14 @@ enum probe_flavour {
 	PF_ITER, /* iter/tcp walk: snapshot, or polled TIME_WAIT */
 };
 
+/* How the BPF side tells process context from softirq (== enum
+ * ev_owner_mode, bpf/events.h), best first. */
+enum probe_owner {
+	PO_NONE = 0,	/* pid/comm never recorded */
+	PO_STACK = 1,	/* kernel stack walk against the softirq functions */
+	PO_SOFTIRQ = 2, /* per-CPU flag from the softirq_entry/exit tracepoints */
+};
+
 enum probe_event {
 	PE_STATES,
 	PE_SEG_RX,
@@ -68,10 +76,13 @@ struct probe_caps {
 	/* [lo, hi) of the softirq entry functions, for the process-context
 	 * test of the BPF side; all 0 when kallsyms is unreadable. */
 	uint64_t softirq_lo[PROBE_SOFTIRQ_RANGES], softirq_hi[PROBE_SOFTIRQ_RANGES];
+	int softirq_tp_btf; /* btf_trace_softirq_entry and _exit in vmlinux BTF */
+	int preempt_rt;	    /* /sys/kernel/realtime says 1: softirqs are preemptible */
 };
 
 struct probe_plan {
 	enum probe_flavour flavour[PE_COUNT];
+	enum probe_owner owner;
 	uint64_t softirq_lo[PROBE_SOFTIRQ_RANGES], softirq_hi[PROBE_SOFTIRQ_RANGES];
 	char error[160]; /* why the plan is unusable, when select fails */
 };
@@ -86,10 +97,12 @@ int probe_plan_select(const struct probe_caps *caps, struct probe_plan *plan);
 void probe_plan_no_segments(struct probe_plan *plan);
 
 /* "states=tp_btf/inet_sock_set_state,seg_rx=...,tw_enter=iter/tcp(polled),
- * ...,owner=stack" (owner=none: pid/comm are never recorded) */
+ * ...,owner=softirq" (owner=stack: stack walk; owner=none: pid/comm are
+ * never recorded) */
 void probe_plan_format(const struct probe_plan *plan, char *buf, size_t len);
 
 const char *probe_flavour_name(enum probe_flavour f);
+const char *probe_owner_name(enum probe_owner o);
 const char *probe_event_name(enum probe_event e);
 const char *probe_func_name(enum probe_func f);
 const char *probe_tp_name(enum probe_tp tp);

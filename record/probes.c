@@ -251,6 +251,8 @@ static void probe_btf(struct probe_caps *c, const struct btf *btf)
 		snprintf(name, sizeof(name), "btf_trace_%s", probe_tp_name(t));
 		c->tp_btf_type[t] = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
 	}
+	c->softirq_tp_btf = btf__find_by_name_kind(btf, "btf_trace_softirq_entry", BTF_KIND_TYPEDEF) > 0 &&
+			    btf__find_by_name_kind(btf, "btf_trace_softirq_exit", BTF_KIND_TYPEDEF) > 0;
 	id = btf__find_by_name_kind(btf, "btf_trace_inet_sock_set_state", BTF_KIND_TYPEDEF);
 	c->tp_btf = id > 0 && try_tracing(BPF_TRACE_RAW_TP, (__u32)id);
 	id = btf__find_by_name_kind(btf, probe_func_name(PFN_TCP_V4_RCV), BTF_KIND_FUNC);
@@ -283,4 +285,5 @@ void probe_caps_gather(struct probe_caps *c)
 		probe_tracefs(c);
 	probe_kprobe(c);
 	probe_kallsyms(c);
+	c->preempt_rt = read_long_file("/sys/kernel/realtime") == 1;
 }

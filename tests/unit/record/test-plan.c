@@ -156,6 +156,45 @@ static void test_owner(void)
 	CHECK_EQ(buf[16], 'x');
 }
 
+/* The softirq flag is preferred; each of its conditions falls back to the
+ * stack walk when ranges are known, and to no owner otherwise. */
+static void test_owner_softirq(void)
+{
+	struct probe_caps c = { .ringbuf = 1, .tp_btf = 1, .softirq_tp_btf = 1 };
+	struct probe_plan p;
+	char buf[1024];
+
+	all_funcs(&c);
+	CHECK_EQ(probe_plan_select(&c, &p), 0);
+	CHECK_EQ(p.owner, PO_SOFTIRQ);
+	probe_plan_format(&p, buf, sizeof(buf));
+	CHECK(strstr(buf, ",owner=softirq") != NULL);
+
+	c.preempt_rt = 1; /* a preempted softirq would leave the flag set */
+	CHECK_EQ(probe_plan_select(&c, &p), 0);
+	CHECK_EQ(p.owner, PO_NONE);
+	c.softirq_lo[0] = 0x1000;
+	c.softirq_hi[0] = 0x1100;
+	CHECK_EQ(probe_plan_select(&c, &p), 0);
+	CHECK_EQ(p.owner, PO_STACK);
+
+	c.preempt_rt = 0;
+	c.softirq_tp_btf = 0; /* tracepoints missing from BTF */
+	CHECK_EQ(probe_plan_select(&c, &p), 0);
+	CHECK_EQ(p.owner, PO_STACK);
+	c.softirq_tp_btf = 1;
+	c.tp_btf = 0; /* tp_btf does not load: states come from raw_tp */
+	c.raw_tp = 1;
+	CHECK_EQ(probe_plan_select(&c, &p), 0);
+	CHECK_EQ(p.flavour[PE_STATES], PF_RAW_TP);
+	CHECK_EQ(p.owner, PO_STACK);
+	c.softirq_hi[0] = 0x1000; /* an empty range is no range */
+	CHECK_EQ(probe_plan_select(&c, &p), 0);
+	CHECK_EQ(p.owner, PO_NONE);
+	CHECK(!strcmp(probe_owner_name(PO_SOFTIRQ), "softirq"));
+	CHECK(!strcmp(probe_owner_name((enum probe_owner)7), "?"));
+}
+
 int main(void)
 {
 	test_everything();
@@ -164,5 +203,6 @@ int main(void)
 	test_fallbacks();
 	test_names();
 	test_owner();
+	test_owner_softirq();
 	return CHECK_DONE();
 }
