@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define EVENTS_ABI_VERSION 1
+#define EVENTS_ABI_VERSION 2
 
 #define EV_COMM_LEN 16
 #define EV_MAX_PORTS 16
@@ -105,7 +105,10 @@ struct ev_state {
 	__u8 _pad[5];
 };
 
-/* No socket: user space joins segments to sockets by tuple + netns. */
+/* User space joins segments to sockets by tuple + netns.  The one
+ * exception is the SYN of a connect(): its socket's SYN_SENT event came
+ * before the local port was chosen, and several sockets may be waiting
+ * for the same remote, so the SYN names its socket's cookie. */
 struct ev_segment {
 	struct ev_hdr hdr;
 	struct ev_tuple tuple;
@@ -117,6 +120,7 @@ struct ev_segment {
 	__u8 tcp_flags; /* byte 13 of the TCP header */
 	__u8 flags;     /* enum ev_seg_flags */
 	__u8 _pad[5];
+	__u64 sk_cookie; /* sent SYN without ACK: its socket's cookie, else 0 */
 };
 
 /* Retransmit, reset, exact TIME_WAIT and iterator records share a shape. */

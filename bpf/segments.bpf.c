@@ -11,7 +11,22 @@
  */
 #include "pkt.bpf.h"
 
-static __always_inline int handle_skb(const unsigned char *ip, __u16 proto, int rx, __u32 netns)
+#define TCPREC_TH_SYN 0x02
+#define TCPREC_TH_ACK 0x10
+
+/* The cookie of a connect()ing socket, for its SYN (struct ev_segment).
+ * Read, not generated: the SYN_SENT event already asked for it; 0 when
+ * nothing did (raw_tp and tracepoint flavours), and user space falls back
+ * to the tuple. */
+static __always_inline __u64 syn_sk_cookie(const struct sock *sk, __u8 tcp_flags)
+{
+	if (!sk || (tcp_flags & (TCPREC_TH_SYN | TCPREC_TH_ACK)) != TCPREC_TH_SYN)
+		return 0;
+	return BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+}
+
+static __always_inline int handle_skb(const unsigned char *ip, __u16 proto, int rx, __u32 netns,
+				      const struct sock *sk)
 {
 	struct pkt_info p = {};
 	struct ev_segment *e;
@@ -27,6 +42,8 @@ static __always_inline int handle_skb(const unsigned char *ip, __u16 proto, int 
 	e->tuple = p.tuple;
 	e->dir = rx ? EV_DIR_RX : EV_DIR_TX;
 	e->tcp_flags = p.tcp_flags;
+	if (!rx)
+		e->sk_cookie = syn_sk_cookie(sk, p.tcp_flags);
 	if (cfg_seq) {
 		e->seq = p.seq;
 		e->ack = p.ack;
@@ -52,12 +69,13 @@ static __always_inline __u32 skb_netns(const struct sk_buff *skb)
 
 static __always_inline int rx_ip(const struct sk_buff *skb, __u16 proto)
 {
-	return handle_skb(skb_nh(skb), proto, 1, skb_netns(skb));
+	return handle_skb(skb_nh(skb), proto, 1, skb_netns(skb), NULL);
 }
 
 static __always_inline int tx_ip(const struct net *net, const struct sk_buff *skb, __u16 proto)
 {
-	return handle_skb(skb_nh(skb), proto, 0, BPF_CORE_READ(net, ns.inum));
+	return handle_skb(skb_nh(skb), proto, 0, BPF_CORE_READ(net, ns.inum),
+			  BPF_CORE_READ(skb, sk));
 }
 
 SEC("fentry/tcp_v4_rcv")
@@ -114,13 +132,14 @@ SEC("tp_btf/netif_receive_skb")
 int BPF_PROG(on_rcv_btf, struct sk_buff *skb)
 {
 	return handle_skb(BPF_CORE_READ(skb, data), bpf_ntohs(BPF_CORE_READ(skb, protocol)), 1,
-			  skb_netns(skb));
+			  skb_netns(skb), NULL);
 }
 
 SEC("tp_btf/net_dev_queue")
 int BPF_PROG(on_xmit_btf, struct sk_buff *skb)
 {
-	return handle_skb(skb_nh(skb), bpf_ntohs(BPF_CORE_READ(skb, protocol)), 0, skb_netns(skb));
+	return handle_skb(skb_nh(skb), bpf_ntohs(BPF_CORE_READ(skb, protocol)), 0, skb_netns(skb),
+			  BPF_CORE_READ(skb, sk));
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -92,7 +92,9 @@ static int on_state(struct drain *d, const struct ev_state *r)
 }
 
 /* A SYN sent by a connect()ing socket whose SYN_SENT event still has
- * local port 0: the segment names the port, completing the socket. */
+ * local port 0: the segment names the port, completing the socket.  The
+ * SYN's socket cookie picks the socket; by tuple alone, two sockets
+ * connecting to the same remote at once would be told apart by luck. */
 static struct conn_entry *resolve_connect(struct drain *d, const struct ev_segment *r)
 {
 	struct ev_tuple k = r->tuple;
@@ -101,7 +103,7 @@ static struct conn_entry *resolve_connect(struct drain *d, const struct ev_segme
 	if (r->dir != EV_DIR_TX || (r->tcp_flags & (TRC_TCP_SYN | TRC_TCP_ACK)) != TRC_TCP_SYN)
 		return NULL;
 	k.lport = 0;
-	e = conntab_by_tuple(d->ct, &k, 0);
+	e = r->sk_cookie ? conntab_by_cookie(d->ct, r->sk_cookie) : conntab_by_tuple(d->ct, &k, 0);
 	if (!e || e->serial)
 		return NULL;
 	conntab_retuple(d->ct, e, &r->tuple);

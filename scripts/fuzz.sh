@@ -9,16 +9,22 @@
 #   scripts/fuzz.sh [EXECS] [TARGET...]
 # FUZZ_SECONDS=N additionally caps each target's run at N seconds
 # (libFuzzer -max_total_time); the summary says how many executions ran.
+# FUZZ_SANITIZE=none builds build-fuzz-plain without ASan/UBSan: about ten
+# times as many executions per second, for long runs that look for crashes,
+# hangs and the targets' own consistency aborts; the sanitizer build remains
+# the one that finds silent memory errors.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 execs=${1:-10000000}
 shift || true
+sanitize=${FUZZ_SANITIZE:-address,undefined}
 build=build-fuzz
+[ "$sanitize" = none ] && build=build-fuzz-plain
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
 if [ ! -f "$build/build.ninja" ]; then
-	CC=clang meson setup "$build" -Dfuzzing_engine=libfuzzer \
-		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null || exit 1
+	CC=clang meson setup "$build" -Dfuzzing_engine=libfuzzer --buildtype=debugoptimized \
+		-Db_sanitize="$sanitize" -Db_lundef=false >/dev/null || exit 1
 fi
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then

@@ -52,11 +52,13 @@ static int state(struct drain *d, uint64_t t, uint64_t cookie, struct ev_tuple t
 	return drain_sample(d, &s, sizeof(s));
 }
 
-static int seg(struct drain *d, uint64_t t, struct ev_tuple tu, int dir, uint8_t flags)
+static int seg_of(struct drain *d, uint64_t t, struct ev_tuple tu, int dir, uint8_t flags,
+		  uint64_t sk_cookie)
 {
 	struct ev_segment g;
 
 	memset(&g, 0, sizeof(g));
+	g.sk_cookie = sk_cookie;
 	g.hdr.type = EV_SEGMENT;
 	g.hdr.size = sizeof(g);
 	g.hdr.t_ns = t;
@@ -64,6 +66,11 @@ static int seg(struct drain *d, uint64_t t, struct ev_tuple tu, int dir, uint8_t
 	g.dir = (uint8_t)dir;
 	g.tcp_flags = flags;
 	return drain_sample(d, &g, sizeof(g));
+}
+
+static int seg(struct drain *d, uint64_t t, struct ev_tuple tu, int dir, uint8_t flags)
+{
+	return seg_of(d, t, tu, dir, flags, 0);
 }
 
 struct seen {
@@ -111,6 +118,64 @@ static int read_back(int fd, struct seen *out, int max, struct trc_trailer *tr)
 	return n;
 }
 
+/* Every event of the trace on fd is on a connection whose cookie is
+ * cookie_base + its local port: 1 when so, 0 when any is not. */
+static int ports_match_cookies(int fd, uint64_t cookie_base, int *events)
+{
+	off_t len = lseek(fd, 0, SEEK_END);
+	unsigned char *buf = malloc((size_t)len);
+	struct trc_error err;
+	struct trc_reader *r;
+	struct trc_event ev;
+	const struct trc_conn *c;
+	int ok = 1;
+
+	*events = 0;
+	if (!buf || pread(fd, buf, (size_t)len, 0) != len)
+		return 0;
+	r = trc_reader_open_mem(buf, (size_t)len, &err);
+	while (r && trc_reader_next(r, &ev, &c, &err) == TRC_OK) {
+		if (!c)
+			continue;
+		++*events;
+		if (c->cookie != cookie_base + c->lport)
+			ok = 0;
+	}
+	trc_reader_close(r);
+	free(buf);
+	return r && ok;
+}
+
+/* Two sockets connect() to the same remote at once: both SYN_SENT events
+ * carry local port 0.  Each SYN's socket cookie must give each socket its
+ * own port, whichever SYN goes out first. */
+static void test_concurrent_connects(int reverse)
+{
+	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
+	struct trc_error err;
+	struct drain d;
+	int fd = memfd_create("trace", 0), events = 0;
+	struct trc_writer *w = trc_writer_open_fd(fd, &h, NULL, &err);
+	uint16_t first = reverse ? 6002 : 6001, second = reverse ? 6001 : 6002;
+
+	CHECK(w != NULL);
+	CHECK_EQ(drain_init(&d, w, 0, 0, 1000), 0);
+	CHECK_EQ(state(&d, 1000, 1000 + 6001, tup(0, 80), TRC_TCP_CLOSE, TRC_TCP_SYN_SENT, 1), 0);
+	CHECK_EQ(state(&d, 1001, 1000 + 6002, tup(0, 80), TRC_TCP_CLOSE, TRC_TCP_SYN_SENT, 1), 0);
+	CHECK_EQ(seg_of(&d, 1002, tup(first, 80), EV_DIR_TX, TRC_TCP_SYN, 1000u + first), 0);
+	CHECK_EQ(seg_of(&d, 1003, tup(second, 80), EV_DIR_TX, TRC_TCP_SYN, 1000u + second), 0);
+	CHECK_EQ(state(&d, 1004, 1000 + 6001, tup(6001, 80), TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 0),
+		 0);
+	CHECK_EQ(state(&d, 1005, 1000 + 6002, tup(6002, 80), TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 0),
+		 0);
+	CHECK_EQ(seg(&d, 1006, tup(6002, 80), EV_DIR_RX, TRC_TCP_ACK), 0);
+	CHECK_EQ(trc_writer_close(w, NULL, &err), 0);
+	drain_fini(&d);
+	CHECK(ports_match_cookies(fd, 1000, &events));
+	CHECK_EQ(events, 7);
+	close(fd);
+}
+
 int main(void)
 {
 	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
@@ -122,6 +187,8 @@ int main(void)
 	struct trc_writer *w = trc_writer_open_fd(fd, &h, NULL, &err);
 	unsigned char junk[40] = { 0 };
 
+	test_concurrent_connects(0);
+	test_concurrent_connects(1);
 	CHECK(w != NULL);
 	CHECK_EQ(drain_init(&d, w, 0, 0, 1000), 0);
 	/* Active open: port 0 at SYN_SENT, completed by the SYN. */

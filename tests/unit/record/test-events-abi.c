@@ -15,7 +15,7 @@
 	_Static_assert(offsetof(struct type, field) == (off), #type "." #field " offset"); \
 	_Static_assert(sizeof(((struct type *)0)->field) == (size), #type "." #field " size")
 
-_Static_assert(EVENTS_ABI_VERSION == 1, "ABI version: update the pins below");
+_Static_assert(EVENTS_ABI_VERSION == 2, "ABI version: update the pins below");
 
 PIN(ev_hdr, type, 0, 2);
 PIN(ev_hdr, size, 2, 2);
@@ -56,7 +56,8 @@ PIN(ev_segment, dir, 80, 1);
 PIN(ev_segment, tcp_flags, 81, 1);
 PIN(ev_segment, flags, 82, 1);
 PIN(ev_segment, _pad, 83, 5);
-_Static_assert(sizeof(struct ev_segment) == 88, "ev_segment size");
+PIN(ev_segment, sk_cookie, 88, 8);
+_Static_assert(sizeof(struct ev_segment) == 96, "ev_segment size");
 
 PIN(ev_sock_event, hdr, 0, 16);
 PIN(ev_sock_event, cookie, 16, 8);
