@@ -95,14 +95,21 @@ static __always_inline void count_lost(void)
 }
 
 /* Submits a reserved record.  Waking user space for every record costs an
- * irq_work each (a tenth of the machine's CPU under connection churn on a
- * VM); tcprec drains every 100 ms anyway, so only a filling buffer wakes
- * it early (the same policy as libbpf-tools' adaptive submit). */
+ * irq_work each (a self-IPI: an APIC write, a VM exit on a guest), a tenth
+ * of the machine's CPU under connection churn; tcprec drains every 100 ms
+ * anyway.  So a record wakes it only when it takes the buffer's fill level
+ * across a multiple of cfg_wakeup_bytes (1/8 of the buffer): a filling
+ * buffer raises a few wake-ups, not one per record while tcprec is on its
+ * way.  Concurrent producers can hide a crossing from each other; the next
+ * multiple, or the timer, then wakes it. */
 static __always_inline void ev_submit(void *e)
 {
 	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	__u64 step = cfg_wakeup_bytes;
+	__u64 size = ((struct ev_hdr *)e)->size + 8; /* + the ring's record header */
+	int wake = !step || (avail >= size && avail / step != (avail - size) / step);
 
-	bpf_ringbuf_submit(e, avail >= cfg_wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
 /* Reserves a zeroed record with its header filled, or counts a loss. */

@@ -106,8 +106,9 @@ static void set_filters(struct tcprec_bpf *s, const struct config *cfg,
 		s->rodata->cfg_softirq_hi[i] = plan->softirq_hi[i];
 	}
 	s->rodata->cfg_pid = cfg->pid;
-	/* Wake at 1/8 full: early enough that a burst never fills it before
-	 * the 100 ms drain, rarely enough that wake-ups cost nothing. */
+	/* Wake at each eighth of fill (ev_submit()): early enough that a
+	 * burst never fills it before the 100 ms drain, rarely enough that
+	 * wake-ups cost nothing. */
 	s->rodata->cfg_wakeup_bytes = cfg->ringbuf_bytes / 8;
 	s->rodata->cfg_netns = cfg->netns;
 	s->rodata->cfg_family = (__u8)f->only_family;
