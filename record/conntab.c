@@ -184,6 +184,18 @@ struct conn_entry *conntab_by_tuple(const struct conntab *t, const struct ev_tup
 	return NULL;
 }
 
+struct conn_entry *conntab_flow_by_tuple(const struct conntab *t, const struct ev_tuple *tuple)
+{
+	struct ev_tuple k;
+
+	conntab_tuple_norm(&k, tuple);
+	for (struct conn_entry *e = t->by_tuple[tuple_hash(&k) & (t->n_buckets - 1)]; e;
+	     e = e->next_tuple)
+		if (e->flow_only && !memcmp(&e->tuple, &k, sizeof(k)))
+			return e;
+	return NULL;
+}
+
 void conntab_retuple(struct conntab *t, struct conn_entry *e, const struct ev_tuple *tuple)
 {
 	unlink_chain(&t->by_tuple[tuple_hash(&e->tuple) & (t->n_buckets - 1)], e, 0);

@@ -25,6 +25,7 @@ struct conn_entry {
 	uint64_t close_ns;     /* time of the CLOSE transition, 0 if none */
 	uint64_t last_ns;      /* time of the last event */
 	uint8_t flow_only, in_tw;
+	uint8_t superseded; /* flow only: a socket with its tuple was declared */
 	/* Pending: events held until the kernel fills in the tuple
 	 * (allocated on demand, CONN_MAX_HELD slots, freed with the entry). */
 	unsigned int n_held;
@@ -46,6 +47,9 @@ struct conn_entry *conntab_by_cookie(const struct conntab *t, uint64_t cookie);
 /* Newest entry with this tuple (any kind when flow_ok, else sockets only). */
 struct conn_entry *conntab_by_tuple(const struct conntab *t, const struct ev_tuple *tuple,
 				    int flow_ok);
+
+/* The flow-only entry with this tuple, if any. */
+struct conn_entry *conntab_flow_by_tuple(const struct conntab *t, const struct ev_tuple *tuple);
 
 /* Changes an entry's tuple (re-links it). */
 void conntab_retuple(struct conntab *t, struct conn_entry *e, const struct ev_tuple *tuple);

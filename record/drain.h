@@ -17,8 +17,11 @@
 
 /* A closed connection that did not enter TIME_WAIT is released this long
  * after its CLOSE transition (a polled TIME_WAIT enter comes within one
- * poll interval); flows without a socket after this much silence. */
-#define DRAIN_CLOSE_LINGER_NS (3ull * 1000000000)
+ * poll interval, 100 ms, ten times over); flows without a socket after
+ * this much silence.  Every held connection costs a slot in the drain's
+ * and the writer's tables: at 10,000 connections a second, a second of
+ * linger is 20,000 sockets. */
+#define DRAIN_CLOSE_LINGER_NS (1ull * 1000000000)
 #define DRAIN_FLOW_IDLE_NS (5ull * 1000000000)
 #define DRAIN_PENDING_MAX_NS (1ull * 1000000000)
 #define DRAIN_TW_MAX_NS (180ull * 1000000000)

@@ -65,6 +65,16 @@ int dconn_declare(struct drain *d, struct conn_entry *e)
 		d->werr = err;
 		return err;
 	}
+	/* A passive child's handshake segments came before the child: they
+	 * are a flow, which can get no more segments now (the socket is
+	 * newer).  The next sweep releases it instead of after
+	 * DRAIN_FLOW_IDLE_NS; not here, a sweep may be walking the table. */
+	if (!e->flow_only) {
+		struct conn_entry *flow = conntab_flow_by_tuple(d->ct, &e->tuple);
+
+		if (flow)
+			flow->superseded = 1;
+	}
 	/* Held events belong before anything newer for this connection. */
 	for (unsigned int i = 0; i < e->n_held && !err; i++) {
 		e->held[i].conn_serial = e->serial;
@@ -134,7 +144,7 @@ void dconn_release(struct drain *d, struct conn_entry *e)
 static int finished(const struct conn_entry *e, uint64_t now)
 {
 	if (e->flow_only)
-		return now - e->last_ns > DRAIN_FLOW_IDLE_NS;
+		return e->superseded || now - e->last_ns > DRAIN_FLOW_IDLE_NS;
 	if (e->in_tw)
 		return now - e->last_ns > DRAIN_TW_MAX_NS; /* exit missed (filtered walk) */
 	return e->close_ns && now - e->close_ns > DRAIN_CLOSE_LINGER_NS;

@@ -15,6 +15,7 @@
 
 #include "check.h"
 #include "drain.h"
+#include "drain_conn.h"
 #include "trc.h"
 
 static struct ev_tuple tup(uint16_t lport, uint16_t rport)
@@ -199,6 +200,13 @@ int main(void)
 	CHECK_EQ(seg(&d, 1030, tup(80, 5000), EV_DIR_RX, TRC_TCP_SYN), 0);
 	CHECK_EQ(state(&d, 1040, 88, tup(80, 0), TRC_TCP_LISTEN, TRC_TCP_SYN_RECV, 0), 0);
 	CHECK_EQ(state(&d, 1050, 88, tup(80, 5000), TRC_TCP_SYN_RECV, TRC_TCP_ESTABLISHED, 0), 0);
+	/* The child is declared: its handshake flow goes at the next sweep,
+	 * not after DRAIN_FLOW_IDLE_NS. */
+	struct ev_tuple t88 = tup(80, 5000);
+	struct conn_entry *flow88 = conntab_flow_by_tuple(d.ct, &t88);
+
+	CHECK(flow88 != NULL && flow88->superseded);
+	CHECK(conntab_by_tuple(d.ct, &t88, 1) == conntab_by_cookie(d.ct, 88));
 	/* Garbage is counted, not trusted. */
 	junk[0] = EV_STATE;
 	junk[2] = sizeof(junk);
@@ -212,6 +220,8 @@ int main(void)
 	CHECK(conntab_by_cookie(d.ct, 77) != NULL);
 	CHECK_EQ(drain_timewait(&d, 77, &t77, TRC_TW_EXIT, 1080, TRC_TW_POLLED, 100), 0);
 	CHECK(conntab_by_cookie(d.ct, 77) == NULL);
+	CHECK_EQ(dconn_sweep(&d, 1085), 0);
+	CHECK(conntab_flow_by_tuple(d.ct, &t88) == NULL);
 	/* The tick writes the malformed gap and expires idle flows. */
 	CHECK_EQ(drain_tick(&d, 1090 + DRAIN_FLOW_IDLE_NS + 1), 0);
 	CHECK_EQ(conntab_count(d.ct), 1); /* only the established child */
