@@ -27,12 +27,18 @@ static void warn(const struct analyzer *a, const struct input *in, const struct 
 static void advance(struct analyzer *a, struct input *in)
 {
 	const struct trc_conn *conn = NULL;
-	struct trc_error e = { 0 };
+	struct trc_error *e = &in->err;
 	enum trc_status st;
 
+	/* The reader writes e only on errors: clearing its 280 bytes for
+	 * every event showed in profiles, so it is cleared after use. */
+	if (in->err_used) {
+		memset(e, 0, sizeof(*e));
+		in->err_used = false;
+	}
 	in->has = false;
 	while (!in->done) {
-		st = trc_reader_next(in->r, &in->ev, &conn, &e);
+		st = trc_reader_next(in->r, &in->ev, &conn, e);
 		if (st == TRC_OK) {
 			in->has = true;
 			in->has_conn = conn != NULL;
@@ -45,9 +51,10 @@ static void advance(struct analyzer *a, struct input *in)
 			}
 			return;
 		}
+		in->err_used = true;
 		if (st == TRC_CORRUPT) {
 			a->sum->corrupt_blocks++;
-			warn(a, in, &e, st);
+			warn(a, in, e, st);
 			dispatch_mark_all(a, INC_CORRUPT, a->now_rt);
 			a->corrupt_pending = true;
 			continue;
@@ -56,10 +63,10 @@ static void advance(struct analyzer *a, struct input *in)
 		if (st == TRC_TRUNCATED) {
 			a->sum->truncated++;
 			in->truncated = true;
-			warn(a, in, &e, st);
+			warn(a, in, e, st);
 		} else if (st != TRC_EOF) {
 			a->sum->io_error = -EIO;
-			warn(a, in, &e, st);
+			warn(a, in, e, st);
 		}
 	}
 }

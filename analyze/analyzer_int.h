@@ -20,6 +20,11 @@
 /* Queue 2: endpoints whose TIME_WAIT exit ended them, ordered by that
  * exit; they wait ANALYZER_GRACE_NS from it for a late LOST record. */
 #define ANALYZER_QUEUE_ENDED 2
+/* A closed endpoint that no event reached for this long is frozen
+ * (conn.h): long enough for the events that follow a close closely
+ * (retransmissions, the TIME_WAIT socket's exit in compressed traces),
+ * short against the grace period, so held endpoints stay compact. */
+#define ANALYZER_FREEZE_NS 100000000ull
 /* An endpoint first seen up to this long after a gap's recorded end may
  * still miss its beginning: a handshake whose SYN-ACK fell in the gap
  * creates the child socket only at the final ACK, and the ring buffer is
@@ -42,6 +47,8 @@ struct input {
 	bool has_conn;
 	uint64_t first_t, last_t; /* trace time of the first/last event */
 	bool truncated;
+	struct trc_error err;  /* the reader's last error, zeroed before reuse */
+	bool err_used;
 };
 
 struct analyzer {

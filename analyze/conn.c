@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * conn.c - the connection table: live endpoints hashed by (file, serial),
- * indexed by 4-tuple for flow joining and peer pairing, the finalisation
- * queue, and a bounded ring of recently finalised endpoints (CONN_LOOKASIDE)
- * so that an endpoint appearing after its peer was emitted still names it.
+ * conn.c - the connection table: live endpoints by (file, serial) (the
+ * index is conn_index.c), by 4-tuple for flow joining and peer pairing,
+ * the finalisation queue, and a bounded ring of recently finalised
+ * endpoints (CONN_LOOKASIDE) so that an endpoint appearing after its peer
+ * was emitted still names it.
  * Memory grows with live endpoints only; tables double when full.
  */
 #include <errno.h>
@@ -11,39 +12,6 @@
 #include <string.h>
 
 #include "conn_int.h"
-
-static uint64_t mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	return h;
-}
-
-static size_t serial_slot(const struct conn_table *t, uint32_t file, uint64_t serial)
-{
-	return mix(serial * 31 + file) & (t->nbuckets - 1);
-}
-
-static uint64_t tuple_hash(const uint8_t *la, uint16_t lp, const uint8_t *ra, uint16_t rp)
-{
-	uint64_t h = ((uint64_t)lp << 16) | rp;
-
-	for (int i = 0; i < 16; i += 8) {
-		uint64_t a, b;
-
-		memcpy(&a, la + i, 8);
-		memcpy(&b, ra + i, 8);
-		h = mix(h ^ a) + b;
-	}
-	return mix(h);
-}
-
-static size_t tuple_slot(const struct conn_table *t, const uint8_t *la, uint16_t lp,
-			 const uint8_t *ra, uint16_t rp)
-{
-	return tuple_hash(la, lp, ra, rp) & (t->nbuckets - 1);
-}
 
 static struct lookaside_ent *look_slot(struct conn_table *t, const struct conn_key *k)
 {
@@ -74,9 +42,8 @@ struct conn_table *conn_table_new(void)
 	if (!t)
 		return NULL;
 	t->nbuckets = 1024;
-	t->sbuckets = calloc(t->nbuckets, sizeof(*t->sbuckets));
 	t->tbuckets = calloc(t->nbuckets, sizeof(*t->tbuckets));
-	if (!t->sbuckets || !t->tbuckets) {
+	if (sidx_init(t) < 0 || !t->tbuckets) {
 		conn_table_free(t);
 		errno = ENOMEM;
 		return NULL;
@@ -97,7 +64,10 @@ void conn_free(struct conn *c)
 {
 	if (!c)
 		return;
-	free_parts(c);
+	if (c->frozen)
+		conn_frozen_free_parts(c);
+	else
+		free_parts(c);
 	free(c);
 }
 
@@ -105,14 +75,34 @@ void conn_table_release(struct conn_table *t, struct conn *c)
 {
 	if (!c)
 		return;
-	if (t->n_free >= CONN_FREE_MAX) {
+	if (c->frozen || t->n_free >= CONN_FREE_MAX) {
 		conn_free(c);
 		return;
 	}
 	free_parts(c);
-	c->hnext = t->free_list;
+	conn_table_recycle(t, c);
+}
+
+void conn_table_recycle(struct conn_table *t, struct conn *c)
+{
+	if (t->n_free >= CONN_FREE_MAX) {
+		free(c);
+		return;
+	}
+	c->fnext = t->free_list;
 	t->free_list = c;
 	t->n_free++;
+}
+
+struct conn *conn_table_shell(struct conn_table *t)
+{
+	struct conn *c = t->free_list;
+
+	if (!c)
+		return malloc(sizeof(*c));
+	t->free_list = c->fnext;
+	t->n_free--;
+	return c;
 }
 
 void conn_table_free(struct conn_table *t)
@@ -122,7 +112,7 @@ void conn_table_free(struct conn_table *t)
 	if (!t)
 		return;
 	while ((c = t->free_list)) {
-		t->free_list = c->hnext;
+		t->free_list = c->fnext;
 		free(c);
 	}
 	while ((c = conn_table_pop(t))) {
@@ -130,18 +120,14 @@ void conn_table_free(struct conn_table *t)
 			conn_free(c->mirror);
 		conn_free(c);
 	}
-	free(t->sbuckets);
+	free(t->sidx);
 	free(t->tbuckets);
 	free(t);
 }
 
 struct conn *conn_table_lookup(struct conn_table *t, uint32_t file, uint64_t serial)
 {
-	struct conn *c = t->sbuckets[serial_slot(t, file, serial)];
-
-	while (c && (c->serial != serial || c->file != file))
-		c = c->hnext;
-	return c;
+	return sidx_find(t, file, serial);
 }
 
 static void tuple_insert(struct conn_table *t, struct conn *c)
@@ -153,38 +139,28 @@ static void tuple_insert(struct conn_table *t, struct conn *c)
 	c->in_tuple_index = true;
 }
 
-/* Doubles both tables; a load factor of one keeps chains short. */
+/* Doubles the tuple index; a load factor of one keeps chains short.  The
+ * order within a chain decides between equal tuples (conn_table_by_tuple,
+ * conn_table_link_peer), so it is rebuilt exactly this way. */
 static int grow(struct conn_table *t)
 {
 	size_t old_n = t->nbuckets;
-	struct conn **os = t->sbuckets, **ot = t->tbuckets;
+	struct conn **ot = t->tbuckets;
 
-	t->sbuckets = calloc(old_n * 2, sizeof(*os));
 	t->tbuckets = calloc(old_n * 2, sizeof(*ot));
-	if (!t->sbuckets || !t->tbuckets) {
-		free(t->sbuckets);
-		free(t->tbuckets);
-		t->sbuckets = os;
+	if (!t->tbuckets) {
 		t->tbuckets = ot;
 		return -ENOMEM;
 	}
 	t->nbuckets = old_n * 2;
 	for (size_t i = 0; i < old_n; i++) {
-		struct conn *c = os[i], *n;
+		struct conn *c, *n;
 
-		for (; c; c = n) {
-			size_t s = serial_slot(t, c->file, c->serial);
-
-			n = c->hnext;
-			c->hnext = t->sbuckets[s];
-			t->sbuckets[s] = c;
-		}
 		for (c = ot[i]; c; c = n) {
 			n = c->tnext;
 			tuple_insert(t, c);
 		}
 	}
-	free(os);
 	free(ot);
 	return 0;
 }
@@ -192,31 +168,29 @@ static int grow(struct conn_table *t)
 struct conn *conn_table_add(struct conn_table *t, uint32_t file, const struct trc_conn *decl)
 {
 	struct conn *c;
-	size_t s;
 
 	if (t->live >= t->nbuckets && grow(t) < 0) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	c = t->free_list;
-	if (c) {
-		/* Reuse: finalising and opening connections at the same rate
-		 * then costs no allocation. */
-		t->free_list = c->hnext;
-		t->n_free--;
-		memset(c, 0, sizeof(*c));
-	} else if (!(c = calloc(1, sizeof(*c)))) {
+	/* Reuse: finalising and opening connections at the same rate then
+	 * costs no allocation. */
+	c = conn_table_shell(t);
+	if (!c)
 		return NULL;
-	}
+	memset(c, 0, sizeof(*c));
 	c->id = t->next_id++;
 	c->file = file;
 	c->serial = decl->serial;
 	c->decl = *decl;
 	c->flow_only = decl->flags & TRC_CONN_F_FLOW_ONLY;
 	conn_key_from_decl(&c->key, decl, false);
-	s = serial_slot(t, file, c->serial);
-	c->hnext = t->sbuckets[s];
-	t->sbuckets[s] = c;
+	if (sidx_insert(t, c) < 0) {
+		conn_table_recycle(t, c);
+		errno = ENOMEM;
+		return NULL;
+	}
+	c->indexed = true;
 	tuple_insert(t, c);
 	t->live++;
 	return c;
@@ -248,11 +222,11 @@ struct conn *conn_table_add_mirror(struct conn_table *t, struct conn *c)
 	return m;
 }
 
-static void unlink_chain(struct conn **head, struct conn *c, bool tuple)
+static void unlink_chain(struct conn **head, struct conn *c)
 {
-	for (struct conn **pp = head; *pp; pp = tuple ? &(*pp)->tnext : &(*pp)->hnext) {
+	for (struct conn **pp = head; *pp; pp = &(*pp)->tnext) {
 		if (*pp == c) {
-			*pp = tuple ? c->tnext : c->hnext;
+			*pp = c->tnext;
 			return;
 		}
 	}
@@ -263,11 +237,14 @@ void conn_table_remove(struct conn_table *t, struct conn *c)
 	struct lookaside_ent *l;
 
 	conn_table_unqueue(t, c);
-	unlink_chain(&t->sbuckets[serial_slot(t, c->file, c->serial)], c, false);
+	conn_table_uncool(t, c);
+	if (c->indexed)
+		sidx_remove(t, c);
 	if (c->in_tuple_index)
 		unlink_chain(&t->tbuckets[tuple_slot(t, c->key.laddr, c->key.lport,
-						     c->key.raddr, c->key.rport)], c, true);
+						     c->key.raddr, c->key.rport)], c);
 	c->in_tuple_index = false;
+	c->indexed = false;
 	t->live--;
 	if (c->peer) {
 		c->peer->peer = NULL; /* the id stays, the pointer must not */

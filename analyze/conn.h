@@ -10,6 +10,7 @@
 #define ANALYZE_CONN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "trc.h"
@@ -101,42 +102,56 @@ struct conn_key {
 };
 
 struct conn {
+	/* Head: what the table, the finalisation queues and loss marking
+	 * read.  It stays addressable while the endpoint is frozen. */
 	uint64_t id;        /* output id, assigned in order of first appearance */
-	uint32_t file;      /* index of the input file */
 	uint64_t serial;    /* trc serial within that file */
-	struct trc_conn decl;
+	uint32_t file;      /* index of the input file */
+	uint32_t incomplete; /* enum incomplete_reason bits (verdict input) */
 	struct conn_key key;
-	struct conn *hnext;  /* serial hash chain */
+	struct conn *fnext;  /* reuse list */
 	struct conn *tnext;  /* tuple index chain */
 	struct conn *qnext, *qprev; /* finalisation queue */
+	struct conn *cnext, *cprev; /* cooling list: closed, not yet frozen */
 	struct conn *mirror; /* segment-only: the other endpoint of the flow */
 	struct conn *flow;   /* socket: the flow whose segments it receives */
 	struct conn *sock;   /* flow: the socket its segments go to */
-	bool flow_only, inferred, is_mirror, in_tuple_index, queued, adopted;
+	struct conn *peer;
+	uint64_t peer_id;    /* 0 = none */
+	uint64_t close_ns, last_ns;
+	bool flow_only, is_mirror, in_tuple_index, queued, adopted;
+	bool indexed;        /* in the serial hash (added, not yet removed) */
+	bool frozen;         /* only the head is here; conn_table_thaw() */
+	bool cooling;        /* on the cooling list */
 	uint8_t queue;       /* which finalisation queue */
-	bool kernel_states;  /* the kernel reported at least one transition */
+	bool closed, tw_enter, tw_exit;
 
+	/* Body: everything else (frozen endpoints hold it encoded).  Small
+	 * fields are grouped to leave no padding between the large ones. */
+	struct trc_conn decl;
 	struct rfc9293_model model;
 	uint8_t kstate;      /* last state the kernel (or inference) reported */
-	uint64_t first_ns, last_ns, close_ns;
-	bool closed, tw_expected, tw_trans_pending;
-	uint64_t last_trans_ns; /* candidate segments for the next transition start here */
+	bool inferred;
+	bool kernel_states;  /* the kernel reported at least one transition */
+	bool tw_expected, tw_trans_pending;
 	bool rst_rx_event;      /* a RESET rx event since the last transition */
+	uint8_t recent_head, n_recent;
+	uint8_t n_flowbuf;
+	uint8_t tw_precision;
+	bool has_pending_syn, has_pending_fin;
+	bool fin_sent_seq_valid;
+	uint32_t fin_sent_seq;  /* seq of our FIN (segment-only replay) */
+	uint64_t first_ns;
+	uint64_t last_trans_ns; /* candidate segments for the next transition start here */
 
 	struct transition trans[CONN_MAX_TRANS];
 	uint16_t n_trans;
 	uint32_t trans_dropped;
 
 	struct seg_rec recent[CONN_RECENT]; /* ring of recent segments */
-	uint8_t recent_head, n_recent;
 	struct seg_rec *flowbuf; /* flow_only: CONN_FLOW_BUF kept for adoption */
-	uint8_t n_flowbuf;
 	struct seg_rec pending_syn; /* segment-only responder: SYN not yet judged */
-	bool has_pending_syn;
 	struct seg_rec pending_fin; /* segment-only: a FIN that may have crossed ours */
-	bool has_pending_fin;
-	bool fin_sent_seq_valid;
-	uint32_t fin_sent_seq;  /* seq of our FIN (segment-only replay) */
 
 	uint64_t seg_total, seg_rx, seg_tx;
 	uint64_t by_flag[9];    /* SYN SYN-ACK ACK PSH FIN RST URG ECE CWR */
@@ -144,13 +159,11 @@ struct conn {
 	uint32_t n_list, cap_list;
 	uint64_t list_dropped;
 
-	bool tw_enter, tw_exit;
-	uint8_t tw_precision;
 	uint64_t tw_enter_ns, tw_exit_ns, tw_precision_ns;
 	uint64_t retransmits, resets_sent, resets_received;
 
-	bool has_owner;
 	uint32_t pid, tgid;
+	bool has_owner;
 	char comm[TRC_COMM_LEN];
 
 	/* classification inputs */
@@ -158,20 +171,21 @@ struct conn {
 	bool orig_syn, resp_synack, orig_fin, resp_fin, orig_rst, resp_rst;
 	bool orig_ack, resp_ack, syn_seen, first_seg_not_syn;
 	bool rx_rst, tx_rst, rx_fin, tx_fin;
-	char history[CONN_HISTORY_MAX + 1];
 	uint8_t hist_len;
+	char history[CONN_HISTORY_MAX + 1];
 	struct hist_dir hist[2]; /* [0] originator, [1] responder */
 
 	/* verdict inputs */
-	uint32_t incomplete;    /* enum incomplete_reason bits */
 	uint32_t n_violations, n_unexplained;
 	uint32_t n_viol_seg;    /* violations that need a recorded segment */
+	uint32_t divergences;   /* bit (1 << enum lx_divergence) */
 	uint8_t viol_needs_seg; /* bit i: violations[i] needs a segment */
 	char (*violations)[CONN_VIOL_LEN]; /* CONN_MAX_VIOL, allocated on the first */
-	uint32_t divergences;   /* bit (1 << enum lx_divergence) */
-	uint64_t peer_id;       /* 0 = none */
-	struct conn *peer;
 };
+
+/* Where the body begins: a frozen endpoint is an allocation of this many
+ * bytes plus its encoded body, and only fields before it may be read. */
+#define CONN_HEAD_SIZE offsetof(struct conn, decl)
 
 /* Table of live endpoints. */
 struct conn_table;
@@ -211,6 +225,27 @@ uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c);
 void conn_table_queue(struct conn_table *t, struct conn *c, unsigned int q);
 void conn_table_unqueue(struct conn_table *t, struct conn *c);
 struct conn *conn_table_queue_head(struct conn_table *t, unsigned int q);
+
+/* Frozen endpoints.  A closed endpoint is held for the grace period (and
+ * through TIME_WAIT) while hardly any event still reaches it; freezing
+ * replaces it by its head and its body with zero bytes left out, about a
+ * third of the memory.  Only head fields of a frozen endpoint may be
+ * read; thaw it before anything else.  Both return the endpoint's new
+ * address (every table link, queue link and peer/mirror/flow pointer to
+ * it is updated), or: freeze the same endpoint when it cannot be frozen
+ * (open, a mirror, or a flow joined to a socket) or memory is short; thaw
+ * NULL when memory is short (the frozen endpoint stays valid).  A
+ * segment-only endpoint is frozen and thawed with its mirror. */
+struct conn *conn_table_freeze(struct conn_table *t, struct conn *c);
+struct conn *conn_table_thaw(struct conn_table *t, struct conn *c);
+
+/* The cooling list: closed endpoints, least recently touched first, that
+ * are frozen once no event reached them for a while (freezing at once
+ * would thaw many again for their TIME_WAIT exit).  cool() (re)appends c,
+ * uncool() takes it off (also done by remove, freeze and thaw). */
+void conn_table_cool(struct conn_table *t, struct conn *c);
+void conn_table_uncool(struct conn_table *t, struct conn *c);
+struct conn *conn_table_cool_head(struct conn_table *t);
 
 /* Iteration over every live endpoint (order unspecified).  cb may not
  * remove endpoints; use conn_table_pop() for that. */

@@ -45,17 +45,19 @@ struct conn *conn_table_queue_head(struct conn_table *t, unsigned int q)
 
 void conn_table_foreach(struct conn_table *t, void (*cb)(struct conn *, void *), void *arg)
 {
-	for (size_t i = 0; i < t->nbuckets; i++)
-		for (struct conn *c = t->sbuckets[i]; c; c = c->hnext)
-			cb(c, arg);
+	for (size_t i = 0; i < t->sidx_cap; i++)
+		if (t->sidx[i].c)
+			cb(t->sidx[i].c, arg);
 }
 
 struct conn *conn_table_pop(struct conn_table *t)
 {
-	for (size_t i = t->pop_cursor; i < t->nbuckets && t->live; i++) {
+	/* Removal only shifts entries back towards the slot it emptied,
+	 * never below it, so the slots before the cursor stay empty. */
+	for (size_t i = t->pop_cursor; i < t->sidx_cap && t->live; i++) {
 		t->pop_cursor = i;
-		if (t->sbuckets[i]) {
-			struct conn *c = t->sbuckets[i];
+		if (t->sidx[i].c) {
+			struct conn *c = t->sidx[i].c;
 
 			conn_table_remove(t, c);
 			return c;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analyzer_int.h"
+#include "idsort.h"
 
 static uint64_t rt(const struct analyzer *a, const struct conn *c, uint64_t t)
 {
@@ -71,10 +72,36 @@ static void finalise_removed(struct analyzer *a, struct conn *c)
 	conn_table_release(a->tab, c);
 }
 
+/* The full endpoint of a frozen one (the same pointer otherwise); NULL,
+ * with the error set, when memory ran out. */
+static struct conn *thaw(struct analyzer *a, struct conn *c)
+{
+	struct conn *full = c->frozen ? conn_table_thaw(a->tab, c) : c;
+
+	if (!full)
+		a->err = -ENOMEM;
+	return full;
+}
+
+/* finalise_removed() of an endpoint that may be frozen. */
+static void finalise_frozen(struct analyzer *a, struct conn *c)
+{
+	struct conn *full = thaw(a, c);
+
+	if (full) {
+		finalise_removed(a, full);
+		return;
+	}
+	conn_free(c); /* cannot be reported */
+	a->last = NULL;
+}
+
 static void finalise(struct analyzer *a, struct conn *c)
 {
+	/* Out of the table first: a frozen endpoint then thaws without
+	 * relinking anything. */
 	conn_table_remove(a->tab, c);
-	finalise_removed(a, c);
+	finalise_frozen(a, c);
 }
 
 static void list_append(struct conn *c, const struct seg_rec *s)
@@ -120,7 +147,7 @@ static void adopt(struct analyzer *a, struct conn *sock)
 	struct conn *f = conn_table_by_tuple(a->tab, &sock->key, true);
 
 	if (!f || f->mirror || f->sock || f->file != sock->file ||
-	    sock->first_ns > f->last_ns + ANALYZER_ADOPT_NS)
+	    sock->first_ns > f->last_ns + ANALYZER_ADOPT_NS || !(f = thaw(a, f)))
 		return;
 	for (uint8_t i = 0; i < f->n_flowbuf; i++)
 		deliver(a, sock, &f->flowbuf[i], false);
@@ -151,11 +178,10 @@ static struct conn *get_conn(struct analyzer *a, struct input *in, uint32_t file
 	struct conn *c = a->last;
 
 	/* Consecutive events often belong to one endpoint. */
-	if (c && c->serial == in->ev.conn_serial && c->file == file)
-		return c;
-	c = conn_table_lookup(a->tab, file, in->ev.conn_serial);
+	if (!c || c->serial != in->ev.conn_serial || c->file != file)
+		c = conn_table_lookup(a->tab, file, in->ev.conn_serial);
 	if (c)
-		return a->last = c;
+		return a->last = thaw(a, c);
 	c = conn_table_add(a->tab, file, in->conn);
 	if (!c || (in->dual && c->flow_only && !conn_table_add_mirror(a->tab, c))) {
 		a->err = -ENOMEM;
@@ -201,6 +227,8 @@ static void on_segment(struct analyzer *a, struct input *in, struct conn *c)
 	if (c->flow_only && !in->dual) {
 		struct conn *sock = c->sock ? c->sock : conn_table_by_tuple(a->tab, &c->key, false);
 
+		if (sock && !(sock = thaw(a, sock)))
+			return;
 		if (sock) {
 			c->sock = sock;
 			sock->flow = c;
@@ -299,6 +327,26 @@ void dispatch_event(struct analyzer *a, struct input *in)
 	default:
 		break;
 	}
+	/* A closed endpoint is held, mostly untouched, for the grace period
+	 * (and through TIME_WAIT): it is frozen once it has cooled down and
+	 * its TIME_WAIT enter (due within a poll interval) came. */
+	c = a->last;
+	if (c && !c->frozen && c->closed && !(c->tw_expected && !c->tw_enter))
+		conn_table_cool(a->tab, c);
+}
+
+static void freeze_cold(struct analyzer *a)
+{
+	struct conn *c;
+
+	while ((c = conn_table_cool_head(a->tab)) &&
+	       rt(a, c, c->last_ns) + ANALYZER_FREEZE_NS <= a->now_rt) {
+		struct conn *f = conn_table_freeze(a->tab, c);
+
+		conn_table_uncool(a->tab, f); /* also when it could not be frozen */
+		if (a->last == c)
+			a->last = f;
+	}
 }
 
 static void expire_queue(struct analyzer *a, unsigned int q, uint64_t grace)
@@ -320,6 +368,7 @@ static void expire_queue(struct analyzer *a, unsigned int q, uint64_t grace)
 
 void dispatch_expire(struct analyzer *a)
 {
+	freeze_cold(a);
 	expire_queue(a, 0, ANALYZER_GRACE_NS);
 	expire_queue(a, 1, ANALYZER_GRACE_TW_NS);
 	expire_queue(a, ANALYZER_QUEUE_ENDED, ANALYZER_GRACE_NS);
@@ -387,13 +436,15 @@ void dispatch_flush(struct analyzer *a)
 		if (all)
 			all[k++] = c;
 		else
-			finalise_removed(a, c); /* out of memory: unsorted is fine */
+			finalise_frozen(a, c); /* out of memory: unsorted is fine */
 	}
 	if (!all)
 		return;
-	/* Report what is left in order of first appearance. */
-	qsort(all, k, sizeof(*all), by_id);
+	/* Report what is left in order of first appearance; the frozen
+	 * ones are thawed one at a time, not all at once. */
+	if (idsort_conns(all, k) < 0)
+		qsort(all, k, sizeof(*all), by_id);
 	for (uint64_t i = 0; i < k; i++)
-		finalise_removed(a, all[i]);
+		finalise_frozen(a, all[i]);
 	free(all);
 }

@@ -117,8 +117,7 @@ int main(int argc, char **argv)
 				"%llu corrupt block(s) skipped\n",
 			(unsigned long long)sum.truncated, (unsigned long long)sum.corrupt_blocks);
 	rc = finish(&cfg, &o, rc);
-	out_json_free(&o);
-	out_stats_free(&o);
+	out_ctx_free(&o);
 	free(cfg.paths);
 	return rc;
 }

@@ -75,6 +75,21 @@ static int envelope(struct out_ctx *o)
 	return ferror(o->fp) ? -EIO : 0;
 }
 
+/* One connection: the direct writer, or jansson for what only it may
+ * decide (a string that is not UTF-8 makes json_pack fail). */
+static int write_conn(struct out_ctx *o, const struct conn_view *v)
+{
+	int rc;
+
+	sb_reset(&o->sb);
+	if (!out_json_conn_sb(&o->sb, v, o->segments) && !sb_failed(&o->sb)) {
+		sb_reset(&o->sb);
+		return dump(o, out_json_conn(v, o->segments));
+	}
+	rc = sb_flush(&o->sb, o->fp);
+	return rc < 0 ? rc : ferror(o->fp) ? -EIO : 0;
+}
+
 static int doc_conn(void *arg, const struct conn_view *v)
 {
 	struct out_ctx *o = arg;
@@ -85,7 +100,7 @@ static int doc_conn(void *arg, const struct conn_view *v)
 	if (v->verdict == VERDICT_VIOLATION)
 		o->violations++;
 	fputs(o->n_conns++ ? ",\n" : "\n", o->fp);
-	return dump(o, out_json_conn(v, o->segments));
+	return write_conn(o, v);
 }
 
 static json_t *summary(const struct analyzer_summary *s)
@@ -140,7 +155,7 @@ static int line_conn(void *arg, const struct conn_view *v)
 	if (v->verdict == VERDICT_VIOLATION)
 		o->violations++;
 	o->n_conns++;
-	rc = dump(o, out_json_conn(v, o->segments));
+	rc = write_conn(o, v);
 	fputc('\n', o->fp);
 	return rc;
 }

@@ -17,5 +17,9 @@ json_t *out_json_pack_at(int line, const char *fmt, ...);
 
 json_t *out_json_time(const struct trc_header *h, uint64_t t);
 json_t *out_json_conn(const struct conn_view *v, bool list);
+/* The same object appended to sb as json_dumpf(JSON_COMPACT) would print
+ * it.  False when a string in it is not valid UTF-8 (jansson refuses
+ * those) or memory ran out (sb_failed()). */
+bool out_json_conn_sb(struct strbuf *sb, const struct conn_view *v, bool list);
 
 #endif /* ANALYZE_OUT_JSON_H */

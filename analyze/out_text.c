@@ -19,29 +19,79 @@ static int text_header(void *arg, const char *path, const struct trc_header *h)
 	return 0;
 }
 
+/* Appends s padded like printf's "%-*s" (left) or "%*s". */
+static void column(struct strbuf *sb, const char *s, size_t width, bool left)
+{
+	sb_pad(sb, s, width, left);
+	sb_ch(sb, ' ');
+}
+
+/* The endpoint "a:p" right- or left-aligned in width columns. */
+static void endpoint_column(struct strbuf *sb, const struct trc_conn *d, bool local,
+			    size_t width)
+{
+	char b[96];
+	struct strbuf tmp = sb_fixed(b, sizeof(b) - 1);
+
+	/* Formatted on the stack first: the padding needs its length. */
+	outfmt_endpoint_sb(&tmp, d->family, local ? d->laddr : d->raddr,
+			   local ? d->lport : d->rport);
+	b[tmp.failed ? 0 : tmp.len] = '\0';
+	sb_pad(sb, b, width, !local);
+}
+
+/* The line of one connection, built without printf (it was most of the
+ * time of this mode): the columns of
+ * "%-5llu %21s > %-22s %-20s %-30s %-10s %-14s %-8s %s %s%s\n". */
+static void conn_line(struct strbuf *sb, const struct conn_view *v)
+{
+	const struct conn *c = v->c;
+	char own[96], start[TIMEFMT_ISO_LEN], dur[TIMEFMT_DUR_LEN];
+	struct strbuf ob = sb_fixed(own, sizeof(own) - 1);
+
+	sb_pad_u64(sb, c->id, 5, true);
+	sb_ch(sb, ' ');
+	endpoint_column(sb, &c->decl, true, 21);
+	sb_mem(sb, " > ", 3);
+	endpoint_column(sb, &c->decl, false, 22);
+	sb_ch(sb, ' ');
+	outfmt_owner_sb(&ob, c);
+	own[ob.failed ? 0 : ob.len] = '\0';
+	column(sb, own, 20, true);
+	timefmt_iso_raw(analyzer_realtime(v->hdr, v->dur.start_ns), start);
+	column(sb, start, 30, true);
+	timefmt_duration_raw(v->dur.lifetime_ns, dur);
+	column(sb, dur, 10, true);
+	column(sb, outcome_name(v->outcome), 14, true);
+	column(sb, zeek_state_name(v->zstate), 8, true);
+	outfmt_path_sb(sb, c);
+	sb_ch(sb, ' ');
+	sb_str(sb, verdict_name(v->verdict));
+	if (c->inferred)
+		sb_str(sb, " (inferred)");
+	sb_ch(sb, '\n');
+}
+
 static int text_conn(void *arg, const struct conn_view *v)
 {
 	struct out_ctx *o = arg;
 	const struct conn *c = v->c;
-	char l[64], r[64], own[96], start[TIMEFMT_ISO_LEN], dur[32], path[512];
+	int rc;
 
 	if (v->verdict == VERDICT_VIOLATION)
 		o->violations++;
 	if (!o->n_conns++)
 		fprintf(o->fp, "%-5s %-46s %-20s %-30s %-10s %-14s %-8s %s %s\n", "ID", "LOCAL > REMOTE",
 			"PID/COMM", "START", "DURATION", "OUTCOME", "ZEEK", "PATH", "VERDICT");
-	outfmt_endpoint(c->decl.family, c->decl.laddr, c->decl.lport, l, sizeof(l));
-	outfmt_endpoint(c->decl.family, c->decl.raddr, c->decl.rport, r, sizeof(r));
-	outfmt_owner(c, own, sizeof(own));
-	timefmt_iso(analyzer_realtime(v->hdr, v->dur.start_ns), start, sizeof(start));
-	timefmt_duration(v->dur.lifetime_ns, dur, sizeof(dur));
-	outfmt_path(c, path, sizeof(path));
-	fprintf(o->fp, "%-5llu %21s > %-22s %-20s %-30s %-10s %-14s %-8s %s %s%s\n",
-		(unsigned long long)c->id, l, r, own, start, dur, outcome_name(v->outcome),
-		zeek_state_name(v->zstate), path, verdict_name(v->verdict),
-		c->inferred ? " (inferred)" : "");
-	for (uint32_t i = 0; c->violations && i < c->n_violations && i < CONN_MAX_VIOL; i++)
-		fprintf(o->fp, "      violation: %s\n", c->violations[i]);
+	conn_line(&o->sb, v);
+	for (uint32_t i = 0; c->violations && i < c->n_violations && i < CONN_MAX_VIOL; i++) {
+		sb_str(&o->sb, "      violation: ");
+		sb_str(&o->sb, c->violations[i]);
+		sb_ch(&o->sb, '\n');
+	}
+	rc = sb_flush(&o->sb, o->fp);
+	if (rc < 0)
+		return rc;
 	return ferror(o->fp) ? -EIO : 0;
 }
 

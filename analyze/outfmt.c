@@ -10,12 +10,51 @@
 
 #include "outputs.h"
 
+/* Dotted quad, as inet_ntop(AF_INET) writes it; returns the length. */
+static size_t ipv4_raw(const uint8_t *a, char *out)
+{
+	char *p = out;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned int v = a[i];
+
+		if (i)
+			*p++ = '.';
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+	}
+	*p = '\0';
+	return (size_t)(p - out);
+}
+
 const char *outfmt_addr(uint8_t family, const uint8_t *addr, char *buf, size_t len)
 {
+	if (family != TRC_FAMILY_IPV6 && len >= INET_ADDRSTRLEN) {
+		ipv4_raw(addr, buf); /* the common case, without inet_ntop's sprintf */
+		return buf;
+	}
 	if (!inet_ntop(family == TRC_FAMILY_IPV6 ? AF_INET6 : AF_INET, addr, buf,
 		       (socklen_t)len))
 		snprintf(buf, len, "?");
 	return buf;
+}
+
+void outfmt_endpoint_sb(struct strbuf *sb, uint8_t family, const uint8_t *addr, uint16_t port)
+{
+	char a[64];
+
+	if (family == TRC_FAMILY_IPV6) {
+		sb_ch(sb, '[');
+		sb_str(sb, outfmt_addr(family, addr, a, sizeof(a)));
+		sb_ch(sb, ']');
+	} else {
+		sb_mem(sb, a, ipv4_raw(addr, a));
+	}
+	sb_ch(sb, ':');
+	sb_u64(sb, port);
 }
 
 const char *outfmt_endpoint(uint8_t family, const uint8_t *addr, uint16_t port, char *buf,
@@ -31,12 +70,27 @@ const char *outfmt_endpoint(uint8_t family, const uint8_t *addr, uint16_t port, 
 	return buf;
 }
 
+void outfmt_path_sb(struct strbuf *sb, const struct conn *c)
+{
+	/* The states entered, in order: where an endpoint started (CLOSE,
+	 * or LISTEN for an accepted child) is implied by its first state. */
+	if (!c->n_trans) {
+		sb_ch(sb, '-');
+		return;
+	}
+	for (uint16_t i = 0; i < c->n_trans; i++) {
+		if (i)
+			sb_ch(sb, '>');
+		sb_str(sb, tcp_state_name(c->trans[i].to));
+	}
+	if (c->trans_dropped)
+		sb_str(sb, ">...");
+}
+
 const char *outfmt_path(const struct conn *c, char *buf, size_t len)
 {
 	size_t off = 0;
 
-	/* The states entered, in order: where an endpoint started (CLOSE,
-	 * or LISTEN for an accepted child) is implied by its first state. */
 	buf[0] = '\0';
 	for (uint16_t i = 0; i < c->n_trans && off < len; i++) {
 		int n = snprintf(buf + off, len - off, "%s%s", i ? ">" : "",
@@ -103,6 +157,17 @@ int outfmt_summary(FILE *fp, const struct analyzer_summary *s)
 	return ferror(fp) ? -EIO : 0;
 }
 
+void outfmt_owner_sb(struct strbuf *sb, const struct conn *c)
+{
+	if (!c->has_owner) {
+		sb_ch(sb, '-');
+		return;
+	}
+	sb_u64(sb, c->tgid);
+	sb_ch(sb, '/');
+	sb_str(sb, c->comm);
+}
+
 const char *outfmt_owner(const struct conn *c, char *buf, size_t len)
 {
 	if (c->has_owner)
@@ -110,4 +175,11 @@ const char *outfmt_owner(const struct conn *c, char *buf, size_t len)
 	else
 		snprintf(buf, len, "-");
 	return buf;
+}
+
+void out_ctx_free(struct out_ctx *o)
+{
+	out_json_free(o);
+	out_stats_free(o);
+	sb_free(&o->sb);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "analyzer.h"
+#include "strbuf.h"
 
 #define TCPANA_SCHEMA_VERSION "1.0"
 
@@ -28,6 +29,7 @@ struct out_ctx {
 	/* --stats state */
 	struct out_stats *stats;
 	uint64_t violations;     /* endpoints with verdict violation (--check) */
+	struct strbuf sb;        /* one connection's output, written at once */
 };
 
 void out_text_sink(struct analyzer_sink *s, struct out_ctx *o);
@@ -51,6 +53,12 @@ const char *outfmt_path(const struct conn *c, char *buf, size_t len);
 const char *outfmt_cause(const struct cause *cs, char *buf, size_t len);
 /* "PID/COMM" of the owner, or "-". */
 const char *outfmt_owner(const struct conn *c, char *buf, size_t len);
+/* The same appended to a buffer (the per-connection fast paths). */
+void outfmt_endpoint_sb(struct strbuf *sb, uint8_t family, const uint8_t *addr, uint16_t port);
+void outfmt_path_sb(struct strbuf *sb, const struct conn *c);
+void outfmt_owner_sb(struct strbuf *sb, const struct conn *c);
+/* Releases what the sinks allocated in o. */
+void out_ctx_free(struct out_ctx *o);
 /* Prints the summary block shared by text outputs. */
 int outfmt_summary(FILE *fp, const struct analyzer_summary *s);
 

@@ -47,11 +47,14 @@ static void add_violation(struct conn *c, const char *msg, bool needs_seg)
 
 static bool step_to(struct conn *c, const struct rfc9293_input *in, uint8_t to)
 {
+	struct rfc9293_model next = c->model;
 	struct rfc9293_result r;
 
-	if (rfc9293_predict(&c->model, in, &r) != 1 || r.to != to)
+	/* Stepping a copy is the prediction; keeping it saves searching the
+	 * rule table a second time. */
+	if (rfc9293_step(&next, in, &r) != 1 || r.to != to)
 		return false;
-	(void)rfc9293_step(&c->model, in, &r);
+	c->model = next;
 	return true;
 }
 
@@ -207,13 +210,16 @@ static void judge(struct conn *c, struct transition *t, bool explained)
 	char msg[CONN_VIOL_LEN];
 
 	if (d != LX_NONE) {
+		/* One call, kept: -O3 cannot prove a second call non-NULL. */
+		const struct seg_rec *takeover = d == LX_TIMEWAIT_TAKEOVER ? last_rx(c) : NULL;
+
 		t->judge = JUDGE_LINUX;
 		t->divergence = (uint8_t)d;
 		c->divergences |= 1u << d;
 		/* The timewait socket takes over on the segment that would
 		 * have entered TIME-WAIT (the FIN, or the ACK of ours). */
-		if (d == LX_TIMEWAIT_TAKEOVER && last_rx(c)) {
-			seg_cause(&t->cause, last_rx(c));
+		if (takeover) {
+			seg_cause(&t->cause, takeover);
 			return;
 		}
 		if (explained)

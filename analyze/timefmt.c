@@ -11,36 +11,130 @@
 #include <string.h>
 #include <time.h>
 
+#include "strbuf.h"
 #include "timefmt.h"
+
+/* Gregorian date of a day count since 1970-01-01 (H. Hinnant's
+ * civil_from_days): gmtime_r() locks and consults the time zone state on
+ * every call, and outputs format several times per connection. */
+static void civil_from_days(uint64_t days, uint64_t *y, unsigned int *m, unsigned int *d)
+{
+	uint64_t z = days + 719468, era = z / 146097;
+	unsigned int doe = (unsigned int)(z - era * 146097);
+	unsigned int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned int mp = (5 * doy + 2) / 153;
+
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (uint64_t)yoe + era * 400 + (*m <= 2);
+}
+
+/* v as exactly width digits (the callers' values always fit), two at a
+ * time: a timestamp has 23 of them. */
+static char *digits(char *p, uint64_t v, int width)
+{
+	const char *pairs = sb_digit_pairs;
+	int i = width;
+
+	for (; i >= 2; i -= 2, v /= 100) {
+		unsigned int k = (unsigned int)(v % 100) * 2;
+
+		p[i - 1] = pairs[k + 1];
+		p[i - 2] = pairs[k];
+	}
+	if (i)
+		p[0] = (char)('0' + v % 10);
+	return p + width;
+}
+
+size_t timefmt_iso_raw(uint64_t rt_ns, char out[TIMEFMT_ISO_LEN])
+{
+	uint64_t secs = rt_ns / 1000000000ull, sod = secs % 86400, year;
+	unsigned int mon, day;
+	char *p = out;
+
+	civil_from_days(secs / 86400, &year, &mon, &day);
+	/* A uint64_t of ns ends in 2554: the year always has four digits. */
+	p = digits(p, year, 4);
+	*p++ = '-';
+	p = digits(p, mon, 2);
+	*p++ = '-';
+	p = digits(p, day, 2);
+	*p++ = 'T';
+	p = digits(p, sod / 3600, 2);
+	*p++ = ':';
+	p = digits(p, sod / 60 % 60, 2);
+	*p++ = ':';
+	p = digits(p, sod % 60, 2);
+	*p++ = '.';
+	p = digits(p, rt_ns % 1000000000ull, 9);
+	*p++ = 'Z';
+	*p = '\0';
+	return (size_t)(p - out);
+}
+
+/* Copies a formatted string into buf like snprintf() would. */
+static const char *copy_out(const char *s, size_t n, char *buf, size_t len)
+{
+	if (!len)
+		return buf;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}
 
 const char *timefmt_iso(uint64_t rt_ns, char *buf, size_t len)
 {
-	time_t secs = (time_t)(rt_ns / 1000000000ull);
-	struct tm tm;
+	char s[TIMEFMT_ISO_LEN];
 
-	if (!gmtime_r(&secs, &tm)) {
-		snprintf(buf, len, "invalid");
-		return buf;
+	return copy_out(s, timefmt_iso_raw(rt_ns, s), buf, len);
+}
+
+/* "%llu.%03llu" followed by unit. */
+static size_t with_millis(char *out, uint64_t whole, uint64_t frac, const char *unit)
+{
+	char d[SB_U64_LEN], *p = sb_u64_digits(whole, d), *o = out;
+	size_t n = (size_t)(d + SB_U64_LEN - p);
+
+	memcpy(o, p, n);
+	o += n;
+	*o++ = '.';
+	o = digits(o, frac, 3);
+	n = strlen(unit);
+	memcpy(o, unit, n + 1);
+	return (size_t)(o + n - out);
+}
+
+size_t timefmt_duration_raw(uint64_t ns, char out[TIMEFMT_DUR_LEN])
+{
+	char d[SB_U64_LEN], *p;
+	uint64_t v = ns;
+	const char *unit = "ns";
+	size_t n;
+
+	if (ns >= 1000000000ull)
+		return with_millis(out, ns / 1000000000ull, ns % 1000000000ull / 1000000ull, "s");
+	if (ns >= 1000000ull)
+		return with_millis(out, ns / 1000000ull, ns % 1000000ull / 1000ull, "ms");
+	if (ns >= 1000ull) {
+		v = ns / 1000ull;
+		unit = "us";
 	}
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09uZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 (unsigned int)(rt_ns % 1000000000ull));
-	return buf;
+	p = sb_u64_digits(v, d);
+	n = (size_t)(d + SB_U64_LEN - p);
+	memcpy(out, p, n);
+	memcpy(out + n, unit, 3);
+	return n + 2;
 }
 
 const char *timefmt_duration(uint64_t ns, char *buf, size_t len)
 {
-	if (ns >= 1000000000ull)
-		snprintf(buf, len, "%llu.%03llus", (unsigned long long)(ns / 1000000000ull),
-			 (unsigned long long)(ns % 1000000000ull / 1000000ull));
-	else if (ns >= 1000000ull)
-		snprintf(buf, len, "%llu.%03llums", (unsigned long long)(ns / 1000000ull),
-			 (unsigned long long)(ns % 1000000ull / 1000ull));
-	else if (ns >= 1000ull)
-		snprintf(buf, len, "%lluus", (unsigned long long)(ns / 1000ull));
-	else
-		snprintf(buf, len, "%lluns", (unsigned long long)ns);
-	return buf;
+	char s[TIMEFMT_DUR_LEN];
+
+	return copy_out(s, timefmt_duration_raw(ns, s), buf, len);
 }
 
 /* Digits after a decimal point as nanoseconds (at most 9 used). */

@@ -11,6 +11,12 @@
 #include <stdint.h>
 
 #define TIMEFMT_ISO_LEN 40
+#define TIMEFMT_DUR_LEN 32
+
+/* The same as timefmt_iso() / timefmt_duration() into a buffer that is
+ * always large enough; return the length (without the NUL). */
+size_t timefmt_iso_raw(uint64_t realtime_ns, char out[TIMEFMT_ISO_LEN]);
+size_t timefmt_duration_raw(uint64_t ns, char out[TIMEFMT_DUR_LEN]);
 
 /* "2026-11-22T03:40:59.123456789Z"; returns buf. */
 const char *timefmt_iso(uint64_t realtime_ns, char *buf, size_t len);

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * strbuf.c - growth, numbers, padding and flushing of struct strbuf.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "strbuf.h"
+
+void sb_free(struct strbuf *sb)
+{
+	if (!sb->fixed)
+		free(sb->buf);
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+}
+
+char *sb_grow(struct strbuf *sb, size_t n)
+{
+	size_t cap = sb->cap ? sb->cap : 256;
+	char *p;
+
+	if (sb->failed || sb->fixed) {
+		sb->failed = true;
+		return NULL;
+	}
+	while (cap - sb->len < n) {
+		if (cap > SIZE_MAX / 2) {
+			sb->failed = true;
+			return NULL;
+		}
+		cap *= 2;
+	}
+	p = realloc(sb->buf, cap);
+	if (!p) {
+		sb->failed = true;
+		return NULL;
+	}
+	sb->buf = p;
+	sb->cap = cap;
+	return sb->buf + sb->len;
+}
+
+/* "00" to "99": two digits per division, since numbers are most of what
+ * JSON prints. */
+const char sb_digit_pairs[201] = "0001020304050607080910111213141516171819"
+				 "2021222324252627282930313233343536373839"
+				 "4041424344454647484950515253545556575859"
+				 "6061626364656667686970717273747576777879"
+				 "8081828384858687888990919293949596979899";
+
+char *sb_u64_digits(uint64_t v, char out[SB_U64_LEN])
+{
+	const char *pairs = sb_digit_pairs;
+	char *p = out + SB_U64_LEN;
+
+	while (v >= 100) {
+		unsigned int k = (unsigned int)(v % 100) * 2;
+
+		v /= 100;
+		*--p = pairs[k + 1];
+		*--p = pairs[k];
+	}
+	if (v >= 10) {
+		*--p = pairs[v * 2 + 1];
+		*--p = pairs[v * 2];
+	} else {
+		*--p = (char)('0' + v);
+	}
+	return p;
+}
+
+void sb_u64(struct strbuf *sb, uint64_t v)
+{
+	/* Twice the digits' room, so that a fixed-size copy from the first
+	 * digit stays inside d: a constant-size memcpy() is two moves, a
+	 * variable one a library call, and JSON is mostly numbers. */
+	char d[2 * SB_U64_LEN], *p = sb_u64_digits(v, d);
+	char *dst = sb_room(sb, SB_U64_LEN);
+
+	if (!dst)
+		return;
+	memcpy(dst, p, SB_U64_LEN);
+	sb->len += (size_t)(d + SB_U64_LEN - p);
+}
+
+void sb_i64(struct strbuf *sb, int64_t v)
+{
+	if (v < 0) {
+		sb_ch(sb, '-');
+		/* Negated in unsigned arithmetic: INT64_MIN has no positive twin. */
+		sb_u64(sb, (uint64_t)0 - (uint64_t)v);
+		return;
+	}
+	sb_u64(sb, (uint64_t)v);
+}
+
+void sb_u64_zero(struct strbuf *sb, uint64_t v, unsigned int width)
+{
+	char d[SB_U64_LEN], *p = sb_u64_digits(v, d);
+	size_t n = (size_t)(d + SB_U64_LEN - p);
+
+	for (; n < width; n++)
+		sb_ch(sb, '0');
+	sb_mem(sb, p, (size_t)(d + SB_U64_LEN - p));
+}
+
+static void spaces(struct strbuf *sb, size_t n)
+{
+	char *d = sb_room(sb, n);
+
+	if (d) {
+		memset(d, ' ', n);
+		sb->len += n;
+	}
+}
+
+static void pad_mem(struct strbuf *sb, const char *s, size_t n, size_t width, bool left)
+{
+	size_t fill = n < width ? width - n : 0;
+
+	if (!left)
+		spaces(sb, fill);
+	sb_mem(sb, s, n);
+	if (left)
+		spaces(sb, fill);
+}
+
+void sb_pad(struct strbuf *sb, const char *s, size_t width, bool left)
+{
+	pad_mem(sb, s, strlen(s), width, left);
+}
+
+void sb_pad_u64(struct strbuf *sb, uint64_t v, size_t width, bool left)
+{
+	char d[SB_U64_LEN], *p = sb_u64_digits(v, d);
+
+	pad_mem(sb, p, (size_t)(d + SB_U64_LEN - p), width, left);
+}
+
+int sb_flush(struct strbuf *sb, FILE *fp)
+{
+	int rc = 0;
+
+	if (sb->failed)
+		rc = -ENOMEM;
+	else if (sb->len && fwrite(sb->buf, 1, sb->len, fp) != sb->len)
+		rc = -EIO;
+	sb_reset(sb);
+	return rc;
+}

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * test-fastpath.c - the structures and writers added for speed: strbuf,
+ * the jansson-compatible JSON writer (checked against jansson itself),
+ * the printf-free time, duration and address formatting (against libc),
+ * the id radix sort, the open-addressing serial index under heavy
+ * removal, and frozen endpoints (lossless round trip, every link kept).
+ */
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conn.h"
+#include "idsort.h"
+#include "json_sb.h"
+#include "out_json.h"
+#include "strbuf.h"
+#include "timefmt.h"
+#include "tracegen.h"
+
+/* A deterministic generator, so failures reproduce. */
+static uint64_t next_rand(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* Appends and NUL-terminates for comparison. */
+static const char *sb_cstr(struct strbuf *sb)
+{
+	sb_ch(sb, '\0');
+	sb->len--;
+	return sb->buf;
+}
+
+static void strbuf_basics(void)
+{
+	struct strbuf sb = { 0 };
+	char small[8];
+	struct strbuf fx = sb_fixed(small, sizeof(small));
+	char ref[64];
+	static const uint64_t nums[] = { 0, 9, 10, 99, 100, 101, 12345, 4294967295ull,
+					 1795324497308001733ull, UINT64_MAX };
+
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		sb_reset(&sb);
+		sb_u64(&sb, nums[i]);
+		snprintf(ref, sizeof(ref), "%llu", (unsigned long long)nums[i]);
+		CHECK_STR(sb_cstr(&sb), ref);
+		sb_reset(&sb);
+		sb_i64(&sb, (int64_t)nums[i]);
+		snprintf(ref, sizeof(ref), "%lld", (long long)nums[i]);
+		CHECK_STR(sb_cstr(&sb), ref);
+	}
+	sb_reset(&sb);
+	sb_pad(&sb, "ab", 5, true);
+	sb_pad(&sb, "cd", 4, false);
+	sb_pad(&sb, "toolong", 3, true);
+	sb_pad_u64(&sb, 42, 5, true);
+	sb_u64_zero(&sb, 7, 3);
+	snprintf(ref, sizeof(ref), "%-5s%4s%-3s%-5llu%03u", "ab", "cd", "toolong", 42ull, 7u);
+	CHECK_STR(sb_cstr(&sb), ref);
+	/* Growth far past the first allocation. */
+	sb_reset(&sb);
+	for (int i = 0; i < 10000; i++)
+		sb_str(&sb, "0123456789");
+	CHECK_INT(sb.len, 100000);
+	CHECK(!sb_failed(&sb));
+	sb_free(&sb);
+	/* A fixed buffer fails instead of growing, and stays failed. */
+	sb_str(&fx, "1234567");
+	CHECK(!sb_failed(&fx));
+	sb_str(&fx, "89");
+	CHECK(sb_failed(&fx));
+	CHECK_INT(fx.len, 7);
+	sb_free(&fx); /* must not free the caller's storage */
+}
+
+/* json_sb_str() against jansson's json_string() + json_dumps(). */
+static void json_string_matches(const char *s)
+{
+	struct strbuf sb = { 0 };
+	json_t *j = json_string(s);
+	bool ok = json_sb_str(&sb, s);
+
+	CHECK(ok == (j != NULL));
+	CHECK(json_utf8_valid(s) == (j != NULL));
+	if (j && ok) {
+		json_t *arr = json_array();
+		char *dump;
+
+		json_array_append(arr, j);
+		dump = json_dumps(arr, JSON_COMPACT);
+		/* The array brackets keep jansson from refusing a bare string. */
+		CHECK(dump && strlen(dump) == sb.len + 2 && !memcmp(dump + 1, sb.buf, sb.len));
+		free(dump);
+		json_decref(arr);
+	}
+	json_decref(j);
+	sb_free(&sb);
+}
+
+static void json_strings(void)
+{
+	static const char *const fixed[] = {
+		"", "plain", "quote\" back\\slash /slash", "\b\f\n\r\t\x01\x1f\x7f",
+		"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", /* 2-, 3- and 4-byte UTF-8 */
+		"\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+		"\xf5\x80\x80\x80", "\x80", "ok\xff", "\xe2\x82", "a\xc3\xa9\xc3",
+	};
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	char s[12];
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		json_string_matches(fixed[i]);
+	/* Random bytes: mostly invalid UTF-8, some escapes. */
+	for (int n = 0; n < 20000; n++) {
+		size_t len = next_rand(&seed) % (sizeof(s) - 1);
+
+		for (size_t i = 0; i < len; i++)
+			s[i] = (char)(next_rand(&seed) % 255 + 1);
+		s[len] = '\0';
+		json_string_matches(s);
+	}
+}
+
+static void times_and_addresses(void)
+{
+	uint64_t seed = 12345;
+	char a[TIMEFMT_ISO_LEN], b[128], d[TIMEFMT_DUR_LEN], r[64];
+
+	for (int n = 0; n < 20000; n++) {
+		uint64_t ns = next_rand(&seed) >> (n % 40);
+		time_t secs = (time_t)(ns / 1000000000ull);
+		struct tm tm;
+
+		gmtime_r(&secs, &tm);
+		snprintf(b, sizeof(b), "%04d-%02d-%02dT%02d:%02d:%02d.%09uZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+			 (unsigned int)(ns % 1000000000ull));
+		CHECK_INT(timefmt_iso_raw(ns, a), strlen(b));
+		CHECK_STR(a, b);
+		timefmt_duration_raw(ns, d);
+		if (ns >= 1000000000ull)
+			snprintf(r, sizeof(r), "%llu.%03llus", (unsigned long long)(ns / 1000000000ull),
+				 (unsigned long long)(ns % 1000000000ull / 1000000ull));
+		else if (ns >= 1000000ull)
+			snprintf(r, sizeof(r), "%llu.%03llums", (unsigned long long)(ns / 1000000ull),
+				 (unsigned long long)(ns % 1000000ull / 1000ull));
+		else if (ns >= 1000ull)
+			snprintf(r, sizeof(r), "%lluus", (unsigned long long)(ns / 1000ull));
+		else
+			snprintf(r, sizeof(r), "%lluns", (unsigned long long)ns);
+		CHECK_STR(d, r);
+	}
+	/* Truncation like snprintf's. */
+	CHECK_STR(timefmt_iso(0, a, 5), "1970");
+	for (int n = 0; n < 5000; n++) {
+		uint32_t v4 = (uint32_t)next_rand(&seed) >> (n % 32);
+		uint8_t addr[16] = { 0 };
+
+		memcpy(addr, &v4, 4);
+		inet_ntop(AF_INET, addr, r, sizeof(r));
+		CHECK_STR(outfmt_addr(TRC_FAMILY_IPV4, addr, a, sizeof(a)), r);
+	}
+}
+
+static void id_sort(void)
+{
+	enum { N = 5000 };
+	struct conn *c = calloc(N, sizeof(*c));
+	struct conn **v = calloc(N, sizeof(*v));
+	uint64_t seed = 99;
+
+	if (!c || !v) {
+		CHECK(false);
+		free(c);
+		free(v);
+		return;
+	}
+	for (int round = 0; round < 3; round++) {
+		/* Dense ids, sparse ids, ids near the top of the range. */
+		for (size_t i = 0; i < N; i++) {
+			c[i].id = round == 0 ? i + 1 : round == 1 ? next_rand(&seed) : UINT64_MAX - i * 7;
+			v[i] = &c[i];
+		}
+		for (size_t i = N - 1; i > 0; i--) {
+			size_t k = next_rand(&seed) % (i + 1);
+			struct conn *t = v[i];
+
+			v[i] = v[k];
+			v[k] = t;
+		}
+		CHECK(idsort_conns(v, N) == 0);
+		for (size_t i = 1; i < N; i++)
+			CHECK(v[i - 1]->id < v[i]->id);
+	}
+	free(c);
+	free(v);
+}
+
+static struct trc_conn decl(uint64_t serial, uint16_t lport, uint16_t rport)
+{
+	struct trc_conn d = { .serial = serial, .family = TRC_FAMILY_IPV4, .lport = lport,
+			      .rport = rport, .netns = 7 };
+
+	inet_pton(AF_INET, "192.0.2.1", d.laddr);
+	inet_pton(AF_INET, "192.0.2.2", d.raddr);
+	return d;
+}
+
+/* Adds and removes in a random order: backward-shift deletion must keep
+ * every remaining endpoint findable. */
+static void serial_index_churn(void)
+{
+	enum { N = 20000 };
+	struct conn_table *t = conn_table_new();
+	struct conn **live = calloc(N, sizeof(*live));
+	uint64_t seed = 7;
+	size_t n = 0;
+
+	for (uint64_t serial = 1; serial <= N; serial++) {
+		struct trc_conn d = decl(serial * 1000003ull, (uint16_t)serial, 80);
+
+		live[n++] = conn_table_add(t, (uint32_t)(serial % 3), &d);
+		if (next_rand(&seed) % 3 == 0) {
+			size_t k = next_rand(&seed) % n;
+
+			conn_table_remove(t, live[k]);
+			conn_free(live[k]);
+			live[k] = live[--n];
+		}
+	}
+	CHECK_INT(conn_table_live(t), n);
+	for (size_t i = 0; i < n; i++)
+		CHECK(conn_table_lookup(t, live[i]->file, live[i]->serial) == live[i]);
+	CHECK(!conn_table_lookup(t, 0, 5));
+	free(live);
+	conn_table_free(t);
+}
+
+static void freeze_round_trip(void)
+{
+	struct conn_table *t = conn_table_new();
+	struct trc_conn d1 = decl(1, 40000, 80), d2 = decl(2, 80, 40000), d3 = decl(3, 40001, 80);
+	struct conn *a = conn_table_add(t, 0, &d1), *b, *x = conn_table_add(t, 0, &d3);
+	struct conn *copy = malloc(sizeof(*copy));
+	struct conn *f, *g;
+
+	memcpy(d2.laddr, d1.raddr, 16);
+	memcpy(d2.raddr, d1.laddr, 16);
+	b = conn_table_add(t, 0, &d2);
+	CHECK(conn_table_link_peer(t, b) == a->id);
+	/* Body contents: transitions, counters, owned allocations. */
+	a->closed = true;
+	a->close_ns = 123456789;
+	a->n_trans = 3;
+	a->trans[2].t_ns = 0x0102030405060708ull;
+	a->trans[2].to = TCP_ST_CLOSE;
+	a->by_flag[4] = 2;
+	a->seg_total = 1ull << 40;
+	snprintf(a->comm, sizeof(a->comm), "client");
+	a->list = malloc(4 * sizeof(*a->list));
+	a->violations = calloc(CONN_MAX_VIOL, sizeof(*a->violations));
+	a->incomplete = INC_LOST;
+	conn_table_queue(t, x, 0);
+	conn_table_queue(t, a, 0);
+	memcpy(copy, a, sizeof(*copy));
+	CHECK(conn_table_freeze(t, b) == b); /* still open: stays */
+	f = conn_table_freeze(t, a);
+	CHECK(f != a && f->frozen);
+	CHECK(conn_table_lookup(t, 0, 1) == f);
+	CHECK(conn_table_by_tuple(t, &copy->key, false) == f);
+	CHECK(b->peer == f && f->peer == b);
+	CHECK(conn_table_queue_head(t, 0) == x && x->qnext == f);
+	CHECK(f->closed && f->close_ns == 123456789 && f->incomplete == INC_LOST);
+	g = conn_table_thaw(t, f);
+	CHECK(g && !g->frozen);
+	CHECK(conn_table_lookup(t, 0, 1) == g);
+	CHECK(b->peer == g && x->qnext == g && g->qprev == x);
+	CHECK(!memcmp((char *)g + CONN_HEAD_SIZE, (char *)copy + CONN_HEAD_SIZE,
+		      sizeof(*g) - CONN_HEAD_SIZE));
+	CHECK(g->list == copy->list && g->violations == copy->violations);
+	/* Frozen endpoints freed with the table release what they own (the
+	 * sanitizer build would report a leak). */
+	f = conn_table_freeze(t, g);
+	CHECK(f->frozen);
+	free(copy);
+	conn_table_free(t);
+}
+
+/* The direct JSON writer against the jansson tree, on an endpoint that
+ * uses every part of the object. */
+static void json_writer_matches(void)
+{
+	struct trc_header h = { .anchor_realtime_ns = 1795324497308001733ull,
+				.anchor_clock_ns = 6590622052853ull };
+	struct conn *c = calloc(1, sizeof(*c));
+	struct seg_rec segs[2] = {
+		{ .t_ns = 6590622052999ull, .dir = TRC_DIR_TX, .tcp_flags = TRC_TCP_SYN },
+		{ .t_ns = 6590622053999ull, .dir = TRC_DIR_RX, .tcp_flags = TRC_TCP_SYN | TRC_TCP_ACK,
+		  .flags = TRC_SEG_F_SEQ, .seq = 4000000000u, .ack = 1, .window = 65535 },
+	};
+	struct conn_view v = { .c = c, .hdr = &h, .outcome = OUT_RESET_REMOTE,
+			       .zstate = ZS_RSTR, .verdict = VERDICT_VIOLATION };
+	struct strbuf sb = { 0 };
+
+	c->id = 9;
+	c->decl = decl(1, 40000, 80);
+	c->decl.family = TRC_FAMILY_IPV6;
+	c->decl.cookie = UINT64_MAX; /* printed as json_int_t, negative */
+	c->peer_id = 10;
+	c->has_owner = true;
+	c->tgid = 4242;
+	snprintf(c->comm, sizeof(c->comm), "a\"b\\c\td\xc3\xa9");
+	c->n_trans = 2;
+	c->trans[0] = (struct transition){ .t_ns = 6590622052853ull, .from = TCP_ST_CLOSE,
+		.to = TCP_ST_SYN_SENT, .cause = { .kind = CAUSE_APP, .input = RFC_IN_APP_ACTIVE_OPEN } };
+	c->trans[1] = (struct transition){ .t_ns = 6590622059999ull, .from = TCP_ST_SYN_SENT,
+		.to = TCP_ST_CLOSE, .judge = JUDGE_LINUX, .divergence = 1, .inferred = 1,
+		.cause = { .kind = CAUSE_SEGMENT, .dir = TRC_DIR_RX, .tcp_flags = TRC_TCP_RST } };
+	c->seg_total = 2;
+	c->list = segs;
+	c->n_list = 2;
+	c->tw_enter = true;
+	c->tw_enter_ns = 6590622060000ull;
+	c->violations = calloc(CONN_MAX_VIOL, sizeof(*c->violations));
+	c->n_violations = 1;
+	snprintf(c->violations[0], CONN_VIOL_LEN, "SYN_SENT -> CLOSE without a RST received");
+	c->divergences = 1u << 1;
+	c->incomplete = INC_LOST | INC_TRACE_END;
+	snprintf(c->history, sizeof(c->history), "ShR");
+	durations_compute(c, 6590622070000ull, &v.dur);
+	for (int list = 0; list < 2; list++) {
+		json_t *j = out_json_conn(&v, list);
+		char *ref = json_dumps(j, JSON_COMPACT);
+
+		sb_reset(&sb);
+		CHECK(out_json_conn_sb(&sb, &v, list));
+		CHECK(ref && !strcmp(sb_cstr(&sb), ref));
+		free(ref);
+		json_decref(j);
+	}
+	/* A comm that is not UTF-8: the writer declines, jansson decides. */
+	c->comm[0] = (char)0xff;
+	sb_reset(&sb);
+	CHECK(!out_json_conn_sb(&sb, &v, false));
+	sb_free(&sb);
+	free(c->violations);
+	free(c);
+}
+
+int main(void)
+{
+	strbuf_basics();
+	json_strings();
+	times_and_addresses();
+	id_sort();
+	serial_index_churn();
+	freeze_round_trip();
+	json_writer_matches();
+	return tg_exit();
+}
