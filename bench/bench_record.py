@@ -30,8 +30,11 @@ def tracer_configs(tools):
     """name -> function(workdir, netns) returning (Tracer, output path)."""
     cfg = {"untraced": None}
     if tools.get("tcprec"):
-        cfg["tcprec"] = lambda d, ns: _tcprec(tools, d, [])
-        cfg["tcprec --no-segments"] = lambda d, ns: _tcprec(tools, d, ["--no-segments"])
+        # --netns: polled TIME_WAIT walks one namespace, the workload's
+        # (the peers see no TIME_WAIT at all); it also filters, in the
+        # kernel, what is recorded, which here is everything there is.
+        cfg["tcprec"] = lambda d, ns: _tcprec(tools, d, ns, [])
+        cfg["tcprec --no-segments"] = lambda d, ns: _tcprec(tools, d, ns, ["--no-segments"])
     if os.access("/usr/sbin/tcpstates", os.X_OK):
         cfg["tcpstates"] = _tcpstates
     if _which("bpftrace"):
@@ -46,10 +49,11 @@ def _which(name):
                for p in os.environ.get("PATH", "/usr/bin").split(":"))
 
 
-def _tcprec(tools, d, extra):
+def _tcprec(tools, d, ns, extra):
     out = os.path.join(d, "x.trc")
+    argv = [tools["tcprec"], "-v", "-o", out, "--netns", f"/run/netns/{ns.name}"] + extra
     # -v prints "tcprec: ready in ..." once every probe is attached.
-    t = Tracer([tools["tcprec"], "-v", "-o", out] + extra, ready_re=tools["tcprec_ready"],
+    t = Tracer(argv, ready_re=tools["tcprec_ready"],
                need_fds=LINK_READY, fallback_s=3.0)
     return t, out
 

@@ -36,7 +36,9 @@ TOOL_PATHS = {
 METHOD = """
 Method: each run is one bench/loadgen workload (connect, 64-byte request and
 reply, the client closes first) in a fresh network namespace, untraced or
-under one tracer that records everything on the host (no filter); the
+under one tracer: tcprec with --netns of that namespace, the only one
+with traffic (its TIME_WAIT poller walks one namespace), the peers on the
+whole host; the
 tracers of one round run back to back and slowdowns are ratios to the
 untraced run of the same round.  Expected state events: 10 per connection
 (5 per socket) + 2 for the listener, counted on the workload's port.

@@ -145,24 +145,44 @@ static __always_inline void tuple_unmap_v4(struct ev_tuple *t)
 	t->family = 4;
 }
 
-static __always_inline void tuple_from_skc(struct ev_tuple *t, const struct sock_common *skc)
+/* An IPv6 address, a word at a time when read directly (a load must
+ * name a field the verifier can find in the BTF). */
+static __always_inline void in6_read(int direct, __u8 *dst, const struct in6_addr *src)
 {
-	__u16 family = BPF_CORE_READ(skc, skc_family);
-
-	t->lport = BPF_CORE_READ(skc, skc_num);
-	t->rport = bpf_ntohs(BPF_CORE_READ(skc, skc_dport));
-	t->netns = BPF_CORE_READ(skc, skc_net.net, ns.inum);
-	if (family == TCPREC_AF_INET6) {
-		t->family = 6;
+	if (!direct) {
 		/* Explicit size: BPF_CORE_READ_INTO would copy sizeof(*dst),
 		 * one byte of an array. */
-		bpf_core_read(t->laddr, sizeof(t->laddr), &skc->skc_v6_rcv_saddr);
-		bpf_core_read(t->raddr, sizeof(t->raddr), &skc->skc_v6_daddr);
+		bpf_core_read(dst, 16, src);
+		return;
+	}
+	for (int i = 0; i < 4; i++) {
+		__u32 w = src->in6_u.u6_addr32[i];
+
+		__builtin_memcpy(dst + 4 * i, &w, 4);
+	}
+}
+
+/* direct: see KREAD (core_fixes.bpf.h). */
+static __always_inline void tuple_from_skc(int direct, struct ev_tuple *t,
+					   const struct sock_common *skc)
+{
+	__u16 family = KREAD(direct, skc, skc_family);
+	__u32 a4;
+
+	t->lport = KREAD(direct, skc, skc_num);
+	t->rport = bpf_ntohs(KREAD(direct, skc, skc_dport));
+	t->netns = KREAD(direct, skc, skc_net.net, ns.inum);
+	if (family == TCPREC_AF_INET6) {
+		t->family = 6;
+		in6_read(direct, t->laddr, &skc->skc_v6_rcv_saddr);
+		in6_read(direct, t->raddr, &skc->skc_v6_daddr);
 		tuple_unmap_v4(t);
 	} else {
 		t->family = 4;
-		BPF_CORE_READ_INTO((__u32 *)t->laddr, skc, skc_rcv_saddr);
-		BPF_CORE_READ_INTO((__u32 *)t->raddr, skc, skc_daddr);
+		a4 = KREAD(direct, skc, skc_rcv_saddr);
+		__builtin_memcpy(t->laddr, &a4, 4);
+		a4 = KREAD(direct, skc, skc_daddr);
+		__builtin_memcpy(t->raddr, &a4, 4);
 	}
 }
 
@@ -170,14 +190,16 @@ static __always_inline void tuple_from_skc(struct ev_tuple *t, const struct sock
  * CLOSE transition (tcp_set_state() releases the bound port, zeroing
  * skc_num, before the tracepoint fires).  Timewait and request sockets
  * are not inet_socks: they keep skc_num. */
-static __always_inline void tuple_from_sk(struct ev_tuple *t, const struct sock *sk)
+static __always_inline void tuple_from_sk(int direct, struct ev_tuple *t, const struct sock *sk)
 {
-	__u8 state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	__u8 state = KREAD(direct, sk, __sk_common.skc_state);
 	__u16 sport;
 
-	tuple_from_skc(t, &sk->__sk_common);
+	tuple_from_skc(direct, t, &sk->__sk_common);
 	if (state == TCPREC_TCP_TIME_WAIT || state == TCPREC_TCP_NEW_SYN_RECV)
 		return;
+	/* Always a helper read: inet_sport lies beyond struct sock, where the
+	 * verifier does not let a struct sock pointer load. */
 	sport = bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
 	if (sport)
 		t->lport = sport;

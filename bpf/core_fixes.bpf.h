@@ -13,6 +13,20 @@
 #include <bpf/bpf_helpers.h>
 
 /*
+ * Kernel field reads, KREAD(direct, src, field, ...) with the field chain
+ * of BPF_CORE_READ().  tp_btf, fentry/fexit and iter programs receive
+ * BTF-typed pointers that the verifier lets them load from directly (a
+ * plain load with an exception-table fixup, CO-RE-relocated through
+ * vmlinux.h's preserve_access_index); raw_tp, tracepoint and kprobe
+ * arguments are plain integers and must go through bpf_probe_read_kernel().
+ * That helper and its address check were about 5 % of the machine's CPU in
+ * perf under a connect/close load, so handlers take `direct`, a constant
+ * once they are inlined into their program, and only one arm is emitted.
+ */
+#define KREAD(direct, src, a, ...)                                                         \
+	((direct) ? ___arrow(src, a, ##__VA_ARGS__) : BPF_CORE_READ(src, a, ##__VA_ARGS__))
+
+/*
  * sk_protocol was an 8-bit bitfield packed with sk_type behind the
  * zero-size marker __sk_flags_offset until v5.6, when commit bf9765145b85
  * ("sock: Make sk_protocol a 16-bit value", MPTCP preparation) made it a
@@ -24,13 +38,13 @@ struct sock___old {
 	unsigned int sk_protocol : 8;
 } __attribute__((preserve_access_index));
 
-static __always_inline __u16 sk_protocol_of(const struct sock *sk)
+static __always_inline __u16 sk_protocol_of(int direct, const struct sock *sk)
 {
 	const struct sock___old *old = (const void *)sk;
 
 	if (bpf_core_field_exists(old->__sk_flags_offset))
 		return (__u16)BPF_CORE_READ_BITFIELD_PROBED(old, sk_protocol);
-	return BPF_CORE_READ(sk, sk_protocol);
+	return KREAD(direct, sk, sk_protocol);
 }
 
 /*
@@ -39,11 +53,11 @@ static __always_inline __u16 sk_protocol_of(const struct sock *sk)
  * mixed mode"); before that the cgroup pointer was packed into a u64
  * together with classid/prioidx.  Older kernels report cgroup id 0.
  */
-static __always_inline __u64 sk_cgroup_id(const struct sock *sk)
+static __always_inline __u64 sk_cgroup_id(int direct, const struct sock *sk)
 {
 	if (!bpf_core_field_exists(sk->sk_cgrp_data.cgroup))
 		return 0;
-	return BPF_CORE_READ(sk, sk_cgrp_data.cgroup, kn, id);
+	return KREAD(direct, sk, sk_cgrp_data.cgroup, kn, id);
 }
 
 /*

@@ -19,14 +19,14 @@ static __always_inline struct ev_sock_event *sock_event(const struct sock *sk,
 	e->tuple = *t;
 	e->kind = kind;
 	if (sk) {
-		e->state = BPF_CORE_READ(sk, __sk_common.skc_state);
+		e->state = sk->__sk_common.skc_state; /* tp_btf: a BTF pointer */
 		/* Request and timewait sockets are not full sockets: keep the
 		 * cookie they already have instead of minting one. */
 		if (e->state == TCPREC_TCP_NEW_SYN_RECV || e->state == TCPREC_TCP_TIME_WAIT) {
-			e->cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+			e->cookie = sk->__sk_common.skc_cookie.counter;
 		} else {
 			e->cookie = bpf_get_socket_cookie((void *)sk);
-			e->cgroup_id = sk_cgroup_id(sk);
+			e->cgroup_id = sk_cgroup_id(1, sk);
 		}
 	}
 	return e;
@@ -40,7 +40,7 @@ static __always_inline int handle_reset(const struct sock *sk, const struct sk_b
 	/* TCP-only tracepoints: sk may be a timewait or request socket, so
 	 * nothing beyond sock_common is read from it. */
 	if (sk) {
-		tuple_from_sk(&p.tuple, sk);
+		tuple_from_sk(1, &p.tuple, sk);
 	} else if (skb) {
 		/* The segment that triggered the reset: we are its receiver. */
 		const unsigned char *ip =
@@ -80,7 +80,7 @@ int BPF_PROG(on_retransmit_btf, const struct sock *sk, const struct sk_buff *skb
 
 	if (!sk)
 		return 0;
-	tuple_from_sk(&t, sk);
+	tuple_from_sk(1, &t, sk);
 	if (!tuple_pass(&t) || !pid_pass(&t, 0))
 		return 0;
 	e = sock_event(sk, &t, EV_RETRANSMIT, 0);

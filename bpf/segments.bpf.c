@@ -18,15 +18,18 @@
  * Read, not generated: the SYN_SENT event already asked for it; 0 when
  * nothing did (raw_tp and tracepoint flavours), and user space falls back
  * to the tuple. */
-static __always_inline __u64 syn_sk_cookie(const struct sock *sk, __u8 tcp_flags)
+static __always_inline __u64 syn_sk_cookie(int direct, const struct sock *sk, __u8 tcp_flags)
 {
 	if (!sk || (tcp_flags & (TCPREC_TH_SYN | TCPREC_TH_ACK)) != TCPREC_TH_SYN)
 		return 0;
-	return BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	return KREAD(direct, sk, __sk_common.skc_cookie.counter);
 }
 
-static __always_inline int handle_skb(const unsigned char *ip, __u16 proto, int rx, __u32 netns,
-				      const struct sock *sk)
+/* direct: see KREAD (core_fixes.bpf.h).  The packet bytes behind ip are
+ * always read with the helper: skb->head is a plain byte pointer, not a
+ * structure the verifier could check a load against. */
+static __always_inline int handle_skb(int direct, const unsigned char *ip, __u16 proto, int rx,
+				      __u32 netns, const struct sock *sk)
 {
 	struct pkt_info p = {};
 	struct ev_segment *e;
@@ -43,7 +46,7 @@ static __always_inline int handle_skb(const unsigned char *ip, __u16 proto, int 
 	e->dir = rx ? EV_DIR_RX : EV_DIR_TX;
 	e->tcp_flags = p.tcp_flags;
 	if (!rx)
-		e->sk_cookie = syn_sk_cookie(sk, p.tcp_flags);
+		e->sk_cookie = syn_sk_cookie(direct, sk, p.tcp_flags);
 	if (cfg_seq) {
 		e->seq = p.seq;
 		e->ack = p.ack;
@@ -57,73 +60,74 @@ static __always_inline int handle_skb(const unsigned char *ip, __u16 proto, int 
 
 /* Network header as set by the IP layer (valid from ip_rcv on, and on
  * the transmit path once the IP header is built). */
-static __always_inline const unsigned char *skb_nh(const struct sk_buff *skb)
+static __always_inline const unsigned char *skb_nh(int direct, const struct sk_buff *skb)
 {
-	return BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header);
+	return KREAD(direct, skb, head) + KREAD(direct, skb, network_header);
 }
 
-static __always_inline __u32 skb_netns(const struct sk_buff *skb)
+static __always_inline __u32 skb_netns(int direct, const struct sk_buff *skb)
 {
-	return BPF_CORE_READ(skb, dev, nd_net.net, ns.inum);
+	return KREAD(direct, skb, dev, nd_net.net, ns.inum);
 }
 
-static __always_inline int rx_ip(const struct sk_buff *skb, __u16 proto)
+static __always_inline int rx_ip(int direct, const struct sk_buff *skb, __u16 proto)
 {
-	return handle_skb(skb_nh(skb), proto, 1, skb_netns(skb), NULL);
+	return handle_skb(direct, skb_nh(direct, skb), proto, 1, skb_netns(direct, skb), NULL);
 }
 
-static __always_inline int tx_ip(const struct net *net, const struct sk_buff *skb, __u16 proto)
+static __always_inline int tx_ip(int direct, const struct net *net, const struct sk_buff *skb,
+				 __u16 proto)
 {
-	return handle_skb(skb_nh(skb), proto, 0, BPF_CORE_READ(net, ns.inum),
-			  BPF_CORE_READ(skb, sk));
+	return handle_skb(direct, skb_nh(direct, skb), proto, 0, KREAD(direct, net, ns.inum),
+			  KREAD(direct, skb, sk));
 }
 
 SEC("fentry/tcp_v4_rcv")
 int BPF_PROG(on_rcv4_fentry, struct sk_buff *skb)
 {
-	return rx_ip(skb, TCPREC_ETH_P_IP);
+	return rx_ip(1, skb, TCPREC_ETH_P_IP);
 }
 
 SEC("fentry/tcp_v6_rcv")
 int BPF_PROG(on_rcv6_fentry, struct sk_buff *skb)
 {
-	return rx_ip(skb, TCPREC_ETH_P_IPV6);
+	return rx_ip(1, skb, TCPREC_ETH_P_IPV6);
 }
 
 SEC("fentry/ip_output")
 int BPF_PROG(on_out4_fentry, struct net *net, struct sock *sk, struct sk_buff *skb)
 {
-	return tx_ip(net, skb, TCPREC_ETH_P_IP);
+	return tx_ip(1, net, skb, TCPREC_ETH_P_IP);
 }
 
 SEC("fentry/ip6_output")
 int BPF_PROG(on_out6_fentry, struct net *net, struct sock *sk, struct sk_buff *skb)
 {
-	return tx_ip(net, skb, TCPREC_ETH_P_IPV6);
+	return tx_ip(1, net, skb, TCPREC_ETH_P_IPV6);
 }
 
 SEC("kprobe/tcp_v4_rcv")
 int BPF_KPROBE(on_rcv4_kprobe, struct sk_buff *skb)
 {
-	return rx_ip(skb, TCPREC_ETH_P_IP);
+	return rx_ip(0, skb, TCPREC_ETH_P_IP);
 }
 
 SEC("kprobe/tcp_v6_rcv")
 int BPF_KPROBE(on_rcv6_kprobe, struct sk_buff *skb)
 {
-	return rx_ip(skb, TCPREC_ETH_P_IPV6);
+	return rx_ip(0, skb, TCPREC_ETH_P_IPV6);
 }
 
 SEC("kprobe/ip_output")
 int BPF_KPROBE(on_out4_kprobe, struct net *net, struct sock *sk, struct sk_buff *skb)
 {
-	return tx_ip(net, skb, TCPREC_ETH_P_IP);
+	return tx_ip(0, net, skb, TCPREC_ETH_P_IP);
 }
 
 SEC("kprobe/ip6_output")
 int BPF_KPROBE(on_out6_kprobe, struct net *net, struct sock *sk, struct sk_buff *skb)
 {
-	return tx_ip(net, skb, TCPREC_ETH_P_IPV6);
+	return tx_ip(0, net, skb, TCPREC_ETH_P_IPV6);
 }
 
 /* At this tracepoint the MAC header has been pulled but network_header
@@ -131,15 +135,13 @@ int BPF_KPROBE(on_out6_kprobe, struct net *net, struct sock *sk, struct sk_buff 
 SEC("tp_btf/netif_receive_skb")
 int BPF_PROG(on_rcv_btf, struct sk_buff *skb)
 {
-	return handle_skb(BPF_CORE_READ(skb, data), bpf_ntohs(BPF_CORE_READ(skb, protocol)), 1,
-			  skb_netns(skb), NULL);
+	return handle_skb(1, skb->data, bpf_ntohs(skb->protocol), 1, skb_netns(1, skb), NULL);
 }
 
 SEC("tp_btf/net_dev_queue")
 int BPF_PROG(on_xmit_btf, struct sk_buff *skb)
 {
-	return handle_skb(skb_nh(skb), bpf_ntohs(BPF_CORE_READ(skb, protocol)), 0, skb_netns(skb),
-			  BPF_CORE_READ(skb, sk));
+	return handle_skb(1, skb_nh(1, skb), bpf_ntohs(skb->protocol), 0, skb_netns(1, skb), skb->sk);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

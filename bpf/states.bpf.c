@@ -10,17 +10,18 @@
  */
 #include "common.bpf.h"
 
-static __always_inline int handle_set_state(void *ctx, const struct sock *sk, __u64 cookie,
-					    int oldstate, int newstate)
+/* direct: see KREAD (core_fixes.bpf.h). */
+static __always_inline int handle_set_state(int direct, void *ctx, const struct sock *sk,
+					    __u64 cookie, int oldstate, int newstate)
 {
 	struct ev_tuple t = {};
 	struct ev_state *e;
 	__u32 tgid = 0;
 	int owner;
 
-	if (!sk || sk_protocol_of(sk) != TCPREC_IPPROTO_TCP)
+	if (!sk || sk_protocol_of(direct, sk) != TCPREC_IPPROTO_TCP)
 		return 0;
-	tuple_from_sk(&t, sk);
+	tuple_from_sk(direct, &t, sk);
 	if (!tuple_pass(&t))
 		return 0;
 	owner = in_process_context(ctx);
@@ -33,7 +34,7 @@ static __always_inline int handle_set_state(void *ctx, const struct sock *sk, __
 	if (!e)
 		return 0;
 	e->cookie = cookie;
-	e->cgroup_id = sk_cgroup_id(sk);
+	e->cgroup_id = sk_cgroup_id(direct, sk);
 	e->tuple = t;
 	e->old_state = (__u8)oldstate;
 	e->new_state = (__u8)newstate;
@@ -60,13 +61,14 @@ static __always_inline __u64 cookie_field(const struct sock *sk)
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(on_set_state_btf, const struct sock *sk, const int oldstate, const int newstate)
 {
-	return handle_set_state(ctx, sk, bpf_get_socket_cookie((void *)sk), oldstate, newstate);
+	return handle_set_state(1, ctx, sk, bpf_get_socket_cookie((void *)sk), oldstate,
+				newstate);
 }
 
 SEC("raw_tp/inet_sock_set_state")
 int BPF_PROG(on_set_state_raw, const struct sock *sk, const int oldstate, const int newstate)
 {
-	return handle_set_state(ctx, sk, cookie_field(sk), oldstate, newstate);
+	return handle_set_state(0, ctx, sk, cookie_field(sk), oldstate, newstate);
 }
 
 SEC("tracepoint/sock/inet_sock_set_state")
@@ -76,7 +78,7 @@ int on_set_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 
 	if (ctx->protocol != TCPREC_IPPROTO_TCP)
 		return 0;
-	return handle_set_state(ctx, sk, cookie_field(sk), ctx->oldstate, ctx->newstate);
+	return handle_set_state(0, ctx, sk, cookie_field(sk), ctx->oldstate, ctx->newstate);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -25,7 +25,7 @@ static __always_inline int handle_sk(struct bpf_iter__tcp *ctx, int tw_only)
 	state = skc->skc_state;
 	if (tw_only && state != TCPREC_TCP_TIME_WAIT)
 		return 0;
-	tuple_from_skc(&rec.tuple, skc);
+	tuple_from_skc(1, &rec.tuple, skc);
 	if (!tuple_pass(&rec.tuple) || !pid_pass(&rec.tuple, 0))
 		return 0;
 	rec.hdr.type = EV_SOCK;
@@ -39,7 +39,7 @@ static __always_inline int handle_sk(struct bpf_iter__tcp *ctx, int tw_only)
 	rec.state = state;
 	tp = bpf_skc_to_tcp_sock(skc);
 	if (tp)
-		rec.cgroup_id = sk_cgroup_id(&tp->inet_conn.icsk_inet.sk);
+		rec.cgroup_id = sk_cgroup_id(1, &tp->inet_conn.icsk_inet.sk);
 	bpf_seq_write(ctx->meta->seq, &rec, sizeof(rec));
 	return 0;
 }

@@ -29,7 +29,7 @@ static __always_inline int handle_tw(const struct inet_timewait_sock *tw, __u8 k
 
 	if (!tw_is_tcp(skc))
 		return 0;
-	tuple_from_skc(&t, skc);
+	tuple_from_skc(1, &t, skc); /* fentry/fexit: BTF pointers */
 	if (!tuple_pass(&t) || !pid_pass(&t, 0))
 		return 0;
 	e = ev_reserve(sizeof(*e), EV_TIMEWAIT);

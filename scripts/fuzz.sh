@@ -11,8 +11,9 @@
 # (libFuzzer -max_total_time); the summary says how many executions ran.
 # FUZZ_SANITIZE=none builds build-fuzz-plain without ASan/UBSan: about ten
 # times as many executions per second, for long runs that look for crashes,
-# hangs and the targets' own consistency aborts; the sanitizer build remains
-# the one that finds silent memory errors.
+# hangs and the targets' own consistency aborts.  Every input of the corpus
+# it grew is then replayed once through the ASan+UBSan build (build-fuzz),
+# which is the one that finds silent memory errors.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 execs=${1:-10000000}
@@ -22,10 +23,12 @@ build=build-fuzz
 [ "$sanitize" = none ] && build=build-fuzz-plain
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
-if [ ! -f "$build/build.ninja" ]; then
-	CC=clang meson setup "$build" -Dfuzzing_engine=libfuzzer --buildtype=debugoptimized \
-		-Db_sanitize="$sanitize" -Db_lundef=false >/dev/null || exit 1
-fi
+setup_build() {
+	[ -f "$1/build.ninja" ] && return 0
+	CC=clang meson setup "$1" -Dfuzzing_engine=libfuzzer --buildtype=debugoptimized \
+		-Db_sanitize="$2" -Db_lundef=false >/dev/null
+}
+setup_build "$build" "$sanitize" || exit 1
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
 	for src in tests/fuzz/fuzz-*.c; do
@@ -34,8 +37,30 @@ if [ ${#targets[@]} -eq 0 ]; then
 	done
 fi
 # Only the fuzzers (and what they link): the rest of the tree is not needed.
-meson compile -C "$build" "${targets[@]/#/tests/fuzz/fuzz-}" >/dev/null ||
-	{ echo "fuzz: build failed" >&2; exit 1; }
+compile_fuzzers() {
+	meson compile -C "$1" "${targets[@]/#/tests/fuzz/fuzz-}" >/dev/null ||
+		{ echo "fuzz: build of $1 failed" >&2; exit 1; }
+}
+compile_fuzzers "$build"
+if [ "$sanitize" = none ]; then
+	setup_build build-fuzz address,undefined || exit 1
+	compile_fuzzers build-fuzz
+fi
+
+# Replays every input of corpus dir $2 once through the sanitizer build of
+# target $1; prints a line and returns non-zero on a report.
+replay_sanitized() {
+	local exe=build-fuzz/tests/fuzz/fuzz-$1 log=build-fuzz/fuzz-logs/$1.replay.log
+	mkdir -p build-fuzz/fuzz-logs build-fuzz/crashes/$1
+	"$exe" -runs=0 -timeout=10 -rss_limit_mb=2048 \
+		-artifact_prefix="build-fuzz/crashes/$1/" "$2" >"$log" 2>&1
+	local rc=$?
+	printf 'fuzz: %s: %s corpus inputs replayed under ASan+UBSan, exit %s\n' \
+		"$1" "$(find "$2" -type f | wc -l)" "$rc"
+	[ $rc -eq 0 ] && return 0
+	grep -m1 -A25 -E "ERROR: (AddressSanitizer|libFuzzer)|runtime error" "$log"
+	return 1
+}
 status=0
 mkdir -p "$build/fuzz-logs"
 for t in "${targets[@]}"; do
@@ -67,6 +92,9 @@ for t in "${targets[@]}"; do
 		status=1
 		echo "fuzz: $t: CRASH, inputs: $(echo $crashes | tr '\n' ' ')"
 		grep -m1 -A25 -E "ERROR: (AddressSanitizer|libFuzzer)|runtime error" "$log"
+	fi
+	if [ "$sanitize" = none ]; then
+		replay_sanitized "$t" "$scratch" || status=1
 	fi
 	rm -rf "$scratch"
 done
