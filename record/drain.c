@@ -14,6 +14,7 @@
 
 #include "decode.h"
 #include "drain_conn.h"
+#include "tw_poll.h"
 
 int drain_init(struct drain *d, struct trc_writer *w, uint64_t max_events, uint64_t t_offset_ns,
 	       uint64_t now_ns)
@@ -76,6 +77,8 @@ static int on_state(struct drain *d, const struct ev_state *r)
 	e->last_ns = r->hdr.t_ns;
 	if (r->new_state == TRC_TCP_CLOSE)
 		e->close_ns = r->hdr.t_ns;
+	if (tw_poll_candidate(r->old_state, r->new_state))
+		d->st.tw_candidates++;
 	if (!e->serial) {
 		struct ev_tuple k;
 

@@ -31,6 +31,7 @@ struct drain_stats {
 	uint64_t written;                      /* all trace events written */
 	uint64_t malformed;                    /* records rejected by ev_decode() */
 	uint64_t lost;                         /* ring buffer reservations that failed */
+	uint64_t tw_candidates;                /* transitions that may enter TIME_WAIT */
 };
 
 struct drain {

@@ -78,12 +78,14 @@ static int on_tick(struct live *l)
  * on (TIME_WAIT then simply has no events).  Writer errors stay fatal. */
 static int on_tw(struct live *l)
 {
-	uint64_t start = header_now_ns(CLOCK_MONOTONIC);
+	uint64_t start = header_now_ns(CLOCK_MONOTONIC), candidates;
 	int fd;
 
 	consume(l); /* records are submitted without a wake-up (bpf/common.bpf.h) */
-	if (!l->tw_polled)
+	candidates = l->d.st.tw_candidates;
+	if (!l->tw_polled || !tw_poll_due(&l->tw, start, candidates))
 		return 0;
+	tw_poll_walked(&l->tw, candidates);
 	fd = loader_iter_fd(&l->ld, LOADER_ITER_TIMEWAIT);
 	if (fd >= 0)
 		fd = tw_poll_walk(&l->tw, fd, start, &l->d.st.malformed);

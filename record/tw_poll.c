@@ -127,6 +127,17 @@ static int emit(void *ctx, const struct ev_sock_event *rec, int phase)
 			      c->precision_ns);
 }
 
+bool tw_poll_due(const struct tw_poll *p, uint64_t now_ns, uint64_t candidates)
+{
+	return p->n_prev > 0 || candidates != p->candidates_walked ||
+	       now_ns - p->last_ns >= TW_POLL_IDLE_NS;
+}
+
+void tw_poll_walked(struct tw_poll *p, uint64_t candidates)
+{
+	p->candidates_walked = candidates;
+}
+
 int tw_poll_walk(struct tw_poll *p, int iter_fd, uint64_t start_ns, uint64_t *malformed)
 {
 	int n;

@@ -6,6 +6,7 @@
 #ifndef TCPREC_TW_POLL_H
 #define TCPREC_TW_POLL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,13 +14,38 @@
 #include "events.h"
 
 #define TW_POLL_INTERVAL_NS (100ull * 1000000)
+/* The longest gap between walks: a walk visits every bucket of the
+ * kernel's established hash (262,144 on a 24 GiB machine) however few
+ * sockets there are, a few per cent of a CPU at ten walks a second, so
+ * a walk that can see no change is skipped (tw_poll_due()); this bounds
+ * how late a timewait socket that no transition announced is seen. */
+#define TW_POLL_IDLE_NS (1000ull * 1000000)
 
 struct tw_poll {
 	struct ev_sock_event *prev, *cur; /* sorted by cookie after a walk */
 	size_t n_prev, n_cur, cap_prev, cap_cur;
 	uint64_t last_ns;      /* start of the previous walk */
 	uint64_t cur_start_ns; /* start of the current walk */
+	uint64_t candidates_walked; /* candidates counted before the previous walk */
 };
+
+/* Whether a transition may hand its socket over to a timewait socket:
+ * tcp_time_wait() ends with tcp_done(), a transition to CLOSE from
+ * FIN_WAIT2 or CLOSING (FIN_WAIT1 too, to be safe). */
+static inline bool tw_poll_candidate(uint8_t old_state, uint8_t new_state)
+{
+	return new_state == TRC_TCP_CLOSE &&
+	       (old_state == TRC_TCP_FIN_WAIT1 || old_state == TRC_TCP_FIN_WAIT2 ||
+		old_state == TRC_TCP_CLOSING);
+}
+
+/* Whether a walk is due at now_ns, given the number of candidate
+ * transitions drained so far: when timewait sockets are known (any may
+ * leave), when a candidate came since the previous walk, or when the
+ * previous walk is TW_POLL_IDLE_NS old (lost or filtered transitions).
+ * A skipped walk loses no precision: each event's precision is the time
+ * since the walk before it. */
+bool tw_poll_due(const struct tw_poll *p, uint64_t now_ns, uint64_t candidates);
 
 void tw_poll_init(struct tw_poll *p, uint64_t now_ns);
 void tw_poll_fini(struct tw_poll *p);
@@ -31,6 +57,9 @@ int tw_poll_seed(struct tw_poll *p, const struct ev_sock_event *rec);
 /* Reads one walk from iter_fd (consumed and closed) into the current set.
  * Records failing validation are counted in *malformed. */
 int tw_poll_walk(struct tw_poll *p, int iter_fd, uint64_t start_ns, uint64_t *malformed);
+
+/* Notes the candidate count sampled before the walk now being emitted. */
+void tw_poll_walked(struct tw_poll *p, uint64_t candidates);
 
 /* Writes the differences between the previous and the current set through
  * d as TRC_TW_POLLED events at now_ns, with precision now_ns minus the

@@ -156,9 +156,44 @@ static void test_tw_diff(void)
 	tw_poll_fini(&p);
 }
 
+/* When a walk is due: never skipped while timewait sockets are known or
+ * a transition may have made one; otherwise at most a second apart. */
+static void test_tw_due(void)
+{
+	const uint64_t ms = 1000000;
+	struct tw_poll p;
+	struct ev_sock_event seed;
+
+	CHECK(tw_poll_candidate(TRC_TCP_FIN_WAIT2, TRC_TCP_CLOSE));
+	CHECK(tw_poll_candidate(TRC_TCP_CLOSING, TRC_TCP_CLOSE));
+	CHECK(tw_poll_candidate(TRC_TCP_FIN_WAIT1, TRC_TCP_CLOSE));
+	CHECK(!tw_poll_candidate(TRC_TCP_LAST_ACK, TRC_TCP_CLOSE));
+	CHECK(!tw_poll_candidate(TRC_TCP_ESTABLISHED, TRC_TCP_CLOSE));
+	CHECK(!tw_poll_candidate(TRC_TCP_FIN_WAIT1, TRC_TCP_FIN_WAIT2));
+
+	tw_poll_init(&p, 1000 * ms);
+	CHECK(!tw_poll_due(&p, 1100 * ms, 0));    /* idle: nothing to see */
+	CHECK(!tw_poll_due(&p, 1999 * ms, 0));
+	CHECK(tw_poll_due(&p, 2000 * ms, 0));     /* a second since the last walk */
+	CHECK(tw_poll_due(&p, 1100 * ms, 1));     /* a candidate transition */
+	tw_poll_walked(&p, 1);
+	CHECK(!tw_poll_due(&p, 1100 * ms, 1));    /* ... that was walked */
+	CHECK(tw_poll_due(&p, 1100 * ms, 2));
+	tw_poll_fini(&p);
+
+	tw_poll_init(&p, 0);
+	memset(&seed, 0, sizeof(seed));
+	seed.cookie = 3;
+	seed.state = TRC_TCP_TIME_WAIT;
+	CHECK_EQ(tw_poll_seed(&p, &seed), 0);
+	CHECK(tw_poll_due(&p, 100 * ms, 0));      /* known sockets may leave */
+	tw_poll_fini(&p);
+}
+
 int main(void)
 {
 	test_table();
 	test_tw_diff();
+	test_tw_due();
 	return CHECK_DONE();
 }
