@@ -215,6 +215,21 @@ static void queue(struct analyzer *a, struct conn *c)
 	conn_table_queue(a->tab, c, c->tw_expected && !c->tw_enter ? 1 : 0);
 }
 
+/* The socket a flow's segments go to, by tuple.  A flow that opens with
+ * a SYN is a new incarnation of its tuple (tcp_tw_reuse, a reused port,
+ * a server's next child): a closed socket with that tuple is an earlier
+ * one and must not receive the new handshake. */
+static struct conn *flow_socket(struct analyzer *a, const struct conn *flow,
+				const struct seg_rec *s)
+{
+	struct conn *sock = conn_table_by_tuple(a->tab, &flow->key, false);
+	bool opens = (s->tcp_flags & (TRC_TCP_SYN | TRC_TCP_ACK)) == TRC_TCP_SYN;
+
+	if (sock && sock->closed && (opens || flow->syn_seen))
+		return NULL;
+	return sock;
+}
+
 static void on_segment(struct analyzer *a, struct input *in, struct conn *c)
 {
 	const struct trc_ev_segment *g = &in->ev.seg;
@@ -225,7 +240,7 @@ static void on_segment(struct analyzer *a, struct input *in, struct conn *c)
 	};
 
 	if (c->flow_only && !in->dual) {
-		struct conn *sock = c->sock ? c->sock : conn_table_by_tuple(a->tab, &c->key, false);
+		struct conn *sock = c->sock ? c->sock : flow_socket(a, c, &s);
 
 		if (sock && !(sock = thaw(a, sock)))
 			return;

@@ -113,15 +113,35 @@ static struct conn_entry *resolve_connect(struct drain *d, const struct ev_segme
 	return dconn_declare(d, e) ? NULL : e;
 }
 
+/* A SYN without ACK opens a connection, so a socket found by its tuple
+ * that has closed (or is in TIME_WAIT) is an earlier incarnation.  With
+ * tcp_tw_reuse (on for loopback by default) connect() takes the tuple of
+ * a socket still in TIME_WAIT, and a server's child can get the tuple of
+ * a socket closed less than DRAIN_CLOSE_LINGER_NS ago: without this, the
+ * new connection's handshake went to the old one. */
+static int earlier_incarnation(const struct conn_entry *e, const struct ev_segment *r)
+{
+	return !e->flow_only && e->close_ns &&
+	       (r->tcp_flags & (TRC_TCP_SYN | TRC_TCP_ACK)) == TRC_TCP_SYN;
+}
+
+/* The connection a segment goes to: the newest one with its tuple, the
+ * connect()ing socket it completes, or a new flow. */
+static struct conn_entry *segment_conn(struct drain *d, const struct ev_segment *r)
+{
+	struct conn_entry *e = conntab_by_tuple(d->ct, &r->tuple, 1);
+
+	if (e && e->serial && !earlier_incarnation(e, r))
+		return e;
+	e = resolve_connect(d, r);
+	return e ? e : dconn_new_flow(d, &r->tuple);
+}
+
 static int on_segment(struct drain *d, const struct ev_segment *r)
 {
 	struct trc_event ev = { .type = TRC_EV_SEGMENT, .t_ns = r->hdr.t_ns };
-	struct conn_entry *e = conntab_by_tuple(d->ct, &r->tuple, 1);
+	struct conn_entry *e = segment_conn(d, r);
 
-	if (!e || !e->serial)
-		e = resolve_connect(d, r);
-	if (!e)
-		e = dconn_flow(d, &r->tuple);
 	if (!e)
 		return d->werr;
 	e->last_ns = r->hdr.t_ns;

@@ -121,9 +121,13 @@ struct conn_entry *dconn_flow(struct drain *d, const struct ev_tuple *t)
 {
 	struct conn_entry *e = conntab_by_tuple(d->ct, t, 1);
 
-	if (e && e->serial)
-		return e;
-	e = conntab_add(d->ct, 0, t);
+	return e && e->serial ? e : dconn_new_flow(d, t);
+}
+
+struct conn_entry *dconn_new_flow(struct drain *d, const struct ev_tuple *t)
+{
+	struct conn_entry *e = conntab_add(d->ct, 0, t);
+
 	if (!e) {
 		d->werr = -ENOMEM;
 		return NULL;

@@ -26,6 +26,9 @@ struct conn_entry *dconn_socket(struct drain *d, uint64_t cookie, const struct e
  * it, else a new flow-only connection. */
 struct conn_entry *dconn_flow(struct drain *d, const struct ev_tuple *t);
 
+/* A new, declared flow-only connection for the tuple (NULL on failure). */
+struct conn_entry *dconn_new_flow(struct drain *d, const struct ev_tuple *t);
+
 /* Forgets e (declaring it first if it still holds events). */
 void dconn_release(struct drain *d, struct conn_entry *e);
 

@@ -325,12 +325,27 @@ def client_halfclose(args):
     return info
 
 
+def connect_retrying(fam, addr, limit_s=10.0):
+    """connect(), retried while every ephemeral port is taken (EADDRNOTAVAIL:
+    with a narrow port range, until a TIME_WAIT tuple may be reused)."""
+    deadline = time.monotonic() + limit_s
+    while True:
+        c = socket.socket(fam, socket.SOCK_STREAM)
+        try:
+            c.connect(addr)
+            return c
+        except OSError as e:
+            c.close()
+            if e.errno != errno.EADDRNOTAVAIL or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def client_many(args):
     fam = family_of(args.addr)
     start = time.monotonic()
     for _ in range(args.count):
-        c = socket.socket(fam, socket.SOCK_STREAM)
-        c.connect((args.addr, args.port))
+        c = connect_retrying(fam, (args.addr, args.port))
         c.sendall(b"q")
         if c.recv(1) != b"r":
             die("bad response byte")

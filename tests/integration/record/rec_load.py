@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
 """tcprec under load in a loopback namespace: thousands of short
-connections recorded completely with the default ring buffer, and
-explicit loss records (trace, trailer, status line) with the smallest
+connections recorded completely with the default ring buffer, the same
+over a few reused tuples (tcp_tw_reuse), and explicit loss records (trace, trailer, status line) with the smallest
 ring buffer tcprec accepts.
 
-usage: rec_load.py 4|6 many [COUNT] | rec_load.py 4|6 tiny-buffer [COUNT]
+usage: rec_load.py 4|6 many|reuse|tiny-buffer [COUNT]
 """
 
 import collections
+import os
 import re
 import sys
 
@@ -58,6 +59,46 @@ def many(family, count):
         print("%d connections, %d events, %d segments" % (count, len(trace.events), len(pcap)))
 
 
+def reuse(family, count):
+    """tcp_tw_reuse with sixteen ephemeral ports: new connections take the
+    tuples of client sockets still in TIME_WAIT, and the server's children
+    those of its closed ones.  Every handshake must reach its own
+    connection: each client socket opens with its own SYN, and tcpana
+    finds no violation (it found thousands while the new connection's SYN
+    went to the TIME_WAIT socket with the same tuple)."""
+    with T.Topology(family, loopback=True) as topo:
+        topo.client.sysctl("net.ipv4.tcp_tw_reuse", 1)
+        if os.path.exists("/proc/sys/net/ipv4/tcp_tw_reuse_delay"):  # 6.13+, default 1 s
+            topo.client.sysctl("net.ipv4.tcp_tw_reuse_delay", 1)
+        topo.client.sysctl("net.ipv4.ip_local_port_range", "40000 40015")
+        rec = R.Recording(topo, "many", count=count, timeout=120).run(settle=1.0)
+        trace = rec.traces["server"]
+        R.check_no_losses(trace)
+        T.check_eq(rec.res["client"]["count"], count, "connections made")
+        # Endpoints of the trace helper are keyed by tuple: sixteen here,
+        # and port 0 for connect()s that found every port taken (the
+        # kernel reports SYN_SENT before it picks the port).
+        ports = {ep.conn["lport"] for ep in trace.endpoints(rport=R.PORT)} - {0}
+        T.check(len(ports) <= 16, "client ports outside the range: %r" % sorted(ports))
+        seen = collections.Counter(e2 for ep in trace.endpoints() for e2 in ep.transitions())
+        failed = seen[("SYN_SENT", "CLOSE")]
+        for tr in PER_CONN:
+            T.check_eq(seen[tr], count + (failed if tr == ("CLOSE", "SYN_SENT") else 0),
+                       "%s->%s transitions" % tr)
+        doc = T.tcpana_json(topo.tmp("server.trc"))
+        conns = doc["connections"]
+        bad = [c for c in conns if c["verdict"] == "violation"]
+        T.check(not bad, "%d violations, first: %r" % (len(bad), bad[0]["violations"] if bad
+                                                        else None))
+        mine = [c for c in conns if c["remote"]["port"] == R.PORT and c["local"]["port"]]
+        T.check_eq(len(mine), count, "client connections in tcpana")
+        no_syn = [c["history"] for c in mine if not c["history"].startswith("S")]
+        T.check(not no_syn, "%d client connections without their own SYN: %r"
+                % (len(no_syn), no_syn[:5]))
+        print("%d connections over %d client ports (%d connect()s found none free), "
+              "no violation" % (count, len(ports), failed))
+
+
 def tiny_buffer(family, count):
     with T.Topology(family, loopback=True) as topo:
         no_tw_reuse(topo)
@@ -93,6 +134,8 @@ def main():
     T.require_tool("tcpdump")
     if mode == "many":
         many(family, int(sys.argv[3]) if len(sys.argv) > 3 else 5000)
+    elif mode == "reuse":
+        reuse(family, int(sys.argv[3]) if len(sys.argv) > 3 else 400)
     else:
         tiny_buffer(family, int(sys.argv[3]) if len(sys.argv) > 3 else 3000)
 

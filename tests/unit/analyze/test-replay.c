@@ -288,9 +288,53 @@ static void reused_socket(void)
 	CHECK(r.conn[1].incomplete & INC_TRACE_END);
 }
 
+/* One server child of the tuple closes; 100 ms later a connection with
+ * the same tuple (tcp_tw_reuse on the client) arrives, its handshake a
+ * flow before the new child exists.  The handshake belongs to the new
+ * child, not to the closed one still held for its grace period. */
+static void reused_tuple(void)
+{
+	static struct tg_result r;
+	struct tg *g = tg_new("ebpf");
+	uint64_t lis = tg_conn(g, SRV4, SPORT, "0.0.0.0", 0, NS_SRV, 0), t = 1 * MS;
+	uint8_t *buf;
+	size_t len;
+
+	tg_state(g, lis, 0, TRC_TCP_CLOSE, TRC_TCP_LISTEN, 200);
+	for (int i = 0; i < 2; i++, t += 100 * MS) {
+		uint64_t f = tg_conn(g, SRV4, SPORT, CLI4, CPORT, NS_SRV, TRC_CONN_F_FLOW_ONLY);
+		uint64_t c;
+
+		tg_seg(g, f, t, false, "S");
+		tg_seg(g, f, t + 1000, true, "S.");
+		tg_seg(g, f, t + 2000, false, ".");
+		c = tg_conn(g, SRV4, SPORT, CLI4, CPORT, NS_SRV, 0);
+		tg_state(g, c, t + 2000, TRC_TCP_LISTEN, TRC_TCP_SYN_RECV, 0);
+		tg_state(g, c, t + 2000, TRC_TCP_SYN_RECV, TRC_TCP_ESTABLISHED, 0);
+		tg_seg(g, c, t + 3000, false, "F.");
+		tg_state(g, c, t + 3000, TRC_TCP_ESTABLISHED, TRC_TCP_CLOSE_WAIT, 0);
+		tg_state(g, c, t + 4000, TRC_TCP_CLOSE_WAIT, TRC_TCP_LAST_ACK, 200);
+		tg_seg(g, c, t + 4000, true, "F.");
+		tg_seg(g, c, t + 5000, false, ".");
+		tg_state(g, c, t + 5000, TRC_TCP_LAST_ACK, TRC_TCP_CLOSE, 0);
+	}
+	buf = tg_finish(g, &len);
+	tg_analyze(buf, len, NULL, &r);
+	free(buf);
+	CHECK_INT(r.n, 3); /* the listener and two children; no stray flow */
+	if (r.n != 3)
+		return;
+	for (int i = 1; i < 3; i++) {
+		CHECK_STR(r.conn[i].path, "SYN_RECV>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE");
+		CHECK_STR(verdict_name(r.conn[i].verdict), "linux-specific"); /* child socket */
+		CHECK_STR(r.conn[i].history, r.conn[1].history);
+	}
+}
+
 int main(void)
 {
 	reused_socket();
+	reused_tuple();
 	for (int v6 = 0; v6 < 2; v6++) {
 		normal(v6);
 		closes(v6);

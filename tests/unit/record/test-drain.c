@@ -177,6 +177,58 @@ static void test_concurrent_connects(int reverse)
 	close(fd);
 }
 
+/* tcp_tw_reuse: a new connect() takes the tuple of a socket still in
+ * TIME_WAIT, and the server's new child the tuple of its closed one.
+ * Each handshake must go to the new incarnation, never to the old one. */
+static void test_tuple_reuse(void)
+{
+	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
+	struct trc_trailer tr = { 0 };
+	struct trc_error err;
+	struct seen s[32];
+	struct drain d;
+	int fd = memfd_create("trace", 0), n;
+	struct trc_writer *w = trc_writer_open_fd(fd, &h, NULL, &err);
+	struct ev_tuple c = tup(7000, 80), sv = tup(80, 7000);
+
+	CHECK(w != NULL);
+	CHECK_EQ(drain_init(&d, w, 0, 0, 1000), 0);
+	/* First incarnation: client cookie 10 ends in TIME_WAIT, server
+	 * child cookie 20 closes. */
+	CHECK_EQ(state(&d, 1000, 10, c, TRC_TCP_ESTABLISHED, TRC_TCP_FIN_WAIT1, 1), 0);
+	CHECK_EQ(state(&d, 1001, 20, sv, TRC_TCP_ESTABLISHED, TRC_TCP_CLOSE_WAIT, 0), 0);
+	CHECK_EQ(state(&d, 1002, 10, c, TRC_TCP_FIN_WAIT1, TRC_TCP_FIN_WAIT2, 0), 0);
+	CHECK_EQ(state(&d, 1003, 20, sv, TRC_TCP_CLOSE_WAIT, TRC_TCP_LAST_ACK, 1), 0);
+	CHECK_EQ(state(&d, 1004, 10, c, TRC_TCP_FIN_WAIT2, TRC_TCP_CLOSE, 0), 0);
+	CHECK_EQ(state(&d, 1005, 20, sv, TRC_TCP_LAST_ACK, TRC_TCP_CLOSE, 0), 0);
+	CHECK_EQ(drain_timewait(&d, 10, &c, TRC_TW_ENTER, 1006, TRC_TW_POLLED, 100), 0);
+	/* Second incarnation on the same tuples (n = 7 .. 13). */
+	CHECK_EQ(state(&d, 2000, 11, tup(0, 80), TRC_TCP_CLOSE, TRC_TCP_SYN_SENT, 1), 0);
+	CHECK_EQ(seg_of(&d, 2001, c, EV_DIR_TX, TRC_TCP_SYN, 11), 0);
+	CHECK_EQ(seg(&d, 2002, sv, EV_DIR_RX, TRC_TCP_SYN), 0);
+	CHECK_EQ(seg(&d, 2003, sv, EV_DIR_TX, TRC_TCP_SYN | TRC_TCP_ACK), 0);
+	CHECK_EQ(seg(&d, 2004, c, EV_DIR_RX, TRC_TCP_SYN | TRC_TCP_ACK), 0);
+	CHECK_EQ(state(&d, 2005, 11, c, TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 0), 0);
+	CHECK_EQ(seg(&d, 2006, c, EV_DIR_TX, TRC_TCP_ACK), 0);
+	CHECK_EQ(trc_writer_close(w, NULL, &err), 0);
+	drain_fini(&d);
+	n = read_back(fd, s, 32, &tr);
+	CHECK_EQ(n, 14);
+	if (n == 14) {
+		uint64_t old_client = s[0].serial, old_server = s[1].serial;
+		uint64_t new_client = s[7].serial, server_flow = s[9].serial;
+
+		CHECK(new_client != old_client);
+		CHECK_EQ(s[8].serial, new_client);  /* its SYN */
+		CHECK_EQ(s[11].serial, new_client); /* the SYN-ACK it received */
+		CHECK_EQ(s[12].serial, new_client);
+		CHECK_EQ(s[13].serial, new_client);
+		CHECK(server_flow != old_server);   /* the new child's handshake flow */
+		CHECK_EQ(s[10].serial, server_flow);
+	}
+	close(fd);
+}
+
 int main(void)
 {
 	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
@@ -190,6 +242,7 @@ int main(void)
 
 	test_concurrent_connects(0);
 	test_concurrent_connects(1);
+	test_tuple_reuse();
 	CHECK(w != NULL);
 	CHECK_EQ(drain_init(&d, w, 0, 0, 1000), 0);
 	/* Active open: port 0 at SYN_SENT, completed by the SYN. */
