@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analyzer_int.h"
+#include "safestr.h"
 
 uint64_t analyzer_realtime(const struct trc_header *hdr, uint64_t t_ns)
 {
@@ -143,6 +144,33 @@ static int loop(struct analyzer *a)
 	return a->err;
 }
 
+/* The file's name and header strings as every output may print them: a
+ * host name or path from another machine may be invalid UTF-8 (which a
+ * JSON document cannot hold) or carry terminal escapes. */
+static int printable_input(struct input *in, const char *name, const struct trc_header *h)
+{
+	size_t room = SAFESTR_LEN(strlen(name));
+	struct trc_header *s = &in->safe_hdr;
+
+	in->name_buf = malloc(room);
+	if (!in->name_buf)
+		return -ENOMEM;
+	in->name = safestr(name, in->name_buf, room);
+	*s = *h;
+#define PRINTABLE(f) safestr(h->f, s->f, sizeof(s->f))
+	PRINTABLE(tool_version);
+	PRINTABLE(hostname);
+	PRINTABLE(kernel_release);
+	PRINTABLE(machine);
+	PRINTABLE(source);
+	PRINTABLE(probes);
+	PRINTABLE(filters);
+	PRINTABLE(options);
+#undef PRINTABLE
+	in->hdr = s;
+	return 0;
+}
+
 static bool segment_only(const struct trc_header *h)
 {
 	return !strncmp(h->source, "pcap", 4);
@@ -167,8 +195,9 @@ int analyzer_run_readers(struct trc_reader **readers, const char *const *names, 
 		struct input *in = &a.in[i];
 
 		in->r = readers[i];
-		in->name = names[i];
-		in->hdr = trc_reader_header(readers[i]);
+		rc = printable_input(in, names[i], trc_reader_header(readers[i]));
+		if (rc < 0)
+			break;
 		in->rt_off = (int64_t)(in->hdr->anchor_realtime_ns - in->hdr->anchor_clock_ns);
 		in->dual = segment_only(in->hdr);
 		if (sink->header)
@@ -179,6 +208,8 @@ int analyzer_run_readers(struct trc_reader **readers, const char *const *names, 
 	if (rc >= 0 && sink->summary)
 		rc = sink->summary(sink->arg, sum);
 	conn_table_free(a.tab);
+	for (int i = 0; i < n; i++)
+		free(a.in[i].name_buf);
 	free(a.in);
 	if (rc >= 0 && sum->io_error)
 		rc = sum->io_error;

@@ -36,8 +36,10 @@
 
 struct input {
 	struct trc_reader *r;
-	const char *name;
-	const struct trc_header *hdr;
+	const char *name;          /* printable (safestr.h): name_buf or the path */
+	char *name_buf;
+	const struct trc_header *hdr; /* &safe_hdr */
+	struct trc_header safe_hdr;   /* the file's header, strings printable */
 	int64_t rt_off;        /* realtime - trace time */
 	bool dual;             /* segment-only source: replay both endpoints */
 	bool has, done;

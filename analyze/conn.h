@@ -164,7 +164,7 @@ struct conn {
 
 	uint32_t pid, tgid;
 	bool has_owner;
-	char comm[TRC_COMM_LEN];
+	char comm[TRC_COMM_LEN]; /* printable UTF-8 (safestr.h) */
 
 	/* classification inputs */
 	int8_t originator;      /* 0 unknown, 1 local, -1 remote */

@@ -7,46 +7,14 @@
  */
 #include "json_sb.h"
 
-/* Length of the sequence a lead byte starts, 0 if it cannot start one. */
-static size_t utf8_lead_len(unsigned char u)
-{
-	if (u < 0x80)
-		return 1;
-	if (u < 0xC2) /* continuation byte, or the overlong leads C0/C1 */
-		return 0;
-	if (u <= 0xDF)
-		return 2;
-	if (u <= 0xEF)
-		return 3;
-	return u <= 0xF4 ? 4 : 0;
-}
-
-/* Length of the valid sequence at s, 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s)
-{
-	static const uint32_t min_for_len[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t n = utf8_lead_len(s[0]);
-	uint32_t cp;
-
-	if (n <= 1)
-		return n;
-	cp = s[0] & (0xFFu >> (n + 1));
-	for (size_t i = 1; i < n; i++) {
-		if (s[i] < 0x80 || s[i] > 0xBF)
-			return 0; /* also catches the terminating NUL */
-		cp = (cp << 6) | (s[i] & 0x3Fu);
-	}
-	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp < min_for_len[n])
-		return 0;
-	return n;
-}
+#include "safestr.h"
 
 bool json_utf8_valid(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
-		size_t n = *p < 0x80 ? 1 : utf8_seq(p);
+		size_t n = *p < 0x80 ? 1 : utf8_seq_len(p);
 
 		if (!n)
 			return false;

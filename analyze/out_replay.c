@@ -6,8 +6,10 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "outputs.h"
+#include "safestr.h"
 #include "timefmt.h"
 
 static const char *lost_reason(uint8_t r)
@@ -15,9 +17,19 @@ static const char *lost_reason(uint8_t r)
 	return r == TRC_LOST_RINGBUF ? "ringbuf" : r == TRC_LOST_MALFORMED ? "malformed" : "capture";
 }
 
+/* The event's process name, printable (safestr.h). */
+static const char *printable_comm(const struct trc_event *ev, char out[SAFESTR_LEN(TRC_COMM_LEN)])
+{
+	char raw[TRC_COMM_LEN + 1];
+
+	memcpy(raw, ev->state.comm, TRC_COMM_LEN);
+	raw[TRC_COMM_LEN] = '\0';
+	return safestr(raw, out, SAFESTR_LEN(TRC_COMM_LEN));
+}
+
 static void body(FILE *fp, const struct trc_event *ev)
 {
-	char fl[16];
+	char fl[16], comm[SAFESTR_LEN(TRC_COMM_LEN)];
 
 	switch (ev->type) {
 	case TRC_EV_STATE:
@@ -26,7 +38,7 @@ static void body(FILE *fp, const struct trc_event *ev)
 		if (ev->state.flags & TRC_STATE_F_SNAPSHOT)
 			fprintf(fp, " (snapshot)");
 		if (ev->state.flags & TRC_STATE_F_OWNER)
-			fprintf(fp, " pid %u comm %.*s", ev->state.tgid, TRC_COMM_LEN, ev->state.comm);
+			fprintf(fp, " pid %u comm %s", ev->state.tgid, printable_comm(ev, comm));
 		break;
 	case TRC_EV_SEGMENT:
 		fprintf(fp, "%s Flags [%s]", ev->seg.dir == TRC_DIR_RX ? "In " : "Out",

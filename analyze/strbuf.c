@@ -115,9 +115,20 @@ static void spaces(struct strbuf *sb, size_t n)
 	}
 }
 
+/* Characters of UTF-8 text: the bytes that are not continuation bytes
+ * (a process name may hold U+FFFD, three bytes in one column). */
+static size_t utf8_chars(const char *s, size_t n)
+{
+	size_t chars = 0;
+
+	for (size_t i = 0; i < n; i++)
+		chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return chars;
+}
+
 static void pad_mem(struct strbuf *sb, const char *s, size_t n, size_t width, bool left)
 {
-	size_t fill = n < width ? width - n : 0;
+	size_t chars = utf8_chars(s, n), fill = chars < width ? width - chars : 0;
 
 	if (!left)
 		spaces(sb, fill);

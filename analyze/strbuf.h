@@ -84,7 +84,8 @@ void sb_i64(struct strbuf *sb, int64_t v);
 /* v with at least width digits, zero-padded ("%0*llu"). */
 void sb_u64_zero(struct strbuf *sb, uint64_t v, unsigned int width);
 
-/* s padded with spaces to width: "%-*s" when left, else "%*s". */
+/* s padded with spaces to width characters of UTF-8 ("%-*s" when left,
+ * else "%*s", which count bytes). */
 void sb_pad(struct strbuf *sb, const char *s, size_t width, bool left);
 /* v padded like "%-*llu" / "%*llu". */
 void sb_pad_u64(struct strbuf *sb, uint64_t v, size_t width, bool left);
