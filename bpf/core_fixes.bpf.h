@@ -22,6 +22,8 @@
  * That helper and its address check were about 5 % of the machine's CPU in
  * perf under a connect/close load, so handlers take `direct`, a constant
  * once they are inlined into their program, and only one arm is emitted.
+ * ___arrow() is the bpf_core_read.h macro BPF_CORE_READ() itself uses to
+ * turn its field list into a->b->c, so both arms name the same fields.
  */
 #define KREAD(direct, src, a, ...)                                                         \
 	((direct) ? ___arrow(src, a, ##__VA_ARGS__) : BPF_CORE_READ(src, a, ##__VA_ARGS__))
