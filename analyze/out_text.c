@@ -31,13 +31,12 @@ static void endpoint_column(struct strbuf *sb, const struct trc_conn *d, bool lo
 			    size_t width)
 {
 	char b[96];
-	struct strbuf tmp = sb_fixed(b, sizeof(b) - 1);
+	struct strbuf tmp = sb_fixed_str(b, sizeof(b));
 
 	/* Formatted on the stack first: the padding needs its length. */
 	outfmt_endpoint_sb(&tmp, d->family, local ? d->laddr : d->raddr,
 			   local ? d->lport : d->rport);
-	b[tmp.failed ? 0 : tmp.len] = '\0';
-	sb_pad(sb, b, width, !local);
+	sb_pad(sb, sb_fixed_cstr(&tmp), width, !local);
 }
 
 /* The line of one connection, built without printf (it was most of the
@@ -47,7 +46,7 @@ static void conn_line(struct strbuf *sb, const struct conn_view *v)
 {
 	const struct conn *c = v->c;
 	char own[96], start[TIMEFMT_ISO_LEN], dur[TIMEFMT_DUR_LEN];
-	struct strbuf ob = sb_fixed(own, sizeof(own) - 1);
+	struct strbuf ob = sb_fixed_str(own, sizeof(own));
 
 	sb_pad_u64(sb, c->id, 5, true);
 	sb_ch(sb, ' ');
@@ -56,8 +55,7 @@ static void conn_line(struct strbuf *sb, const struct conn_view *v)
 	endpoint_column(sb, &c->decl, false, 22);
 	sb_ch(sb, ' ');
 	outfmt_owner_sb(&ob, c);
-	own[ob.failed ? 0 : ob.len] = '\0';
-	column(sb, own, 20, true);
+	column(sb, sb_fixed_cstr(&ob), 20, true);
 	timefmt_iso_raw(analyzer_realtime(v->hdr, v->dur.start_ns), start);
 	column(sb, start, 30, true);
 	timefmt_duration_raw(v->dur.lifetime_ns, dur);

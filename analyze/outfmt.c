@@ -60,14 +60,10 @@ void outfmt_endpoint_sb(struct strbuf *sb, uint8_t family, const uint8_t *addr, 
 const char *outfmt_endpoint(uint8_t family, const uint8_t *addr, uint16_t port, char *buf,
 			    size_t len)
 {
-	char a[64];
+	struct strbuf sb = sb_fixed_str(buf, len);
 
-	outfmt_addr(family, addr, a, sizeof(a));
-	if (family == TRC_FAMILY_IPV6)
-		snprintf(buf, len, "[%s]:%u", a, port);
-	else
-		snprintf(buf, len, "%s:%u", a, port);
-	return buf;
+	outfmt_endpoint_sb(&sb, family, addr, port);
+	return sb_fixed_cstr(&sb);
 }
 
 void outfmt_path_sb(struct strbuf *sb, const struct conn *c)
@@ -85,26 +81,6 @@ void outfmt_path_sb(struct strbuf *sb, const struct conn *c)
 	}
 	if (c->trans_dropped)
 		sb_str(sb, ">...");
-}
-
-const char *outfmt_path(const struct conn *c, char *buf, size_t len)
-{
-	size_t off = 0;
-
-	buf[0] = '\0';
-	for (uint16_t i = 0; i < c->n_trans && off < len; i++) {
-		int n = snprintf(buf + off, len - off, "%s%s", i ? ">" : "",
-				 tcp_state_name(c->trans[i].to));
-
-		if (n < 0)
-			break;
-		off += (size_t)n;
-	}
-	if (c->trans_dropped && off < len)
-		snprintf(buf + off, len - off, ">...");
-	if (!c->n_trans)
-		snprintf(buf, len, "-");
-	return buf;
 }
 
 const char *outfmt_cause(const struct cause *cs, char *buf, size_t len)
@@ -170,11 +146,10 @@ void outfmt_owner_sb(struct strbuf *sb, const struct conn *c)
 
 const char *outfmt_owner(const struct conn *c, char *buf, size_t len)
 {
-	if (c->has_owner)
-		snprintf(buf, len, "%u/%s", c->tgid, c->comm);
-	else
-		snprintf(buf, len, "-");
-	return buf;
+	struct strbuf sb = sb_fixed_str(buf, len);
+
+	outfmt_owner_sb(&sb, c);
+	return sb_fixed_cstr(&sb);
 }
 
 void out_ctx_free(struct out_ctx *o)

@@ -44,19 +44,18 @@ void out_json_free(struct out_ctx *o);
 
 /* Shared text helpers. */
 const char *outfmt_addr(uint8_t family, const uint8_t *addr, char *buf, size_t len);
-/* "192.0.2.1:80" or "[2001:db8::1]:80". */
+/* "192.0.2.1:80" or "[2001:db8::1]:80", appended to sb. */
+void outfmt_endpoint_sb(struct strbuf *sb, uint8_t family, const uint8_t *addr, uint16_t port);
+/* "SYN_SENT>ESTABLISHED>...", appended to sb. */
+void outfmt_path_sb(struct strbuf *sb, const struct conn *c);
+/* "PID/COMM" of the owner, or "-", appended to sb. */
+void outfmt_owner_sb(struct strbuf *sb, const struct conn *c);
+/* The endpoint and owner into buf (len bytes; empty if they do not fit). */
 const char *outfmt_endpoint(uint8_t family, const uint8_t *addr, uint16_t port, char *buf,
 			    size_t len);
-/* "SYN_SENT>ESTABLISHED>..." */
-const char *outfmt_path(const struct conn *c, char *buf, size_t len);
+const char *outfmt_owner(const struct conn *c, char *buf, size_t len);
 /* "rx F." / "app close" / "timer giveup" / "snapshot" / "timewait" / "unknown" */
 const char *outfmt_cause(const struct cause *cs, char *buf, size_t len);
-/* "PID/COMM" of the owner, or "-". */
-const char *outfmt_owner(const struct conn *c, char *buf, size_t len);
-/* The same appended to a buffer (the per-connection fast paths). */
-void outfmt_endpoint_sb(struct strbuf *sb, uint8_t family, const uint8_t *addr, uint16_t port);
-void outfmt_path_sb(struct strbuf *sb, const struct conn *c);
-void outfmt_owner_sb(struct strbuf *sb, const struct conn *c);
 /* Releases what the sinks allocated in o. */
 void out_ctx_free(struct out_ctx *o);
 /* Prints the summary block shared by text outputs. */

@@ -28,6 +28,21 @@ static inline struct strbuf sb_fixed(char *buf, size_t cap)
 	return (struct strbuf){ .buf = buf, .cap = cap, .fixed = true };
 }
 
+/* A buffer of size bytes to fill with sb_* calls and then read as a C
+ * string with sb_fixed_cstr(): one byte is kept for the terminator. */
+static inline struct strbuf sb_fixed_str(char *buf, size_t size)
+{
+	return sb_fixed(buf, size - 1);
+}
+
+/* The string in a sb_fixed_str() buffer; empty when something did not
+ * fit (a fixed buffer skips what does not fit, so the rest is unusable). */
+static inline const char *sb_fixed_cstr(struct strbuf *sb)
+{
+	sb->buf[sb->failed ? 0 : sb->len] = '\0';
+	return sb->buf;
+}
+
 /* Longest decimal uint64_t / int64_t. */
 #define SB_U64_LEN 20
 

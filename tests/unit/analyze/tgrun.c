@@ -15,6 +15,7 @@ static int collect(void *arg, const struct conn_view *v)
 	struct tg_result *r = arg;
 	struct tg_conn_res *o;
 	const struct conn *c = v->c;
+	struct strbuf path;
 
 	if (r->n >= (int)(sizeof(r->conn) / sizeof(r->conn[0])))
 		return 0;
@@ -28,7 +29,9 @@ static int collect(void *arg, const struct conn_view *v)
 	o->verdict = v->verdict;
 	o->zstate = v->zstate;
 	memcpy(o->history, c->history, sizeof(o->history));
-	outfmt_path(c, o->path, sizeof(o->path));
+	path = sb_fixed_str(o->path, sizeof(o->path));
+	outfmt_path_sb(&path, c);
+	sb_fixed_cstr(&path);
 	o->n_violations = c->n_violations;
 	if (c->n_violations && c->violations)
 		memcpy(o->violation, c->violations[0], sizeof(o->violation));
