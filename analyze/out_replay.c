@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "outputs.h"
 #include "safestr.h"
@@ -15,16 +14,6 @@
 static const char *lost_reason(uint8_t r)
 {
 	return r == TRC_LOST_RINGBUF ? "ringbuf" : r == TRC_LOST_MALFORMED ? "malformed" : "capture";
-}
-
-/* The event's process name, printable (safestr.h). */
-static const char *printable_comm(const struct trc_event *ev, char out[SAFESTR_LEN(TRC_COMM_LEN)])
-{
-	char raw[TRC_COMM_LEN + 1];
-
-	memcpy(raw, ev->state.comm, TRC_COMM_LEN);
-	raw[TRC_COMM_LEN] = '\0';
-	return safestr(raw, out, SAFESTR_LEN(TRC_COMM_LEN));
 }
 
 static void body(FILE *fp, const struct trc_event *ev)
@@ -38,7 +27,9 @@ static void body(FILE *fp, const struct trc_event *ev)
 		if (ev->state.flags & TRC_STATE_F_SNAPSHOT)
 			fprintf(fp, " (snapshot)");
 		if (ev->state.flags & TRC_STATE_F_OWNER)
-			fprintf(fp, " pid %u comm %s", ev->state.tgid, printable_comm(ev, comm));
+			fprintf(fp, " pid %u comm %s", ev->state.tgid,
+				safestr_n(ev->state.comm, sizeof(ev->state.comm), comm,
+					  sizeof(comm)));
 		break;
 	case TRC_EV_SEGMENT:
 		fprintf(fp, "%s Flags [%s]", ev->seg.dir == TRC_DIR_RX ? "In " : "Out",

@@ -250,15 +250,11 @@ static void take_owner(struct conn *c, const struct trc_ev_state *st)
 {
 	if (c->has_owner || !(st->flags & TRC_STATE_F_OWNER))
 		return;
-	char raw[sizeof(st->comm) + 1];
-
 	c->has_owner = true;
 	c->pid = st->pid;
 	c->tgid = st->tgid;
-	memcpy(raw, st->comm, sizeof(st->comm));
-	raw[sizeof(st->comm)] = '\0';
 	/* Every output prints it: made printable once, here (safestr.h). */
-	safestr(raw, c->comm, sizeof(c->comm));
+	safestr_n(st->comm, sizeof(st->comm), c->comm, sizeof(c->comm));
 }
 
 static void resync(struct conn *c, uint8_t st)

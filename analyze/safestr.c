@@ -49,12 +49,30 @@ static int is_control(const unsigned char *s, size_t n)
 
 const char *safestr(const char *s, char *out, size_t outlen)
 {
+	return safestr_n(s, strlen(s), out, outlen);
+}
+
+/* utf8_seq_len() of the sequence at p with left bytes readable. */
+static size_t seq_len_within(const unsigned char *p, size_t left)
+{
+	unsigned char tail[4] = { 0 };
+
+	if (left >= 4)
+		return utf8_seq_len(p);
+	/* Short of the end: a copy, NUL-padded, so nothing past it is read
+	 * and a cut sequence is invalid. */
+	memcpy(tail, p, left);
+	return utf8_seq_len(tail);
+}
+
+const char *safestr_n(const char *s, size_t n_in, char *out, size_t outlen)
+{
 	static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n_in;
 	size_t len = 0;
 
-	while (*p) {
-		size_t n = utf8_seq_len(p);
+	while (p < end && *p) {
+		size_t n = seq_len_within(p, (size_t)(end - p));
 		const char *src = (const char *)p;
 		size_t take = n;
 

@@ -26,4 +26,8 @@ size_t utf8_seq_len(const unsigned char *s);
  * U+FFFD.  Returns out. */
 const char *safestr(const char *s, char *out, size_t outlen);
 
+/* The same for a field of n bytes that need not hold a NUL (a process
+ * name of a trace event): it ends at the first NUL or after n bytes. */
+const char *safestr_n(const char *s, size_t n, char *out, size_t outlen);
+
 #endif /* ANALYZE_SAFESTR_H */

@@ -49,6 +49,18 @@ static void truncation(void)
 	CHECK_STR(safestr("abc", out, 1), "");
 }
 
+/* Fields without a NUL: nothing past n bytes is read, and a sequence cut
+ * by the field's end is invalid. */
+static void bounded(void)
+{
+	const char field[6] = { 'a', 'b', 'c', 'd', '\xe2', '\x82' };
+	char out[SAFESTR_LEN(6)];
+
+	CHECK_STR(safestr_n(field, 4, out, sizeof(out)), "abcd");
+	CHECK_STR(safestr_n(field, 6, out, sizeof(out)), "abcd" FFFD FFFD);
+	CHECK_STR(safestr_n("ab\0cd", 5, out, sizeof(out)), "ab");
+}
+
 static void sequence_lengths(void)
 {
 	CHECK_INT(utf8_seq_len((const unsigned char *)"a"), 1);
@@ -78,6 +90,7 @@ int main(void)
 	padding();
 	conversions();
 	truncation();
+	bounded();
 	sequence_lengths();
 	return tg_exit();
 }
