@@ -1,16 +1,35 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * out_json.c - --json and --jsonl.  --json writes the envelope by hand and
- * streams each connection with json_dumpf(), so memory stays proportional
+ * streams each connection (out_json_write.c), so memory stays proportional
  * to open connections: {"schema_version", "trace", "inputs",
- * "connections": [...], "summary"}.  --jsonl writes one connection per line
- * and a final {"summary": ...} line.
+ * "connections": [...], "summary"}; header and summary are built with
+ * jansson.  --jsonl writes one connection per line and a final
+ * {"summary": ...} line.
  */
 #include <errno.h>
 #include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
 
 #include "out_json.h"
 #include "timefmt.h"
+
+json_t *out_json_pack_at(int line, const char *fmt, ...)
+{
+	json_error_t e;
+	va_list ap;
+	json_t *j;
+
+	va_start(ap, fmt);
+	j = json_vpack_ex(&e, 0, fmt, ap);
+	va_end(ap);
+	if (!j)
+		fprintf(stderr, "tcpana: internal error: JSON pack at %s:%d: %s\n", __FILE__, line,
+			e.text);
+	return j;
+}
+
 
 static const char *clock_name(uint32_t c)
 {
@@ -75,17 +94,16 @@ static int envelope(struct out_ctx *o)
 	return ferror(o->fp) ? -EIO : 0;
 }
 
-/* One connection: the direct writer, or jansson for what only it may
- * decide (a string that is not UTF-8 makes json_pack fail). */
+/* One connection.  Its strings are valid UTF-8 by construction (the
+ * owner's comm is made printable on the way in, safestr.h); a string that
+ * is not is a bug, reported as -EILSEQ rather than written. */
 static int write_conn(struct out_ctx *o, const struct conn_view *v)
 {
 	int rc;
 
 	sb_reset(&o->sb);
-	if (!out_json_conn_sb(&o->sb, v, o->segments) && !sb_failed(&o->sb)) {
-		sb_reset(&o->sb);
-		return dump(o, out_json_conn(v, o->segments));
-	}
+	if (!out_json_conn_sb(&o->sb, v, o->segments))
+		return sb_failed(&o->sb) ? -ENOMEM : -EILSEQ;
 	rc = sb_flush(&o->sb, o->fp);
 	return rc < 0 ? rc : ferror(o->fp) ? -EIO : 0;
 }

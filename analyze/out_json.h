@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * out_json.h - helpers of the JSON output modules (out_json.c writes the
- * document, out_json_conn.c builds one connection).
+ * document, out_json_write.c one connection).
  */
 #ifndef ANALYZE_OUT_JSON_H
 #define ANALYZE_OUT_JSON_H
@@ -15,11 +15,10 @@
 json_t *out_json_pack_at(int line, const char *fmt, ...);
 #define JPACK(...) out_json_pack_at(__LINE__, __VA_ARGS__)
 
-json_t *out_json_time(const struct trc_header *h, uint64_t t);
-json_t *out_json_conn(const struct conn_view *v, bool list);
-/* The same object appended to sb as json_dumpf(JSON_COMPACT) would print
- * it.  False when a string in it is not valid UTF-8 (jansson refuses
- * those) or memory ran out (sb_failed()). */
+/* One connection's object (docs/JSON.md) appended to sb exactly as
+ * jansson's json_dumpf(JSON_COMPACT) would print it (the unit tests hold
+ * it to a jansson-built reference).  False when a string in it is not
+ * valid UTF-8 (jansson refuses those) or memory ran out (sb_failed()). */
 bool out_json_conn_sb(struct strbuf *sb, const struct conn_view *v, bool list);
 
 #endif /* ANALYZE_OUT_JSON_H */

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * out_json_write.c - one connection's JSON written straight into a buffer:
- * the same members, order and bytes as out_json_conn() builds with jansson
- * and json_dumpf(JSON_COMPACT) prints (docs/JSON.md), without allocating a
- * tree of some hundred values per connection, which was nearly all of the
- * time of --json.  Keep the two in step; the unit tests compare them.
+ * the members, order and bytes that jansson's json_dumpf(JSON_COMPACT)
+ * prints for the same object (docs/JSON.md), without allocating a tree of
+ * some hundred values per connection, which was nearly all of the time of
+ * --json.  tests/unit/analyze/json_ref.c builds that object with jansson;
+ * a field added here is added there, and test-fastpath compares them.
  */
 #include "divergence.h"
 #include "json_sb.h"

@@ -15,6 +15,7 @@
 
 #include "conn.h"
 #include "idsort.h"
+#include "json_ref.h"
 #include "json_sb.h"
 #include "out_json.h"
 #include "strbuf.h"
@@ -337,7 +338,7 @@ static void json_writer_matches(void)
 	snprintf(c->history, sizeof(c->history), "ShR");
 	durations_compute(c, 6590622070000ull, &v.dur);
 	for (int list = 0; list < 2; list++) {
-		json_t *j = out_json_conn(&v, list);
+		json_t *j = json_ref_conn(&v, list);
 		char *ref = json_dumps(j, JSON_COMPACT);
 
 		sb_reset(&sb);
@@ -346,7 +347,8 @@ static void json_writer_matches(void)
 		free(ref);
 		json_decref(j);
 	}
-	/* A comm that is not UTF-8: the writer declines, jansson decides. */
+	/* A comm that is not UTF-8 (safestr.h keeps such names out of
+	 * struct conn): the writer declines, as jansson would. */
 	c->comm[0] = (char)0xff;
 	sb_reset(&sb);
 	CHECK(!out_json_conn_sb(&sb, &v, false));

@@ -1,33 +1,20 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * out_json_conn.c - builds the JSON object of one connection (schema in
- * docs/json-schema.json, fields in docs/JSON.md).  Key order is insertion
- * order, so output is stable; times are integer ns plus ISO 8601 strings.
+ * json_ref.c - the reference for tcpana's connection object: the same
+ * members built with jansson's json_pack(), whose json_dumps() output the
+ * direct writer (analyze/out_json_write.c) must match byte for byte
+ * (test-fastpath.c).  Schema in docs/json-schema.json, fields in
+ * docs/JSON.md.  Key order is insertion order; times are integer ns plus
+ * ISO 8601 strings.
  */
 #include <jansson.h>
-#include <stdarg.h>
-#include <stdio.h>
 
 #include "divergence.h"
+#include "json_ref.h"
 #include "out_json.h"
 #include "timefmt.h"
 
-json_t *out_json_pack_at(int line, const char *fmt, ...)
-{
-	json_error_t e;
-	va_list ap;
-	json_t *j;
-
-	va_start(ap, fmt);
-	j = json_vpack_ex(&e, 0, fmt, ap);
-	va_end(ap);
-	if (!j)
-		fprintf(stderr, "tcpana: internal error: JSON pack at %s:%d: %s\n", __FILE__, line,
-			e.text);
-	return j;
-}
-
-json_t *out_json_time(const struct trc_header *h, uint64_t t)
+static json_t *json_time(const struct trc_header *h, uint64_t t)
 {
 	char b[TIMEFMT_ISO_LEN];
 
@@ -74,7 +61,7 @@ static json_t *transitions(const struct conn_view *v)
 		const struct transition *t = &v->c->trans[i];
 
 		json_array_append_new(a, JPACK("{s:I, s:o, s:s, s:s, s:o, s:I, s:s, s:o, s:b}",
-			"t_ns", (json_int_t)t->t_ns, "time", out_json_time(v->hdr, t->t_ns),
+			"t_ns", (json_int_t)t->t_ns, "time", json_time(v->hdr, t->t_ns),
 			"from", tcp_state_name(t->from), "to", tcp_state_name(t->to),
 			"cause", cause(&t->cause), "dwell_ns", (json_int_t)v->dur.dwell[i],
 			"judgement", judgement_name((enum judgement)t->judge),
@@ -131,9 +118,9 @@ static json_t *timewait(const struct conn_view *v)
 		return json_null();
 	return JPACK("{s:I, s:o, s:o, s:o, s:s, s:I, s:o}",
 		     "enter_ns", (json_int_t)c->tw_enter_ns,
-		     "enter_time", out_json_time(v->hdr, c->tw_enter_ns),
+		     "enter_time", json_time(v->hdr, c->tw_enter_ns),
 		     "exit_ns", c->tw_exit ? json_integer((json_int_t)c->tw_exit_ns) : json_null(),
-		     "exit_time", c->tw_exit ? out_json_time(v->hdr, c->tw_exit_ns) : json_null(),
+		     "exit_time", c->tw_exit ? json_time(v->hdr, c->tw_exit_ns) : json_null(),
 		     "precision", c->tw_precision == TRC_TW_EXACT ? "exact" : "polled",
 		     "precision_ns", (json_int_t)c->tw_precision_ns,
 		     "duration_ns", ns_or_null(v->dur.timewait_ns));
@@ -176,7 +163,7 @@ static json_t *strings_flags(const struct conn *c, bool divergences)
 	return a;
 }
 
-json_t *out_json_conn(const struct conn_view *v, bool list)
+json_t *json_ref_conn(const struct conn_view *v, bool list)
 {
 	const struct conn *c = v->c;
 	json_t *o;
@@ -194,8 +181,8 @@ json_t *out_json_conn(const struct conn_view *v, bool list)
 	if (!o)
 		return NULL;
 	json_object_update_new(o, JPACK("{s:I, s:o, s:I, s:o, s:I, s:o, s:o, s:o, s:I, s:{s:I, s:I}}",
-		"start_ns", (json_int_t)v->dur.start_ns, "start_time", out_json_time(v->hdr, v->dur.start_ns),
-		"end_ns", (json_int_t)v->dur.end_ns, "end_time", out_json_time(v->hdr, v->dur.end_ns),
+		"start_ns", (json_int_t)v->dur.start_ns, "start_time", json_time(v->hdr, v->dur.start_ns),
+		"end_ns", (json_int_t)v->dur.end_ns, "end_time", json_time(v->hdr, v->dur.end_ns),
 		"duration_ns", (json_int_t)v->dur.lifetime_ns, "transitions", transitions(v),
 		"segments", segments(c, list), "timewait", timewait(v),
 		"retransmits", (json_int_t)c->retransmits, "resets", "sent",
