@@ -42,13 +42,11 @@ static __always_inline int handle_reset(const struct sock *sk, const struct sk_b
 	if (sk) {
 		tuple_from_sk(1, &p.tuple, sk);
 	} else if (skb) {
-		/* The segment that triggered the reset: we are its receiver. */
-		const unsigned char *ip =
-			BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header);
-
-		if (pkt_parse(ip, bpf_ntohs(BPF_CORE_READ(skb, protocol)), 1, &p))
+		/* The segment that triggered the reset: we are its receiver
+		 * (tp_btf: BTF pointers). */
+		if (pkt_parse(skb_nh(1, skb), bpf_ntohs(skb->protocol), 1, &p))
 			return 0;
-		p.tuple.netns = BPF_CORE_READ(skb, dev, nd_net.net, ns.inum);
+		p.tuple.netns = skb_netns(1, skb);
 	} else {
 		return 0;
 	}

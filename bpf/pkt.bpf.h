@@ -21,6 +21,18 @@ struct pkt_info {
 	__u8 tcp_flags;
 };
 
+/* skb fields (direct: see KREAD, core_fixes.bpf.h).  Network header as set by the IP layer (valid from ip_rcv on, and on
+ * the transmit path once the IP header is built). */
+static __always_inline const unsigned char *skb_nh(int direct, const struct sk_buff *skb)
+{
+	return KREAD(direct, skb, head) + KREAD(direct, skb, network_header);
+}
+
+static __always_inline __u32 skb_netns(int direct, const struct sk_buff *skb)
+{
+	return KREAD(direct, skb, dev, nd_net.net, ns.inum);
+}
+
 /* IPv6: walks hop-by-hop/routing/destination/fragment/AH headers.
  * Returns the TCP header offset from ip, or -1. */
 static __always_inline int ipv6_l4_off(const unsigned char *ip, __u8 nexthdr)

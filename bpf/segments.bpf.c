@@ -58,18 +58,6 @@ static __always_inline int handle_skb(int direct, const unsigned char *ip, __u16
 	return 0;
 }
 
-/* Network header as set by the IP layer (valid from ip_rcv on, and on
- * the transmit path once the IP header is built). */
-static __always_inline const unsigned char *skb_nh(int direct, const struct sk_buff *skb)
-{
-	return KREAD(direct, skb, head) + KREAD(direct, skb, network_header);
-}
-
-static __always_inline __u32 skb_netns(int direct, const struct sk_buff *skb)
-{
-	return KREAD(direct, skb, dev, nd_net.net, ns.inum);
-}
-
 static __always_inline int rx_ip(int direct, const struct sk_buff *skb, __u16 proto)
 {
 	return handle_skb(direct, skb_nh(direct, skb), proto, 1, skb_netns(direct, skb), NULL);
