@@ -47,6 +47,11 @@ if [ "$sanitize" = none ]; then
 	compile_fuzzers build-fuzz
 fi
 
+# The first sanitizer or libFuzzer report in log $1.
+show_report() {
+	grep -m1 -A25 -E "ERROR: (AddressSanitizer|libFuzzer)|runtime error" "$1"
+}
+
 # Replays every input of corpus dir $2 once through the sanitizer build of
 # target $1; prints a line and returns non-zero on a report.
 replay_sanitized() {
@@ -58,7 +63,7 @@ replay_sanitized() {
 	printf 'fuzz: %s: %s corpus inputs replayed under ASan+UBSan, exit %s\n' \
 		"$1" "$(find "$2" -type f | wc -l)" "$rc"
 	[ $rc -eq 0 ] && return 0
-	grep -m1 -A25 -E "ERROR: (AddressSanitizer|libFuzzer)|runtime error" "$log"
+	show_report "$log"
 	return 1
 }
 status=0
@@ -91,7 +96,7 @@ for t in "${targets[@]}"; do
 	if [ $rc -ne 0 ] || [ -n "$crashes" ]; then
 		status=1
 		echo "fuzz: $t: CRASH, inputs: $(echo $crashes | tr '\n' ' ')"
-		grep -m1 -A25 -E "ERROR: (AddressSanitizer|libFuzzer)|runtime error" "$log"
+		show_report "$log"
 	fi
 	if [ "$sanitize" = none ]; then
 		replay_sanitized "$t" "$scratch" || status=1
