@@ -66,7 +66,6 @@ struct analyzer {
 	bool corrupt_pending;
 	uint64_t corrupt_until_rt;
 	int err; /* first sink error */
-	struct conn *last; /* endpoint of the previous event (lookup cache) */
 };
 
 void dispatch_event(struct analyzer *a, struct input *in);

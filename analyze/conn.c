@@ -232,14 +232,37 @@ static void unlink_chain(struct conn **head, struct conn *c)
 	}
 }
 
+void conn_table_join(struct conn *sock, struct conn *flow)
+{
+	if (sock->flow == flow && flow->sock == sock)
+		return;
+	conn_unjoin(sock);
+	conn_unjoin(flow);
+	sock->flow = flow;
+	flow->sock = sock;
+}
+
+void conn_unjoin(struct conn *c)
+{
+	if (c->flow) {
+		c->flow->sock = NULL;
+		c->flow = NULL;
+	}
+	if (c->sock) {
+		c->sock->flow = NULL;
+		c->sock = NULL;
+	}
+}
+
 void conn_table_remove(struct conn_table *t, struct conn *c)
 {
 	struct lookaside_ent *l;
 
+	conn_unjoin(c);
 	conn_table_unqueue(t, c);
 	conn_table_uncool(t, c);
 	if (c->indexed)
-		sidx_remove(t, c);
+		(void)sidx_remove(t, c); /* -ENOENT: nothing to take out */
 	if (c->in_tuple_index)
 		unlink_chain(&t->tbuckets[tuple_slot(t, c->key.laddr, c->key.lport,
 						     c->key.raddr, c->key.rport)], c);

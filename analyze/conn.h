@@ -203,12 +203,22 @@ struct conn *conn_table_add(struct conn_table *t, uint32_t file, const struct tr
  * swapped), linked both ways; not in the serial hash. */
 struct conn *conn_table_add_mirror(struct conn_table *t, struct conn *c);
 
-/* Removes c from every index and queue; the caller frees it with conn_free()
- * after output.  Records c in the lookaside for late peer linking. */
+/* Removes c from every index and queue and cuts every link another live
+ * endpoint holds to it (peer, flow/socket join); the caller frees it with
+ * conn_free() after output.  Records c in the lookaside for late peer
+ * linking.  Only the mirror of a segment-only flow stays: c owns it. */
 void conn_table_remove(struct conn_table *t, struct conn *c);
 void conn_free(struct conn *c);
 /* Frees c, or keeps it for reuse by conn_table_add() (bounded). */
 void conn_table_release(struct conn_table *t, struct conn *c);
+
+/* Joins a flow to the socket its segments go to.  The link is symmetric
+ * and exclusive: an earlier partner of either side is let go first, so
+ * that no endpoint ever points at one that is not pointing back.  Every
+ * flow/sock pointer is written here and in conn_unjoin() only. */
+void conn_table_join(struct conn *sock, struct conn *flow);
+/* Cuts c's join, if any, on both sides. */
+void conn_unjoin(struct conn *c);
 
 /* Tuple index: the live socket (flow_only = false) or flow (true)
  * endpoint with this netns and 4-tuple, or NULL. */

@@ -103,8 +103,8 @@ static void replace_in_chain(struct conn **head, const struct conn *old, struct 
 /* Points every link to old at c, which holds old's head. */
 static void relocate(struct conn_table *t, const struct conn *old, struct conn *c)
 {
-	if (c->indexed)
-		sidx_replace(t, old, c);
+	if (c->indexed && sidx_replace(t, old, c) < 0)
+		c->indexed = false; /* it was not there: keep the flag true to the index */
 	if (c->in_tuple_index)
 		replace_in_chain(&t->tbuckets[tuple_slot(t, c->key.laddr, c->key.lport,
 							 c->key.raddr, c->key.rport)], old, c);
@@ -116,6 +116,8 @@ static void relocate(struct conn_table *t, const struct conn *old, struct conn *
 		c->peer->peer = c;
 	if (c->mirror)
 		c->mirror->mirror = c;
+	/* Never set on a frozen endpoint (conn_table_freeze()); patched for
+	 * completeness, keeping the join symmetric. */
 	if (c->flow)
 		c->flow->sock = c;
 	if (c->sock)
