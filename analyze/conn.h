@@ -25,6 +25,11 @@
 #define CONN_SEG_LIST_MAX (1u << 20) /* --segments: entries kept per endpoint */
 #define CONN_LOOKASIDE 4096 /* recently finalised endpoints kept for peer linking */
 #define CONN_FREE_MAX 1024  /* finalised endpoints kept for reuse */
+/* Entries of one tuple-index chain examined per lookup.  Live sockets of
+ * one tuple are few on a real host (one per netns, plus the closed ones
+ * held for the grace period); a hostile trace with a million endpoints
+ * on one tuple must not make every lookup walk them all. */
+#define CONN_TUPLE_WALK_MAX 256
 
 /* What made a transition happen. */
 enum cause_kind {
@@ -111,6 +116,7 @@ struct conn {
 	struct conn_key key;
 	struct conn *fnext;  /* reuse list */
 	struct conn *tnext;  /* tuple index chain */
+	struct conn **tpprev; /* the pointer to c in that chain: O(1) removal */
 	struct conn *qnext, *qprev; /* finalisation queue */
 	struct conn *cnext, *cprev; /* cooling list: closed, not yet frozen */
 	struct conn *mirror; /* segment-only: the other endpoint of the flow */
@@ -119,6 +125,7 @@ struct conn {
 	struct conn *peer;
 	uint64_t peer_id;    /* 0 = none */
 	uint64_t close_ns, last_ns;
+	uint64_t born_mark;  /* the analyzer's mark_seq when it was created */
 	bool flow_only, is_mirror, in_tuple_index, queued, adopted;
 	bool indexed;        /* in the serial hash (added, not yet removed) */
 	bool frozen;         /* only the head is here; conn_table_thaw() */
@@ -260,6 +267,9 @@ struct conn *conn_table_cool_head(struct conn_table *t);
 /* Iteration over every live endpoint (order unspecified).  cb may not
  * remove endpoints; use conn_table_pop() for that. */
 void conn_table_foreach(struct conn_table *t, void (*cb)(struct conn *, void *), void *arg);
+/* What one conn_table_foreach() costs: the slots it reads (at least
+ * twice the live endpoints; the index does not shrink). */
+uint64_t conn_table_foreach_cost(const struct conn_table *t);
 
 /* Removes and returns some live endpoint, or NULL when empty (trace end). */
 struct conn *conn_table_pop(struct conn_table *t);

@@ -32,6 +32,10 @@ static void report(struct analyzer *a, struct conn *c)
 
 	if (is_empty(c))
 		return; /* a flow whose segments all went to its socket */
+	if (c->born_mark < a->coarse_lost)
+		c->incomplete |= INC_LOST;
+	if (c->born_mark < a->coarse_corrupt)
+		c->incomplete |= INC_CORRUPT;
 	replay_finish(c);
 	classify_finish(c);
 	durations_compute(c, in->last_t, &v.dur);
@@ -183,12 +187,15 @@ static struct conn *get_conn(struct analyzer *a, struct input *in, uint32_t file
 		return NULL;
 	}
 	c->first_ns = in->ev.t_ns;
+	c->born_mark = a->mark_seq;
 	if (a->now_rt <= a->lost_until_rt + ANALYZER_LOST_SLACK_NS)
 		c->incomplete |= INC_LOST;
 	if (a->now_rt <= a->corrupt_until_rt && !clean_start(&in->ev))
 		c->incomplete |= INC_CORRUPT;
-	if (c->mirror)
+	if (c->mirror) {
 		c->mirror->incomplete = c->incomplete;
+		c->mirror->born_mark = c->born_mark;
+	}
 	if (conn_table_live(a->tab) > a->sum->peak_live)
 		a->sum->peak_live = conn_table_live(a->tab);
 	if (!c->flow_only) {
@@ -401,10 +408,21 @@ static void mark_one(struct conn *c, void *arg)
 		c->mirror->incomplete |= m->reason;
 }
 
+/* Walks allowed per event read, and a start-up allowance. */
+#define MARK_WORK_PER_EVENT 8
+#define MARK_WORK_FREE (1u << 20)
+
 void dispatch_mark_all(struct analyzer *a, uint32_t reason, uint64_t from_rt)
 {
 	struct mark_ctx m = { a, reason, from_rt };
+	uint64_t cost = conn_table_foreach_cost(a->tab);
 
+	a->mark_seq++;
+	if (a->mark_work + cost > a->sum->events * MARK_WORK_PER_EVENT + MARK_WORK_FREE) {
+		*(reason == INC_LOST ? &a->coarse_lost : &a->coarse_corrupt) = a->mark_seq;
+		return;
+	}
+	a->mark_work += cost;
 	conn_table_foreach(a->tab, mark_one, &m);
 }
 
