@@ -113,9 +113,16 @@ static enum outcome closed_outcome(const struct conn *c, bool established)
 	if (t && t->divergence == LX_RETRIES_GIVEUP)
 		return rx_rst ? OUT_RESET_REMOTE : OUT_TIMEOUT;
 	/* An orphaned FIN_WAIT2 handed to a timewait socket still waits for
-	 * the peer's FIN; once that socket is gone, it gave up waiting. */
-	if (t && t->divergence == LX_FIN_WAIT2_TIMEOUT && !c->rx_fin)
+	 * the peer's FIN: what reached the tuple after it decides (the FIN
+	 * makes it a normal close, below); once that socket is gone without
+	 * either, it gave up waiting. */
+	if (t && t->divergence == LX_FIN_WAIT2_TIMEOUT && !c->rx_fin) {
+		if (rx_rst)
+			return OUT_RESET_REMOTE;
+		if (tx_rst)
+			return OUT_RESET_LOCAL;
 		return c->tw_enter && !c->tw_exit ? OUT_HALF_OPEN : OUT_TIMEOUT;
+	}
 	if (c->rx_fin && c->tx_fin)
 		return OUT_NORMAL_CLOSE;
 	if (t && (t->from == TCP_ST_LAST_ACK || t->from == TCP_ST_CLOSING ||

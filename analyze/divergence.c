@@ -20,6 +20,7 @@ const char *lx_divergence_name(enum lx_divergence d)
 		[LX_RETRIES_GIVEUP] = "retries-giveup",
 		[LX_SYN_RECV_CLOSE] = "syn-recv-close",
 		[LX_BOUND_INACTIVE] = "bound-inactive",
+		[LX_REPEATED_STATE] = "repeated-state",
 	};
 	return (unsigned int)d < LX_COUNT ? names[d] : "unknown";
 }
@@ -30,10 +31,13 @@ static enum lx_divergence to_close(const struct lx_context *c)
 {
 	switch (c->from) {
 	case TCP_ST_FIN_WAIT2:
+		/* Without the peer's FIN, an orphaned socket is handed to a
+		 * timewait socket in its FIN_WAIT2 substate, at close() or
+		 * when the ACK of our FIN comes after it, or times out; an
+		 * abort (SO_LINGER 0) is told apart later, by the RST it
+		 * sends (replay_finish()). */
 		if (c->rx_rst)
 			return LX_NONE;
-		if (c->owner && !c->rx_fin)
-			return LX_ABORT_CLOSE;
 		return c->rx_fin ? LX_TIMEWAIT_TAKEOVER : LX_FIN_WAIT2_TIMEOUT;
 	case TCP_ST_CLOSING:
 		return c->rx_rst ? LX_NONE : LX_TIMEWAIT_TAKEOVER;
@@ -60,6 +64,8 @@ static enum lx_divergence to_close(const struct lx_context *c)
 
 enum lx_divergence lx_divergence_match(const struct lx_context *c)
 {
+	if (c->from == c->to)
+		return LX_REPEATED_STATE;
 	if (c->from == TCP_ST_NEW_SYN_RECV || c->to == TCP_ST_NEW_SYN_RECV)
 		return LX_NEW_SYN_RECV;
 	if (c->from == TCP_ST_BOUND_INACTIVE || c->to == TCP_ST_BOUND_INACTIVE)

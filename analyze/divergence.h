@@ -22,6 +22,7 @@ enum lx_divergence {
 	LX_RETRIES_GIVEUP,    /* -> CLOSE after tcp_retries2 / keepalive, no RST */
 	LX_SYN_RECV_CLOSE,    /* RST in SYN_RECV kills the child instead of -> LISTEN */
 	LX_BOUND_INACTIVE,    /* BOUND_INACTIVE state (bound, not listening) */
+	LX_REPEATED_STATE,    /* X -> X: the kernel set the state the socket had */
 	LX_COUNT,
 };
 

@@ -11,7 +11,7 @@
 #include "analyzer.h"
 #include "strbuf.h"
 
-#define TCPANA_SCHEMA_VERSION "1.0"
+#define TCPANA_SCHEMA_VERSION "1.1"
 
 struct out_stats;
 struct json_t;

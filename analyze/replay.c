@@ -230,7 +230,10 @@ static void judge(struct conn *c, struct transition *t, bool explained)
 		} else if (d == LX_ABORT_CLOSE) {
 			t->cause.kind = CAUSE_APP;
 			t->cause.input = RFC_IN_APP_ABORT;
-		} else if (d != LX_LISTEN_CHILD && d != LX_NEW_SYN_RECV) {
+		} else if (d == LX_FIN_WAIT2_TIMEOUT && t->owner) {
+			t->cause.kind = CAUSE_APP; /* close() handed it over */
+			t->cause.input = RFC_IN_APP_CLOSE;
+		} else if (d != LX_LISTEN_CHILD && d != LX_NEW_SYN_RECV && d != LX_REPEATED_STATE) {
 			t->cause.kind = CAUSE_TIMER;
 			t->cause.input = RFC_IN_TIMER_GIVEUP;
 		}
@@ -312,8 +315,16 @@ void replay_state(struct conn *c, const struct trc_event *ev)
 		add_violation(c, msg, false);
 		resync(c, t.from);
 	}
-	explained = explain_by_segment(c, t.to, &t.cause) ||
-		    explain_by_call(c, t.to, t.owner, ev->t_ns, &t.cause);
+	/* A state set again (close() after shutdown(): tcp_close_state()
+	 * maps FIN_WAIT1, FIN_WAIT2, CLOSING and LAST_ACK to themselves) is
+	 * no step of the model: nothing may be spent explaining it. */
+	explained = t.from != t.to && (explain_by_segment(c, t.to, &t.cause) ||
+				       explain_by_call(c, t.to, t.owner, ev->t_ns, &t.cause));
+	if (t.from == t.to && t.owner) {
+		t.cause.kind = CAUSE_APP;
+		t.cause.input = RFC_IN_APP_CLOSE;
+		t.cause.t_ns = ev->t_ns;
+	}
 	judge(c, &t, explained);
 	resync(c, t.to);
 	c->kstate = t.to;

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "divergence.h"
 #include "replay.h"
 
 const char *verdict_name(enum verdict v)
@@ -39,10 +40,34 @@ const char *incomplete_reason_name(enum incomplete_reason r)
 	return "unknown";
 }
 
+/* FIN_WAIT2 -> CLOSE without the peer's FIN, in process context, and a
+ * RST sent after it, but no timewait socket: close() with SO_LINGER 0
+ * (tcp_disconnect()), not a hand-over.  The records after the transition
+ * are what tell the two apart. */
+static void settle_fin_wait2(struct conn *c)
+{
+	struct transition *t = c->n_trans ? &c->trans[c->n_trans - 1] : NULL;
+
+	if (t && t->divergence == LX_TIMEWAIT_TAKEOVER && t->from == TCP_ST_CLOSE &&
+	    c->n_trans > 1)
+		t--; /* the CLOSE -> TIME_WAIT appended after it */
+	if (!t || t->divergence != LX_FIN_WAIT2_TIMEOUT || !t->owner || c->tw_enter ||
+	    !(c->tx_rst || c->resets_sent))
+		return;
+	t->divergence = LX_ABORT_CLOSE;
+	t->cause.input = RFC_IN_APP_ABORT;
+	c->divergences &= ~(1u << LX_FIN_WAIT2_TIMEOUT);
+	for (uint16_t i = 0; i < c->n_trans; i++)
+		if (c->trans[i].divergence == LX_FIN_WAIT2_TIMEOUT)
+			c->divergences |= 1u << LX_FIN_WAIT2_TIMEOUT;
+	c->divergences |= 1u << LX_ABORT_CLOSE;
+}
+
 void replay_finish(struct conn *c)
 {
 	uint32_t kept = 0;
 
+	settle_fin_wait2(c);
 	if (c->inferred)
 		replay_flow_flush(c);
 	if (c->tw_trans_pending && c->closed)

@@ -8,7 +8,8 @@ endpoints of the connection linked as peers.
 
 usage: ana_scenarios.py 4|6 SCENARIO
   SCENARIO: normal server-close loopback refused abort syn-timeout simclose
-            halfclose closewait many pcap-normal pcap-refused
+            halfclose closewait shutdown-close lingering-close many pcap-normal
+            pcap-refused
   pcap-*: the scenario captured by tcpdump in the client's namespace and
   imported with tcprec -r: both endpoints replayed from segments alone.
 """
@@ -154,6 +155,20 @@ def run(family, scenario):
             c, s = pair(topo, doc)
             expect(c, "normal_close", C_OPEN + PASSIVE, "client")
             expect(s, "normal_close", S_OPEN + ACTIVE, "server")
+        elif scenario in ("shutdown-close", "lingering-close"):
+            # The client closes 0.3 s after the server's FIN: a server
+            # that closes at once does so in FIN_WAIT1 or FIN_WAIT2 (the
+            # kernel sets that state again), and its orphan is handed
+            # to a timewait socket that then receives the client's FIN.
+            c, s = pair(topo, doc)
+            expect(c, "normal_close", C_OPEN + PASSIVE, "client")
+            sp = [st for i, st in enumerate(path(s)) if i == 0 or st != path(s)[i - 1]]
+            T.check_eq(sp, S_OPEN + ACTIVE, "server state path without repeats")
+            T.check_eq(s["outcome"], "normal_close", "server outcome")
+            T.check(s["verdict"] in OK_VERDICTS, "server verdict %s" % s["violations"])
+            if scenario == "shutdown-close":
+                T.check(len(path(s)) > len(sp) and "repeated-state" in s["divergences"],
+                        "close() after shutdown() reported as a repeated state: %s" % path(s))
         elif scenario == "refused":
             c = client(topo, doc)
             expect(c, "refused", ["SYN_SENT", "CLOSE"], "client")

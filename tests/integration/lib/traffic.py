@@ -152,6 +152,30 @@ def server_close_first(ls, args):
     return info
 
 
+def server_shutdown_close(ls, args):
+    """shutdown(SHUT_WR) then close() at once, as Python's socketserver,
+    nginx and Go's net/http do after a response."""
+    c, _ = ls.accept()
+    info = ports(c)
+    recv_until(c, b"\r\n\r\n")
+    c.sendall(RESPONSE)
+    c.shutdown(socket.SHUT_WR)
+    c.close()
+    return info
+
+
+def server_lingering_close(ls, args):
+    """nginx's lingering close: shutdown(SHUT_WR), read until EOF, close()."""
+    c, _ = ls.accept()
+    info = ports(c)
+    recv_until(c, b"\r\n\r\n")
+    c.sendall(RESPONSE)
+    c.shutdown(socket.SHUT_WR)
+    recv_eof(c)
+    c.close()
+    return info
+
+
 def server_abort(ls, args):
     c, _ = ls.accept()
     info = ports(c)
@@ -264,6 +288,17 @@ def client_server_closes(args):
     return info
 
 
+def client_server_closes_late(args):
+    """Reads to EOF, waits, then closes: the server's close() comes first."""
+    c = connect(args)
+    info = ports(c)
+    exchange(c)
+    recv_eof(c)
+    time.sleep(0.3)
+    c.close()
+    return info
+
+
 def client_expect_error(args, expected):
     c = socket.socket(family_of(args.addr), socket.SOCK_STREAM)
     start = time.monotonic()
@@ -368,12 +403,15 @@ SERVER = {"normal": server_normal, "server-close": server_close_first,
           "abort": server_abort, "syn-timeout": server_idle,
           "simclose": server_simclose, "halfclose": server_halfclose,
           "closewait": server_closewait, "many": server_many,
-          "hold": server_hold}
+          "hold": server_hold, "shutdown-close": server_shutdown_close,
+          "lingering-close": server_lingering_close}
 CLIENT = {"normal": client_normal, "server-close": client_server_closes,
           "refused": client_refused, "abort": client_abort,
           "syn-timeout": client_syn_timeout, "simclose": client_simclose,
           "halfclose": client_halfclose, "closewait": client_normal,
-          "many": client_many, "hold": client_hold}
+          "many": client_many, "hold": client_hold,
+          "shutdown-close": client_server_closes_late,
+          "lingering-close": client_server_closes_late}
 
 
 def main():

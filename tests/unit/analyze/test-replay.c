@@ -331,8 +331,83 @@ static void reused_tuple(void)
 	}
 }
 
+enum fw2_variant { FW2_CLOSE_IN_FW1, FW2_CLOSE_IN_FW2, FW2_ABORT };
+
+/* The close patterns of real servers: shutdown(SHUT_WR), then close()
+ * before or after the ACK of the FIN (the kernel sets the state it
+ * already has: FIN_WAIT1 -> FIN_WAIT1, FIN_WAIT2 -> FIN_WAIT2) and the
+ * orphan handed to a timewait socket in its FIN_WAIT2 substate; or close()
+ * with SO_LINGER 0 in FIN_WAIT2.  What follows on the tuple decides the
+ * outcome: the peer's FIN, its RST, or our own RST. */
+static void shutdown_close(enum fw2_variant v)
+{
+	static struct tg_result r;
+	struct tg *g = tg_new("ebpf");
+	uint64_t c = tg_conn(g, CLI4, CPORT, SRV4, SPORT, NS_CLI, 0), t = 10 * MS;
+	const uint32_t app = 100;
+	uint8_t *buf;
+	size_t len;
+
+	tg_state(g, c, 1 * MS, TRC_TCP_CLOSE, TRC_TCP_SYN_SENT, app);
+	tg_seg(g, c, 1 * MS + 1000, true, "S");
+	tg_seg(g, c, 2 * MS, false, "S.");
+	tg_state(g, c, 2 * MS, TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 0);
+	tg_seg(g, c, 2 * MS + 1000, true, ".");
+	tg_state(g, c, t, TRC_TCP_ESTABLISHED, TRC_TCP_FIN_WAIT1, app); /* shutdown() */
+	tg_seg(g, c, t + 1000, true, "F.");
+	if (v == FW2_CLOSE_IN_FW1)
+		tg_state(g, c, t + 2000, TRC_TCP_FIN_WAIT1, TRC_TCP_FIN_WAIT1, app);
+	tg_seg(g, c, t + 3000, false, ".");
+	tg_state(g, c, t + 3000, TRC_TCP_FIN_WAIT1, TRC_TCP_FIN_WAIT2, 0);
+	if (v == FW2_CLOSE_IN_FW1) {
+		tg_state(g, c, t + 3004, TRC_TCP_FIN_WAIT2, TRC_TCP_CLOSE, 0);
+	} else {
+		if (v == FW2_CLOSE_IN_FW2)
+			tg_state(g, c, t + 4000, TRC_TCP_FIN_WAIT2, TRC_TCP_FIN_WAIT2, app);
+		tg_state(g, c, t + 4004, TRC_TCP_FIN_WAIT2, TRC_TCP_CLOSE, app);
+	}
+	if (v == FW2_ABORT) {
+		tg_seg(g, c, t + 4010, true, "R.");
+		tg_reset(g, c, t + 4010, true);
+	} else {
+		tg_tw(g, c, t + 5000, true);
+		tg_seg(g, c, t + 6000, false, v == FW2_CLOSE_IN_FW1 ? "F." : "R");
+		tg_tw(g, c, t + 7000, false);
+	}
+	buf = tg_finish(g, &len);
+	tg_analyze(buf, len, NULL, &r);
+	free(buf);
+	CHECK_INT(r.n, 1);
+	CHECK_INT(r.conn[0].n_violations, 0);
+	CHECK_STR(verdict_name(r.conn[0].verdict), "linux-specific");
+	switch (v) {
+	case FW2_CLOSE_IN_FW1:
+		CHECK_STR(r.conn[0].path, "SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT1>FIN_WAIT2>CLOSE>"
+					  "TIME_WAIT");
+		CHECK(r.conn[0].divergences & (1u << LX_REPEATED_STATE));
+		CHECK_STR(outcome_name(r.conn[0].outcome), "normal_close");
+		break;
+	case FW2_CLOSE_IN_FW2:
+		CHECK_STR(r.conn[0].path, "SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>FIN_WAIT2>CLOSE>"
+					  "TIME_WAIT");
+		CHECK(r.conn[0].divergences & (1u << LX_REPEATED_STATE));
+		CHECK_INT(r.conn[0].trans[4].cause.kind, CAUSE_APP); /* close() again */
+		CHECK_INT(r.conn[0].trans[5].cause.kind, CAUSE_APP); /* hand-over, not a timer */
+		CHECK_STR(outcome_name(r.conn[0].outcome), "reset_remote");
+		break;
+	case FW2_ABORT:
+		CHECK_STR(r.conn[0].path, "SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>CLOSE");
+		CHECK(r.conn[0].divergences == (1u << LX_ABORT_CLOSE));
+		CHECK_STR(outcome_name(r.conn[0].outcome), "reset_local");
+		break;
+	}
+}
+
 int main(void)
 {
+	shutdown_close(FW2_CLOSE_IN_FW1);
+	shutdown_close(FW2_CLOSE_IN_FW2);
+	shutdown_close(FW2_ABORT);
 	reused_socket();
 	reused_tuple();
 	for (int v6 = 0; v6 < 2; v6++) {
