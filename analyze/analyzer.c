@@ -24,6 +24,23 @@ static void warn(const struct analyzer *a, const struct input *in, const struct 
 		a->diag->warn(a->diag->arg, in->name, e, st);
 }
 
+/* A recording goes on after its last event until it is stopped: what is
+ * still open was open until then.  The trailer's stop time, on the trace
+ * clock, ends the trace unless the source was an import (its stop time
+ * is when the import ran, not when the capture ended). */
+static void extend_to_stop(struct input *in)
+{
+	const struct trc_trailer *tr = trc_reader_trailer(in->r);
+	int64_t stop;
+
+	if (!tr || !tr->end_realtime_ns || tr->end_reason == TRC_END_EOF ||
+	    tr->end_reason == TRC_END_UNKNOWN ||
+	    __builtin_sub_overflow((int64_t)(tr->end_realtime_ns & INT64_MAX), in->rt_off, &stop))
+		return;
+	if (stop > 0 && (uint64_t)stop > in->last_t)
+		in->last_t = (uint64_t)stop;
+}
+
 /* Reads the next event of one input into its look-ahead slot. */
 static void advance(struct analyzer *a, struct input *in)
 {
@@ -61,6 +78,8 @@ static void advance(struct analyzer *a, struct input *in)
 			continue;
 		}
 		in->done = true;
+		if (st == TRC_EOF)
+			extend_to_stop(in);
 		if (st == TRC_TRUNCATED) {
 			a->sum->truncated++;
 			in->truncated = true;

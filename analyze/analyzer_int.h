@@ -47,7 +47,8 @@ struct input {
 	struct trc_conn copy;  /* the reader's pointer is short-lived ... */
 	const struct trc_conn *conn; /* ... so with several files this points at copy */
 	bool has_conn;
-	uint64_t first_t, last_t; /* trace time of the first/last event */
+	uint64_t first_t, last_t; /* trace time of the first/last event; at the
+				   * end, last_t is when the recording stopped */
 	bool truncated;
 	struct trc_error err;  /* the reader's last error, zeroed before reuse */
 	bool err_used;

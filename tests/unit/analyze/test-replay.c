@@ -403,8 +403,33 @@ static void shutdown_close(enum fw2_variant v)
 	}
 }
 
+/* A listener opened at 1 ms, a recording stopped at 10 s with no event
+ * after 3 s: the listener was open for the whole recording. */
+static void open_until_stop(void)
+{
+	static struct tg_result r;
+	struct tg *g = tg_new("ebpf");
+	uint64_t lis = tg_conn(g, SRV4, SPORT, "0.0.0.0", 0, NS_SRV, 0);
+	uint64_t c = tg_conn(g, CLI4, CPORT, SRV4, SPORT + 1, NS_CLI, 0);
+	uint8_t *buf;
+	size_t len;
+
+	tg_state(g, lis, 1 * MS, TRC_TCP_CLOSE, TRC_TCP_LISTEN, 200);
+	tg_state(g, c, 3 * SEC, TRC_TCP_CLOSE, TRC_TCP_SYN_SENT, 100);
+	buf = tg_finish_stopped(g, 10 * SEC, &len);
+	tg_analyze(buf, len, NULL, &r);
+	free(buf);
+	CHECK_INT(r.n, 2);
+	CHECK_STR(outcome_name(r.conn[0].outcome), "listener");
+	CHECK_INT(r.conn[0].dur.end_ns, 10 * SEC);
+	CHECK_INT(r.conn[0].dur.lifetime_ns, 10 * SEC - 1 * MS);
+	CHECK_STR(outcome_name(r.conn[1].outcome), "open_at_end");
+	CHECK_INT(r.conn[1].dur.lifetime_ns, 7 * SEC);
+}
+
 int main(void)
 {
+	open_until_stop();
 	shutdown_close(FW2_CLOSE_IN_FW1);
 	shutdown_close(FW2_CLOSE_IN_FW2);
 	shutdown_close(FW2_ABORT);

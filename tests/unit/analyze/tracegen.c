@@ -193,10 +193,18 @@ void tg_lost(struct tg *g, uint64_t t, uint64_t t_begin, uint64_t t_end, uint64_
 
 uint8_t *tg_finish(struct tg *g, size_t *len)
 {
+	return tg_finish_stopped(g, 0, len);
+}
+
+uint8_t *tg_finish_stopped(struct tg *g, uint64_t stop_t, size_t *len)
+{
+	struct trc_trailer stop = {
+		.end_realtime_ns = 1763782800ull * SEC + stop_t, .end_reason = TRC_END_SIGNAL,
+	};
 	struct trc_error e = { 0 };
 	struct stat st;
 	uint8_t *buf;
-	int rc = trc_writer_close(g->w, NULL, &e);
+	int rc = trc_writer_close(g->w, stop_t ? &stop : NULL, &e);
 
 	if (rc < 0)
 		die(e.msg, rc);

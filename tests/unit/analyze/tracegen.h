@@ -41,6 +41,9 @@ void tg_reset(struct tg *g, uint64_t serial, uint64_t t, bool tx);
 void tg_lost(struct tg *g, uint64_t t, uint64_t t_begin, uint64_t t_end, uint64_t count);
 /* Closes the writer; returns the file bytes (malloc'd). */
 uint8_t *tg_finish(struct tg *g, size_t *len);
+/* The same, with a trailer saying the recording stopped at trace time
+ * stop_t (by a signal). */
+uint8_t *tg_finish_stopped(struct tg *g, uint64_t stop_t, size_t *len);
 /* Writes the file bytes to path; 0 or -errno. */
 int tg_save(const uint8_t *buf, size_t len, const char *path);
 
