@@ -8,8 +8,8 @@ endpoints of the connection linked as peers.
 
 usage: ana_scenarios.py 4|6 SCENARIO
   SCENARIO: normal server-close loopback refused abort syn-timeout simclose
-            halfclose closewait shutdown-close lingering-close many pcap-normal
-            pcap-refused
+            halfclose closewait shutdown-close lingering-close unread-close shut-rd
+            many pcap-normal pcap-refused
   pcap-*: the scenario captured by tcpdump in the client's namespace and
   imported with tcprec -r: both endpoints replayed from segments alone.
 """
@@ -169,6 +169,15 @@ def run(family, scenario):
             if scenario == "shutdown-close":
                 T.check(len(path(s)) > len(sp) and "repeated-state" in s["divergences"],
                         "close() after shutdown() reported as a repeated state: %s" % path(s))
+        elif scenario == "unread-close":
+            c, s = pair(topo, doc)
+            expect(c, "reset_remote", C_OPEN + ["CLOSE"], "client")
+            expect(s, "reset_local", S_OPEN + ["CLOSE"], "server")
+            T.check_eq(s["divergences"], ["listen-child", "abort-close"], "server divergences")
+        elif scenario == "shut-rd":
+            c, s = pair(topo, doc)
+            expect(c, "normal_close", C_OPEN + PASSIVE, "client")
+            expect(s, "normal_close", S_OPEN + ACTIVE, "server")
         elif scenario == "refused":
             c = client(topo, doc)
             expect(c, "refused", ["SYN_SENT", "CLOSE"], "client")

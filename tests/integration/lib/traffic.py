@@ -42,6 +42,7 @@ import argparse
 import errno
 import json
 import os
+import select
 import socket
 import struct
 import sys
@@ -176,6 +177,31 @@ def server_lingering_close(ls, args):
     return info
 
 
+def server_unread_close(ls, args):
+    """close() with received data still unread: the kernel sends a RST
+    instead of a FIN (RFC 2525 section 2.17)."""
+    c, _ = ls.accept()
+    info = ports(c)
+    recv_until(c, b"\r\n\r\n")
+    c.sendall(RESPONSE)
+    # Wait until the client's extra bytes are queued, unread.
+    if not select.select([c], [], [], 10.0)[0]:
+        die("no extra data from the client")
+    c.close()
+    return info
+
+
+def server_shut_rd(ls, args):
+    """shutdown(SHUT_RD) first: nothing on the wire, then an ordinary close."""
+    c, _ = ls.accept()
+    info = ports(c)
+    recv_until(c, b"\r\n\r\n")
+    c.shutdown(socket.SHUT_RD)
+    c.sendall(RESPONSE)
+    c.close()
+    return info
+
+
 def server_abort(ls, args):
     c, _ = ls.accept()
     info = ports(c)
@@ -299,6 +325,22 @@ def client_server_closes_late(args):
     return info
 
 
+def client_unread_close(args):
+    """Sends bytes the server never reads; expects its RST."""
+    c = connect(args)
+    info = ports(c)
+    exchange(c)
+    c.sendall(b"x" * 100)
+    try:
+        while c.recv(65536):
+            pass
+        die("expected a reset, read EOF")
+    except ConnectionResetError:
+        info["error"] = "ECONNRESET"
+    c.close()
+    return info
+
+
 def client_expect_error(args, expected):
     c = socket.socket(family_of(args.addr), socket.SOCK_STREAM)
     start = time.monotonic()
@@ -404,14 +446,16 @@ SERVER = {"normal": server_normal, "server-close": server_close_first,
           "simclose": server_simclose, "halfclose": server_halfclose,
           "closewait": server_closewait, "many": server_many,
           "hold": server_hold, "shutdown-close": server_shutdown_close,
-          "lingering-close": server_lingering_close}
+          "lingering-close": server_lingering_close, "unread-close": server_unread_close,
+          "shut-rd": server_shut_rd}
 CLIENT = {"normal": client_normal, "server-close": client_server_closes,
           "refused": client_refused, "abort": client_abort,
           "syn-timeout": client_syn_timeout, "simclose": client_simclose,
           "halfclose": client_halfclose, "closewait": client_normal,
           "many": client_many, "hold": client_hold,
           "shutdown-close": client_server_closes_late,
-          "lingering-close": client_server_closes_late}
+          "lingering-close": client_server_closes_late, "unread-close": client_unread_close,
+          "shut-rd": client_server_closes}
 
 
 def main():
