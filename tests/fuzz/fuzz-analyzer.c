@@ -4,7 +4,9 @@
  * is a program of trace-writer calls (analyzer-prog.h); the trace it
  * writes is valid to the format, strange to the analyser (states in any
  * order, reused tuples and cookies, connections left open, every event
- * type mixed).  The whole analyser then runs on it in every output mode.
+ * type mixed).  The whole analyser then runs on it in every output mode:
+ * once for all modes without per-segment lists, their sinks fed side by
+ * side, and once for --json --segments.
  *
  * Besides crashes, hangs and sanitizer reports it checks the analyser's
  * promises on a well-formed trace: it reads clean (no damage reported),
@@ -319,52 +321,135 @@ static void check_json(const char *buf, size_t len, enum output_mode mode, bool 
 	REQUIRE(lines == conns + 1);
 }
 
-/* Runs the whole analyser on n copies of the trace in one output mode,
- * as tcpana's command line would select it. */
-static void analyse(const uint8_t *buf, size_t len, int n, enum output_mode mode, bool segs,
-		    uint64_t events, FILE *devnull)
+/* One output mode as tcpana's command line selects it, writing to a
+ * null sink, or to memory for the JSON checks. */
+struct mode_out {
+	struct config cfg;
+	struct out_ctx o;
+	struct analyzer_sink sink;
+	char *buf;
+	size_t len;
+};
+
+/* All modes of one pass: the analyser runs once and every mode's sink
+ * sees each callback in turn, exactly as it would in its own run. */
+struct fan {
+	struct mode_out *m;
+	int n;
+};
+
+static int fan_header(void *arg, const char *path, const struct trc_header *hdr)
+{
+	struct fan *f = arg;
+	int rc = 0;
+	for (int i = 0; i < f->n && rc >= 0; i++)
+		if (f->m[i].sink.header)
+			rc = f->m[i].sink.header(f->m[i].sink.arg, path, hdr);
+	return rc;
+}
+
+static int fan_event(void *arg, const struct trc_header *hdr, const struct trc_event *ev,
+		     const struct trc_conn *conn)
+{
+	struct fan *f = arg;
+	int rc = 0;
+	for (int i = 0; i < f->n && rc >= 0; i++)
+		if (f->m[i].sink.event)
+			rc = f->m[i].sink.event(f->m[i].sink.arg, hdr, ev, conn);
+	return rc;
+}
+
+static int fan_conn(void *arg, const struct conn_view *v)
+{
+	struct fan *f = arg;
+	int rc = 0;
+	for (int i = 0; i < f->n && rc >= 0; i++)
+		if (f->m[i].sink.conn)
+			rc = f->m[i].sink.conn(f->m[i].sink.arg, v);
+	return rc;
+}
+
+static int fan_summary(void *arg, const struct analyzer_summary *sum)
+{
+	struct fan *f = arg;
+	int rc = 0;
+	for (int i = 0; i < f->n && rc >= 0; i++)
+		if (f->m[i].sink.summary)
+			rc = f->m[i].sink.summary(f->m[i].sink.arg, sum);
+	return rc;
+}
+
+static void mode_open(struct mode_out *m, enum output_mode mode, bool segs, int n,
+		      FILE *devnull)
 {
 	static const char *const names[2] = { "fuzz-a.trc", "fuzz-b.trc" };
-	struct config cfg = { .mode = mode, .segments = segs };
-	struct analyzer_opts aopts = { .keep_segments = segs };
-	struct out_ctx o = { .segments = segs, .paths = names, .npaths = n };
-	struct analyzer_sink sink = { 0 };
+
+	memset(m, 0, sizeof(*m));
+	m->cfg.mode = mode;
+	m->cfg.segments = segs;
+	m->o.segments = segs;
+	m->o.paths = names;
+	m->o.npaths = n;
+	m->o.fp = mode == MODE_JSON || mode == MODE_JSONL ? open_memstream(&m->buf, &m->len)
+							   : devnull;
+	REQUIRE(m->o.fp != NULL);
+	REQUIRE(sink_make(&m->cfg, &m->sink, &m->o) == 0);
+}
+
+static void mode_close(struct mode_out *m, uint64_t conns)
+{
+	out_ctx_free(&m->o);
+	if (!m->buf && m->cfg.mode != MODE_JSON && m->cfg.mode != MODE_JSONL)
+		return;
+	REQUIRE(fclose(m->o.fp) == 0);
+	check_json(m->buf, m->len, m->cfg.mode, m->cfg.segments, conns);
+	free(m->buf);
+}
+
+/* Runs the whole analyser once on n copies of the trace, for every mode
+ * in modes[0..nm). */
+static void analyse(const uint8_t *buf, size_t len, int n, struct mode_out *modes, int nm,
+		    bool keep_segments, uint64_t events)
+{
+	static const char *const names[2] = { "fuzz-a.trc", "fuzz-b.trc" };
+	struct fan f = { modes, nm };
+	struct analyzer_sink sink = { fan_header, fan_event, fan_conn, fan_summary, &f };
+	struct analyzer_opts aopts = { .keep_segments = keep_segments };
 	struct analyzer_summary sum;
 	struct trc_reader *r[2] = { NULL, NULL };
-	bool json = mode == MODE_JSON || mode == MODE_JSONL;
-	char *out = NULL;
-	size_t out_len = 0;
 	struct trc_error e;
 
-	o.fp = json ? open_memstream(&out, &out_len) : devnull;
-	REQUIRE(o.fp != NULL);
 	for (int i = 0; i < n; i++)
 		REQUIRE((r[i] = trc_reader_open_mem(buf, len, &e)) != NULL);
-	REQUIRE(sink_make(&cfg, &sink, &o) == 0);
 	int rc = analyzer_run_readers(r, names, n, &aopts, &sink, NULL, &sum);
 	/* The writer made this file: it must read clean and whole. */
 	REQUIRE(rc == 0 && sum.truncated == 0 && sum.corrupt_blocks == 0);
 	REQUIRE(sum.events == events * (uint64_t)n);
-	out_ctx_free(&o);
 	for (int i = 0; i < n; i++)
 		trc_reader_close(r[i]);
-	if (json) {
-		REQUIRE(fclose(o.fp) == 0);
-		check_json(out, out_len, mode, segs, sum.connections);
-		free(out);
-	}
+	for (int i = 0; i < nm; i++)
+		mode_close(&modes[i], sum.connections);
+}
+
+/* Every output mode: one pass without the per-segment lists (text, --json,
+ * --jsonl, --timeline, --replay, --stats), one with them (--json
+ * --segments), as tcpana builds them only for that option. */
+static void analyse_all_modes(const uint8_t *buf, size_t len, int n, uint64_t events,
+			      FILE *devnull)
+{
+	static const enum output_mode plain[] = { MODE_TEXT,	 MODE_JSON,   MODE_JSONL,
+						  MODE_TIMELINE, MODE_REPLAY, MODE_STATS };
+	struct mode_out m[6];
+
+	for (int i = 0; i < 6; i++)
+		mode_open(&m[i], plain[i], false, n, devnull);
+	analyse(buf, len, n, m, 6, false, events);
+	mode_open(&m[0], MODE_JSON, true, n, devnull);
+	analyse(buf, len, n, m, 1, true, events);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct {
-		enum output_mode mode;
-		bool segments;
-	} modes[] = {
-		{ MODE_TEXT, false },	  { MODE_JSON, false },	    { MODE_JSON, true },
-		{ MODE_JSONL, false },	  { MODE_TIMELINE, false }, { MODE_REPLAY, false },
-		{ MODE_STATS, false },
-	};
 	static int fd = -1;
 	static FILE *devnull;
 
@@ -385,9 +470,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* An exact-size copy, so that ASan sees any read past the end. */
 	uint8_t *buf = malloc((size_t)len);
 	REQUIRE(buf != NULL && pread(fd, buf, (size_t)len, 0) == len);
-	int n = size && data[0] & PROG_CFG_TWICE ? 2 : 1;
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-		analyse(buf, (size_t)len, n, modes[i].mode, modes[i].segments, events, devnull);
+	analyse_all_modes(buf, (size_t)len, size && data[0] & PROG_CFG_TWICE ? 2 : 1, events,
+			  devnull);
 	free(buf);
 	return 0;
 }
