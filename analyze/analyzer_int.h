@@ -66,7 +66,18 @@ struct analyzer {
 	bool corrupt_pending;
 	uint64_t corrupt_until_rt;
 	int err; /* first sink error */
-	struct conn *last; /* endpoint of the previous event (lookup cache) */
+	/* Marking every live endpoint for each LOST record or skipped block
+	 * costs O(live); a trace of a million such records and a million
+	 * open connections would cost 10^12.  The walks are paid for out of a
+	 * budget proportional to the events read; past it a mark is recorded
+	 * as a sequence number and applied when each endpoint is reported:
+	 * those created before it are marked, whatever their close time.
+	 * That is coarser (a gap after an endpoint closed still marks it),
+	 * and only traces with that many gaps get it. */
+	uint64_t mark_seq;      /* marks made so far */
+	uint64_t mark_work;     /* endpoints visited by walks */
+	uint64_t coarse_lost;   /* mark_seq of the last LOST mark not walked */
+	uint64_t coarse_corrupt; /* likewise for skipped blocks */
 };
 
 void dispatch_event(struct analyzer *a, struct input *in);

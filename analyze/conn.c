@@ -135,7 +135,10 @@ static void tuple_insert(struct conn_table *t, struct conn *c)
 	size_t s = tuple_slot(t, c->key.laddr, c->key.lport, c->key.raddr, c->key.rport);
 
 	c->tnext = t->tbuckets[s];
+	if (c->tnext)
+		c->tnext->tpprev = &c->tnext;
 	t->tbuckets[s] = c;
+	c->tpprev = &t->tbuckets[s];
 	c->in_tuple_index = true;
 }
 
@@ -222,13 +225,34 @@ struct conn *conn_table_add_mirror(struct conn_table *t, struct conn *c)
 	return m;
 }
 
-static void unlink_chain(struct conn **head, struct conn *c)
+static void unlink_chain(struct conn *c)
 {
-	for (struct conn **pp = head; *pp; pp = &(*pp)->tnext) {
-		if (*pp == c) {
-			*pp = c->tnext;
-			return;
-		}
+	*c->tpprev = c->tnext;
+	if (c->tnext)
+		c->tnext->tpprev = c->tpprev;
+	c->tnext = NULL;
+	c->tpprev = NULL;
+}
+
+void conn_table_join(struct conn *sock, struct conn *flow)
+{
+	if (sock->flow == flow && flow->sock == sock)
+		return;
+	conn_unjoin(sock);
+	conn_unjoin(flow);
+	sock->flow = flow;
+	flow->sock = sock;
+}
+
+void conn_unjoin(struct conn *c)
+{
+	if (c->flow) {
+		c->flow->sock = NULL;
+		c->flow = NULL;
+	}
+	if (c->sock) {
+		c->sock->flow = NULL;
+		c->sock = NULL;
 	}
 }
 
@@ -236,13 +260,13 @@ void conn_table_remove(struct conn_table *t, struct conn *c)
 {
 	struct lookaside_ent *l;
 
+	conn_unjoin(c);
 	conn_table_unqueue(t, c);
 	conn_table_uncool(t, c);
 	if (c->indexed)
-		sidx_remove(t, c);
+		(void)sidx_remove(t, c); /* -ENOENT: nothing to take out */
 	if (c->in_tuple_index)
-		unlink_chain(&t->tbuckets[tuple_slot(t, c->key.laddr, c->key.lport,
-						     c->key.raddr, c->key.rport)], c);
+		unlink_chain(c);
 	c->in_tuple_index = false;
 	c->indexed = false;
 	t->live--;
@@ -261,7 +285,7 @@ struct conn *conn_table_by_tuple(struct conn_table *t, const struct conn_key *k,
 {
 	struct conn *c = t->tbuckets[tuple_slot(t, k->laddr, k->lport, k->raddr, k->rport)];
 
-	for (; c; c = c->tnext)
+	for (unsigned int n = 0; c && n < CONN_TUPLE_WALK_MAX; c = c->tnext, n++)
 		if (c->flow_only == flow_only && !c->adopted && c->key.netns == k->netns &&
 		    tuple_eq(&c->key, k))
 			return c;
@@ -278,7 +302,7 @@ uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c)
 		return c->peer_id;
 	conn_key_from_decl(&rev, &c->decl, true);
 	p = t->tbuckets[tuple_slot(t, rev.laddr, rev.lport, rev.raddr, rev.rport)];
-	for (; p; p = p->tnext) {
+	for (unsigned int n = 0; p && n < CONN_TUPLE_WALK_MAX; p = p->tnext, n++) {
 		if (p == c || p->flow_only || p->peer_id || !tuple_eq(&p->key, &rev))
 			continue;
 		if (!best || p->key.netns == c->key.netns)

@@ -25,6 +25,11 @@
 #define CONN_SEG_LIST_MAX (1u << 20) /* --segments: entries kept per endpoint */
 #define CONN_LOOKASIDE 4096 /* recently finalised endpoints kept for peer linking */
 #define CONN_FREE_MAX 1024  /* finalised endpoints kept for reuse */
+/* Entries of one tuple-index chain examined per lookup.  Live sockets of
+ * one tuple are few on a real host (one per netns, plus the closed ones
+ * held for the grace period); a hostile trace with a million endpoints
+ * on one tuple must not make every lookup walk them all. */
+#define CONN_TUPLE_WALK_MAX 256
 
 /* What made a transition happen. */
 enum cause_kind {
@@ -111,6 +116,7 @@ struct conn {
 	struct conn_key key;
 	struct conn *fnext;  /* reuse list */
 	struct conn *tnext;  /* tuple index chain */
+	struct conn **tpprev; /* the pointer to c in that chain: O(1) removal */
 	struct conn *qnext, *qprev; /* finalisation queue */
 	struct conn *cnext, *cprev; /* cooling list: closed, not yet frozen */
 	struct conn *mirror; /* segment-only: the other endpoint of the flow */
@@ -119,6 +125,7 @@ struct conn {
 	struct conn *peer;
 	uint64_t peer_id;    /* 0 = none */
 	uint64_t close_ns, last_ns;
+	uint64_t born_mark;  /* the analyzer's mark_seq when it was created */
 	bool flow_only, is_mirror, in_tuple_index, queued, adopted;
 	bool indexed;        /* in the serial hash (added, not yet removed) */
 	bool frozen;         /* only the head is here; conn_table_thaw() */
@@ -203,12 +210,22 @@ struct conn *conn_table_add(struct conn_table *t, uint32_t file, const struct tr
  * swapped), linked both ways; not in the serial hash. */
 struct conn *conn_table_add_mirror(struct conn_table *t, struct conn *c);
 
-/* Removes c from every index and queue; the caller frees it with conn_free()
- * after output.  Records c in the lookaside for late peer linking. */
+/* Removes c from every index and queue and cuts every link another live
+ * endpoint holds to it (peer, flow/socket join); the caller frees it with
+ * conn_free() after output.  Records c in the lookaside for late peer
+ * linking.  Only the mirror of a segment-only flow stays: c owns it. */
 void conn_table_remove(struct conn_table *t, struct conn *c);
 void conn_free(struct conn *c);
 /* Frees c, or keeps it for reuse by conn_table_add() (bounded). */
 void conn_table_release(struct conn_table *t, struct conn *c);
+
+/* Joins a flow to the socket its segments go to.  The link is symmetric
+ * and exclusive: an earlier partner of either side is let go first, so
+ * that no endpoint ever points at one that is not pointing back.  Every
+ * flow/sock pointer is written here and in conn_unjoin() only. */
+void conn_table_join(struct conn *sock, struct conn *flow);
+/* Cuts c's join, if any, on both sides. */
+void conn_unjoin(struct conn *c);
 
 /* Tuple index: the live socket (flow_only = false) or flow (true)
  * endpoint with this netns and 4-tuple, or NULL. */
@@ -250,6 +267,9 @@ struct conn *conn_table_cool_head(struct conn_table *t);
 /* Iteration over every live endpoint (order unspecified).  cb may not
  * remove endpoints; use conn_table_pop() for that. */
 void conn_table_foreach(struct conn_table *t, void (*cb)(struct conn *, void *), void *arg);
+/* What one conn_table_foreach() costs: the slots it reads (at least
+ * twice the live endpoints; the index does not shrink). */
+uint64_t conn_table_foreach_cost(const struct conn_table *t);
 
 /* Removes and returns some live endpoint, or NULL when empty (trace end). */
 struct conn *conn_table_pop(struct conn_table *t);

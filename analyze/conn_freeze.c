@@ -90,24 +90,16 @@ static void decode(const struct conn *frozen, struct conn *c)
 	}
 }
 
-static void replace_in_chain(struct conn **head, const struct conn *old, struct conn *c)
-{
-	for (struct conn **pp = head; *pp; pp = &(*pp)->tnext) {
-		if (*pp == old) {
-			*pp = c;
-			return;
-		}
-	}
-}
-
 /* Points every link to old at c, which holds old's head. */
 static void relocate(struct conn_table *t, const struct conn *old, struct conn *c)
 {
-	if (c->indexed)
-		sidx_replace(t, old, c);
-	if (c->in_tuple_index)
-		replace_in_chain(&t->tbuckets[tuple_slot(t, c->key.laddr, c->key.lport,
-							 c->key.raddr, c->key.rport)], old, c);
+	if (c->indexed && sidx_replace(t, old, c) < 0)
+		c->indexed = false; /* it was not there: keep the flag true to the index */
+	if (c->in_tuple_index) {
+		*c->tpprev = c;
+		if (c->tnext)
+			c->tnext->tpprev = &c->tnext;
+	}
 	if (c->queued) {
 		*(c->qprev ? &c->qprev->qnext : &t->qhead[c->queue]) = c;
 		*(c->qnext ? &c->qnext->qprev : &t->qtail[c->queue]) = c;
@@ -116,6 +108,8 @@ static void relocate(struct conn_table *t, const struct conn *old, struct conn *
 		c->peer->peer = c;
 	if (c->mirror)
 		c->mirror->mirror = c;
+	/* Never set on a frozen endpoint (conn_table_freeze()); patched for
+	 * completeness, keeping the join symmetric. */
 	if (c->flow)
 		c->flow->sock = c;
 	if (c->sock)

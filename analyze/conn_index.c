@@ -6,8 +6,16 @@
  * each probe also read a cold endpoint (its serial), now a probe reads one
  * slot.  Deletion shifts the following slots back, so there are no
  * tombstones and lookups stay short however many endpoints come and go.
+ *
+ * Every probe is bounded: it ends at the first empty slot (an entry never
+ * lies beyond an empty slot of its probe sequence, which the shifts of a
+ * removal preserve) and after sidx_cap slots at most, so no sequence of
+ * inserts, replacements and removals, consistent or not, can make a probe
+ * run forever.  A removal or replacement of an endpoint that is not in the
+ * index says so instead of searching for it.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "conn_int.h"
@@ -28,35 +36,37 @@ int sidx_init(struct conn_table *t)
 	return 0;
 }
 
+#define SIDX_NONE SIZE_MAX
+
 struct conn *sidx_find(const struct conn_table *t, uint32_t file, uint64_t serial)
 {
-	size_t mask = t->sidx_cap - 1;
+	size_t mask = t->sidx_cap - 1, i = home(t, file, serial);
 
-	for (size_t i = home(t, file, serial);; i = (i + 1) & mask) {
-		const struct sidx_slot *s = &t->sidx[i];
-
-		if (!s->c)
-			return NULL;
-		if (s->serial == serial && s->file == file)
-			return s->c;
-	}
+	for (size_t n = 0; n < t->sidx_cap && t->sidx[i].c; n++, i = (i + 1) & mask)
+		if (t->sidx[i].serial == serial && t->sidx[i].file == file)
+			return t->sidx[i].c;
+	return NULL;
 }
 
-/* The slot that holds c; c must be indexed. */
+/* The slot that holds c, or SIDX_NONE when c is not indexed under its
+ * own key. */
 static size_t slot_of(const struct conn_table *t, const struct conn *c)
 {
 	size_t mask = t->sidx_cap - 1, i = home(t, c->file, c->serial);
 
-	while (t->sidx[i].c != c)
-		i = (i + 1) & mask;
-	return i;
+	for (size_t n = 0; n < t->sidx_cap && t->sidx[i].c; n++, i = (i + 1) & mask)
+		if (t->sidx[i].c == c)
+			return i;
+	return SIDX_NONE;
 }
 
+/* Inserts into a table that has an empty slot (sidx_insert() keeps it at
+ * most half full). */
 static void place(struct conn_table *t, struct conn *c)
 {
 	size_t mask = t->sidx_cap - 1, i = home(t, c->file, c->serial);
 
-	while (t->sidx[i].c)
+	for (size_t n = 0; n < t->sidx_cap && t->sidx[i].c; n++)
 		i = (i + 1) & mask;
 	t->sidx[i] = (struct sidx_slot){ .c = c, .serial = c->serial, .file = c->file };
 }
@@ -97,10 +107,12 @@ static bool may_fill(size_t i, size_t j, size_t h)
 	return h <= i && h > j;
 }
 
-void sidx_remove(struct conn_table *t, const struct conn *c)
+int sidx_remove(struct conn_table *t, const struct conn *c)
 {
 	size_t mask = t->sidx_cap - 1, hole = slot_of(t, c);
 
+	if (hole == SIDX_NONE)
+		return -ENOENT;
 	for (size_t j = (hole + 1) & mask; t->sidx[j].c; j = (j + 1) & mask) {
 		const struct sidx_slot *s = &t->sidx[j];
 
@@ -111,9 +123,15 @@ void sidx_remove(struct conn_table *t, const struct conn *c)
 	}
 	t->sidx[hole].c = NULL;
 	t->sidx_used--;
+	return 0;
 }
 
-void sidx_replace(struct conn_table *t, const struct conn *old, struct conn *c)
+int sidx_replace(struct conn_table *t, const struct conn *old, struct conn *c)
 {
-	t->sidx[slot_of(t, old)].c = c;
+	size_t i = slot_of(t, old);
+
+	if (i == SIDX_NONE)
+		return -ENOENT;
+	t->sidx[i].c = c;
+	return 0;
 }

@@ -71,12 +71,13 @@ static inline size_t tuple_slot(const struct conn_table *t, const uint8_t *la, u
 }
 
 /* The serial index (conn_index.c).  find: NULL if absent; insert:
- * -ENOMEM when it could not grow; remove and replace: c must be in it. */
+ * -ENOMEM when it could not grow; remove and replace: -ENOENT when c
+ * (old) is not in it.  Every probe is bounded by the table size. */
 int sidx_init(struct conn_table *t);
 struct conn *sidx_find(const struct conn_table *t, uint32_t file, uint64_t serial);
 int sidx_insert(struct conn_table *t, struct conn *c);
-void sidx_remove(struct conn_table *t, const struct conn *c);
-void sidx_replace(struct conn_table *t, const struct conn *old, struct conn *c);
+int sidx_remove(struct conn_table *t, const struct conn *c);
+int sidx_replace(struct conn_table *t, const struct conn *old, struct conn *c);
 
 /* A struct conn's worth of memory, reused or new (not initialised), and
  * its return to the reuse list; neither touches what the memory holds. */

@@ -50,6 +50,11 @@ void conn_table_foreach(struct conn_table *t, void (*cb)(struct conn *, void *),
 			cb(t->sidx[i].c, arg);
 }
 
+uint64_t conn_table_foreach_cost(const struct conn_table *t)
+{
+	return t->sidx_cap;
+}
+
 struct conn *conn_table_pop(struct conn_table *t)
 {
 	/* Removal only shifts entries back towards the slot it emptied,

@@ -32,6 +32,10 @@ static void report(struct analyzer *a, struct conn *c)
 
 	if (is_empty(c))
 		return; /* a flow whose segments all went to its socket */
+	if (c->born_mark < a->coarse_lost)
+		c->incomplete |= INC_LOST;
+	if (c->born_mark < a->coarse_corrupt)
+		c->incomplete |= INC_CORRUPT;
 	replay_finish(c);
 	classify_finish(c);
 	durations_compute(c, in->last_t, &v.dur);
@@ -48,22 +52,11 @@ static void report(struct analyzer *a, struct conn *c)
 		a->err = rc;
 }
 
-/* Reports c (and its mirror) and frees it; c must be out of the table. */
+/* Reports c (and its mirror) and frees it.  c is out of the table, and
+ * leaving it cut every link another endpoint had to it: what is freed
+ * here is reachable from nowhere. */
 static void finalise_removed(struct analyzer *a, struct conn *c)
 {
-	a->last = NULL;
-	if (c->flow) {
-		struct conn *f = c->flow;
-
-		f->sock = NULL;
-		if (is_empty(f)) {
-			conn_table_remove(a->tab, f);
-			conn_free(f);
-		}
-		a->last = NULL;
-	}
-	if (c->sock)
-		c->sock->flow = NULL;
 	report(a, c);
 	if (c->mirror) {
 		report(a, c->mirror);
@@ -92,15 +85,22 @@ static void finalise_frozen(struct analyzer *a, struct conn *c)
 		finalise_removed(a, full);
 		return;
 	}
-	conn_free(c); /* cannot be reported */
-	a->last = NULL;
+	conn_free(c->mirror); /* cannot be reported */
+	conn_free(c);
 }
 
 static void finalise(struct analyzer *a, struct conn *c)
 {
-	/* Out of the table first: a frozen endpoint then thaws without
-	 * relinking anything. */
+	struct conn *flow = c->flow;
+
+	/* Out of the table first (which cuts the join to its flow): a frozen
+	 * endpoint then thaws without relinking anything. */
 	conn_table_remove(a->tab, c);
+	if (flow && is_empty(flow)) {
+		/* All its segments went to c: nothing of its own to report. */
+		conn_table_remove(a->tab, flow);
+		conn_free(flow);
+	}
 	finalise_frozen(a, c);
 }
 
@@ -156,7 +156,6 @@ static void adopt(struct analyzer *a, struct conn *sock)
 		/* Everything it had now belongs to the socket. */
 		conn_table_remove(a->tab, f);
 		conn_free(f);
-		a->last = NULL;
 		return;
 	}
 	f->adopted = true;
@@ -173,34 +172,37 @@ static bool clean_start(const struct trc_event *ev)
 	       (ev->seg.tcp_flags & (TRC_TCP_SYN | TRC_TCP_ACK)) == TRC_TCP_SYN;
 }
 
+/* The endpoint of the event, created on first sight.  Endpoints are only
+ * ever reached through the table: no pointer to one outlives the event
+ * that looked it up, so none can outlive the endpoint. */
 static struct conn *get_conn(struct analyzer *a, struct input *in, uint32_t file)
 {
-	struct conn *c = a->last;
+	struct conn *c = conn_table_lookup(a->tab, file, in->ev.conn_serial);
 
-	/* Consecutive events often belong to one endpoint. */
-	if (!c || c->serial != in->ev.conn_serial || c->file != file)
-		c = conn_table_lookup(a->tab, file, in->ev.conn_serial);
 	if (c)
-		return a->last = thaw(a, c);
+		return thaw(a, c);
 	c = conn_table_add(a->tab, file, in->conn);
 	if (!c || (in->dual && c->flow_only && !conn_table_add_mirror(a->tab, c))) {
 		a->err = -ENOMEM;
 		return NULL;
 	}
 	c->first_ns = in->ev.t_ns;
+	c->born_mark = a->mark_seq;
 	if (a->now_rt <= a->lost_until_rt + ANALYZER_LOST_SLACK_NS)
 		c->incomplete |= INC_LOST;
 	if (a->now_rt <= a->corrupt_until_rt && !clean_start(&in->ev))
 		c->incomplete |= INC_CORRUPT;
-	if (c->mirror)
+	if (c->mirror) {
 		c->mirror->incomplete = c->incomplete;
+		c->mirror->born_mark = c->born_mark;
+	}
 	if (conn_table_live(a->tab) > a->sum->peak_live)
 		a->sum->peak_live = conn_table_live(a->tab);
 	if (!c->flow_only) {
 		(void)conn_table_link_peer(a->tab, c);
 		adopt(a, c);
 	}
-	return a->last = c;
+	return c;
 }
 
 static uint64_t close_time(const struct conn *c)
@@ -245,8 +247,7 @@ static void on_segment(struct analyzer *a, struct input *in, struct conn *c)
 		if (sock && !(sock = thaw(a, sock)))
 			return;
 		if (sock) {
-			c->sock = sock;
-			sock->flow = c;
+			conn_table_join(sock, c);
 			deliver(a, sock, &s, false);
 			return;
 		}
@@ -262,7 +263,8 @@ static void on_segment(struct analyzer *a, struct input *in, struct conn *c)
 		queue(a, c);
 }
 
-static void on_state(struct analyzer *a, struct input *in, uint32_t file, struct conn *c)
+/* Returns the event's endpoint: a new one when the socket opened again. */
+static struct conn *on_state(struct analyzer *a, struct input *in, uint32_t file, struct conn *c)
 {
 	const struct trc_ev_state *st = &in->ev.state;
 
@@ -272,11 +274,12 @@ static void on_state(struct analyzer *a, struct input *in, uint32_t file, struct
 		finalise(a, c);
 		c = get_conn(a, in, file);
 		if (!c)
-			return;
+			return NULL;
 	}
 	replay_state(c, &in->ev);
 	if (c->closed)
 		queue(a, c);
+	return c;
 }
 
 static void on_timewait(struct analyzer *a, struct input *in, struct conn *c)
@@ -325,7 +328,7 @@ void dispatch_event(struct analyzer *a, struct input *in)
 	c->last_ns = in->ev.t_ns;
 	switch (in->ev.type) {
 	case TRC_EV_STATE:
-		on_state(a, in, file, c);
+		c = on_state(a, in, file, c);
 		break;
 	case TRC_EV_SEGMENT:
 		on_segment(a, in, c);
@@ -345,7 +348,6 @@ void dispatch_event(struct analyzer *a, struct input *in)
 	/* A closed endpoint is held, mostly untouched, for the grace period
 	 * (and through TIME_WAIT): it is frozen once it has cooled down and
 	 * its TIME_WAIT enter (due within a poll interval) came. */
-	c = a->last;
 	if (c && !c->frozen && c->closed && !(c->tw_expected && !c->tw_enter))
 		conn_table_cool(a->tab, c);
 }
@@ -359,8 +361,6 @@ static void freeze_cold(struct analyzer *a)
 		struct conn *f = conn_table_freeze(a->tab, c);
 
 		conn_table_uncool(a->tab, f); /* also when it could not be frozen */
-		if (a->last == c)
-			a->last = f;
 	}
 }
 
@@ -408,10 +408,21 @@ static void mark_one(struct conn *c, void *arg)
 		c->mirror->incomplete |= m->reason;
 }
 
+/* Walks allowed per event read, and a start-up allowance. */
+#define MARK_WORK_PER_EVENT 8
+#define MARK_WORK_FREE (1u << 20)
+
 void dispatch_mark_all(struct analyzer *a, uint32_t reason, uint64_t from_rt)
 {
 	struct mark_ctx m = { a, reason, from_rt };
+	uint64_t cost = conn_table_foreach_cost(a->tab);
 
+	a->mark_seq++;
+	if (a->mark_work + cost > a->sum->events * MARK_WORK_PER_EVENT + MARK_WORK_FREE) {
+		*(reason == INC_LOST ? &a->coarse_lost : &a->coarse_corrupt) = a->mark_seq;
+		return;
+	}
+	a->mark_work += cost;
 	conn_table_foreach(a->tab, mark_one, &m);
 }
 
@@ -437,14 +448,9 @@ void dispatch_flush(struct analyzer *a)
 	struct conn **all = calloc(n ? n : 1, sizeof(*all));
 	struct conn *c;
 
+	/* Popping takes each endpoint out of the table and cuts its join, so
+	 * that finalising one frees no other. */
 	while ((c = conn_table_pop(a->tab))) {
-		/* Every endpoint is out of the table now: finalising one must
-		 * not free another through the flow links. */
-		if (c->flow)
-			c->flow->sock = NULL;
-		if (c->sock)
-			c->sock->flow = NULL;
-		c->flow = c->sock = NULL;
 		mark_end(a, c);
 		if (c->mirror)
 			mark_end(a, c->mirror);

@@ -8,7 +8,7 @@ packages=(
 	libbpf-dev libelf-dev zlib1g-dev libpcap-dev libjansson-dev
 	# integration tests and peers the tests cross-check against
 	iproute2 nftables tcpdump tshark wireshark-common util-linux procps
-	libcap2-bin python3 python3-jsonschema python3-matplotlib
+	libcap2-bin python3 python3-jsonschema python3-matplotlib valgrind
 	# benchmarks (peers run side by side)
 	libbpf-tools bpftrace tcptrace time
 )

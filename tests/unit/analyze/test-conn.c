@@ -3,14 +3,18 @@
  * test-conn.c - the connection table: lookup by (file, serial) across
  * growth, the tuple index (netns-exact for flows, any netns for peers),
  * peer linking with live endpoints and through the lookaside after the
- * first endpoint was finalised, the finalisation queue and pop.
+ * first endpoint was finalised, the finalisation queue and pop; joins of
+ * flows to sockets (symmetric, exclusive, cut on removal); and the serial
+ * index under random inserts, removals, freezes and thaws, including the
+ * bounded probe for an endpoint that is not there.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "conn.h"
+#include "conn_int.h"
 #include "tracegen.h"
 
 static struct trc_conn decl(uint64_t serial, const char *la, uint16_t lp, const char *ra,
@@ -98,9 +102,100 @@ static void tuples_and_peers(void)
 	conn_table_free(t);
 }
 
+/* The shape of the use-after-free reproducers: a second flow with a
+ * socket's tuple joined to it while the first still pointed at it, then
+ * the socket finalised.  No endpoint may keep a pointer that is not
+ * returned. */
+static void joins(void)
+{
+	struct conn_table *t = conn_table_new();
+	struct trc_conn ds = decl(1, "192.0.2.1", 80, "192.0.2.2", 40000, 1, 0);
+	struct trc_conn d1 = decl(2, "192.0.2.1", 80, "192.0.2.2", 40000, 1, TRC_CONN_F_FLOW_ONLY);
+	struct trc_conn d2 = decl(3, "192.0.2.1", 80, "192.0.2.2", 40000, 1, TRC_CONN_F_FLOW_ONLY);
+	struct trc_conn ds2 = decl(4, "192.0.2.1", 80, "192.0.2.2", 40000, 1, 0);
+	struct conn *s = conn_table_add(t, 0, &ds), *f1 = conn_table_add(t, 0, &d1);
+	struct conn *f2 = conn_table_add(t, 0, &d2), *s2 = conn_table_add(t, 0, &ds2);
+
+	conn_table_join(s, f1);
+	CHECK(s->flow == f1 && f1->sock == s);
+	conn_table_join(s, f2); /* f1 is let go, not left pointing at s */
+	CHECK(s->flow == f2 && f2->sock == s && f1->sock == NULL);
+	conn_table_join(s2, f2); /* and s is let go by f2 */
+	CHECK(s2->flow == f2 && f2->sock == s2 && s->flow == NULL);
+	conn_table_join(s, f1);
+	conn_table_remove(t, s); /* removal cuts the join on both sides */
+	CHECK(s->flow == NULL && f1->sock == NULL);
+	conn_free(s);
+	conn_table_remove(t, f2);
+	CHECK(s2->flow == NULL && f2->sock == NULL);
+	conn_free(f2);
+	CHECK_INT(conn_table_live(t), 2);
+	conn_table_free(t);
+}
+
+#define RAND_SLOTS 512
+
+static uint32_t next_rand(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/* Every live model entry is found under its key, at its current address. */
+static void check_model(struct conn_table *t, struct conn *const *live)
+{
+	for (uint32_t k = 0; k < RAND_SLOTS; k++)
+		CHECK(conn_table_lookup(t, k & 1, k / 2 + 1) == live[k]);
+}
+
+static void index_random(void)
+{
+	struct conn_table *t = conn_table_new();
+	struct conn *live[RAND_SLOTS] = { 0 };
+	uint32_t x = 2463534242u, live_n = 0;
+
+	for (int op = 0; op < 200000; op++) {
+		uint32_t k = next_rand(&x) % RAND_SLOTS, what = next_rand(&x) % 4;
+		struct conn *c = live[k];
+
+		if (!c) {
+			struct trc_conn d = decl(k / 2 + 1, "198.51.100.1", (uint16_t)k, "198.51.100.2",
+						 443, 1, 0);
+
+			live[k] = conn_table_add(t, k & 1, &d);
+			CHECK(live[k] != NULL);
+			live_n++;
+		} else if (what == 0) {
+			conn_table_remove(t, c);
+			/* Gone: the bounded probes say so instead of searching. */
+			CHECK_INT(sidx_remove(t, c), -ENOENT);
+			CHECK_INT(sidx_replace(t, c, c), -ENOENT);
+			conn_free(c);
+			live[k] = NULL;
+			live_n--;
+		} else if (what == 1) {
+			c->closed = true;
+			live[k] = conn_table_freeze(t, c);
+			CHECK(live[k]->frozen);
+		} else if (what == 2 && c->frozen) {
+			live[k] = conn_table_thaw(t, c);
+			CHECK(live[k] && !live[k]->frozen);
+		}
+		if (op % 997 == 0)
+			check_model(t, live);
+	}
+	check_model(t, live);
+	CHECK_INT(conn_table_live(t), live_n);
+	conn_table_free(t);
+}
+
 int main(void)
 {
 	growth();
 	tuples_and_peers();
+	joins();
+	index_random();
 	return tg_exit();
 }

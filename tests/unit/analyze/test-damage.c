@@ -3,7 +3,8 @@
  * test-damage.c - a damaged or truncated trace still yields every
  * connection that can be recovered, the summary says what was skipped,
  * the endpoints that overlap the damage are "incomplete" and none is a
- * violation.
+ * violation.  A storm of loss records costs time linear in the events
+ * and still marks exactly the endpoints it may have touched.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +109,50 @@ static void not_a_trace(void)
 	CHECK(r.rc < 0);
 }
 
+#define STORM_OPEN 100
+#define STORM_RECORDS 300000
+
+/* One connection over long before the storm; STORM_OPEN connections open
+ * through it.  Each LOST record asks for every live endpoint to be
+ * marked: walking them all each time would be quadratic. */
+static void lost_storm(void)
+{
+	static struct tg_result r;
+	struct tg *g = tg_new("ebpf");
+	uint64_t early = tg_conn(g, CLI4, 19999, SRV4, SPORT, NS_CLI, 0), t = 10 * SEC;
+	uint8_t *buf;
+	size_t len;
+	int marked = 0;
+
+	tg_state(g, early, 1 * MS, TRC_TCP_CLOSE, TRC_TCP_SYN_SENT, 100);
+	tg_state(g, early, 2 * MS, TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 0);
+	tg_state(g, early, 3 * MS, TRC_TCP_ESTABLISHED, TRC_TCP_CLOSE, 100);
+	tg_close_conn(g, early);
+	for (int i = 0; i < STORM_OPEN; i++) {
+		uint64_t c = tg_conn(g, CLI4, (uint16_t)(20000 + i), SRV4, SPORT, NS_CLI, 0);
+
+		tg_state(g, c, t, TRC_TCP_CLOSE, TRC_TCP_SYN_SENT, 100);
+		tg_state(g, c, t + 1000, TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 0);
+	}
+	for (int i = 0; i < STORM_RECORDS; i++, t += 1000)
+		tg_lost(g, t + 1 * SEC, t + 1 * SEC, t + 1 * SEC, 1);
+	buf = tg_finish(g, &len);
+	tg_analyze(buf, len, NULL, &r);
+	CHECK_INT(r.rc, 0);
+	CHECK_INT(r.sum.lost_records, STORM_RECORDS);
+	CHECK_INT(r.n, STORM_OPEN + 1);
+	for (int i = 0; i < r.n; i++) {
+		bool lost = r.conn[i].incomplete & INC_LOST;
+
+		if (!strcmp(r.conn[i].local, CLI4 ":19999"))
+			CHECK(!lost); /* finalised before the storm */
+		else
+			marked += lost;
+	}
+	CHECK_INT(marked, STORM_OPEN);
+	free(buf);
+}
+
 int main(void)
 {
 	size_t len;
@@ -117,6 +162,7 @@ int main(void)
 	truncated(buf, len);
 	corrupted(buf, len);
 	not_a_trace();
+	lost_storm();
 	free(buf);
 	return tg_exit();
 }
