@@ -4,8 +4,9 @@
 # one target after the other.  Builds build-fuzz with clang, libFuzzer and
 # ASan+UBSan; seeds each target from a scratch copy of its corpus
 # (tests/fuzz/corpus/<target>/) so that new inputs never land in the source
-# tree (the grown corpus is left in <build>/grown/<target>/); keeps crashing inputs under build-fuzz/crashes/<target>/ and the logs
-# under build-fuzz/fuzz-logs/.  Exit status 1 when any target found a crash.
+# tree, and leaves the grown corpus in <build>/grown/<target>/; keeps
+# crashing inputs under <build>/crashes/<target>/ and the logs under
+# <build>/fuzz-logs/.  Exit status 1 when any target found a crash.
 #   scripts/fuzz.sh [EXECS] [TARGET...]
 # FUZZ_SECONDS=N additionally caps each target's run at N seconds
 # (libFuzzer -max_total_time); the summary says how many executions ran.
