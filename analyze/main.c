@@ -12,6 +12,7 @@
 
 #include "opts.h"
 #include "outputs.h"
+#include "sinks.h"
 #include "version.h"
 
 const char *argp_program_version = "tcpana " TCPREC_VERSION;
@@ -46,27 +47,6 @@ static void warn(void *arg, const char *path, const struct trc_error *e, int st)
 		d->fatal_seen = true;
 		fprintf(stderr, "tcpana: %s: %s\n", path,
 			e->msg[0] ? e->msg : strerror(e->code < 0 ? -e->code : EIO));
-	}
-}
-
-static int make_sink(const struct config *cfg, struct analyzer_sink *s, struct out_ctx *o)
-{
-	switch (cfg->mode) {
-	case MODE_JSON:
-	case MODE_JSONL:
-		out_json_sink(s, o, cfg->mode == MODE_JSONL);
-		return 0;
-	case MODE_TIMELINE:
-		out_timeline_sink(s, o);
-		return 0;
-	case MODE_REPLAY:
-		out_replay_sink(s, o);
-		return 0;
-	case MODE_STATS:
-		return out_stats_sink(s, o);
-	default:
-		out_text_sink(s, o);
-		return 0;
 	}
 }
 
@@ -105,7 +85,7 @@ int main(int argc, char **argv)
 	o.npaths = cfg.npaths;
 	aopts.keep_segments = cfg.segments && (cfg.mode == MODE_JSON || cfg.mode == MODE_JSONL);
 	aopts.filter = cfg.filter;
-	if (make_sink(&cfg, &sink, &o) < 0) {
+	if (sink_make(&cfg, &sink, &o) < 0) {
 		fprintf(stderr, "tcpana: out of memory\n");
 		return TCPANA_EXIT_ERROR;
 	}

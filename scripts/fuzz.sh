@@ -4,8 +4,9 @@
 # one target after the other.  Builds build-fuzz with clang, libFuzzer and
 # ASan+UBSan; seeds each target from a scratch copy of its corpus
 # (tests/fuzz/corpus/<target>/) so that new inputs never land in the source
-# tree; keeps crashing inputs under build-fuzz/crashes/<target>/ and the logs
-# under build-fuzz/fuzz-logs/.  Exit status 1 when any target found a crash.
+# tree, and leaves the grown corpus in <build>/grown/<target>/; keeps
+# crashing inputs under <build>/crashes/<target>/ and the logs under
+# <build>/fuzz-logs/.  Exit status 1 when any target found a crash.
 #   scripts/fuzz.sh [EXECS] [TARGET...]
 # FUZZ_SECONDS=N additionally caps each target's run at N seconds
 # (libFuzzer -max_total_time); the summary says how many executions ran.
@@ -14,6 +15,9 @@
 # hangs and the targets' own consistency aborts.  Every input of the corpus
 # it grew is then replayed once through the ASan+UBSan build (build-fuzz),
 # which is the one that finds silent memory errors.
+# FUZZ_FORK=N runs N worker processes (libFuzzer -fork) that go on past
+# crashes and hangs, keeping each input that crashed; for long runs of a
+# target whose known bugs are not fixed yet.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 execs=${1:-10000000}
@@ -82,11 +86,15 @@ for t in "${targets[@]}"; do
 	start=$(date +%s.%N)
 	limit=()
 	[ -n "${FUZZ_SECONDS:-}" ] && limit=(-max_total_time="$FUZZ_SECONDS")
+	[ -n "${FUZZ_FORK:-}" ] && limit+=(-fork="$FUZZ_FORK" -ignore_crashes=1 \
+		-ignore_timeouts=1 -ignore_ooms=1)
 	"$exe" -runs="$execs" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$build/crashes/$t/" "$scratch" >"$log" 2>&1
 	rc=$?
 	end=$(date +%s.%N)
 	done_runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+	# Fork mode prints no final stats: its last "#RUNS: cov: ..." line counts.
+	[ -n "${FUZZ_FORK:-}" ] && done_runs=$(sed -n 's/^#\([0-9]*\): cov:.*/\1/p' "$log" | tail -1)
 	corpus=$(find "$scratch" -type f | wc -l)
 	crashes=$(grep -o "Test unit written to .*" "$log" | sed 's/Test unit written to //')
 	secs=$(echo "$end - $start" | bc)
@@ -101,6 +109,9 @@ for t in "${targets[@]}"; do
 	if [ "$sanitize" = none ]; then
 		replay_sanitized "$t" "$scratch" || status=1
 	fi
-	rm -rf "$scratch"
+	# Kept for minimising into the source corpus (libFuzzer -merge=1).
+	rm -rf "$build/grown/$t"
+	mkdir -p "$build/grown"
+	mv "$scratch" "$build/grown/$t"
 done
 exit $status
