@@ -51,13 +51,24 @@ static int cmp_cookie(const void *a, const void *b)
 	return x->cookie < y->cookie ? -1 : x->cookie > y->cookie;
 }
 
+/* Seeds are appended as the snapshot streams them and sorted once at its
+ * end: sorting the whole set after every seed made a start-up among
+ * 30,000 timewait sockets take 14 s (O(n^2 log n) in qsort). */
 int tw_poll_seed(struct tw_poll *p, const struct ev_sock_event *rec)
 {
-	int err = rec->cookie ? push(&p->prev, &p->n_prev, &p->cap_prev, rec) : 0;
+	return rec->cookie ? push(&p->prev, &p->n_prev, &p->cap_prev, rec) : 0;
+}
 
-	if (!err)
+void tw_poll_seed_end(struct tw_poll *p)
+{
+	size_t out = 0;
+
+	if (p->n_prev > 1)
 		qsort(p->prev, p->n_prev, sizeof(*p->prev), cmp_cookie);
-	return err;
+	for (size_t i = 0; i < p->n_prev; i++)
+		if (!out || p->prev[out - 1].cookie != p->prev[i].cookie)
+			p->prev[out++] = p->prev[i];
+	p->n_prev = out;
 }
 
 int tw_poll_add_cur(struct tw_poll *p, const struct ev_sock_event *rec)

@@ -54,6 +54,10 @@ void tw_poll_fini(struct tw_poll *p);
  * it is not reported as entering. */
 int tw_poll_seed(struct tw_poll *p, const struct ev_sock_event *rec);
 
+/* After the last seed: sorts the seeds by cookie (once, O(n log n)) and
+ * drops a socket the walk saw twice. */
+void tw_poll_seed_end(struct tw_poll *p);
+
 /* Reads one walk from iter_fd (consumed and closed) into the current set.
  * Records failing validation are counted in *malformed. */
 int tw_poll_walk(struct tw_poll *p, int iter_fd, uint64_t start_ns, uint64_t *malformed);
