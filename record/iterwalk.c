@@ -1,27 +1,38 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * iterwalk.c - iterator output reader.  A read() may end inside a record,
- * so a partial record is carried over to the next read.
+ * so a partial record is carried over to the next read.  Each read()
+ * returns at most ITERWALK_BUF bytes (about 370 sockets), and the pump
+ * runs after each, before its records are handled.
  */
 #include "iterwalk.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "decode.h"
 
-#define ITERWALK_BUF (16 * 1024)
+/* The kernel's seq buffer for BPF iterators is 8 pages; a read() of that
+ * size takes a full buffer, and each read() is a stop and a resume of the
+ * walk in the kernel. */
+#define ITERWALK_BUF (32 * 1024)
 
-int iterwalk_read(int fd, iterwalk_fn fn, void *ctx, uint64_t *malformed)
+int iterwalk_read(int fd, iterwalk_fn fn, void *ctx, uint64_t *malformed,
+		  const struct iterwalk_pump *pump)
 {
 	static const size_t rec_size = sizeof(struct ev_sock_event);
-	_Alignas(8) unsigned char buf[ITERWALK_BUF];
+	unsigned char *buf = malloc(ITERWALK_BUF);
 	size_t have = 0;
 	int n_done = 0, err = 0;
 
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
 	for (;;) {
-		ssize_t n = read(fd, buf + have, sizeof(buf) - have);
+		ssize_t n = read(fd, buf + have, ITERWALK_BUF - have);
 		size_t off = 0;
 
 		if (n < 0 && errno == EINTR)
@@ -33,6 +44,11 @@ int iterwalk_read(int fd, iterwalk_fn fn, void *ctx, uint64_t *malformed)
 		if (n == 0)
 			break;
 		have += (size_t)n;
+		/* Before this read's records: a transition that happened before
+		 * the walk reached its socket is then drained before the
+		 * socket's record is handled. */
+		if (pump && (err = pump->fn(pump->ctx)) < 0)
+			goto out;
 		for (; have - off >= rec_size; off += rec_size) {
 			struct ev_sock_event rec;
 
@@ -52,6 +68,7 @@ int iterwalk_read(int fd, iterwalk_fn fn, void *ctx, uint64_t *malformed)
 	if (have)
 		(*malformed)++; /* trailing partial record */
 out:
+	free(buf);
 	close(fd);
 	return err < 0 ? err : n_done;
 }

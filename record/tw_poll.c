@@ -4,7 +4,10 @@
  * inet_twsk_free cannot load, the timewait iterator is walked every
  * 100 ms; a cookie present now but not in the previous walk entered
  * TIME_WAIT within the interval, one that disappeared left it.  The
- * events carry TRC_TW_POLLED and the interval as their precision.
+ * events carry TRC_TW_POLLED and the interval as their precision.  Walks
+ * are spaced by their own cost (TW_POLL_BUDGET), so a host holding
+ * hundreds of thousands of timewait sockets does not make tcprec spend
+ * more than a few per cent of a core on them.
  */
 #include "tw_poll.h"
 
@@ -140,8 +143,17 @@ static int emit(void *ctx, const struct ev_sock_event *rec, int phase)
 
 bool tw_poll_due(const struct tw_poll *p, uint64_t now_ns, uint64_t candidates)
 {
+	if (now_ns < p->not_before_ns)
+		return false;
 	return p->n_prev > 0 || candidates != p->candidates_walked ||
 	       now_ns - p->last_ns >= TW_POLL_IDLE_NS;
+}
+
+void tw_poll_cost(struct tw_poll *p, uint64_t start_ns, uint64_t cpu_ns)
+{
+	p->not_before_ns = start_ns + TW_POLL_BUDGET * cpu_ns;
+	p->walks++;
+	p->walk_cpu_ns += cpu_ns;
 }
 
 void tw_poll_walked(struct tw_poll *p, uint64_t candidates)
@@ -149,13 +161,14 @@ void tw_poll_walked(struct tw_poll *p, uint64_t candidates)
 	p->candidates_walked = candidates;
 }
 
-int tw_poll_walk(struct tw_poll *p, int iter_fd, uint64_t start_ns, uint64_t *malformed)
+int tw_poll_walk(struct tw_poll *p, int iter_fd, uint64_t start_ns, uint64_t *malformed,
+		 const struct iterwalk_pump *pump)
 {
 	int n;
 
 	p->n_cur = 0;
 	p->cur_start_ns = start_ns;
-	n = iterwalk_read(iter_fd, walk_cb, p, malformed);
+	n = iterwalk_read(iter_fd, walk_cb, p, malformed, pump);
 	if (n < 0)
 		return n;
 	/* Sorted by cookie: a duplicate (a socket seen twice while the hash
