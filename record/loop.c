@@ -218,9 +218,14 @@ int loop_run(struct live *l)
 			stop = 1;
 		}
 	}
-	/* What is still in the ring buffer belongs to the trace. */
-	if (!err && !l->d.done)
+	/* What is still in the ring buffer belongs to the trace: all of it,
+	 * batch after batch (bounded: a producer that never pauses cannot
+	 * hold the exit forever; 2^20 batches exceed any ring buffer). */
+	for (int i = 0; !err && !l->d.done && i < (1 << 20); i++) {
 		err = consume(l);
+		if (!l->d.yielded)
+			break;
+	}
 	if (!err)
 		err = drain_tick(&l->d, header_now_ns(CLOCK_MONOTONIC));
 	if (err)
