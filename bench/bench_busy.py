@@ -43,9 +43,11 @@ def proc_cpu_s(pid):
 class Busy:
     """busyhost in a namespace, holding N TIME_WAIT + M ESTABLISHED."""
 
-    def __init__(self, tools, ns, n_tw, n_est):
+    def __init__(self, tools, ns, n_tw, n_est, port):
         for k, v in (("net.ipv4.tcp_tw_reuse", "0"),
                      ("net.ipv4.ip_local_port_range", "1024 65535"),
+                     # the workload's server port stays free
+                     ("net.ipv4.ip_local_reserved_ports", str(port)),
                      ("net.ipv4.tcp_max_tw_buckets", str(2 * n_tw + 100000))):
             ns.run(["sysctl", "-q", "-w", f"{k}={v}"])
         self.proc = subprocess.Popen(ns.cmd([tools["busyhost"], "-w", str(n_tw), "-e",
@@ -98,12 +100,12 @@ def _find(lines, rx):
     return None
 
 
-def startup_run(tools, workdir, n_tw, n_est, rest_s):
+def startup_run(tools, workdir, n_tw, n_est, rest_s, port):
     """tcprec alone on the busy namespace: ready, snapshot, CPU."""
     d = os.path.join(workdir, f"startup-{n_tw}")
     os.makedirs(d, exist_ok=True)
     with Netns(f"s{n_tw // 1000}k") as ns:
-        busy = Busy(tools, ns, n_tw, n_est)
+        busy = Busy(tools, ns, n_tw, n_est, port)
         try:
             if not busy.ok:
                 return {"error": "busyhost failed"}
@@ -136,7 +138,7 @@ def workload_run(name, make, tools, workdir, n_tw, n_est, conns, port):
     d = os.path.join(workdir, f"busy-{n_tw}-{name}")
     os.makedirs(d, exist_ok=True)
     with Netns(f"w{n_tw // 1000}k{name[:4]}") as ns:
-        busy = Busy(tools, ns, n_tw, n_est)
+        busy = Busy(tools, ns, n_tw, n_est, port)
         try:
             if not busy.ok:
                 return {"error": "busyhost failed"}
@@ -190,7 +192,7 @@ def run(tools, workdir, sizes, n_est, conns, reps, rest_s, log, startup_only=())
             names = {} if n_tw in startup_only and n_tw not in sizes else cfg
             per = results.setdefault(n_tw, {"startup": [], **{k: [] for k in names}})
             if tools.get("tcprec") and n_tw:
-                r = startup_run(tools, workdir, n_tw, n_est, rest_s)
+                r = startup_run(tools, workdir, n_tw, n_est, rest_s, port)
                 per["startup"].append(r)
                 log(f"busy N={n_tw} rep={rep + 1}/{reps} startup: {r}")
             base = None

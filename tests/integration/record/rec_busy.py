@@ -72,6 +72,8 @@ def fill(topo, n_tw, n_est):
     h = topo.client
     h.sysctl("net.ipv4.tcp_tw_reuse", 0)
     h.sysctl("net.ipv4.ip_local_port_range", "1024 65535")
+    # The traffic's server port: no busyhost client may hold it.
+    h.sysctl("net.ipv4.ip_local_reserved_ports", PORT)
     h.sysctl("net.ipv4.tcp_max_tw_buckets", 4 * n_tw)
     fam = "-%d" % topo.family
     bh = h.popen([tool("BUSYHOST"), fam, "-w", n_tw, "-e", n_est, "-t", 2],
