@@ -50,10 +50,10 @@ struct bh {
 	int listen_fd[BH_MAX_LISTENERS];
 	struct sockaddr_storage addr[BH_MAX_LISTENERS];
 	socklen_t addrlen;
-	atomic_ulong next;     /* TIME_WAIT connections handed out */
+	atomic_ulong next; /* TIME_WAIT connections handed out */
 	atomic_ulong tw_closed; /* server ends closed after EOF */
 	atomic_int failed;
-	int *est_fds;          /* client ends of the idle connections (child) */
+	int *est_fds; /* client ends of the idle connections (child) */
 };
 
 static double now_s(void)
@@ -100,7 +100,7 @@ static void *server(void *arg)
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 
 	for (unsigned i = 0; i < b->n_listen; i++) {
-		struct epoll_event ev = { .events = EPOLLIN, .data.fd = -1 - (int)i };
+		struct epoll_event ev = {.events = EPOLLIN, .data.fd = -1 - (int)i};
 
 		epoll_ctl(ep, EPOLL_CTL_ADD, b->listen_fd[i], &ev);
 	}
@@ -115,8 +115,8 @@ static void *server(void *arg)
 
 				while ((c = accept4(b->listen_fd[-1 - fd], NULL, NULL,
 						    SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-					struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP,
-								  .data.fd = c };
+					struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP,
+								 .data.fd = c};
 
 					epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev);
 				}
@@ -174,12 +174,23 @@ static int parse_args(struct bh *b, int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "46w:e:t:")) != -1) {
 		switch (c) {
-		case '4': b->family = AF_INET; break;
-		case '6': b->family = AF_INET6; break;
-		case 'w': b->n_tw = strtoul(optarg, NULL, 10); break;
-		case 'e': b->n_est = strtoul(optarg, NULL, 10); break;
-		case 't': b->threads = (unsigned)strtoul(optarg, NULL, 10); break;
-		default: return -1;
+		case '4':
+			b->family = AF_INET;
+			break;
+		case '6':
+			b->family = AF_INET6;
+			break;
+		case 'w':
+			b->n_tw = strtoul(optarg, NULL, 10);
+			break;
+		case 'e':
+			b->n_est = strtoul(optarg, NULL, 10);
+			break;
+		case 't':
+			b->threads = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		default:
+			return -1;
 		}
 	}
 	b->n_listen = (unsigned)((b->n_tw + b->n_est) / BH_CONNS_PER_LISTENER + 1);
@@ -255,7 +266,7 @@ static int make_idle(struct bh *b)
 
 int main(int argc, char **argv)
 {
-	struct bh b = { .family = AF_INET, .n_tw = 10000, .threads = 4 };
+	struct bh b = {.family = AF_INET, .n_tw = 10000, .threads = 4};
 	pthread_t srv, cl[BH_MAX_THREADS];
 	double t0 = now_s();
 	int err;
@@ -288,8 +299,7 @@ int main(int argc, char **argv)
 	printf("busyhost timewait=%lu established=%lu seconds=%.3f ports=", b.n_tw, b.n_est,
 	       now_s() - t0);
 	for (unsigned i = 0; i < b.n_listen; i++)
-		printf("%s%u", i ? "," : "",
-		       ntohs(((struct sockaddr_in *)&b.addr[i])->sin_port));
+		printf("%s%u", i ? "," : "", ntohs(((struct sockaddr_in *)&b.addr[i])->sin_port));
 	printf("\n");
 	fflush(stdout);
 	/* Hold everything until the caller lets go. */
