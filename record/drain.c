@@ -248,6 +248,19 @@ int drain_consume(void *ctx)
 	return n < 0 ? n : 0;
 }
 
+int drain_pump(void *ctx)
+{
+	struct drain *d = ctx;
+	int err = 0;
+
+	for (int i = 0; !err && i < DRAIN_PUMP_BATCHES; i++) {
+		err = drain_consume(d);
+		if (!d->yielded)
+			break;
+	}
+	return err;
+}
+
 int drain_flush_due(struct drain *d, uint64_t now_ns)
 {
 	int err = d->werr ? d->werr : trc_writer_tick(d->w, now_ns + d->t_offset_ns);

@@ -84,9 +84,15 @@ int drain_sample(void *ctx, void *data, size_t size);
 
 /* Drains d->rb: what is there now, at most DRAIN_BATCH records (the rest
  * waits for the next call; the ring buffer's fd stays readable).  Returns
- * 0 or the fatal error (also kept in d->werr).  Usable as an
- * iterwalk_pump function (ctx = d). */
+ * 0 or the fatal error (also kept in d->werr). */
 int drain_consume(void *d);
+
+/* An iterwalk_pump function (ctx = d): drains batch after batch until the
+ * ring buffer is empty, at most DRAIN_PUMP_BATCHES.  During a walk no
+ * timer waits, and the ring buffer is what loses data when it falls
+ * behind; the walk can wait. */
+#define DRAIN_PUMP_BATCHES 64
+int drain_pump(void *d);
 
 /* Flushes the writer's chunk when its first event is DRAIN_FLUSH_NS old. */
 int drain_flush_due(struct drain *d, uint64_t now_ns);

@@ -69,7 +69,7 @@ static int walk_pump(void *ctx)
 {
 	struct live *l = ctx;
 	uint64_t t0 = thread_cpu_ns();
-	int err = consume(l);
+	int err = drain_pump(&l->d);
 
 	l->pump_cpu_ns += thread_cpu_ns() - t0;
 	return err;
@@ -109,7 +109,7 @@ static int on_tw(struct live *l)
 	if (fd >= 0)
 		fd = tw_poll_walk(&l->tw, fd, start, &l->d.st.malformed, &pump);
 	if (fd >= 0) {
-		consume(l); /* transitions before the walk precede its results */
+		drain_pump(&l->d); /* transitions before the walk precede its results */
 		fd = tw_poll_emit(&l->tw, &l->d, header_now_ns(CLOCK_MONOTONIC));
 	}
 	tw_poll_cost(&l->tw, start, thread_cpu_ns() - cpu0 - l->pump_cpu_ns);

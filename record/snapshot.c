@@ -35,7 +35,7 @@ static int on_rec(void *ctx, const struct ev_sock_event *rec)
 int snapshot_run(int iter_fd, struct drain *d, struct tw_poll *tw, uint64_t now_ns)
 {
 	struct snap_ctx c = { .d = d, .tw = tw, .now_ns = now_ns };
-	struct iterwalk_pump pump = { .fn = drain_consume, .ctx = d };
+	struct iterwalk_pump pump = { .fn = drain_pump, .ctx = d };
 	int n = iterwalk_read(iter_fd, on_rec, &c, &d->st.malformed, &pump);
 
 	if (tw)
