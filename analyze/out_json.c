@@ -42,7 +42,8 @@ static json_t *header(const char *path, const struct trc_header *h)
 	char ver[16];
 
 	snprintf(ver, sizeof(ver), "%u.%u", h->version_major, h->version_minor);
-	return JPACK("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:i, s:i}",
+	return JPACK("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:i, s:i, "
+		     "s:I, s:I}",
 		     "path", path, "version", ver, "tool_version", h->tool_version,
 		     "hostname", h->hostname, "kernel_release", h->kernel_release,
 		     "machine", h->machine, "clock", clock_name(h->clock),
@@ -50,7 +51,8 @@ static json_t *header(const char *path, const struct trc_header *h)
 		     "anchor_realtime_ns", (json_int_t)h->anchor_realtime_ns,
 		     "source", h->source, "probes", h->probes, "filters", h->filters,
 		     "options", h->options, "pcap_linktype", (int)h->pcap_linktype,
-		     "pcap_snaplen", (int)h->pcap_snaplen);
+		     "pcap_snaplen", (int)h->pcap_snaplen, "ready_ns", (json_int_t)h->ready_ns,
+		     "startup_ns", (json_int_t)h->startup_ns);
 }
 
 static int dump(struct out_ctx *o, json_t *j)

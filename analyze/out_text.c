@@ -14,8 +14,12 @@ static int text_header(void *arg, const char *path, const struct trc_header *h)
 {
 	struct out_ctx *o = arg;
 
-	fprintf(o->fp, "# %s: %s, host %s, kernel %s, source %s\n", path, h->tool_version,
+	fprintf(o->fp, "# %s: %s, host %s, kernel %s, source %s", path, h->tool_version,
 		h->hostname, h->kernel_release, h->source);
+	/* What the first moments of the trace may lack. */
+	if (h->startup_ns)
+		fprintf(o->fp, ", ready %.1f ms after start", (double)h->startup_ns / 1e6);
+	fputc('\n', o->fp);
 	return 0;
 }
 

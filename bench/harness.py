@@ -3,7 +3,7 @@
 """tcprec benchmark harness: runs the recording and analysis benchmarks
 and prints their Markdown tables (and writes them to --out).
 
-  harness.py [--quick] [--only recording|analysis] [--threads 2,4,8]
+  harness.py [--quick] [--only recording|analysis|busy] [--threads 2,4,8]
              [--reps N] [--conns N] [--out bench/RESULTS.md] [--build DIR]
 
 Tool paths come from the environment (TCPREC, TCPANA, TRCDUMP, LOADGEN,
@@ -22,6 +22,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_analyze  # noqa: E402
+import bench_busy  # noqa: E402
 import bench_record  # noqa: E402
 
 TOOL_PATHS = {
@@ -29,6 +30,7 @@ TOOL_PATHS = {
     "tcpana": ("TCPANA", "analyze/tcpana"),
     "trcdump": ("TRCDUMP", "tests/tools/trcdump"),
     "loadgen": ("LOADGEN", "bench/loadgen"),
+    "busyhost": ("BUSYHOST", "bench/busyhost"),
     "gen_trace": ("GEN_TRACE", "bench/gen_trace"),
 }
 
@@ -48,7 +50,9 @@ workload's context).  Ready: tcprec's "ready in" line, tcpdump's
 "listening on", bpftrace's "Attaching" plus its perf events, tcpstates'
 BPF link (its header is block-buffered into a file).  Analysis: CPU time
 and peak RSS from GNU time; the real trace and the pcap hold the same
-traffic; synthetic traces come from bench/gen_trace.
+traffic; synthetic traces come from bench/gen_trace.  Busy host: before
+each tracer starts, bench/busyhost fills the workload's fresh namespace
+with N TIME_WAIT sockets and 10,000 idle connections; see bench_busy.py.
 """
 
 
@@ -150,7 +154,7 @@ def targets(rec_table, ana_rows):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smoke run (< 2 minutes)")
-    ap.add_argument("--only", choices=["recording", "analysis"])
+    ap.add_argument("--only", choices=["recording", "analysis", "busy"])
     ap.add_argument("--threads", help="client thread counts, default 2,4,8 (quick: 4)")
     ap.add_argument("--reps", type=int, help="rounds per configuration (default 3; quick 1)")
     ap.add_argument("--conns", type=int, help="connections per run (default 20000)")
@@ -184,7 +188,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="tcprec-bench-") as tmp:
         workdir = a.workdir or tmp
         os.makedirs(workdir, exist_ok=True)
-        rec_table = ana_rows = None
+        rec_table = ana_rows = busy = None
         if a.only in (None, "recording"):
             res = bench_record.run(tools, workdir, threads, reps, conns, log)
             rec_table = bench_record.summarize(res)
@@ -192,7 +196,15 @@ def main():
         if a.only in (None, "analysis"):
             ana_rows = bench_analyze.run(tools, workdir, (real, synth), reps, log)
             lines += analysis_table(ana_rows)
+        if a.only in (None, "busy"):
+            sizes = [0, 10000] if a.quick else [0, 10000, 50000, 200000]
+            busy_conns = 5000 if a.quick else 20000
+            busy = bench_busy.run(tools, workdir, sizes, 10000, busy_conns, reps,
+                                  5 if a.quick else 10, log,
+                                  startup_only=() if a.quick else (100000,))
+            lines += bench_busy.table(busy, 10000, busy_conns)
         lines += targets(rec_table, ana_rows)
+        lines += bench_busy.targets(busy or {})
     lines.append(f"\nLoad average at the end: {os.getloadavg()[0]:.2f} (other work on the "
                  "machine makes rates noisy; slowdowns are ratios within one round).")
     text = "\n".join(lines) + "\n"

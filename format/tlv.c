@@ -57,6 +57,8 @@ size_t tlv_put_header(uint8_t *p, const struct trc_header *h)
 	p = put_str(p, WIRE_HK_OPTIONS, h->options, sizeof(h->options));
 	p = put_u32(p, WIRE_HK_PCAP_LINKTYPE, h->pcap_linktype);
 	p = put_u32(p, WIRE_HK_PCAP_SNAPLEN, h->pcap_snaplen);
+	p = put_u64(p, WIRE_HK_READY_NS, h->ready_ns);
+	p = put_u64(p, WIRE_HK_STARTUP_NS, h->startup_ns);
 	return (size_t)(p - s);
 }
 
@@ -150,6 +152,8 @@ int tlv_parse_header(struct cur *c, struct trc_header *h, uint64_t *unknown, cha
 		S(WIRE_HK_OPTIONS, options),
 		I(WIRE_HK_PCAP_LINKTYPE, pcap_linktype),
 		I(WIRE_HK_PCAP_SNAPLEN, pcap_snaplen),
+		I(WIRE_HK_READY_NS, ready_ns),
+		I(WIRE_HK_STARTUP_NS, startup_ns),
 	};
 	return tlv_parse(c, f, WIRE_HK_MAX + 1, unknown, why, why_len);
 }

@@ -31,7 +31,7 @@ extern "C" {
  * accept any minor (unknown extension records and header fields are
  * skipped). */
 #define TRC_VERSION_MAJOR 1
-#define TRC_VERSION_MINOR 0
+#define TRC_VERSION_MINOR 1
 
 /* Documented bounds; the reader rejects anything beyond them before it
  * allocates. */
@@ -124,6 +124,13 @@ struct trc_header {
 	char options[TRC_LONG_STR_MAX];  /* other options ("seq,segments") */
 	uint32_t pcap_linktype;          /* DLT_* of an import/live source; 0 if none */
 	uint32_t pcap_snaplen;           /* 0 if none */
+	/* Since 1.1 (0 in older files, and when the recorder could not
+	 * update the header, e.g. writing to a pipe): when the recorder was
+	 * ready (every probe attached, its ring buffer drained), on the
+	 * header's clock, and how long it took to get there from its start.
+	 * Events before ready_ns may be missing. */
+	uint64_t ready_ns;
+	uint64_t startup_ns;
 };
 
 /* ---------------------------------------------------------------------
@@ -324,6 +331,15 @@ struct trc_writer_opts {
 struct trc_writer *trc_writer_open_fd(int fd, const struct trc_header *hdr,
 				      const struct trc_writer_opts *opts,
 				      struct trc_error *err);
+
+/* Rewrites the file header in place with hdr (which must encode to the
+ * same length as the header written at open: only fixed-size fields such
+ * as ready_ns and startup_ns may differ).  The header block is written
+ * whole with one pwrite(), so the file has the old or the new header,
+ * each complete.  Returns 0, -ESPIPE when fd is not seekable (a pipe: the
+ * header keeps its first values), -EINVAL when the length differs, or
+ * -errno of the write. */
+int trc_writer_update_header(struct trc_writer *w, const struct trc_header *hdr);
 
 /* Declares a connection and returns its serial (>= 1) in *serial.  The
  * writer keeps the declaration until trc_writer_conn_close() and emits it

@@ -115,7 +115,9 @@ enum wire_hdr_key {
 	WIRE_HK_OPTIONS = 11,
 	WIRE_HK_PCAP_LINKTYPE = 12, /* u32 */
 	WIRE_HK_PCAP_SNAPLEN = 13,  /* u32 */
-	WIRE_HK_MAX = 13,
+	WIRE_HK_READY_NS = 14,      /* u64, since 1.1 */
+	WIRE_HK_STARTUP_NS = 15,    /* u64, since 1.1 */
+	WIRE_HK_MAX = 15,
 };
 
 enum wire_trl_key {

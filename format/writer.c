@@ -8,6 +8,7 @@
  * reader reports as truncated).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,14 +45,13 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-/* Frames the payload at buf + WIRE_BLOCK_HEAD (payload_len bytes, with
- * WIRE_BLOCK_ALIGN + WIRE_BLOCK_TAIL bytes of room after it) and writes
- * the block. */
-static int write_block(struct trc_writer *w, char type, size_t payload_len)
+/* Frames the payload at b + WIRE_BLOCK_HEAD (payload_len bytes, with
+ * WIRE_BLOCK_ALIGN + WIRE_BLOCK_TAIL bytes of room after it); returns the
+ * block's total length. */
+static size_t frame_block(uint8_t *b, char type, size_t payload_len)
 {
 	size_t pad = (WIRE_BLOCK_ALIGN - payload_len % WIRE_BLOCK_ALIGN) % WIRE_BLOCK_ALIGN;
 	size_t total = WIRE_BLOCK_FRAMING + payload_len + pad;
-	uint8_t *b = w->buf;
 
 	memcpy(b, WIRE_MAGIC_PREFIX, 3);
 	b[3] = (uint8_t)type;
@@ -60,7 +60,14 @@ static int write_block(struct trc_writer *w, char type, size_t payload_len)
 	memset(b + WIRE_BLOCK_HEAD + payload_len, 0, pad);
 	wire_put_u32(b + total - 8, trc_crc32c(0, b, total - 8));
 	wire_put_u32(b + total - 4, (uint32_t)total);
+	return total;
+}
 
+/* Frames the payload at w->buf + WIRE_BLOCK_HEAD and writes the block. */
+static int write_block(struct trc_writer *w, char type, size_t payload_len)
+{
+	uint8_t *b = w->buf;
+	size_t total = frame_block(b, type, payload_len);
 	int rc = write_all(w->fd, b, total);
 	if (rc == 0 && w->fsync_on_flush && fdatasync(w->fd) < 0 && errno != EINVAL)
 		rc = -errno;
@@ -159,7 +166,13 @@ struct trc_writer *trc_writer_open_fd(int fd, const struct trc_header *hdr,
 	w->addrs = calloc(ADDR_SLOTS, sizeof(*w->addrs));
 	if (!w->buf || !w->owners || !w->addrs || ctab_init(&w->conns) < 0)
 		goto fail;
-	rc = write_block(w, WIRE_MAGIC_HEADER, tlv_put_header(w->buf + WIRE_BLOCK_HEAD, hdr));
+	/* Where the header goes, for trc_writer_update_header(); -1 when fd
+	 * cannot seek (a pipe) or appends (pwrite() would append there). */
+	int fl = fcntl(fd, F_GETFL);
+
+	w->hdr_off = fl < 0 || (fl & O_APPEND) ? -1 : lseek(fd, 0, SEEK_CUR);
+	w->hdr_payload = tlv_put_header(w->buf + WIRE_BLOCK_HEAD, hdr);
+	rc = write_block(w, WIRE_MAGIC_HEADER, w->hdr_payload);
 	if (rc < 0)
 		goto fail;
 	chunk_reset(w);
@@ -178,6 +191,39 @@ fail:
 	}
 	errno = -rc;
 	return NULL;
+}
+
+int trc_writer_update_header(struct trc_writer *w, const struct trc_header *hdr)
+{
+	size_t cap = TLV_HEADER_MAX + WIRE_BLOCK_FRAMING + WIRE_BLOCK_ALIGN, payload, total,
+	       done = 0;
+	uint8_t *b;
+	int rc = 0;
+
+	if (!w || !hdr)
+		return -EINVAL;
+	if (w->hdr_off < 0)
+		return -ESPIPE;
+	b = malloc(cap);
+	if (!b)
+		return -ENOMEM;
+	payload = tlv_put_header(b + WIRE_BLOCK_HEAD, hdr);
+	total = frame_block(b, WIRE_MAGIC_HEADER, payload);
+	/* Same length, same place: the blocks after it stay where they are. */
+	if (payload != w->hdr_payload)
+		rc = -EINVAL;
+	while (!rc && done < total) {
+		ssize_t n = pwrite(w->fd, b + done, total - done, w->hdr_off + (off_t)done);
+
+		if (n < 0 && errno != EINTR)
+			rc = -errno;
+		else if (n == 0)
+			rc = -EIO;
+		else if (n > 0)
+			done += (size_t)n;
+	}
+	free(b);
+	return rc;
 }
 
 int trc_writer_conn_open(struct trc_writer *w, const struct trc_conn *c, uint64_t *serial)

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "trc.h"
 #include "wire.h"
@@ -82,6 +83,9 @@ struct trc_writer {
 	uint32_t chunk_target;
 	uint64_t flush_interval_ns;
 	int fsync_on_flush;
+
+	off_t hdr_off;  /* file offset of the header block; -1: fd cannot seek */
+	size_t hdr_payload; /* its payload length */
 
 	uint8_t *buf; /* block head + chunk header + records + tail room */
 	size_t cap;

@@ -75,6 +75,7 @@ static int on_state(struct drain *d, const struct ev_state *r)
 		ev.state.comm[sizeof(r->comm)] = '\0';
 	}
 	e->last_ns = r->hdr.t_ns;
+	e->live = 1;
 	if (r->new_state == TRC_TCP_CLOSE)
 		e->close_ns = r->hdr.t_ns;
 	if (tw_poll_candidate(r->old_state, r->new_state))
@@ -182,19 +183,16 @@ static int on_sock_event(struct drain *d, const struct ev_sock_event *r, unsigne
 	return dconn_append(d, &ev);
 }
 
-int drain_sample(void *ctx, void *raw, size_t size)
+static int sample_one(struct drain *d, void *raw, size_t size)
 {
 	union {
 		struct ev_state st;
 		struct ev_segment seg;
 		struct ev_sock_event sk;
 	} rec;
-	struct drain *d = ctx;
 	int type = ev_decode(raw, size);
 	void *data = &rec;
 
-	if (d->done || d->werr)
-		return d->werr;
 	/* Aligned private copy: the ring buffer's pages are read-only. */
 	if (type > 0)
 		memcpy(&rec, raw, size);
@@ -216,11 +214,75 @@ int drain_sample(void *ctx, void *raw, size_t size)
 	}
 }
 
+int drain_sample(void *ctx, void *raw, size_t size)
+{
+	struct drain *d = ctx;
+	int err;
+
+	if (d->done || d->werr)
+		return d->werr;
+	err = sample_one(d, raw, size);
+	/* libbpf has already moved past this record when we return: the
+	 * batch ends only after it was handled. */
+	if (!err && ++d->batch >= DRAIN_BATCH) {
+		d->yielded = 1;
+		return -EAGAIN;
+	}
+	return err;
+}
+
+int drain_consume(void *ctx)
+{
+	struct drain *d = ctx;
+	int n;
+
+	if (!d->rb)
+		return d->werr;
+	d->batch = 0;
+	d->yielded = 0;
+	n = ring_buffer__consume(d->rb);
+	if (n == -EAGAIN && d->yielded)
+		n = 0;
+	if (n < 0 && !d->werr)
+		d->werr = n;
+	return n < 0 ? n : 0;
+}
+
+int drain_pump(void *ctx)
+{
+	struct drain *d = ctx;
+	int err = 0;
+
+	for (int i = 0; !err && i < DRAIN_PUMP_BATCHES; i++) {
+		err = drain_consume(d);
+		if (!d->yielded)
+			break;
+	}
+	return err;
+}
+
+int drain_flush_due(struct drain *d, uint64_t now_ns)
+{
+	int err = d->werr ? d->werr : trc_writer_tick(d->w, now_ns + d->t_offset_ns);
+
+	if (err && !d->werr)
+		d->werr = err;
+	return err;
+}
+
 int drain_snapshot(struct drain *d, const struct ev_sock_event *r, uint64_t t_ns)
 {
 	struct trc_event ev = { .type = TRC_EV_STATE, .t_ns = t_ns };
-	struct conn_entry *e = dconn_socket(d, r->cookie, &r->tuple, r->cgroup_id);
+	struct conn_entry *e = r->cookie ? conntab_by_cookie(d->ct, r->cookie) : NULL;
 
+	/* The ring buffer is drained while the walk runs: a socket whose
+	 * transitions were written already is known from them, and its
+	 * snapshot (taken at some point of the walk) would go back in time. */
+	if (e && e->live) {
+		d->st.snapshot_skipped++;
+		return 1;
+	}
+	e = dconn_socket(d, r->cookie, &r->tuple, r->cgroup_id);
 	if (!e || dconn_declare(d, e))
 		return d->werr;
 	e->last_ns = t_ns;

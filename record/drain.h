@@ -25,6 +25,18 @@
 #define DRAIN_FLOW_IDLE_NS (5ull * 1000000000)
 #define DRAIN_PENDING_MAX_NS (1ull * 1000000000)
 #define DRAIN_TW_MAX_NS (180ull * 1000000000)
+/* Records handled by one drain_consume() call at most.  libbpf's
+ * ring_buffer__consume() returns only once the buffer is empty, which
+ * under a steady load may be never: the event loop's timers (chunk
+ * flush, lost counters, TIME_WAIT) starved and a kill -9 lost seconds of
+ * events still in the writer's chunk.  About 2 ms of work. */
+#define DRAIN_BATCH 8192
+/* A chunk is flushed once its first event is this old; the check runs
+ * every TIME_WAIT poll interval (100 ms), so an event is on disk within
+ * about 0.6 s of its time (docs/tcprec.8 promises 1 s). */
+#define DRAIN_FLUSH_NS (500ull * 1000000)
+
+struct ring_buffer;
 
 struct drain_stats {
 	uint64_t by_type[TRC_EV_TYPE_MAX + 1]; /* trace events written, by trc type */
@@ -32,6 +44,7 @@ struct drain_stats {
 	uint64_t malformed;                    /* records rejected by ev_decode() */
 	uint64_t lost;                         /* ring buffer reservations that failed */
 	uint64_t tw_candidates;                /* transitions that may enter TIME_WAIT */
+	uint64_t snapshot_skipped;             /* snapshot records of sockets already seen live */
 };
 
 struct drain {
@@ -40,6 +53,9 @@ struct drain {
 	uint64_t max_events; /* -c; 0 = unlimited */
 	int done;            /* -c reached: further events are not written */
 	int werr;            /* first fatal writer error (-errno), 0 if none */
+	struct ring_buffer *rb; /* drained by drain_consume(); NULL until attached */
+	unsigned int batch;  /* records handled in the current drain_consume() */
+	int yielded;         /* the batch limit ended the current consume */
 	uint64_t last_t_ns;  /* time of the last event appended (BPF clock) */
 	uint64_t t_offset_ns; /* added to every time written: BPF clock -> header clock */
 	struct drain_stats st;
@@ -62,10 +78,28 @@ int drain_init(struct drain *d, struct trc_writer *w, uint64_t max_events, uint6
 int drain_set_lost_fd(struct drain *d, int lost_fd);
 void drain_fini(struct drain *d);
 
-/* ring_buffer_sample_fn: 0, or the fatal writer error. */
+/* ring_buffer_sample_fn: 0, the fatal writer error, or -EAGAIN when
+ * DRAIN_BATCH records were handled in this drain_consume() call. */
 int drain_sample(void *ctx, void *data, size_t size);
 
-/* Start-up snapshot record (EV_SOCK, EV_KIND_SNAPSHOT) at t_ns. */
+/* Drains d->rb: what is there now, at most DRAIN_BATCH records (the rest
+ * waits for the next call; the ring buffer's fd stays readable).  Returns
+ * 0 or the fatal error (also kept in d->werr). */
+int drain_consume(void *d);
+
+/* An iterwalk_pump function (ctx = d): drains batch after batch until the
+ * ring buffer is empty, at most DRAIN_PUMP_BATCHES.  During a walk no
+ * timer waits, and the ring buffer is what loses data when it falls
+ * behind; the walk can wait. */
+#define DRAIN_PUMP_BATCHES 64
+int drain_pump(void *d);
+
+/* Flushes the writer's chunk when its first event is DRAIN_FLUSH_NS old. */
+int drain_flush_due(struct drain *d, uint64_t now_ns);
+
+/* Start-up snapshot record (EV_SOCK, EV_KIND_SNAPSHOT) at t_ns.  Returns
+ * 0 when written, 1 when skipped (a transition of that socket was drained
+ * during the walk), or the fatal error. */
 int drain_snapshot(struct drain *d, const struct ev_sock_event *rec, uint64_t t_ns);
 
 /* TIME_WAIT enter/exit of the socket with this cookie (tuple used when

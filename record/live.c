@@ -2,8 +2,9 @@
 /*
  * live.c - a live recording from start to end: privilege check, probing
  * and plan, output file and header (flushed before anything attaches),
- * loading and attaching, namespace entry, start-up snapshot, privilege
- * drop, the event loop, and the trailer on every exit path that can run.
+ * loading and attaching, ready (reported, and written into the header),
+ * namespace entry, start-up snapshot, privilege drop, the event loop, and
+ * the trailer on every exit path that can run.
  * Programs are loaded before the output is created (so the header names
  * the probes that really loaded) and attached after the header is
  * flushed.
@@ -89,7 +90,9 @@ static int open_output(struct live *l)
 		snprintf(l->errmsg, sizeof(l->errmsg), "%s: %s", l->cfg->output, strerror(-l->fd));
 		return l->fd;
 	}
-	l->w = trc_writer_open_fd(l->fd, &l->hdr, NULL, &terr);
+	struct trc_writer_opts o = { .sz = sizeof(o), .flush_interval_ns = DRAIN_FLUSH_NS };
+
+	l->w = trc_writer_open_fd(l->fd, &l->hdr, &o, &terr);
 	if (!l->w) {
 		snprintf(l->errmsg, sizeof(l->errmsg), "%s: %s", l->cfg->output, terr.msg);
 		return -errno ?: -EIO;
@@ -128,11 +131,50 @@ static int plan_and_load(struct live *l, const char **packets)
 	return err;
 }
 
-/* Attach, enter the namespace, snapshot, drop privileges. */
-static int start(struct live *l)
+/* Ready: every program attached and the ring buffer drained from here
+ * on.  Written into the header (when the output can seek) and, with -v,
+ * reported on stderr; the start-up snapshot follows, streamed. */
+static void mark_ready(struct live *l, uint64_t start_ns, uint64_t probed_ns)
 {
 	uint64_t now = header_now_ns(CLOCK_MONOTONIC);
-	int err, fd;
+	int err;
+
+	l->hdr.ready_ns = now + l->t_offset_ns;
+	l->hdr.startup_ns = now - start_ns;
+	err = trc_writer_update_header(l->w, &l->hdr);
+	if (err && err != -ESPIPE)
+		fprintf(stderr, "tcprec: writing the ready time into the header: %s\n",
+			strerror(-err));
+	if (!l->cfg->verbose)
+		return;
+	fprintf(stderr, "tcprec: probes: %s\n", l->hdr.probes);
+	fprintf(stderr, "tcprec: ready in %.1f ms (probing+load %.1f ms, attach %.1f ms)\n",
+		(double)(now - start_ns) / 1e6, (double)(probed_ns - start_ns) / 1e6,
+		(double)(now - probed_ns) / 1e6);
+}
+
+static int run_snapshot(struct live *l)
+{
+	uint64_t t0 = header_now_ns(CLOCK_MONOTONIC), skipped = l->d.st.snapshot_skipped;
+	int n, fd = loader_iter_fd(&l->ld, LOADER_ITER_SNAPSHOT);
+
+	n = fd < 0 ? fd : snapshot_run(fd, &l->d, l->tw_polled ? &l->tw : NULL, t0);
+	if (n < 0) {
+		snprintf(l->errmsg, sizeof(l->errmsg), "start-up snapshot: %s", strerror(-n));
+		return n;
+	}
+	if (l->cfg->verbose)
+		fprintf(stderr, "tcprec: snapshot: %d sockets (%llu seen live first) in %.1f ms\n", n,
+			(unsigned long long)(l->d.st.snapshot_skipped - skipped),
+			(double)(header_now_ns(CLOCK_MONOTONIC) - t0) / 1e6);
+	return 0;
+}
+
+/* Attach, report ready, enter the namespace, snapshot, drop privileges. */
+static int start(struct live *l, uint64_t start_ns, uint64_t probed_ns)
+{
+	uint64_t now = header_now_ns(CLOCK_MONOTONIC);
+	int err, snapped = 0;
 
 	tw_poll_init(&l->tw, now);
 	err = drain_init(&l->d, l->w, l->cfg->max_events, l->t_offset_ns, now);
@@ -140,11 +182,13 @@ static int start(struct live *l)
 		err = loader_attach(&l->ld, drain_sample, &l->d, l->errmsg, sizeof(l->errmsg));
 	if (!err)
 		err = drain_set_lost_fd(&l->d, loader_lost_fd(&l->ld));
+	l->d.rb = l->ld.rb; /* drained from here on, the snapshot included */
 	if (err) {
 		if (!l->errmsg[0])
 			snprintf(l->errmsg, sizeof(l->errmsg), "%s", strerror(-err));
 		return err;
 	}
+	mark_ready(l, start_ns, probed_ns);
 	/* iter/tcp walks the namespace the iterator is opened in. */
 	if (l->cfg->netns &&
 	    privs_enter_netns(l->cfg->netns, l->cfg->netns_path, l->errmsg, sizeof(l->errmsg))) {
@@ -153,16 +197,14 @@ static int start(struct live *l)
 		l->errmsg[0] = '\0';
 		l->tw_polled = 0;
 	} else if (l->plan.flavour[PE_SNAPSHOT] == PF_ITER) {
-		fd = loader_iter_fd(&l->ld, LOADER_ITER_SNAPSHOT);
-		err = fd < 0 ? fd
-			     : snapshot_run(fd, &l->d, l->tw_polled ? &l->tw : NULL,
-					    header_now_ns(CLOCK_MONOTONIC));
-		if (err < 0) {
-			snprintf(l->errmsg, sizeof(l->errmsg), "start-up snapshot: %s",
-				 strerror(-err));
+		err = run_snapshot(l);
+		if (err)
 			return err;
-		}
+		snapped = 1;
 	}
+	/* -v always says when the snapshot is over (tests wait for it). */
+	if (l->cfg->verbose && !snapped)
+		fprintf(stderr, "tcprec: snapshot: none\n");
 	if (l->cfg->user)
 		return privs_drop(l->cfg->user, l->errmsg, sizeof(l->errmsg));
 	return 0;
@@ -219,18 +261,6 @@ static void block_signals(void)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 }
 
-static void report_ready(const struct live *l, uint64_t start_ns, uint64_t probed_ns)
-{
-	uint64_t now = header_now_ns(CLOCK_MONOTONIC);
-
-	if (!l->cfg->verbose)
-		return;
-	fprintf(stderr, "tcprec: probes: %s\n", l->hdr.probes);
-	fprintf(stderr, "tcprec: ready in %.1f ms (probing+load %.1f ms, attach+snapshot %.1f ms)\n",
-		(double)(now - start_ns) / 1e6, (double)(probed_ns - start_ns) / 1e6,
-		(double)(now - probed_ns) / 1e6);
-}
-
 int live_run(const struct config *cfg, uint64_t start_ns)
 {
 	struct live l = { .cfg = cfg, .fd = -1, .end_reason = TRC_END_UNKNOWN };
@@ -252,7 +282,7 @@ int live_run(const struct config *cfg, uint64_t start_ns)
 	if (!err)
 		err = open_output(&l);
 	if (!err)
-		err = start(&l);
+		err = start(&l, start_ns, probed_ns);
 	if (err) {
 		fprintf(stderr, "tcprec: %s\n", l.errmsg);
 		/* Nothing was recorded: leave no file behind. */
@@ -265,11 +295,15 @@ int live_run(const struct config *cfg, uint64_t start_ns)
 		return TCPREC_EXIT_ERROR;
 	}
 	status_init(&l.status, cfg->quiet);
-	report_ready(&l, start_ns, probed_ns);
 	err = loop_run(&l);
 	if (err && !l.errmsg[0])
 		snprintf(l.errmsg, sizeof(l.errmsg), "writing %s: %s", cfg->output, strerror(-err));
 	err = finish(&l, err);
+	/* Before the summary, which stays the last line. */
+	if (cfg->verbose && l.tw.walks)
+		fprintf(stderr, "tcprec: TIME_WAIT walks: %llu, %.1f ms CPU each on average\n",
+			(unsigned long long)l.tw.walks,
+			(double)l.tw.walk_cpu_ns / (double)l.tw.walks / 1e6);
 	status_final(&l.status, &l.d, err ? "stopped by an error" : end_name(l.end_reason));
 	if (err)
 		fprintf(stderr, "tcprec: %s\n", l.errmsg);

@@ -28,6 +28,7 @@ struct live {
 	struct drain d;
 	struct tw_poll tw;
 	int tw_polled;           /* plan uses the iterator for TIME_WAIT */
+	uint64_t pump_cpu_ns;    /* ring buffer drained during the current walk */
 	struct pcap_src *pcap;   /* -i */
 	struct status status;
 	uint64_t t_offset_ns;    /* BPF clock -> header clock */

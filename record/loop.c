@@ -3,8 +3,9 @@
  * loop.c - the recorder's single event loop.  epoll multiplexes the ring
  * buffer, a signalfd (SIGINT/SIGTERM: no work in signal handlers), a 1 s
  * timerfd (status, lost counters, chunk flush), a 100 ms timerfd (TIME_WAIT
- * poll), a one-shot --duration timerfd and the live capture's fd.  The
- * ring buffer is drained in batches with ring_buffer__consume().
+ * poll, and the writer's flush check), a one-shot --duration timerfd and
+ * the live capture's fd.  The ring buffer is drained in batches of at most
+ * DRAIN_BATCH records, so no source starves the others under load.
  */
 #include <errno.h>
 #include <signal.h>
@@ -54,11 +55,24 @@ static void drain_fd(int fd)
 
 static int consume(struct live *l)
 {
-	int n = ring_buffer__consume(l->ld.rb);
+	return drain_consume(&l->d);
+}
 
-	if (n < 0 && !l->d.werr)
-		l->d.werr = n;
-	return n < 0 ? n : 0;
+static uint64_t thread_cpu_ns(void)
+{
+	return header_now_ns(CLOCK_THREAD_CPUTIME_ID);
+}
+
+/* Drains the ring buffer during a TIME_WAIT walk; its CPU is not the
+ * walk's, so it is kept out of the walk's cost. */
+static int walk_pump(void *ctx)
+{
+	struct live *l = ctx;
+	uint64_t t0 = thread_cpu_ns();
+	int err = drain_pump(&l->d);
+
+	l->pump_cpu_ns += thread_cpu_ns() - t0;
+	return err;
 }
 
 static int on_tick(struct live *l)
@@ -78,21 +92,27 @@ static int on_tick(struct live *l)
  * on (TIME_WAIT then simply has no events).  Writer errors stay fatal. */
 static int on_tw(struct live *l)
 {
-	uint64_t start = header_now_ns(CLOCK_MONOTONIC), candidates;
+	struct iterwalk_pump pump = { .fn = walk_pump, .ctx = l };
+	uint64_t start = header_now_ns(CLOCK_MONOTONIC), candidates, cpu0;
 	int fd;
 
 	consume(l); /* records are submitted without a wake-up (bpf/common.bpf.h) */
+	if (drain_flush_due(&l->d, start))
+		return l->d.werr;
 	candidates = l->d.st.tw_candidates;
 	if (!l->tw_polled || !tw_poll_due(&l->tw, start, candidates))
 		return 0;
 	tw_poll_walked(&l->tw, candidates);
+	cpu0 = thread_cpu_ns();
+	l->pump_cpu_ns = 0;
 	fd = loader_iter_fd(&l->ld, LOADER_ITER_TIMEWAIT);
 	if (fd >= 0)
-		fd = tw_poll_walk(&l->tw, fd, start, &l->d.st.malformed);
+		fd = tw_poll_walk(&l->tw, fd, start, &l->d.st.malformed, &pump);
 	if (fd >= 0) {
-		consume(l); /* transitions before the walk precede its results */
+		drain_pump(&l->d); /* transitions before the walk precede its results */
 		fd = tw_poll_emit(&l->tw, &l->d, header_now_ns(CLOCK_MONOTONIC));
 	}
+	tw_poll_cost(&l->tw, start, thread_cpu_ns() - cpu0 - l->pump_cpu_ns);
 	if (fd < 0 && !l->d.werr) {
 		fprintf(stderr, "tcprec: TIME_WAIT polling stopped: %s\n", strerror(-fd));
 		l->tw_polled = 0;
@@ -198,9 +218,14 @@ int loop_run(struct live *l)
 			stop = 1;
 		}
 	}
-	/* What is still in the ring buffer belongs to the trace. */
-	if (!err && !l->d.done)
+	/* What is still in the ring buffer belongs to the trace: all of it,
+	 * batch after batch (bounded: a producer that never pauses cannot
+	 * hold the exit forever; 2^20 batches exceed any ring buffer). */
+	for (int i = 0; !err && !l->d.done && i < (1 << 20); i++) {
 		err = consume(l);
+		if (!l->d.yielded)
+			break;
+	}
 	if (!err)
 		err = drain_tick(&l->d, header_now_ns(CLOCK_MONOTONIC));
 	if (err)

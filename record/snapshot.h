@@ -11,9 +11,10 @@
 #include "drain.h"
 #include "tw_poll.h"
 
-/* Reads one walk from iter_fd (consumed and closed).  TIME_WAIT sockets
- * also seed tw (may be NULL) so they are not reported as entering.
- * Returns the number of sockets written, or -errno. */
+/* Reads one walk from iter_fd (consumed and closed), draining d->rb
+ * between reads.  TIME_WAIT sockets also seed tw (may be NULL) so they
+ * are not reported as entering.  Returns the number of records read, or
+ * -errno. */
 int snapshot_run(int iter_fd, struct drain *d, struct tw_poll *tw, uint64_t now_ns);
 
 #endif /* TCPREC_SNAPSHOT_H */

@@ -4,7 +4,10 @@
  * inet_twsk_free cannot load, the timewait iterator is walked every
  * 100 ms; a cookie present now but not in the previous walk entered
  * TIME_WAIT within the interval, one that disappeared left it.  The
- * events carry TRC_TW_POLLED and the interval as their precision.
+ * events carry TRC_TW_POLLED and the interval as their precision.  Walks
+ * are spaced by their own cost (TW_POLL_BUDGET), so a host holding
+ * hundreds of thousands of timewait sockets does not make tcprec spend
+ * more than a few per cent of a core on them.
  */
 #include "tw_poll.h"
 
@@ -51,13 +54,24 @@ static int cmp_cookie(const void *a, const void *b)
 	return x->cookie < y->cookie ? -1 : x->cookie > y->cookie;
 }
 
+/* Seeds are appended as the snapshot streams them and sorted once at its
+ * end: sorting the whole set after every seed made a start-up among
+ * 30,000 timewait sockets take 14 s (O(n^2 log n) in qsort). */
 int tw_poll_seed(struct tw_poll *p, const struct ev_sock_event *rec)
 {
-	int err = rec->cookie ? push(&p->prev, &p->n_prev, &p->cap_prev, rec) : 0;
+	return rec->cookie ? push(&p->prev, &p->n_prev, &p->cap_prev, rec) : 0;
+}
 
-	if (!err)
+void tw_poll_seed_end(struct tw_poll *p)
+{
+	size_t out = 0;
+
+	if (p->n_prev > 1)
 		qsort(p->prev, p->n_prev, sizeof(*p->prev), cmp_cookie);
-	return err;
+	for (size_t i = 0; i < p->n_prev; i++)
+		if (!out || p->prev[out - 1].cookie != p->prev[i].cookie)
+			p->prev[out++] = p->prev[i];
+	p->n_prev = out;
 }
 
 int tw_poll_add_cur(struct tw_poll *p, const struct ev_sock_event *rec)
@@ -129,8 +143,17 @@ static int emit(void *ctx, const struct ev_sock_event *rec, int phase)
 
 bool tw_poll_due(const struct tw_poll *p, uint64_t now_ns, uint64_t candidates)
 {
+	if (now_ns < p->not_before_ns)
+		return false;
 	return p->n_prev > 0 || candidates != p->candidates_walked ||
 	       now_ns - p->last_ns >= TW_POLL_IDLE_NS;
+}
+
+void tw_poll_cost(struct tw_poll *p, uint64_t start_ns, uint64_t cpu_ns)
+{
+	p->not_before_ns = start_ns + TW_POLL_BUDGET * cpu_ns;
+	p->walks++;
+	p->walk_cpu_ns += cpu_ns;
 }
 
 void tw_poll_walked(struct tw_poll *p, uint64_t candidates)
@@ -138,13 +161,14 @@ void tw_poll_walked(struct tw_poll *p, uint64_t candidates)
 	p->candidates_walked = candidates;
 }
 
-int tw_poll_walk(struct tw_poll *p, int iter_fd, uint64_t start_ns, uint64_t *malformed)
+int tw_poll_walk(struct tw_poll *p, int iter_fd, uint64_t start_ns, uint64_t *malformed,
+		 const struct iterwalk_pump *pump)
 {
 	int n;
 
 	p->n_cur = 0;
 	p->cur_start_ns = start_ns;
-	n = iterwalk_read(iter_fd, walk_cb, p, malformed);
+	n = iterwalk_read(iter_fd, walk_cb, p, malformed, pump);
 	if (n < 0)
 		return n;
 	/* Sorted by cookie: a duplicate (a socket seen twice while the hash

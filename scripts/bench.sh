@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Runs every tcprec benchmark with one command: builds build-bench if
 # needed, runs bench/harness.py (recording cost against tcpstates, bpftrace
-# and tcpdump; analysis speed against tshark and tcptrace), prints the
+# and tcpdump; the same on a busy host holding 10k-200k TIME_WAIT sockets
+# and 10k idle connections; analysis speed against tshark and tcptrace), prints the
 # Markdown tables and writes them to bench/RESULTS.md.
-#   scripts/bench.sh            full run, about 10-15 minutes on two cores
+#   scripts/bench.sh            full run, about 20-30 minutes on two cores
 #   scripts/bench.sh --quick    smoke run, under 2 minutes
 # Other arguments go to the harness (see bench/harness.py --help).  Root.
 set -euo pipefail

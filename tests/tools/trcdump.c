@@ -40,14 +40,15 @@ static json_t *header_json(const struct trc_header *h)
 {
 	char ver[16];
 	snprintf(ver, sizeof(ver), "%u.%u", h->version_major, h->version_minor);
-	return json_pack("{s:{s:s,s:s,s:s,s:s,s:I,s:o,s:o,s:s,s:s,s:s,s:s,s:I,s:I,s:s}}",
+	return json_pack("{s:{s:s,s:s,s:s,s:s,s:I,s:o,s:o,s:s,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:s}}",
 			 "header", "tool_version", h->tool_version, "hostname", h->hostname,
 			 "kernel_release", h->kernel_release, "machine", h->machine, "clock",
 			 (json_int_t)h->clock, "anchor_clock_ns", ju64(h->anchor_clock_ns),
 			 "anchor_realtime_ns", ju64(h->anchor_realtime_ns), "source", h->source,
 			 "probes", h->probes, "filters", h->filters, "options", h->options,
 			 "pcap_linktype", (json_int_t)h->pcap_linktype, "pcap_snaplen",
-			 (json_int_t)h->pcap_snaplen, "version", ver);
+			 (json_int_t)h->pcap_snaplen, "ready_ns", ju64(h->ready_ns), "startup_ns",
+			 ju64(h->startup_ns), "version", ver);
 }
 
 static json_t *conn_json(const struct trc_conn *c)

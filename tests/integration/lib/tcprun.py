@@ -20,10 +20,12 @@ from tcpbase import check, fail
 TRAFFIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "traffic.py")
 NFT_TABLE = "tcprectest"
 # With -v, tcprec prints "tcprec: ready in N ms (...)" on stderr once every
-# probe is attached and the start-up snapshot is written (record/live.c,
-# report_ready()); the header is on disk earlier, so the file's existence
-# says nothing.  Events before this line may be missing.
+# probe is attached and its ring buffer is drained (record/live.c,
+# mark_ready()); the header is on disk earlier, so the file's existence
+# says nothing.  Events before this line may be missing.  The start-up
+# snapshot streams after it and ends with "tcprec: snapshot: ...".
 READY_RE = re.compile(r"^tcprec: ready in ")
+SNAPSHOT_RE = re.compile(r"^tcprec: snapshot: ")
 AS_NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 _live_recorders = []
 
@@ -216,8 +218,11 @@ def _netns_path(netns):
 class Recorder:
     """tcprec running in the background, ready once READY_RE was printed."""
 
-    def __init__(self, out, netns=None, args=(), user=None, exe=None):
+    def __init__(self, out, netns=None, args=(), user=None, exe=None, wait_snapshot=True):
         self.out = out
+        # start() returns at ready, or (default) once the snapshot is over.
+        self.wait_re = SNAPSHOT_RE if wait_snapshot else READY_RE
+        self.ready_seen = threading.Event()
         self.exe = exe or os.environ.get("TCPREC")
         check(self.exe, "TCPREC is not set")
         self.argv = [self.exe, "-v", "-o", out]
@@ -250,15 +255,26 @@ class Recorder:
         if text.strip():
             self.lines.append(text)
         if READY_RE.search(text):
+            self.ready_seen.set()
+        if self.wait_re.search(text):
             self._ready.set()
 
-    def start(self, ready_timeout=20):
+    def launch(self):
+        """Start tcprec and return at once (start() = launch() + wait)."""
         self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         _live_recorders.append(self)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         threading.Thread(target=self.proc.stdout.read, daemon=True).start()
+        return self
+
+    def start(self, ready_timeout=20):
+        self.launch()
+        return self.wait_ready(ready_timeout)
+
+    def wait_ready(self, ready_timeout=20):
+        """Wait for the line start() waits for (ready or snapshot end)."""
         if not self._ready.wait(ready_timeout) or self.proc.poll() is not None:
             self.proc.kill()
             self.proc.wait()

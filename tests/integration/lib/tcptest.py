@@ -62,9 +62,11 @@ run_scenario(topo, scenario, port, count=1, points=None, timeout=60):
 
 Recorder(out, netns=Host|path|None, args=(), user=None): context manager.
   start() runs `$TCPREC -v -o OUT [--netns PATH] ARGS...` and returns
-  when tcprec reports that it is recording (READY_RE, "tcprec: ready in",
-  which -v prints after every probe is attached and the start-up
-  snapshot is written).  .lines: its stderr lines so far.
+  once tcprec's start-up snapshot is over (SNAPSHOT_RE, "tcprec:
+  snapshot:"), or with wait_snapshot=False once it is ready (READY_RE,
+  "tcprec: ready in": every probe attached, the ring buffer drained; the
+  snapshot streams after it).  launch() starts it without waiting;
+  .ready_seen is an Event set at READY_RE.  .lines: its stderr lines.
   stop(settle=0.5) waits `settle` seconds for the last events to drain,
   sends SIGINT and returns a RecorderResult(returncode, stderr, lines).
   run_tcprec(args, user=None) runs tcprec to completion (usage tests).
@@ -111,7 +113,7 @@ from tcpbase import (EXIT_SKIP, TestFailure, check, check_eq, fail,  # noqa: F40
                      require_tcpana, require_tool, require_trcdump, skip)
 from tcptrace import Trace, TraceEndpoint, trcdump, tcpana_json  # noqa: F401
 from tcprun import (Endpoint, Recorder, RecorderResult, Capture,  # noqa: F401
-                    READY_RE, kill_recorders, run_scenario, run_tcprec)
+                    READY_RE, SNAPSHOT_RE, kill_recorders, run_scenario, run_tcprec)
 
 LIB_DIR = os.path.dirname(os.path.abspath(__file__))
 TRAFFIC = os.path.join(LIB_DIR, "traffic.py")

@@ -39,8 +39,9 @@ def check_valid(trcdump, path, events):
     rc, lines = dump(trcdump, path)
     if rc != 0:
         fail(f"{path}: exit {rc}")
-    if lines[0]["header"]["version"] != "1.0":
-        fail("header line")
+    hdr = lines[0]["header"]
+    if hdr["version"] != "1.1" or not {"ready_ns", "startup_ns"} <= hdr.keys():
+        fail("header line: %r" % hdr)
     body, end = lines[1:-1], lines[-1]
     if len(body) != events and events >= 0:
         fail(f"{path}: {len(body)} event lines, expected {events}")

@@ -4,7 +4,9 @@
  * slow pipe while an interval timer interrupts write(2) (short writes and
  * EINTR); errors at open (/dev/full, a read-only fd); a write error in the
  * middle (RLIMIT_FSIZE) is returned, sticks, and leaves a file that reads
- * back up to the last complete chunk; tick/flush timing.
+ * back up to the last complete chunk; tick/flush timing; the header
+ * rewritten in place (ready time) on a file, refused on a pipe and on an
+ * O_APPEND descriptor.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -134,6 +136,57 @@ static void tick_and_flush(void)
 	free(b.p);
 }
 
+static void update_header(void)
+{
+	int fd, p[2];
+	struct trc_writer *w = tu_writer(&fd, 0);
+	struct trc_header h;
+	struct trc_conn c;
+	struct trc_error err;
+	uint64_t rng = 7, s;
+
+	tu_header(&h);
+	tu_random_conn(&rng, &c);
+	CHECK(trc_writer_conn_open(w, &c, &s) == 0);
+	struct trc_event ev = { .type = TRC_EV_RESET, .t_ns = 5, .conn_serial = s };
+	CHECK(trc_writer_append(w, &ev) == 0);
+	CHECK(trc_writer_flush(w) == 0); /* a chunk after the header stays intact */
+	h.ready_ns = 123456789;
+	h.startup_ns = 987654321;
+	CHECK(trc_writer_update_header(w, &h) == 0);
+	snprintf(h.hostname, sizeof(h.hostname), "a longer host name than before");
+	CHECK(trc_writer_update_header(w, &h) == -EINVAL); /* would move the chunks */
+	struct tbuf b = tu_finish(w, fd);
+	struct trc_reader *r = trc_reader_open_mem(b.p, b.len, &err);
+	CHECK(r);
+	const struct trc_header *rh = trc_reader_header(r);
+	CHECK(rh->ready_ns == 123456789 && rh->startup_ns == 987654321);
+	CHECK(rh->version_minor == TRC_VERSION_MINOR);
+	trc_reader_close(r);
+	struct tu_read rd;
+	CHECK(tu_read_all(b.p, b.len, &rd, 0) == TRC_EOF && rd.events == 1);
+	tu_read_free(&rd);
+	free(b.p);
+
+	tu_header(&h);
+	CHECK(pipe2(p, O_CLOEXEC) == 0);
+	CHECK(fcntl(p[1], F_SETPIPE_SZ, 1 << 20) > 0);
+	w = trc_writer_open_fd(p[1], &h, NULL, &err);
+	CHECK(w);
+	CHECK(trc_writer_update_header(w, &h) == -ESPIPE);
+	CHECK(trc_writer_close(w, NULL, NULL) == 0);
+	close(p[0]);
+	close(p[1]);
+
+	fd = memfd_create("append", MFD_CLOEXEC);
+	CHECK(fd >= 0 && fcntl(fd, F_SETFL, O_APPEND) == 0);
+	w = trc_writer_open_fd(fd, &h, NULL, &err);
+	CHECK(w);
+	CHECK(trc_writer_update_header(w, &h) == -ESPIPE);
+	CHECK(trc_writer_close(w, NULL, NULL) == 0);
+	close(fd);
+}
+
 static void fsize_error(void)
 {
 	int fd = memfd_create("lim", MFD_CLOEXEC);
@@ -197,6 +250,7 @@ int main(void)
 {
 	open_errors();
 	tick_and_flush();
+	update_header();
 	interrupted_pipe();
 	fsize_error(); /* last: it lowers RLIMIT_FSIZE for the process */
 	return 0;

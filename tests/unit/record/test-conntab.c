@@ -122,6 +122,9 @@ static void test_tw_diff(void)
 	seed.cookie = 5;
 	seed.state = TRC_TCP_TIME_WAIT;
 	CHECK_EQ(tw_poll_seed(&p, &seed), 0); /* known at start: no enter */
+	CHECK_EQ(tw_poll_seed(&p, &seed), 0); /* seen twice by the snapshot */
+	tw_poll_seed_end(&p);
+	CHECK_EQ(p.n_prev, 1);
 	add(&p, 7, TRC_TCP_TIME_WAIT);
 	add(&p, 5, TRC_TCP_TIME_WAIT);
 	add(&p, 9, TRC_TCP_ESTABLISHED); /* not TIME_WAIT: ignored */
@@ -186,7 +189,18 @@ static void test_tw_due(void)
 	seed.cookie = 3;
 	seed.state = TRC_TCP_TIME_WAIT;
 	CHECK_EQ(tw_poll_seed(&p, &seed), 0);
+	tw_poll_seed_end(&p);
 	CHECK(tw_poll_due(&p, 100 * ms, 0));      /* known sockets may leave */
+	/* A walk that took 40 ms of CPU: none for the next 800 ms, whatever
+	 * is pending; then due again. */
+	tw_poll_cost(&p, 100 * ms, 40 * ms);
+	CHECK(!tw_poll_due(&p, 200 * ms, 5));
+	CHECK(!tw_poll_due(&p, 899 * ms, 5));
+	CHECK(tw_poll_due(&p, 900 * ms, 5));
+	CHECK(p.walks == 1 && p.walk_cpu_ns == 40 * ms);
+	/* A cheap walk leaves the 100 ms tick in charge. */
+	tw_poll_cost(&p, 900 * ms, 1 * ms);
+	CHECK(tw_poll_due(&p, 1000 * ms, 0));
 	tw_poll_fini(&p);
 }
 
