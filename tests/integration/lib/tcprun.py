@@ -224,6 +224,9 @@ class Recorder:
         if netns is not None:
             self.argv += ["--netns", _netns_path(netns)]
         self.argv += [str(a) for a in args]
+        # A run of the suite on one attach flavour (--probe; tests/integration/vm).
+        if os.environ.get("TCPREC_TESTS_PROBE"):
+            self.argv += ["--probe", os.environ["TCPREC_TESTS_PROBE"]]
         if user:
             self.argv = AS_NOBODY + self.argv
         self.proc = None

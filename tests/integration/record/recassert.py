@@ -136,13 +136,14 @@ def check_transitions(ep, expected, what):
 
 
 def check_timewait_enter(ep):
-    """The endpoint entered TIME_WAIT (polled) and its timewait record
-    carries the socket's cookie.  The kernel hashes the timewait socket
-    just before the full socket goes to CLOSE, and a polled record is
-    stamped when the walk saw it: so the record comes after the previous
-    transition, and its window [t_ns - precision_ns, t_ns] starts no
-    later than the CLOSE."""
-    T.check_eq(ep.timewait(), [("enter", "polled")], "timewait records, " + ep.summary())
+    """The endpoint entered TIME_WAIT and its timewait record carries the
+    socket's cookie.  The kernel creates the timewait socket just before
+    the full socket goes to CLOSE.  An exact record (fexit/inet_twsk_alloc)
+    is stamped then, with precision 0; a polled one when the walk saw it:
+    so the record comes after the previous transition, and its window
+    [t_ns - precision_ns, t_ns] starts no later than the CLOSE."""
+    precision = ep.trace.tw_precision()
+    T.check_eq(ep.timewait(), [("enter", precision)], "timewait records, " + ep.summary())
     tw = ep.of_type("timewait")[0]
     states = ep.of_type("state")
     closed, before = states[-1], states[-2]
@@ -151,7 +152,12 @@ def check_timewait_enter(ep):
     T.check(tw["conn"]["cookie"] != 0, "timewait record without cookie")
     # The walk runs every 100 ms, but a loaded (or sanitized) recorder may
     # walk later: the bound only rejects nonsense such as a boot time.
-    T.check(0 < tw["precision_ns"] <= 5000000000, "precision_ns %r" % tw["precision_ns"])
+    if precision == "exact":
+        T.check_eq(tw["precision_ns"], 0, "exact TIME_WAIT precision_ns")
+        T.check(tw["t_ns"] <= closed["t_ns"], "exact TIME_WAIT after the CLOSE: %r vs %r" % (
+            tw, closed))
+    else:
+        T.check(0 < tw["precision_ns"] <= 5000000000, "precision_ns %r" % tw["precision_ns"])
     T.check(tw["t_ns"] > before["t_ns"], "TIME_WAIT seen before %s>%s: %s" % (
         before["old"], before["new"], ep.summary()))
     T.check(tw["t_ns"] - tw["precision_ns"] <= closed["t_ns"],
