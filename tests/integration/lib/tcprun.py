@@ -96,15 +96,20 @@ class Endpoint:
 
 
 def _nft_rule(port, match):
-    return ("table inet %s {\n chain input {\n  type filter hook input priority 0; "
-            "policy accept;\n  tcp dport %d %s counter drop\n }\n}\n" % (NFT_TABLE, port, match))
+    return ("table inet %s {\n counter dropped { }\n chain input {\n  type filter hook input "
+            "priority 0; policy accept;\n  tcp dport %d %s counter name \"dropped\" drop\n"
+            " }\n}\n" % (NFT_TABLE, port, match))
 
 
-def _nft_dropped(host):
-    """Packets the scenario's drop rule has dropped in host's namespace."""
-    out = host.run(["nft", "list", "table", "inet", NFT_TABLE]).stdout
-    m = re.search(r"counter packets (\d+)", out)
+def _nft_lift(host):
+    """Removes the scenario's drop rule in host's namespace; returns how
+    many packets it dropped.  The rule goes first, then the counter is
+    read: a packet dropped in between would otherwise be missed."""
+    host.run(["nft", "flush", "chain", "inet", NFT_TABLE, "input"])
+    out = host.run(["nft", "list", "counter", "inet", NFT_TABLE, "dropped"]).stdout
+    m = re.search(r"packets (\d+)", out)
     check(m, "no drop counter in: %r" % out)
+    host.run(["nft", "delete", "table", "inet", NFT_TABLE])
     return int(m.group(1))
 
 
@@ -182,8 +187,7 @@ def _setup(d):
         d.rules[("server", "server-fin")] = (("client", "server-fin-sent"), None)
         def lift():
             # A receive hook inside TCP never sees what the rule dropped.
-            d.info["driver"] = {"dropped": _nft_dropped(topo.server), "dropped_flag": "F"}
-            topo.server.run(["nft", "delete", "table", "inet", NFT_TABLE])
+            d.info["driver"] = {"dropped": _nft_lift(topo.server), "dropped_flag": "F"}
 
         d.rules[("client", "closing")] = (None, lift)
     elif d.scenario == "closewait":
