@@ -282,7 +282,9 @@ write_cmd "$results/cmd.sh"
 
 echo "vmtest: booting $kver (qemu TCG, 1 vCPU, $mem MiB)" >&2
 # TCG, not KVM: this host's /dev/kvm (kvm_pvm) runs only PVM guests.
-timeout --kill-after=10 "$timeout" "$QEMU" -accel tcg -cpu max -smp 1 -m "$mem" \
+# --foreground keeps qemu in our process group, so a test runner that
+# kills the group on its own timeout kills the VM too.
+timeout --foreground --kill-after=10 "$timeout" "$QEMU" -accel tcg -cpu max -smp 1 -m "$mem" \
 	-nodefaults -no-reboot -display none -serial stdio -monitor none \
 	-kernel "$CACHE/kernels/$kver/vmlinuz" -initrd "$CACHE/kernels/$kver/initramfs.gz" \
 	-append "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init" \
