@@ -41,7 +41,7 @@ QEMU=${QEMU:-qemu-system-x86_64}
 kernel=6.1 timeout=900 mem=2048
 
 usage() {
-	sed -n '/^# Usage:/,/^# Exit status/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
+	sed -n '/^# Usage:/,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
 	echo "kernels: $(kernel_names)" >&2
 	exit $EXIT_USAGE
 }
