@@ -9,10 +9,10 @@ packages=(
 	# integration tests and peers the tests cross-check against
 	iproute2 nftables tcpdump tshark wireshark-common util-linux procps
 	libcap2-bin python3 python3-jsonschema python3-matplotlib
-	# vm suite: stock Debian kernels under qemu (scripts/vmtest.sh)
-	qemu-system-x86 busybox-static kmod cpio xz-utils zstd
 	# benchmarks (peers run side by side)
 	libbpf-tools bpftrace tcptrace time
+	# vm suite: stock Debian kernels under qemu (scripts/vmtest.sh)
+	qemu-system-x86 busybox-static kmod cpio xz-utils zstd
 )
 missing=()
 for p in "${packages[@]}"; do
