@@ -21,7 +21,14 @@ static __always_inline int tw_is_tcp(const struct sock_common *skc)
 	return name[0] == 'T' && name[1] == 'C' && name[2] == 'P';
 }
 
-static __always_inline int handle_tw(const struct inet_timewait_sock *tw, __u8 kind)
+/* sk: the full socket the timewait socket replaces, at enter.  Its
+ * tuple, not the new timewait socket's: tcp_time_wait() copies the IPv6
+ * addresses into the timewait socket only after inet_twsk_alloc()
+ * returns (6.1, 6.12; the slab object is not zeroed, so they hold a
+ * previous socket's addresses at fexit), while the IPv4 ones, the ports
+ * and the cookie are copied inside it.  See docs/LINUX-DIVERGENCES.md. */
+static __always_inline int handle_tw(const struct inet_timewait_sock *tw, __u8 kind,
+				     const struct sock *sk)
 {
 	const struct sock_common *skc = &tw->__tw_common;
 	struct ev_tuple t = {};
@@ -29,7 +36,11 @@ static __always_inline int handle_tw(const struct inet_timewait_sock *tw, __u8 k
 
 	if (!tw_is_tcp(skc))
 		return 0;
-	tuple_from_skc(1, &t, skc); /* fentry/fexit: BTF pointers */
+	/* fentry/fexit: BTF pointers */
+	if (sk)
+		tuple_from_sk(1, &t, sk);
+	else
+		tuple_from_skc(1, &t, skc);
 	if (!tuple_pass(&t) || !pid_pass(&t, 0))
 		return 0;
 	e = ev_reserve(sizeof(*e), EV_TIMEWAIT);
@@ -49,13 +60,13 @@ int BPF_PROG(on_tw_alloc_fexit, const struct sock *sk, struct inet_timewait_deat
 {
 	if (!tw)
 		return 0;
-	return handle_tw(tw, EV_KIND_TW_ENTER);
+	return handle_tw(tw, EV_KIND_TW_ENTER, sk);
 }
 
 SEC("fentry/inet_twsk_free")
 int BPF_PROG(on_tw_free_fentry, struct inet_timewait_sock *tw)
 {
-	return handle_tw(tw, EV_KIND_TW_EXIT);
+	return handle_tw(tw, EV_KIND_TW_EXIT, NULL);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

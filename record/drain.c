@@ -58,7 +58,7 @@ static int tuple_incomplete(const struct ev_tuple *t, uint8_t new_state)
 	       (!t->lport || !t->rport);
 }
 
-static int on_state(struct drain *d, const struct ev_state *r)
+static int write_state(struct drain *d, const struct ev_state *r)
 {
 	struct trc_event ev = { .type = TRC_EV_STATE, .t_ns = r->hdr.t_ns };
 	struct conn_entry *e = dconn_socket(d, r->cookie, &r->tuple, r->cgroup_id);
@@ -93,6 +93,31 @@ static int on_state(struct drain *d, const struct ev_state *r)
 	}
 	ev.conn_serial = e->serial;
 	return dconn_append(d, &ev);
+}
+
+static int cookie_known(void *ctx, uint64_t cookie)
+{
+	const struct drain *d = ctx;
+
+	return conntab_by_cookie(d->ct, cookie) != NULL;
+}
+
+/* A passive child's LISTEN -> SYN_RECV may come with the listener's tuple
+ * and a cookie the child does not keep: it waits for the child's next
+ * transition (drain_child.c). */
+static int on_state(struct drain *d, const struct ev_state *r)
+{
+	struct ev_state child;
+	int err;
+
+	if (dchild_park(&d->children, r))
+		return 0;
+	if (dchild_take(&d->children, r, &child, cookie_known, d)) {
+		err = write_state(d, &child);
+		if (err)
+			return err;
+	}
+	return write_state(d, r);
 }
 
 /* A SYN sent by a connect()ing socket whose SYN_SENT event still has
@@ -303,8 +328,20 @@ int drain_timewait(struct drain *d, uint64_t cookie, const struct ev_tuple *tupl
 		   uint64_t precision_ns)
 {
 	struct trc_event ev = { .type = TRC_EV_TIMEWAIT, .t_ns = t_ns };
-	struct conn_entry *e = dconn_socket(d, cookie, tuple, 0);
+	struct conn_entry *e = cookie ? conntab_by_cookie(d->ct, cookie) : NULL;
 	int err;
+
+	/* raw_tp and tracepoint state events carry the socket's cookie only
+	 * if something generated it, usually not: the walk generates one for
+	 * the timewait socket, so it is joined to the cookie-less socket of
+	 * its tuple instead. */
+	if (!e && cookie) {
+		e = conntab_by_tuple(d->ct, tuple, 0);
+		if (e && e->cookie)
+			e = NULL;
+	}
+	if (!e)
+		e = dconn_socket(d, cookie, tuple, 0);
 
 	if (!e || dconn_declare(d, e))
 		return d->werr;
@@ -365,7 +402,12 @@ static int read_lost(struct drain *d, uint64_t now_ns)
 
 int drain_tick(struct drain *d, uint64_t now_ns)
 {
+	struct ev_state child;
 	int err = read_lost(d, now_ns);
+
+	/* A child whose next transition never came is written as recorded. */
+	while (!err && dchild_expire(&d->children, now_ns, DRAIN_PENDING_MAX_NS, &child))
+		err = write_state(d, &child);
 
 	if (!err && d->st.malformed > d->malformed_reported) {
 		err = write_gap(d, d->st.malformed - d->malformed_reported, UINT32_MAX,

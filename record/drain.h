@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "conntab.h"
+#include "drain_child.h"
 #include "events.h"
 #include "trc.h"
 
@@ -66,6 +67,7 @@ struct drain {
 	uint64_t *lost_prev;
 	uint64_t lost_since_ns;
 	uint64_t malformed_reported;
+	struct dchild_table children; /* passive children's first transitions */
 };
 
 /* All times given to the drain are on the BPF clock (CLOCK_MONOTONIC);

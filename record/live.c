@@ -29,7 +29,7 @@ static int choose_plan(struct live *l, const char **packets)
 	const struct config *cfg = l->cfg;
 	int err;
 
-	err = probe_plan_select(&l->caps, &l->plan);
+	err = probe_plan_select_forced(&l->caps, cfg->force, &l->plan);
 	if (err) {
 		snprintf(l->errmsg, sizeof(l->errmsg), "cannot record here: %s", l->plan.error);
 		return err;
@@ -100,10 +100,10 @@ static int open_output(struct live *l)
 	return 0;
 }
 
-static int uses_functions(const struct probe_plan *plan)
+static int uses_functions(const enum probe_flavour *flavour)
 {
 	for (int e = 0; e < PE_COUNT; e++)
-		if (plan->flavour[e] == PF_FENTRY || plan->flavour[e] == PF_KPROBE)
+		if (flavour[e] == PF_FENTRY || flavour[e] == PF_KPROBE)
 			return 1;
 	return 0;
 }
@@ -115,12 +115,13 @@ static int plan_and_load(struct live *l, const char **packets)
 {
 	int err;
 
-	probe_caps_gather(&l->caps);
+	probe_caps_gather_forced(&l->caps, l->cfg->force);
 	err = choose_plan(l, packets);
 	if (err)
 		return err;
 	err = loader_load(&l->ld, l->cfg, &l->plan, l->errmsg, sizeof(l->errmsg));
-	if (err && uses_functions(&l->plan)) {
+	/* A flavour forced with --probe is not replaced. */
+	if (err && uses_functions(l->plan.flavour) && !uses_functions(l->cfg->force)) {
 		fprintf(stderr, "tcprec: %s; retrying without fentry/kprobe hooks\n", l->errmsg);
 		l->errmsg[0] = '\0';
 		l->caps.fentry = l->caps.kprobe = 0;

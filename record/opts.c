@@ -26,6 +26,7 @@ enum opt_key {
 	OPT_NETNS,
 	OPT_PACKETS,
 	OPT_LOCAL,
+	OPT_PROBE,
 };
 
 static const char doc[] =
@@ -41,6 +42,7 @@ static const char doc[] =
 	"    tcprec -o run.trc --pid 1234 -Z nobody  # one process, then drop root\n"
 	"    tcprec -r capture.pcap -o run.trc    # import a capture (no privileges)\n"
 	"    tcprec -i eth0 -o run.trc tcp port 80  # libpcap as segment source\n"
+	"    tcprec -o run.trc --probe seg=kprobe,tw=iter  # force attach flavours\n"
 	"\n"
 	"Exit status: 0 success, 1 runtime error (missing privileges, load or\n"
 	"write failure), 2 usage error.\n"
@@ -60,6 +62,10 @@ static const struct argp_option options[] = {
 	{ "user", 'Z', "USER", 0, "After attaching, drop to USER and drop all capabilities", 0 },
 	{ "quiet", 'q', NULL, 0, "No status line and no summary", 0 },
 	{ "verbose", 'v', NULL, 0, "Print the probe plan and start-up time", 0 },
+	{ "probe", OPT_PROBE, "EVENT=FLAVOUR[,...]", 0,
+	  "Force an attach flavour per event instead of the best that loads; fail if it cannot "
+	  "(events: states seg_rx seg_tx seg tw_enter tw_exit tw retransmit reset_tx reset_rx "
+	  "snapshot; flavours: fentry kprobe tp_btf raw_tp tracepoint iter; repeatable)", 0 },
 	{ NULL, 0, NULL, 0, "Filters (applied in the kernel):", 1 },
 	{ "port", OPT_PORT, "N[,N...]", 0, "Either port is N (repeatable, up to 16)", 1 },
 	{ "host", OPT_HOST, "ADDR", 0, "Either address is ADDR, IPv4 or IPv6 (repeatable, up to 16)", 1 },
@@ -215,6 +221,23 @@ static int parse_filter_opt(int key, const char *arg, struct argp_state *state, 
 	}
 }
 
+static int forces_any(const struct config *cfg)
+{
+	for (int e = 0; e < PE_COUNT; e++)
+		if (cfg->force[e] != PF_NONE)
+			return 1;
+	return 0;
+}
+
+static int parse_probe(struct argp_state *state, struct config *cfg, const char *arg)
+{
+	char err[200];
+
+	if (probe_force_parse(arg, cfg->force, err, sizeof(err)))
+		return BAD("--probe %s", err);
+	return 0;
+}
+
 static int check_config(struct argp_state *state, struct config *cfg)
 {
 	if (!cfg->output)
@@ -224,8 +247,13 @@ static int check_config(struct argp_state *state, struct config *cfg)
 	if (cfg->read_path && cfg->iface)
 		return BAD("-r and -i exclude each other");
 	if (cfg->read_path && (cfg->pid || cfg->netns || cfg->user || cfg->seq ||
-			       cfg->packets != PACKETS_AUTO))
-		return BAD("-r imports a capture: --pid, --netns, -Z, --seq and --packets do not apply");
+			       cfg->packets != PACKETS_AUTO || forces_any(cfg)))
+		return BAD("-r imports a capture: --pid, --netns, -Z, --seq, --packets and --probe do "
+			   "not apply");
+	if ((cfg->force[PE_SEG_RX] || cfg->force[PE_SEG_TX]) &&
+	    (cfg->packets == PACKETS_NONE || cfg->packets == PACKETS_PCAP || cfg->iface))
+		return BAD("--probe seg: segments do not come from BPF with --packets=%s",
+			   cfg->packets == PACKETS_NONE ? "none" : "pcap");
 	if (cfg->pcap_expr[0] && !cfg->read_path && !cfg->iface)
 		return BAD("a filter expression needs -r FILE or -i IFACE");
 	if (cfg->n_local_nets && !cfg->read_path && !cfg->iface)
@@ -266,6 +294,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return BAD("--packets contradicts --no-segments");
 		return parse_packets(state, cfg, arg);
 	case 'B': return parse_ringbuf(state, cfg, arg);
+	case OPT_PROBE: return parse_probe(state, cfg, arg);
 	case 'Z':
 		if (!*arg)
 			return BAD("-Z: empty user name");
@@ -347,4 +376,10 @@ void opts_options_text(const struct config *cfg, const char *packets, char *buf,
 		catf(buf, len, ",duration=%llu", (unsigned long long)cfg->duration_s);
 	if (cfg->user)
 		catf(buf, len, ",user=%s", cfg->user);
+	if (forces_any(cfg)) {
+		char force[256];
+
+		probe_force_format(cfg->force, force, sizeof(force));
+		catf(buf, len, ",probe=%s", force);
+	}
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "pcap_src.h"
+#include "plan.h"
 
 #define OPTS_DEFAULT_RINGBUF (16u << 20)
 #define OPTS_MAX_RINGBUF (1u << 30)
@@ -41,6 +42,7 @@ struct config {
 	struct pcap_net local_nets[PCAP_SRC_MAX_LOCAL_NETS];
 	unsigned int n_local_nets;
 	char pcap_expr[OPTS_MAX_EXPR]; /* trailing arguments, space-joined */
+	enum probe_flavour force[PE_COUNT]; /* --probe; PF_NONE = tcprec chooses */
 };
 
 /* Strict unsigned parser: decimal (or 0x hex), no sign, no trailing

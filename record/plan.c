@@ -9,6 +9,7 @@
 #include "plan.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -143,7 +144,7 @@ static enum probe_owner select_owner(const struct probe_caps *c)
 	return PO_NONE;
 }
 
-int probe_plan_select(const struct probe_caps *caps, struct probe_plan *plan)
+static int plan_preferred(const struct probe_caps *caps, struct probe_plan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
 	for (int e = 0; e < PE_COUNT; e++) {
@@ -174,6 +175,161 @@ int probe_plan_select(const struct probe_caps *caps, struct probe_plan *plan)
 		return -EOPNOTSUPP;
 	}
 	return 0;
+}
+
+int probe_plan_select(const struct probe_caps *caps, struct probe_plan *plan)
+{
+	return plan_preferred(caps, plan);
+}
+
+/* Why flavour f of event e is not usable here (for plan->error). */
+static void why_unusable(const struct probe_caps *c, enum probe_event e, enum probe_flavour f,
+			 char *buf, size_t len)
+{
+	const int *have = f == PF_FENTRY ? c->func_btf : c->func_ksym;
+	int tp = event_tp[e];
+
+	if (!(event_offers[e] & (1u << f)))
+		snprintf(buf, len, "tcprec has no %s program for %s", flavour_names[f],
+			 event_names[e]);
+	else if (f == PF_TRACEPOINT && tp >= 0 && !c->tp_tracefs[tp])
+		snprintf(buf, len, "tracepoint %s is not in tracefs (mounted at /sys/kernel/tracing?)",
+			 tp_names[tp]);
+	else if ((f == PF_FENTRY && !c->fentry) || (f == PF_KPROBE && !c->kprobe) ||
+		 (f == PF_TP_BTF && !c->tp_btf) || (f == PF_RAW_TP && !c->raw_tp) ||
+		 (f == PF_TRACEPOINT && !c->tracepoint) || (f == PF_ITER && !c->iter_tcp))
+		snprintf(buf, len, "%s programs do not load on this kernel", flavour_names[f]);
+	else if (f == PF_FENTRY || f == PF_KPROBE) {
+		for (int i = 0; i < 2; i++)
+			if (!have[event_funcs[e][i]])
+				snprintf(buf, len, "kernel function %s is not in %s",
+					 func_names[event_funcs[e][i]],
+					 f == PF_FENTRY ? "the kernel's BTF" : "/proc/kallsyms");
+	} else
+		snprintf(buf, len, "tracepoint %s is not in %s", tp >= 0 ? tp_names[tp] : "-",
+			 f == PF_TRACEPOINT ? "tracefs" : "the kernel's BTF");
+}
+
+int probe_plan_select_forced(const struct probe_caps *caps, const enum probe_flavour *force,
+			     struct probe_plan *plan)
+{
+	int err = plan_preferred(caps, plan);
+	char why[120];
+
+	if (err || !force)
+		return err;
+	for (int e = 0; e < PE_COUNT; e++) {
+		if (force[e] == PF_NONE || force[e] == plan->flavour[e])
+			continue;
+		if (!usable(caps, e, force[e])) {
+			why_unusable(caps, e, force[e], why, sizeof(why));
+			snprintf(plan->error, sizeof(plan->error), "--probe %s=%s: %s", event_names[e],
+				 flavour_names[force[e]], why);
+			return -EOPNOTSUPP;
+		}
+		plan->flavour[e] = force[e];
+	}
+	return 0;
+}
+
+static int lookup(const char *const *names, int n, const char *name, size_t len)
+{
+	for (int i = 0; i < n; i++)
+		if (names[i] && strlen(names[i]) == len && !strncmp(names[i], name, len))
+			return i;
+	return -1;
+}
+
+/* One "EVENT=FLAVOUR" item of --probe into force[]. */
+static int force_item(const char *item, size_t len, enum probe_flavour *force, char *err,
+		      size_t errlen)
+{
+	const char *eq = memchr(item, '=', len);
+	int e, f, lo, hi;
+
+	if (!eq || eq == item || eq + 1 == item + len) {
+		snprintf(err, errlen, "'%.*s': expected EVENT=FLAVOUR", (int)len, item);
+		return -EINVAL;
+	}
+	e = lookup(event_names, PE_COUNT, item, (size_t)(eq - item));
+	lo = hi = e;
+	if (e < 0 && eq - item == 3 && !strncmp(item, "seg", 3))
+		lo = PE_SEG_RX, hi = PE_SEG_TX;
+	else if (e < 0 && eq - item == 2 && !strncmp(item, "tw", 2))
+		lo = PE_TW_ENTER, hi = PE_TW_EXIT;
+	else if (e == PE_TW_ENTER || e == PE_TW_EXIT)
+		lo = PE_TW_ENTER, hi = PE_TW_EXIT; /* one mechanism for both */
+	else if (e < 0) {
+		snprintf(err, errlen, "unknown event '%.*s' (states, seg_rx, seg_tx, seg, tw_enter, "
+			 "tw_exit, tw, retransmit, reset_tx, reset_rx, snapshot)", (int)(eq - item), item);
+		return -EINVAL;
+	}
+	len -= (size_t)(eq + 1 - item);
+	f = len == 5 && !strncmp(eq + 1, "fexit", 5) ? PF_FENTRY
+		: lookup(flavour_names, PF_ITER + 1, eq + 1, len);
+	for (int i = lo; f > PF_NONE && i <= hi; i++)
+		if (!(event_offers[i] & (1u << f)))
+			f = -1;
+	if (f <= PF_NONE) {
+		size_t used = (size_t)snprintf(err, errlen, "'%.*s': %s offers", (int)(eq - item + 1 + len),
+					       item, event_names[lo]);
+
+		for (int i = PF_FENTRY; i <= PF_ITER && used < errlen; i++)
+			if (event_offers[lo] & (1u << i))
+				used += (size_t)snprintf(err + used, errlen - used, " %s",
+							 flavour_names[i]);
+		return -EINVAL;
+	}
+	for (int i = lo; i <= hi; i++) {
+		if (force[i] != PF_NONE && (int)force[i] != f) {
+			snprintf(err, errlen, "'%.*s': %s was forced to %s already",
+				 (int)(eq - item + 1 + len), item, event_names[i],
+				 flavour_names[force[i]]);
+			return -EINVAL;
+		}
+	}
+	for (int i = lo; i <= hi; i++)
+		force[i] = (enum probe_flavour)f;
+	return 0;
+}
+
+int probe_force_parse(const char *spec, enum probe_flavour *force, char *err, size_t errlen)
+{
+	const char *p = spec;
+
+	if (!*spec) {
+		snprintf(err, errlen, "empty list");
+		return -EINVAL;
+	}
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		int r = force_item(p, len, force, err, errlen);
+
+		if (r)
+			return r;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+void probe_force_format(const enum probe_flavour *force, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (int e = 0; e < PE_COUNT && used < len; e++) {
+		int n;
+
+		if (force[e] == PF_NONE)
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s=%s", used ? "," : "", event_names[e],
+			     flavour_names[force[e]]);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
 }
 
 void probe_plan_no_segments(struct probe_plan *plan)

@@ -261,7 +261,20 @@ static void probe_btf(struct probe_caps *c, const struct btf *btf)
 	c->iter_tcp = iter_id > 0 && try_tracing(BPF_TRACE_ITER, (__u32)iter_id);
 }
 
+static int forced(const enum probe_flavour *force, enum probe_flavour f)
+{
+	for (int e = 0; force && e < PE_COUNT; e++)
+		if (force[e] == f)
+			return 1;
+	return 0;
+}
+
 void probe_caps_gather(struct probe_caps *c)
+{
+	probe_caps_gather_forced(c, NULL);
+}
+
+void probe_caps_gather_forced(struct probe_caps *c, const enum probe_flavour *force)
 {
 	struct btf *btf;
 	int fd;
@@ -279,9 +292,9 @@ void probe_caps_gather(struct probe_caps *c)
 	}
 	/* Fallbacks are probed only when needed: attaching a classic
 	 * tracepoint alone costs tens of ms (perf event registration). */
-	if (!c->tp_btf)
+	if (!c->tp_btf || forced(force, PF_RAW_TP))
 		c->raw_tp = try_raw_tp(probe_tp_name(PTP_SET_STATE));
-	if (!c->tp_btf && !c->raw_tp)
+	if ((!c->tp_btf && !c->raw_tp) || forced(force, PF_TRACEPOINT))
 		probe_tracefs(c);
 	probe_kprobe(c);
 	probe_kallsyms(c);

@@ -15,4 +15,8 @@
  * so they read 0 on kernels where a better flavour works. */
 void probe_caps_gather(struct probe_caps *caps);
 
+/* The same, also probing the fallbacks that force[] (--probe, may be
+ * NULL) names even where a better flavour works. */
+void probe_caps_gather_forced(struct probe_caps *caps, const enum probe_flavour *force);
+
 #endif /* TCPREC_PROBES_H */

@@ -11,6 +11,8 @@ packages=(
 	libcap2-bin python3 python3-jsonschema python3-matplotlib valgrind
 	# benchmarks (peers run side by side)
 	libbpf-tools bpftrace tcptrace time
+	# vm suite: stock Debian kernels under qemu (scripts/vmtest.sh)
+	qemu-system-x86 busybox-static kmod cpio xz-utils zstd
 )
 missing=()
 for p in "${packages[@]}"; do

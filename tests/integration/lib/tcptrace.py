@@ -138,7 +138,35 @@ class Trace:
         t = cls(trcdump(path, expect_rc))
         check(t.header is not None, "%s: no header line in trcdump output" % path)
         check(t.end is not None, "%s: no end line in trcdump output" % path)
+        t.check_expected_probes(path)
         return t
+
+    def probes(self):
+        """{event: flavour} of the probe plan in the header ({} for pcap)."""
+        plan = {}
+        for item in (self.header or {}).get("probes", "").split(","):
+            if "=" in item:
+                event, hook = item.split("=", 1)
+                plan[event] = hook.split("/")[0]
+        return plan
+
+    def tw_precision(self):
+        """"exact" when TIME_WAIT comes from the fentry/fexit hooks,
+        "polled" when from the iter/tcp walk."""
+        return "exact" if self.probes().get("tw_exit") == "fentry" else "polled"
+
+    def check_expected_probes(self, path):
+        """TCPREC_TESTS_EXPECT_PROBES="seg_rx=fentry,...": every eBPF
+        trace a test reads must have been recorded with those flavours, so
+        a run meant for a path cannot pass on another one."""
+        want = os.environ.get("TCPREC_TESTS_EXPECT_PROBES")
+        if not want or self.header.get("source") != "ebpf":
+            return
+        got = self.probes()
+        for item in want.split(","):
+            event, flavour = item.split("=", 1)
+            check(got.get(event) == flavour, "%s: %s=%s expected in the plan, got %s" % (
+                path, event, flavour, self.header.get("probes")))
 
     def of_type(self, typ):
         return [e for e in self.events if e["type"] == typ]

@@ -65,6 +65,43 @@ def runtime_errors(d):
     print("read-only directory: exit %d: %s" % (r.returncode, line))
 
 
+def plan_of(path):
+    """{event: flavour} of a trace's probe plan (read without the suite's
+    expected plan: these recordings choose their own)."""
+    return T.Trace(T.trcdump(path)).probes()
+
+
+def forced_flavours(d):
+    """--probe: a flavour the event has no program for is a usage error;
+    one that cannot load on this kernel is a runtime error naming it, and
+    never a silent fallback; one that loads is what the header records.
+    Whether fentry and kprobe load here is what tcprec's own choice says:
+    it prefers them wherever they load."""
+    out = os.path.join(d, "p.trc")
+    expect(["--probe", "states=fentry", "-o", out], USAGE, "states offers", "--probe states=fentry",
+           gone=out)
+    expect(["--probe", "seg_rx=kprobe,tw_exit=iter,tw_enter=fentry", "-o", out], USAGE,
+           "forced to iter already", "--probe tw mix", gone=out)
+    plain = os.path.join(d, "plain.trc")
+    r = T.run_tcprec(["-o", plain, "--duration", "1"])
+    T.check_eq(r.returncode, 0, "plain recording: " + r.stderr)
+    auto = plan_of(plain)
+    kprobe_pmu = os.path.exists("/sys/bus/event_source/devices/kprobe/type")
+    for flavour, loads in (("fentry", auto["seg_rx"] == "fentry"), ("kprobe", kprobe_pmu)):
+        args = ["--probe", "seg_rx=" + flavour, "-o", out, "--duration", "1"]
+        if not loads:
+            expect(args, RUNTIME, "--probe seg_rx=%s: %s programs do not load" % (flavour, flavour),
+                   "--probe seg_rx=" + flavour, gone=out)
+            continue
+        r = T.run_tcprec(args)
+        T.check_eq(r.returncode, 0, "--probe seg_rx=%s: %s" % (flavour, r.stderr))
+        got = plan_of(out)
+        T.check_eq(got["seg_rx"], flavour, "forced seg_rx in the header")
+        T.check_eq(got["seg_tx"], auto["seg_tx"], "seg_tx, not forced")
+        os.unlink(out)
+        print("--probe seg_rx=%s: recorded with it" % flavour)
+
+
 def no_privileges(d):
     """As nobody, tcprec cannot load BPF: it says so and leaves no file."""
     shared = os.path.join(d, "nobody")
@@ -87,6 +124,7 @@ def main():
     try:
         usage_errors(d)
         runtime_errors(d)
+        forced_flavours(d)
         no_privileges(d)
     finally:
         shutil.rmtree(d, ignore_errors=True)

@@ -229,8 +229,39 @@ static void test_tuple_reuse(void)
 	close(fd);
 }
 
+/* raw_tp/tracepoint states: the socket's events have cookie 0, the
+ * polled TIME_WAIT record the cookie the walk generated.  It must land on
+ * the socket of its tuple, not on a connection of its own. */
+static void test_cookieless_timewait(void)
+{
+	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
+	struct trc_trailer tr = { 0 };
+	struct trc_error err;
+	struct seen s[8];
+	struct drain d;
+	int fd = memfd_create("trace", 0), n;
+	struct trc_writer *w = trc_writer_open_fd(fd, &h, NULL, &err);
+	struct ev_tuple c = tup(7100, 80);
+
+	CHECK(w != NULL);
+	CHECK_EQ(drain_init(&d, w, 0, 0, 1000), 0);
+	CHECK_EQ(state(&d, 1000, 0, c, TRC_TCP_ESTABLISHED, TRC_TCP_FIN_WAIT1, 1), 0);
+	CHECK_EQ(state(&d, 1001, 0, c, TRC_TCP_FIN_WAIT1, TRC_TCP_FIN_WAIT2, 0), 0);
+	CHECK_EQ(state(&d, 1002, 0, c, TRC_TCP_FIN_WAIT2, TRC_TCP_CLOSE, 0), 0);
+	CHECK_EQ(drain_timewait(&d, 9, &c, TRC_TW_ENTER, 1003, TRC_TW_POLLED, 100), 0);
+	CHECK_EQ(drain_timewait(&d, 9, &c, TRC_TW_EXIT, 1004, TRC_TW_POLLED, 100), 0);
+	CHECK_EQ(trc_writer_close(w, NULL, &err), 0);
+	drain_fini(&d);
+	n = read_back(fd, s, 8, &tr);
+	CHECK_EQ(n, 5);
+	for (int i = 1; i < n; i++)
+		CHECK_EQ(s[i].serial, s[0].serial);
+	close(fd);
+}
+
 int main(void)
 {
+	test_cookieless_timewait();
 	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
 	struct trc_trailer tr = { 0 }, extra = { .end_reason = TRC_END_SIGNAL };
 	struct trc_error err;

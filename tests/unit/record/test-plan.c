@@ -195,8 +195,79 @@ static void test_owner_softirq(void)
 	CHECK(!strcmp(probe_owner_name((enum probe_owner)7), "?"));
 }
 
+/* --probe on a stock kernel (everything loads): each forced flavour is
+ * taken, the rest stays the preferred one. */
+static void test_forced(void)
+{
+	struct probe_caps c = { .ringbuf = 1, .fentry = 1, .kprobe = 1, .tp_btf = 1, .raw_tp = 1,
+				.tracepoint = 1, .iter_tcp = 1 };
+	enum probe_flavour force[PE_COUNT] = { PF_NONE };
+	struct probe_plan p;
+	char err[200], buf[256];
+
+	all_funcs(&c);
+	CHECK_EQ(probe_force_parse("states=raw_tp,seg=kprobe", force, err, sizeof(err)), 0);
+	CHECK_EQ(probe_force_parse("tw_exit=iter", force, err, sizeof(err)), 0); /* repeated */
+	CHECK_EQ(probe_plan_select_forced(&c, force, &p), 0);
+	CHECK_EQ(p.flavour[PE_STATES], PF_RAW_TP);
+	CHECK_EQ(p.flavour[PE_SEG_RX], PF_KPROBE);
+	CHECK_EQ(p.flavour[PE_SEG_TX], PF_KPROBE);
+	CHECK_EQ(p.flavour[PE_TW_ENTER], PF_ITER); /* enter follows exit */
+	CHECK_EQ(p.flavour[PE_TW_EXIT], PF_ITER);
+	CHECK_EQ(p.flavour[PE_RETRANSMIT], PF_TP_BTF);
+	probe_force_format(force, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "states=raw_tp,seg_rx=kprobe,seg_tx=kprobe,tw_enter=iter,tw_exit=iter"));
+	memset(force, 0, sizeof(force));
+	CHECK_EQ(probe_force_parse("states=tracepoint,tw=fexit", force, err, sizeof(err)), 0);
+	CHECK_EQ(probe_plan_select_forced(&c, force, &p), 0);
+	CHECK_EQ(p.flavour[PE_STATES], PF_TRACEPOINT);
+	CHECK_EQ(p.flavour[PE_TW_ENTER], PF_FENTRY);
+	CHECK_EQ(probe_plan_select_forced(&c, NULL, &p), 0);
+	CHECK_EQ(p.flavour[PE_SEG_RX], PF_FENTRY);
+}
+
+/* A forced flavour that cannot load fails with the reason, never falls
+ * back: on this machine's kernel fentry is refused and kprobes are absent. */
+static void test_forced_unusable(void)
+{
+	struct probe_caps c = { .ringbuf = 1, .tp_btf = 1, .iter_tcp = 1 };
+	enum probe_flavour force[PE_COUNT] = { PF_NONE };
+	struct probe_plan p;
+	char err[200];
+
+	all_funcs(&c);
+	force[PE_SEG_RX] = PF_FENTRY;
+	CHECK_EQ(probe_plan_select_forced(&c, force, &p), -EOPNOTSUPP);
+	CHECK(strstr(p.error, "--probe seg_rx=fentry: fentry programs do not load") == p.error);
+	force[PE_SEG_RX] = PF_KPROBE;
+	c.kprobe = 1;
+	c.func_ksym[PFN_TCP_V6_RCV] = 0; /* inlined or renamed */
+	CHECK_EQ(probe_plan_select_forced(&c, force, &p), -EOPNOTSUPP);
+	CHECK(strstr(p.error, "tcp_v6_rcv is not in /proc/kallsyms") != NULL);
+	memset(force, 0, sizeof(force));
+	force[PE_STATES] = PF_TRACEPOINT;
+	c.tp_tracefs[PTP_SET_STATE] = 0; /* tracefs not mounted */
+	CHECK_EQ(probe_plan_select_forced(&c, force, &p), -EOPNOTSUPP);
+	CHECK(strstr(p.error, "not in tracefs") != NULL);
+	/* Usage errors, before anything is probed. */
+	memset(force, 0, sizeof(force));
+	CHECK_EQ(probe_force_parse("states=fentry", force, err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, "states offers tp_btf raw_tp tracepoint") != NULL);
+	CHECK_EQ(probe_force_parse("snapshot=kprobe", force, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(probe_force_parse("seg_rx=", force, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(probe_force_parse("=kprobe", force, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(probe_force_parse("", force, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(probe_force_parse("nosuch=kprobe", force, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(probe_force_parse("seg_rx=kprobe,", force, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(probe_force_parse("tw_enter=iter,tw_exit=fentry", force, err, sizeof(err)),
+		 -EINVAL);
+	CHECK(strstr(err, "forced to iter already") != NULL);
+}
+
 int main(void)
 {
+	test_forced();
+	test_forced_unusable();
 	test_everything();
 	test_here_like();
 	test_nothing();
