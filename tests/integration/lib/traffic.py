@@ -134,10 +134,16 @@ def listener(args):
     return s
 
 
-def server_normal(ls, args):
+def accept_request(ls):
+    """The next connection and its ports, once its request has arrived."""
     c, _ = ls.accept()
     info = ports(c)
     recv_until(c, b"\r\n\r\n")
+    return c, info
+
+
+def server_normal(ls, args):
+    c, info = accept_request(ls)
     c.sendall(RESPONSE)
     recv_eof(c)
     c.close()
@@ -145,9 +151,7 @@ def server_normal(ls, args):
 
 
 def server_close_first(ls, args):
-    c, _ = ls.accept()
-    info = ports(c)
-    recv_until(c, b"\r\n\r\n")
+    c, info = accept_request(ls)
     c.sendall(RESPONSE)
     c.close()
     return info
@@ -156,9 +160,7 @@ def server_close_first(ls, args):
 def server_shutdown_close(ls, args):
     """shutdown(SHUT_WR) then close() at once, as Python's socketserver,
     nginx and Go's net/http do after a response."""
-    c, _ = ls.accept()
-    info = ports(c)
-    recv_until(c, b"\r\n\r\n")
+    c, info = accept_request(ls)
     c.sendall(RESPONSE)
     c.shutdown(socket.SHUT_WR)
     c.close()
@@ -167,9 +169,7 @@ def server_shutdown_close(ls, args):
 
 def server_lingering_close(ls, args):
     """nginx's lingering close: shutdown(SHUT_WR), read until EOF, close()."""
-    c, _ = ls.accept()
-    info = ports(c)
-    recv_until(c, b"\r\n\r\n")
+    c, info = accept_request(ls)
     c.sendall(RESPONSE)
     c.shutdown(socket.SHUT_WR)
     recv_eof(c)
@@ -180,9 +180,7 @@ def server_lingering_close(ls, args):
 def server_unread_close(ls, args):
     """close() with received data still unread: the kernel sends a RST
     instead of a FIN (RFC 2525 section 2.17)."""
-    c, _ = ls.accept()
-    info = ports(c)
-    recv_until(c, b"\r\n\r\n")
+    c, info = accept_request(ls)
     c.sendall(RESPONSE)
     # Wait until the client's extra bytes are queued, unread.
     if not select.select([c], [], [], 10.0)[0]:
@@ -193,9 +191,7 @@ def server_unread_close(ls, args):
 
 def server_shut_rd(ls, args):
     """shutdown(SHUT_RD) first: nothing on the wire, then an ordinary close."""
-    c, _ = ls.accept()
-    info = ports(c)
-    recv_until(c, b"\r\n\r\n")
+    c, info = accept_request(ls)
     c.shutdown(socket.SHUT_RD)
     c.sendall(RESPONSE)
     c.close()
@@ -203,9 +199,7 @@ def server_shut_rd(ls, args):
 
 
 def server_abort(ls, args):
-    c, _ = ls.accept()
-    info = ports(c)
-    recv_until(c, b"\r\n\r\n")
+    c, info = accept_request(ls)
     c.sendall(RESPONSE)
     try:
         data = c.recv(65536)
@@ -222,9 +216,7 @@ def server_idle(ls, args):
 
 
 def server_simclose(ls, args):
-    c, _ = ls.accept()
-    info = ports(c)
-    recv_until(c, b"\r\n\r\n")
+    c, info = accept_request(ls)
     c.sendall(RESPONSE)
     wait_point("server-fin")
     c.shutdown(socket.SHUT_WR)
@@ -248,9 +240,7 @@ def server_halfclose(ls, args):
 
 
 def server_closewait(ls, args):
-    c, _ = ls.accept()
-    info = ports(c)
-    recv_until(c, b"\r\n\r\n")
+    c, info = accept_request(ls)
     c.sendall(RESPONSE)
     recv_eof(c)
     info["state"] = tcp_state(c)
