@@ -61,7 +61,8 @@ for build in plain san; do
 done
 # Two VMs at a time: each is one single-threaded TCG vCPU.
 meson test -C build --setup vm --print-errorlogs --num-processes 2 --suite vm --logbase vmlog || status=1
-read -r p f s < <(count build vmlog)
+# meson names the log of a test setup LOGBASE-SETUP.
+read -r p f s < <(count build vmlog-vm)
 summary+=("vm: $p passed, $f failed, $s skipped")
 total_p=$((total_p + p)); total_f=$((total_f + f)); total_s=$((total_s + s))
 [ "$s" -eq 0 ] && [ "$p" -gt 0 ] || status=1

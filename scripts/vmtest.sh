@@ -171,8 +171,17 @@ prepare_kernel() {
 	depmod -b "$k/root" "$kver" || return 1
 	ln -sf "$(find_vmlinuz "$k/root")" "$k/vmlinuz" || return 1
 	readlink -f "$k/root/lib/modules/$kver" >"$k/moddir"
-	build_initramfs "$k/root" "$k/initramfs.gz" || return 1
 	touch "$k/ready"
+}
+
+# The initramfs of kernel $kver for this version of the stage scripts,
+# built once: a cached one from older scripts is not used.
+prepare_initramfs() {
+	local k=$CACHE/kernels/$kver sig
+	sig=$({ stage1; stage2; } | md5sum | cut -c1-12)
+	initramfs=$k/initramfs-$sig.gz
+	[ -f "$initramfs" ] && return 0
+	build_initramfs "$k/root" "$initramfs.tmp" && mv "$initramfs.tmp" "$initramfs"
 }
 
 # Stage 1, /init of the initramfs: mount the host root as the new root.
@@ -202,6 +211,12 @@ stage1() {
 			mount -t overlay -o lowerdir=$R/$d,upperdir=$R/run/.vmtest/$d.u,workdir=$R/run/.vmtest/$d.w \
 				overlay $R/$d || fail "overlay on /$d"
 		done
+		# The project tree at its own path: it may lie under /tmp or
+		# another directory the guest covers with its own file system.
+		tree=$(cat $R/run/vmtest/tree)
+		mkdir -p $R$tree &&
+			mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose tree $R$tree ||
+			fail "cannot mount the project tree $tree"
 		# The guest kernel's modules where its modprobe looks.
 		mkdir -p $R/usr/lib/modules/$kver && mount --bind $R$moddir $R/usr/lib/modules/$kver ||
 			fail "modules"
@@ -273,11 +288,14 @@ mkdir -p "$CACHE" || die "cannot create $CACHE"
 # Parallel runs share the cache: one prepares a kernel, the others wait.
 exec 9>"$CACHE/.lock" && flock 9 || die "cannot lock $CACHE"
 prepare_kernel || die "cannot prepare kernel $kernel ($kver)"
+prepare_initramfs || die "cannot build the initramfs of $kver"
 flock -u 9
 
 results=$(mktemp -d /tmp/vmtest.XXXXXX) || die "mktemp"
 trap 'rm -rf "$results"' EXIT
 cp "$CACHE/kernels/$kver/moddir" "$results/moddir"
+tree=$(cd "$(dirname "$0")/.." && pwd -P) || die "no project tree"
+echo "$tree" >"$results/tree"
 write_cmd "$results/cmd.sh"
 
 echo "vmtest: booting $kver (qemu TCG, 1 vCPU, $mem MiB)" >&2
@@ -286,10 +304,12 @@ echo "vmtest: booting $kver (qemu TCG, 1 vCPU, $mem MiB)" >&2
 # kills the group on its own timeout kills the VM too.
 timeout --foreground --kill-after=10 "$timeout" "$QEMU" -accel tcg -cpu max -smp 1 -m "$mem" \
 	-nodefaults -no-reboot -display none -serial stdio -monitor none \
-	-kernel "$CACHE/kernels/$kver/vmlinuz" -initrd "$CACHE/kernels/$kver/initramfs.gz" \
+	-kernel "$CACHE/kernels/$kver/vmlinuz" -initrd "$initramfs" \
 	-append "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init" \
 	-fsdev local,id=hostroot,path=/,readonly=on,security_model=none,multidevs=remap \
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+	-fsdev local,id=tree,path="$tree",readonly=on,security_model=none,multidevs=remap \
+	-device virtio-9p-pci,fsdev=tree,mount_tag=tree \
 	-fsdev local,id=results,path="$results",security_model=none \
 	-device virtio-9p-pci,fsdev=results,mount_tag=results </dev/null
 qrc=$?

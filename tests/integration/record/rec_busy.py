@@ -62,6 +62,13 @@ def ss_sockets(host, n_tw, n_est, timeout=10.0):
         kinds = collections.Counter(k[0] for k in seen)
         if not other and kinds["TIME_WAIT"] == n_tw and kinds["ESTABLISHED"] == 2 * n_est:
             return seen
+        if time.monotonic() >= deadline and not other and \
+                kinds["ESTABLISHED"] == 2 * n_est and n_tw - kinds["TIME_WAIT"] <= n_tw // 1000:
+            # A few of busyhost's connections may not reach TIME_WAIT
+            # (a close that crossed a reset).  The list ss gives is the
+            # reference either way: the snapshot must match it exactly.
+            print("ss: %d of %d TIME_WAIT sockets present" % (kinds["TIME_WAIT"], n_tw))
+            return seen
         T.check(time.monotonic() < deadline, "ss: %r, sockets in other states: %r"
                 % (kinds, other[:3]))
         time.sleep(0.1)
