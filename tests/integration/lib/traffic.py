@@ -294,25 +294,21 @@ def client_normal(args):
     return info
 
 
-def client_server_closes(args):
+def client_server_closes(args, linger_s=0.0):
+    """Reads to EOF, waits linger_s, then closes."""
     c = connect(args)
     info = ports(c)
     exchange(c)
     recv_eof(c)
     info["state_at_eof"] = tcp_state(c)
+    time.sleep(linger_s)
     c.close()
     return info
 
 
 def client_server_closes_late(args):
-    """Reads to EOF, waits, then closes: the server's close() comes first."""
-    c = connect(args)
-    info = ports(c)
-    exchange(c)
-    recv_eof(c)
-    time.sleep(0.3)
-    c.close()
-    return info
+    """The server's close() comes first, well before ours."""
+    return client_server_closes(args, linger_s=0.3)
 
 
 def client_unread_close(args):
