@@ -8,6 +8,8 @@
  */
 #include "probes.h"
 
+#include "kbtf.h"
+
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -240,25 +242,40 @@ static void probe_kprobe(struct probe_caps *c)
 				    probe_func_name(PFN_TCP_V4_RCV));
 }
 
+/* Indices into the one batch of BTF names probe_btf() asks. */
+enum {
+	Q_FUNC = 0,			 /* PFN_COUNT functions */
+	Q_TP = Q_FUNC + PFN_COUNT,	 /* PTP_COUNT btf_trace_<tp> typedefs */
+	Q_SOFTIRQ_ENTRY = Q_TP + PTP_COUNT,
+	Q_SOFTIRQ_EXIT,
+	Q_ITER_TCP,
+	Q_COUNT,
+};
+
 static void probe_btf(struct probe_caps *c, const struct btf *btf)
 {
-	char name[128];
-	int id, iter_id;
+	char tp_names[PTP_COUNT][128];
+	struct kbtf_query q[Q_COUNT] = {
+		[Q_SOFTIRQ_ENTRY] = { "btf_trace_softirq_entry", BTF_KIND_TYPEDEF, 0 },
+		[Q_SOFTIRQ_EXIT] = { "btf_trace_softirq_exit", BTF_KIND_TYPEDEF, 0 },
+		[Q_ITER_TCP] = { "bpf_iter_tcp", BTF_KIND_FUNC, 0 },
+	};
 
 	for (int i = 0; i < PFN_COUNT; i++)
-		c->func_btf[i] = btf__find_by_name_kind(btf, probe_func_name(i), BTF_KIND_FUNC) > 0;
+		q[Q_FUNC + i] = (struct kbtf_query){ probe_func_name(i), BTF_KIND_FUNC, 0 };
 	for (int t = 0; t < PTP_COUNT; t++) {
-		snprintf(name, sizeof(name), "btf_trace_%s", probe_tp_name(t));
-		c->tp_btf_type[t] = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
+		snprintf(tp_names[t], sizeof(tp_names[t]), "btf_trace_%s", probe_tp_name(t));
+		q[Q_TP + t] = (struct kbtf_query){ tp_names[t], BTF_KIND_TYPEDEF, 0 };
 	}
-	c->softirq_tp_btf = btf__find_by_name_kind(btf, "btf_trace_softirq_entry", BTF_KIND_TYPEDEF) > 0 &&
-			    btf__find_by_name_kind(btf, "btf_trace_softirq_exit", BTF_KIND_TYPEDEF) > 0;
-	id = btf__find_by_name_kind(btf, "btf_trace_inet_sock_set_state", BTF_KIND_TYPEDEF);
-	c->tp_btf = id > 0 && try_tracing(BPF_TRACE_RAW_TP, (__u32)id);
-	id = btf__find_by_name_kind(btf, probe_func_name(PFN_TCP_V4_RCV), BTF_KIND_FUNC);
-	c->fentry = id > 0 && try_tracing(BPF_TRACE_FENTRY, (__u32)id);
-	iter_id = btf__find_by_name_kind(btf, "bpf_iter_tcp", BTF_KIND_FUNC);
-	c->iter_tcp = iter_id > 0 && try_tracing(BPF_TRACE_ITER, (__u32)iter_id);
+	kbtf_find_all(btf, q, Q_COUNT);
+	for (int i = 0; i < PFN_COUNT; i++)
+		c->func_btf[i] = q[Q_FUNC + i].id > 0;
+	for (int t = 0; t < PTP_COUNT; t++)
+		c->tp_btf_type[t] = q[Q_TP + t].id > 0;
+	c->softirq_tp_btf = q[Q_SOFTIRQ_ENTRY].id > 0 && q[Q_SOFTIRQ_EXIT].id > 0;
+	c->tp_btf = try_tracing(BPF_TRACE_RAW_TP, (__u32)q[Q_TP + PTP_SET_STATE].id);
+	c->fentry = try_tracing(BPF_TRACE_FENTRY, (__u32)q[Q_FUNC + PFN_TCP_V4_RCV].id);
+	c->iter_tcp = try_tracing(BPF_TRACE_ITER, (__u32)q[Q_ITER_TCP].id);
 }
 
 static int forced(const enum probe_flavour *force, enum probe_flavour f)
@@ -285,7 +302,7 @@ void probe_caps_gather_forced(struct probe_caps *c, const enum probe_flavour *fo
 		c->ringbuf = 1;
 		close(fd);
 	}
-	btf = btf__load_vmlinux_btf();
+	btf = kbtf_load_vmlinux();
 	if (btf) {
 		probe_btf(c, btf);
 		btf__free(btf);
