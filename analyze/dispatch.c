@@ -220,14 +220,17 @@ static void queue(struct analyzer *a, struct conn *c)
 /* The socket a flow's segments go to, by tuple.  A flow that opens with
  * a SYN is a new incarnation of its tuple (tcp_tw_reuse, a reused port,
  * a server's next child): a closed socket with that tuple is an earlier
- * one and must not receive the new handshake. */
+ * one and must not receive the new handshake.  Nor does a closed socket
+ * whose timewait socket has ended: nothing of it is left in the kernel,
+ * so what comes afterwards (a late FIN, the RST answering it) reached no
+ * socket and is a flow of its own. */
 static struct conn *flow_socket(struct analyzer *a, const struct conn *flow,
 				const struct seg_rec *s)
 {
 	struct conn *sock = conn_table_by_tuple(a->tab, &flow->key, false);
 	bool opens = (s->tcp_flags & (TRC_TCP_SYN | TRC_TCP_ACK)) == TRC_TCP_SYN;
 
-	if (sock && sock->closed && (opens || flow->syn_seen))
+	if (sock && sock->closed && (opens || flow->syn_seen || sock->tw_exit))
 		return NULL;
 	return sock;
 }

@@ -9,6 +9,7 @@ endpoints of the connection linked as peers.
 usage: ana_scenarios.py 4|6 SCENARIO
   SCENARIO: normal server-close loopback refused abort syn-timeout simclose
             halfclose closewait shutdown-close lingering-close unread-close shut-rd
+            keepalive fin-timeout user-timeout syncookies fastopen backlog-full
             many pcap-normal pcap-refused
   pcap-*: the scenario captured by tcpdump in the client's namespace and
   imported with tcprec -r: both endpoints replayed from segments alone.
@@ -213,7 +214,72 @@ def run(family, scenario):
             T.check(all(c["outcome"] == "normal_close" and c["peer"] for c in clients),
                     "every client closed normally and has a peer")
         else:
-            T.fail("unknown scenario " + scenario)
+            judge_kernel(topo, scenario, doc)
+
+
+def pairs(topo, doc, n):
+    """The n client endpoints to the server's port, each with its peer."""
+    clients = [c for c in doc["connections"] if c["local"]["addr"] == topo.client.addr
+               and c["remote"]["port"] == PORT and not c["flow_only"]]
+    T.check_eq(len(clients), n, "client endpoints: " + summary(doc))
+    out = []
+    for c in clients:
+        s = find(doc, topo.server.addr, PORT, topo.client.addr, c["local"]["port"])
+        T.check_eq((c["peer"], s["peer"]), (s["id"], c["id"]), "peers")
+        out.append((c, s))
+    return out
+
+
+def judge_kernel(topo, scenario, doc):
+    """traffic_kernel.py's scenarios: what the kernel's timers and limits
+    make of a connection, named as a person would name it."""
+    if scenario == "keepalive":
+        c, s = pair(topo, doc)
+        expect(c, "normal_close", C_OPEN + ACTIVE, "client")
+        expect(s, "normal_close", S_OPEN + PASSIVE, "server")
+        # Without probes the client sends at most 6 segments (SYN, ACK,
+        # request, ACK, FIN, ACK); 3.5 s idle at 1 s intervals adds two
+        # probes or more, each recorded on both sides.
+        T.check(c["segments"]["tx"] >= 6 + 2 and s["segments"]["rx"] >= 6 + 2,
+                "keepalive probes: client %s, server %s" % (c["segments"], s["segments"]))
+    elif scenario == "fin-timeout":
+        c, s = pair(topo, doc)
+        expect(c, "reset_remote", C_OPEN + ["CLOSE_WAIT", "LAST_ACK", "CLOSE"], "client")
+        # The timewait socket that held its FIN_WAIT2 substate ends the path.
+        expect(s, "timeout", S_OPEN + ACTIVE, "server")
+        T.check("fin-wait2-timeout" in s["divergences"], "server: %s" % s["divergences"])
+    elif scenario == "user-timeout":
+        c, s = pair(topo, doc)
+        expect(c, "timeout", C_OPEN + ["CLOSE"], "client")
+        T.check_eq(c["divergences"], ["retries-giveup"], "client divergences")
+        T.check(c["retransmits"] >= 1, "client retransmitted into the blackhole")
+        expect(s, "reset_remote", S_OPEN + ["FIN_WAIT1", "CLOSE"], "server")
+    elif scenario == "syncookies":
+        flood = [c for c in doc["connections"] if c["local"]["addr"] == topo.client.addr
+                 and c["remote"]["port"] == PORT and c["transitions"]
+                 and path(c) == ["SYN_SENT", "CLOSE"]]
+        T.check_eq(len(flood), 32, "abandoned SYNs: " + summary(doc))
+        for f in flood:
+            expect(f, "aborted", ["SYN_SENT", "CLOSE"], "flood client")
+        rest = [c for c in doc["connections"] if c["local"]["addr"] == topo.client.addr
+                and c["remote"]["port"] == PORT and c not in flood and not c["flow_only"]]
+        T.check_eq(len(rest), 1, "the connection after the flood")
+        s = find(doc, topo.server.addr, PORT, topo.client.addr, rest[0]["local"]["port"])
+        expect(rest[0], "normal_close", C_OPEN + ACTIVE, "client")
+        expect(s, "normal_close", S_OPEN + PASSIVE, "server")
+    elif scenario == "fastopen":
+        for c, s in pairs(topo, doc, 2):
+            expect(c, "normal_close", C_OPEN + ACTIVE, "client")
+            expect(s, "normal_close", S_OPEN + PASSIVE, "server")
+    elif scenario == "backlog-full":
+        both = pairs(topo, doc, 4)
+        for c, s in both:
+            expect(c, "normal_close", C_OPEN + PASSIVE, "client")
+            expect(s, "normal_close", S_OPEN + ACTIVE, "server")
+        T.check(sum(c["retransmits"] for c, _ in both) >= 1,
+                "SYNs dropped by the full queue were retransmitted")
+    else:
+        T.fail("unknown scenario " + scenario)
 
 
 def main():

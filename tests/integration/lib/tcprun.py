@@ -97,10 +97,11 @@ class Endpoint:
                 fail("%s while waiting for %r: %s" % (ev, event, ep.describe()))
 
 
-def _nft_rule(port, match):
+def _nft_rule(port, match, direction="dport"):
+    """Drops, on input, the segments to (dport) or from (sport) port."""
     return ("table inet %s {\n counter dropped { }\n chain input {\n  type filter hook input "
-            "priority 0; policy accept;\n  tcp dport %d %s counter name \"dropped\" drop\n"
-            " }\n}\n" % (NFT_TABLE, port, match))
+            "priority 0; policy accept;\n  tcp %s %d %s counter name \"dropped\" drop\n"
+            " }\n}\n" % (NFT_TABLE, direction, port, match))
 
 
 def _nft_lift(host):
@@ -194,6 +195,33 @@ def _setup(d):
         d.rules[("client", "closing")] = (None, lift)
     elif d.scenario == "closewait":
         d.rules[("server", "release")] = (("client", "done"), None)
+    else:
+        _setup_kernel(d)
+
+
+def _setup_kernel(d):
+    """traffic_kernel.py's scenarios: sysctls, blackholes, drops."""
+    topo, port = d.topo, d.port
+
+    def lift(host):
+        return lambda: d.info.setdefault("driver", {}).update(dropped=_nft_lift(host))
+
+    if d.scenario == "fin-timeout":
+        topo.server.sysctl("net.ipv4.tcp_fin_timeout", 1)
+    elif d.scenario == "user-timeout":
+        d.rules[("client", "blackhole")] = (None, lambda: topo.server.nft(_nft_rule(port, "")))
+        d.rules[("server", "release")] = (("client", "done"), lift(topo.server))
+    elif d.scenario == "syncookies":
+        topo.server.sysctl("net.ipv4.tcp_syncookies", 2)
+        d.rules[("client", "flood")] = (
+            None, lambda: topo.client.nft(_nft_rule(port, "tcp flags & (syn | ack) == syn | ack",
+                                                    "sport")))
+        d.rules[("client", "flood-done")] = (None, lift(topo.client))
+    elif d.scenario == "fastopen":
+        for host in (topo.client, topo.server):
+            host.sysctl("net.ipv4.tcp_fastopen", 3)
+    elif d.scenario == "backlog-full":
+        d.rules[("server", "accept")] = (("client", "queued"), None)
 
 
 def run_scenario(topo, scenario, port, count=1, points=None, timeout=60):

@@ -256,6 +256,48 @@ static void segment_only(bool v6)
 	       "LISTEN>SYN_RECV>ESTABLISHED>FIN_WAIT1>CLOSING>TIME_WAIT", "SF");
 }
 
+/* A server's orphan in FIN_WAIT2 is handed to a timewait socket, which
+ * times out (tcp_fin_timeout); the client's FIN comes later, reaches no
+ * socket and is answered with a RST.  That flow is not the closed
+ * socket's: the socket gave up waiting (timeout), the flow is its own. */
+static void late_fin_after_timewait(void)
+{
+	static struct tg_result r;
+	struct tg *g = tg_new("ebpf");
+	uint64_t f = tg_conn(g, SRV4, SPORT, CLI4, CPORT, NS_SRV, TRC_CONN_F_FLOW_ONLY), s;
+	uint8_t *buf;
+	size_t len;
+
+	tg_seg(g, f, 1 * MS - 2000, false, "S");
+	tg_seg(g, f, 1 * MS - 1000, true, "S.");
+	tg_seg(g, f, 1 * MS, false, ".");
+	s = tg_conn(g, SRV4, SPORT, CLI4, CPORT, NS_SRV, 0);
+	tg_state(g, s, 1 * MS, TRC_TCP_LISTEN, TRC_TCP_SYN_RECV, 0);
+	tg_state(g, s, 1 * MS, TRC_TCP_SYN_RECV, TRC_TCP_ESTABLISHED, 0);
+	tg_state(g, s, 2 * MS, TRC_TCP_ESTABLISHED, TRC_TCP_FIN_WAIT1, 200);
+	tg_seg(g, s, 2 * MS + 1000, true, "F.");
+	tg_seg(g, s, 3 * MS, false, ".");
+	tg_state(g, s, 3 * MS, TRC_TCP_FIN_WAIT1, TRC_TCP_FIN_WAIT2, 0);
+	tg_state(g, s, 3 * MS + 1000, TRC_TCP_FIN_WAIT2, TRC_TCP_CLOSE, 0);
+	tg_tw(g, s, 3 * MS + 2000, true);
+	tg_tw(g, s, 1003 * MS, false);
+	tg_close_conn(g, f);
+	f = tg_conn(g, SRV4, SPORT, CLI4, CPORT, NS_SRV, TRC_CONN_F_FLOW_ONLY);
+	tg_seg(g, f, 2500 * MS, false, "F.");
+	tg_reset(g, f, 2500 * MS + 1000, true);
+	tg_seg(g, f, 2500 * MS + 2000, true, "R");
+	buf = tg_finish(g, &len);
+	tg_analyze(buf, len, NULL, &r);
+	free(buf);
+	CHECK_INT(r.n, 2);
+	if (r.n != 2)
+		return;
+	CHECK_STR(outcome_name(r.conn[0].outcome), "timeout");
+	CHECK_STR(verdict_name(r.conn[0].verdict), "linux-specific");
+	CHECK_STR(outcome_name(r.conn[1].outcome), "reset_local");
+	CHECK(verdict_name(r.conn[1].verdict)[0] != 'v'); /* never a violation */
+}
+
 /* One socket connects, is disconnected (connect(AF_UNSPEC)) and connects
  * again: two endpoint records with the same socket. */
 static void reused_socket(void)
@@ -435,6 +477,7 @@ int main(void)
 	shutdown_close(FW2_ABORT);
 	reused_socket();
 	reused_tuple();
+	late_fin_after_timewait();
 	for (int v6 = 0; v6 < 2; v6++) {
 		normal(v6);
 		closes(v6);
