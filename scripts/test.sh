@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # Installs the dependencies, builds tcprec twice (plain, and with
-# ASan+UBSan) and runs the default test suites (unit, integration, fuzz)
+# ASan+UBSan) and runs the default test suites (unit, integration, fuzz, lint)
 # in both builds, then the vm suite (the recorder scenarios under Debian's
 # stock kernels in qemu) in the plain build only: it tests which kernel
 # paths tcprec chooses and what they record, which the sanitizers do not
@@ -28,7 +28,7 @@ run_build() {
 	# Integration tests share the kernel; two at a time keeps them honest
 	# on two cores without starving the traffic generators.
 	meson test -C "$dir" --print-errorlogs --num-processes 2 \
-		--suite unit --suite integration --suite fuzz
+		--suite unit --suite integration --suite fuzz --suite lint
 }
 
 count() {
