@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "opts.h"
+#include "numparse.h"
 
 static int add_port(struct pcap_src_filter *f, uint16_t port)
 {

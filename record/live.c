@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "header.h"
-#include "live.h"
+#include "loop.h"
 #include "output.h"
 #include "privs.h"
 #include "probes.h"

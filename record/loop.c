@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "header.h"
-#include "live.h"
+#include "loop.h"
 #include "snapshot.h"
 
 enum loop_src { SRC_RB, SRC_SIG, SRC_TICK, SRC_TW, SRC_DUR, SRC_PCAP, SRC_COUNT };

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "numparse.h"
 #include "pcap_src.h"
 #include "plan.h"
 
@@ -44,13 +45,6 @@ struct config {
 	char pcap_expr[OPTS_MAX_EXPR]; /* trailing arguments, space-joined */
 	enum probe_flavour force[PE_COUNT]; /* --probe; PF_NONE = tcprec chooses */
 };
-
-/* Strict unsigned parser: decimal (or 0x hex), no sign, no trailing
- * characters, min <= value <= max.  0 or -EINVAL / -ERANGE. */
-int parse_u64(const char *str, uint64_t min, uint64_t max, uint64_t *out);
-
-/* Byte size with an optional K, M or G suffix (powers of 1024). */
-int parse_size(const char *str, uint64_t min, uint64_t max, uint64_t *out);
 
 /* Parses argv into *cfg (defaults first).  argp_flags are passed to
  * argp_parse (0 in tcprec: --help/--version/usage errors exit there, with

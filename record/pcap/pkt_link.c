@@ -5,7 +5,7 @@
  * network protocol follows.  Every length is checked against what was
  * captured before it is read.
  */
-#include "pkt_parse.h"
+#include "pkt_link.h"
 
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * live.h - state of one live recording, shared by its set-up (live.c) and
- * its event loop (loop.c).
+ * recording.h - state of one live recording, shared by its set-up
+ * (live.c) and its event loop (loop.c), and owned by live.c.  Data only:
+ * the loop's entry point is in loop.h.
  */
-#ifndef TCPREC_LIVE_H
-#define TCPREC_LIVE_H
+#ifndef TCPREC_RECORDING_H
+#define TCPREC_RECORDING_H
 
 #include <stdint.h>
 
@@ -36,8 +37,4 @@ struct live {
 	char errmsg[320];        /* fatal runtime error, printed once */
 };
 
-/* Runs the epoll loop until a signal, -c, --duration or an error.  Sets
- * l->end_reason; returns 0 or -errno (with l->errmsg). */
-int loop_run(struct live *l);
-
-#endif /* TCPREC_LIVE_H */
+#endif /* TCPREC_RECORDING_H */
