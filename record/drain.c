@@ -14,7 +14,6 @@
 
 #include "decode.h"
 #include "drain_conn.h"
-#include "tw_poll.h"
 
 int drain_init(struct drain *d, struct trc_writer *w, uint64_t max_events, uint64_t t_offset_ns,
 	       uint64_t now_ns)
@@ -78,7 +77,7 @@ static int write_state(struct drain *d, const struct ev_state *r)
 	e->live = 1;
 	if (r->new_state == TRC_TCP_CLOSE)
 		e->close_ns = r->hdr.t_ns;
-	if (tw_poll_candidate(r->old_state, r->new_state))
+	if (drain_tw_candidate(r->old_state, r->new_state))
 		d->st.tw_candidates++;
 	if (!e->serial) {
 		struct ev_tuple k;

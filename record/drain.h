@@ -8,6 +8,7 @@
 #ifndef TCPREC_DRAIN_H
 #define TCPREC_DRAIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,6 +70,16 @@ struct drain {
 	uint64_t malformed_reported;
 	struct dchild_table children; /* passive children's first transitions */
 };
+
+/* Whether a transition may hand its socket over to a timewait socket:
+ * tcp_time_wait() ends with tcp_done(), a transition to CLOSE from
+ * FIN_WAIT2 or CLOSING (FIN_WAIT1 too, to be safe). */
+static inline bool drain_tw_candidate(uint8_t old_state, uint8_t new_state)
+{
+	return new_state == TRC_TCP_CLOSE &&
+	       (old_state == TRC_TCP_FIN_WAIT1 || old_state == TRC_TCP_FIN_WAIT2 ||
+		old_state == TRC_TCP_CLOSING);
+}
 
 /* All times given to the drain are on the BPF clock (CLOCK_MONOTONIC);
  * t_offset_ns converts them to the header's clock when written.

@@ -43,16 +43,6 @@ struct tw_poll {
 	uint64_t walk_cpu_ns;   /* their CPU, as given to tw_poll_cost() */
 };
 
-/* Whether a transition may hand its socket over to a timewait socket:
- * tcp_time_wait() ends with tcp_done(), a transition to CLOSE from
- * FIN_WAIT2 or CLOSING (FIN_WAIT1 too, to be safe). */
-static inline bool tw_poll_candidate(uint8_t old_state, uint8_t new_state)
-{
-	return new_state == TRC_TCP_CLOSE &&
-	       (old_state == TRC_TCP_FIN_WAIT1 || old_state == TRC_TCP_FIN_WAIT2 ||
-		old_state == TRC_TCP_CLOSING);
-}
-
 /* Whether a walk is due at now_ns, given the number of candidate
  * transitions drained so far: when timewait sockets are known (any may
  * leave), when a candidate came since the previous walk, or when the

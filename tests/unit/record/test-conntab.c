@@ -167,12 +167,12 @@ static void test_tw_due(void)
 	struct tw_poll p;
 	struct ev_sock_event seed;
 
-	CHECK(tw_poll_candidate(TRC_TCP_FIN_WAIT2, TRC_TCP_CLOSE));
-	CHECK(tw_poll_candidate(TRC_TCP_CLOSING, TRC_TCP_CLOSE));
-	CHECK(tw_poll_candidate(TRC_TCP_FIN_WAIT1, TRC_TCP_CLOSE));
-	CHECK(!tw_poll_candidate(TRC_TCP_LAST_ACK, TRC_TCP_CLOSE));
-	CHECK(!tw_poll_candidate(TRC_TCP_ESTABLISHED, TRC_TCP_CLOSE));
-	CHECK(!tw_poll_candidate(TRC_TCP_FIN_WAIT1, TRC_TCP_FIN_WAIT2));
+	CHECK(drain_tw_candidate(TRC_TCP_FIN_WAIT2, TRC_TCP_CLOSE));
+	CHECK(drain_tw_candidate(TRC_TCP_CLOSING, TRC_TCP_CLOSE));
+	CHECK(drain_tw_candidate(TRC_TCP_FIN_WAIT1, TRC_TCP_CLOSE));
+	CHECK(!drain_tw_candidate(TRC_TCP_LAST_ACK, TRC_TCP_CLOSE));
+	CHECK(!drain_tw_candidate(TRC_TCP_ESTABLISHED, TRC_TCP_CLOSE));
+	CHECK(!drain_tw_candidate(TRC_TCP_FIN_WAIT1, TRC_TCP_FIN_WAIT2));
 
 	tw_poll_init(&p, 1000 * ms);
 	CHECK(!tw_poll_due(&p, 1100 * ms, 0));    /* idle: nothing to see */
