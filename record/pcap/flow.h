@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "pcap_src.h"
+#include "pkt_filter.h"
 #include "pkt_parse.h"
 #include "trc.h"
 

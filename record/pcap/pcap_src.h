@@ -13,25 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "pkt_filter.h"
 #include "trc.h"
-
-#define PCAP_SRC_MAX_LOCAL_NETS 32
-
-struct pcap_net {
-	uint8_t family; /* TRC_FAMILY_IPV4 / TRC_FAMILY_IPV6 */
-	uint8_t addr[16];
-	uint8_t prefix_len;
-};
-
-/* Filters shared with the BPF path (record/filter.h builds them from the
- * command line); applied to every packet. */
-struct pcap_src_filter {
-	uint16_t ports[16];
-	unsigned int n_ports;     /* 0 = any port */
-	struct pcap_net hosts[16];
-	unsigned int n_hosts;     /* 0 = any host */
-	int only_family;          /* 0, TRC_FAMILY_IPV4 or TRC_FAMILY_IPV6 */
-};
 
 struct pcap_src_opts {
 	const char *path;          /* import: capture file ("-" = stdin) */

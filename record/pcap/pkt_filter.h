@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * pkt_filter.h - the --port/--host/-4/-6 filters for libpcap sources:
- * matching a parsed segment, and the same filters as a libpcap filter
- * expression so a live capture drops unwanted packets in the kernel.
+ * pkt_filter.h - the --port/--host/-4/-6 filters: their values (built from
+ * the command line by record/filter.c, shared with the BPF path), matching
+ * a parsed segment, and the same filters as a libpcap filter expression so
+ * a live capture drops unwanted packets in the kernel.
  */
 #ifndef TCPREC_PKT_FILTER_H
 #define TCPREC_PKT_FILTER_H
@@ -10,8 +11,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pcap_src.h"
-#include "pkt_parse.h"
+#include "pkt_seg.h"
+#include "trc.h"
+
+/* Local networks an import may be given (--local). */
+#define PCAP_SRC_MAX_LOCAL_NETS 32
+
+struct pcap_net {
+	uint8_t family; /* TRC_FAMILY_IPV4 / TRC_FAMILY_IPV6 */
+	uint8_t addr[16];
+	uint8_t prefix_len;
+};
+
+/* Filters shared with the BPF path (record/filter.h builds them from the
+ * command line); applied to every packet. */
+struct pcap_src_filter {
+	uint16_t ports[16];
+	unsigned int n_ports;     /* 0 = any port */
+	struct pcap_net hosts[16];
+	unsigned int n_hosts;     /* 0 = any host */
+	int only_family;          /* 0, TRC_FAMILY_IPV4 or TRC_FAMILY_IPV6 */
+};
 
 /* 1 when addr (of family 4 or 6) lies inside net. */
 int pkt_net_contains(const struct pcap_net *net, uint8_t family, const uint8_t *addr);
