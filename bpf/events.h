@@ -65,6 +65,27 @@ enum ev_seg_flags {
 	EV_SEG_F_SEQ = 1, /* seq/ack/window/payload_len valid */
 };
 
+/* Socket states in ev_state.old_state/new_state and ev_sock_event.state:
+ * the kernel's own numbers (include/net/tcp_states.h), passed through
+ * unchanged.  common.bpf.h checks them against the vmlinux.h the programs
+ * are built with; tests/unit/record/test-enums-agree.c against the trace
+ * format's TRC_TCP_* and tcpana's TCP_ST_*. */
+enum ev_tcp_state {
+	EV_TCP_ESTABLISHED = 1,
+	EV_TCP_SYN_SENT = 2,
+	EV_TCP_SYN_RECV = 3,
+	EV_TCP_FIN_WAIT1 = 4,
+	EV_TCP_FIN_WAIT2 = 5,
+	EV_TCP_TIME_WAIT = 6,
+	EV_TCP_CLOSE = 7,
+	EV_TCP_CLOSE_WAIT = 8,
+	EV_TCP_LAST_ACK = 9,
+	EV_TCP_LISTEN = 10,
+	EV_TCP_CLOSING = 11,
+	EV_TCP_NEW_SYN_RECV = 12,
+	EV_TCP_BOUND_INACTIVE = 13, /* Linux 6.7 and later */
+};
+
 enum ev_dir {
 	EV_DIR_RX = 0,
 	EV_DIR_TX = 1,
@@ -99,9 +120,9 @@ struct ev_state {
 	__u32 pid;
 	__u32 tgid;
 	__u8 comm[EV_COMM_LEN];
-	__u8 old_state;
-	__u8 new_state;
-	__u8 flags; /* enum ev_state_flags */
+	__u8 old_state; /* enum ev_tcp_state, 0 when unknown */
+	__u8 new_state; /* enum ev_tcp_state */
+	__u8 flags;     /* enum ev_state_flags */
 	__u8 _pad[5];
 };
 
@@ -130,7 +151,7 @@ struct ev_sock_event {
 	__u64 cgroup_id;
 	struct ev_tuple tuple;
 	__u8 kind;      /* enum ev_kind, meaning depends on hdr.type */
-	__u8 state;     /* socket state (TCP_* numbers) */
+	__u8 state;     /* enum ev_tcp_state */
 	__u8 tcp_flags; /* EV_RETRANSMIT: flags of the retransmitted skb */
 	__u8 _pad[5];
 };

@@ -24,15 +24,10 @@
 #include <unistd.h>
 
 #include "analyzer-prog.h"
+#include "check.h"
 #include "sinks.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(c)               \
-	do {                     \
-		if (!(c))        \
-			abort(); \
-	} while (0)
 
 struct prog {
 	const uint8_t *p;

@@ -14,12 +14,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "pcap_src.h"
 #include "trc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Counts the segment and lost events of the trace on fd; aborts when the
+/* Counts the segment and lost events of the trace on fd; stops when the
  * trace does not read back cleanly. */
 static void read_back(int fd, uint64_t *segments, uint64_t *lost)
 {
@@ -27,11 +28,9 @@ static void read_back(int fd, uint64_t *segments, uint64_t *lost)
 	uint8_t *buf = malloc(size > 0 ? (size_t)size : 1);
 	struct trc_error err;
 
-	if (!buf || pread(fd, buf, (size_t)size, 0) != size)
-		abort();
+	REQUIRE(buf && pread(fd, buf, (size_t)size, 0) == size);
 	struct trc_reader *r = trc_reader_open_mem(buf, (size_t)size, &err);
-	if (!r)
-		abort();
+	REQUIRE(r != NULL, "%s", err.msg);
 	struct trc_event ev;
 	const struct trc_conn *conn;
 	enum trc_status st;
@@ -41,8 +40,7 @@ static void read_back(int fd, uint64_t *segments, uint64_t *lost)
 		else if (ev.type == TRC_EV_LOST)
 			(*lost) += ev.lost.count;
 	}
-	if (st != TRC_EOF)
-		abort();
+	REQUIRE(st == TRC_EOF, "read back: %s", err.msg);
 	trc_reader_close(r);
 	free(buf);
 }
@@ -65,28 +63,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	int fd = memfd_create("fuzz-trc", 0);
 	struct trc_writer *w = fd >= 0 ? trc_writer_open_fd(fd, &hdr, NULL, &err) : NULL;
-	if (!w)
-		abort();
+	REQUIRE(w != NULL);
 	int rc;
 	while ((rc = pcap_src_dispatch(src, w, 1000, errbuf, sizeof(errbuf))) > 0)
 		;
-	if (rc < 0 || pcap_src_report_drops(src, w, 0) < 0)
-		abort();
+	REQUIRE(rc >= 0 && pcap_src_report_drops(src, w, 0) >= 0, "%s", errbuf);
 	struct pcap_src_stats st;
 	struct trc_writer_stats ws;
 	pcap_src_get_stats(src, &st);
 	trc_writer_get_stats(w, &ws);
-	if (st.packets !=
-		st.tcp_segments + st.non_tcp + st.fragments + st.malformed + st.filtered ||
-	    ws.open_connections != 0 || ws.connections != st.connections || st.flows_open_max > 64)
-		abort();
-	if (trc_writer_close(w, NULL, &err) < 0)
-		abort();
+	REQUIRE(st.packets ==
+		st.tcp_segments + st.non_tcp + st.fragments + st.malformed + st.filtered);
+	REQUIRE(ws.open_connections == 0 && ws.connections == st.connections &&
+		st.flows_open_max <= 64);
+	REQUIRE(trc_writer_close(w, NULL, &err) >= 0, "%s", err.msg);
 	pcap_src_close(src);
 	uint64_t segments = 0, lost = 0;
 	read_back(fd, &segments, &lost);
-	if (segments != st.tcp_segments || lost != st.capture_drops)
-		abort();
+	REQUIRE(segments == st.tcp_segments && lost == st.capture_drops);
 	close(fd);
 	return 0;
 }

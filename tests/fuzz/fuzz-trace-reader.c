@@ -14,16 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "crc32c.h"
 #include "trc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(c)               \
-	do {                     \
-		if (!(c))        \
-			abort(); \
-	} while (0)
 
 static void check_event(const struct trc_event *ev, const struct trc_conn *c)
 {

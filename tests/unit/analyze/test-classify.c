@@ -57,15 +57,15 @@ static void history(void)
 	/* Originator = local: upper case for what we send; a, d once. */
 	CHECK_STR(hist(c, "tx:S rx:S. tx:. tx:P. rx:. rx:P. tx:. rx:P. tx:F. rx:F. tx:."),
 		  "ShADadFf");
-	CHECK_INT(c->seg_total, 11);
-	CHECK_INT(c->by_flag[0], 1);
-	CHECK_INT(c->by_flag[1], 1);
-	CHECK_INT(c->by_flag[4], 2);
+	CHECK_EQ(c->seg_total, 11);
+	CHECK_EQ(c->by_flag[0], 1);
+	CHECK_EQ(c->by_flag[1], 1);
+	CHECK_EQ(c->by_flag[4], 2);
 	free(c);
 	/* Originator = remote: the letters of what we send are lower case. */
 	c = fresh();
 	CHECK_STR(hist(c, "rx:S tx:S. rx:. rx:R."), "ShAR");
-	CHECK_INT(c->originator, -1);
+	CHECK_EQ(c->originator, -1);
 	free(c);
 	/* Without sequence numbers, a repeated SYN is recorded once... */
 	c = fresh();
@@ -88,7 +88,7 @@ static void history(void)
 	for (int i = 0; i < 100; i++)
 		classify_retransmit(c);
 	CHECK_STR(c->history, "STTT");
-	CHECK_INT(c->retransmits, 100);
+	CHECK_EQ(c->retransmits, 100);
 	free(c);
 	c = fresh();
 	seg(c, true, "S");
@@ -106,7 +106,7 @@ static void history(void)
 	seg_seq(c, true, "P.", 101, 1000, 10);
 	seg_seq(c, true, "P.", 111, 1000, 10);
 	CHECK_STR(c->history, "SThD");
-	CHECK_INT(c->retransmits, 2);
+	CHECK_EQ(c->retransmits, 2);
 	free(c);
 	/* Midstream: the first sender is the originator. */
 	c = fresh();
@@ -120,7 +120,7 @@ static void zeek(const char *script, const char *want)
 	struct conn *c = fresh();
 
 	hist(c, script);
-	tg_check_str(zeek_state_name(classify_conn_state(c)), want, script, __FILE__, __LINE__);
+	check_str_at(zeek_state_name(classify_conn_state(c)), want, script, __FILE__, __LINE__);
 	free(c);
 }
 
@@ -159,7 +159,7 @@ static void trans(struct conn *c, int from, int to, enum cause_kind k, uint8_t f
 static void outcome(struct conn *c, enum outcome want, int line)
 {
 	classify_finish(c);
-	tg_check_str(outcome_name(classify_outcome(c)), outcome_name(want), "outcome", __FILE__,
+	check_str_at(outcome_name(classify_outcome(c)), outcome_name(want), "outcome", __FILE__,
 		     line);
 	free(c);
 }
@@ -236,5 +236,5 @@ int main(void)
 	conn_states();
 	outcomes();
 	outcomes_established();
-	return tg_exit();
+	return check_exit_status();
 }

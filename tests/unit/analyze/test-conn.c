@@ -40,7 +40,7 @@ static void growth(void)
 		d = decl(i, a, (uint16_t)i, "192.0.2.9", 80, 1, 0);
 		CHECK(conn_table_add(t, i % 2, &d) != NULL);
 	}
-	CHECK_INT(conn_table_live(t), 5000);
+	CHECK_EQ(conn_table_live(t), 5000);
 	for (uint32_t i = 1; i <= 5000; i++) {
 		struct conn *c = conn_table_lookup(t, i % 2, i);
 
@@ -49,7 +49,7 @@ static void growth(void)
 	}
 	for (uint32_t n = 0; n < 5000; n++)
 		conn_free(conn_table_pop(t));
-	CHECK_INT(conn_table_live(t), 0);
+	CHECK_EQ(conn_table_live(t), 0);
 	CHECK(conn_table_pop(t) == NULL);
 	conn_table_free(t);
 }
@@ -72,10 +72,10 @@ static void tuples_and_peers(void)
 	CHECK(conn_table_by_tuple(t, &k, false) == NULL);
 	k.netns = 11; /* flows join sockets of the same netns only */
 	CHECK(conn_table_by_tuple(t, &k, true) == NULL);
-	CHECK_INT(conn_table_link_peer(t, c1), 0); /* flows are not peers */
+	CHECK_EQ(conn_table_link_peer(t, c1), 0); /* flows are not peers */
 	c3 = conn_table_add(t, 0, &d3);
-	CHECK_INT(conn_table_link_peer(t, c3), c1->id); /* netns may differ */
-	CHECK_INT(c1->peer_id, c3->id);
+	CHECK_EQ(conn_table_link_peer(t, c3), c1->id); /* netns may differ */
+	CHECK_EQ(c1->peer_id, c3->id);
 	CHECK(c1->peer == c3 && c3->peer == c1);
 	conn_table_remove(t, c1);
 	CHECK(c3->peer == NULL && c3->peer_id == c1->id);
@@ -84,7 +84,7 @@ static void tuples_and_peers(void)
 	c4 = conn_table_add(t, 0, &d4);
 	conn_table_remove(t, c4);
 	c5 = conn_table_add(t, 0, &d5);
-	CHECK_INT(conn_table_link_peer(t, c5), c4->id);
+	CHECK_EQ(conn_table_link_peer(t, c5), c4->id);
 	conn_free(c4);
 	/* Queue: first in, first out; unqueue from the middle. */
 	conn_table_queue(t, f2, 0);
@@ -129,7 +129,7 @@ static void joins(void)
 	conn_table_remove(t, f2);
 	CHECK(s2->flow == NULL && f2->sock == NULL);
 	conn_free(f2);
-	CHECK_INT(conn_table_live(t), 2);
+	CHECK_EQ(conn_table_live(t), 2);
 	conn_table_free(t);
 }
 
@@ -170,8 +170,8 @@ static void index_random(void)
 		} else if (what == 0) {
 			conn_table_remove(t, c);
 			/* Gone: the bounded probes say so instead of searching. */
-			CHECK_INT(sidx_remove(t, c), -ENOENT);
-			CHECK_INT(sidx_replace(t, c, c), -ENOENT);
+			CHECK_EQ(sidx_remove(t, c), -ENOENT);
+			CHECK_EQ(sidx_replace(t, c, c), -ENOENT);
 			conn_free(c);
 			live[k] = NULL;
 			live_n--;
@@ -187,7 +187,7 @@ static void index_random(void)
 			check_model(t, live);
 	}
 	check_model(t, live);
-	CHECK_INT(conn_table_live(t), live_n);
+	CHECK_EQ(conn_table_live(t), live_n);
 	conn_table_free(t);
 }
 
@@ -197,5 +197,5 @@ int main(void)
 	tuples_and_peers();
 	joins();
 	index_random();
-	return tg_exit();
+	return check_exit_status();
 }

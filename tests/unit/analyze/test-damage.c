@@ -53,11 +53,11 @@ static void intact(const uint8_t *buf, size_t len)
 	static struct tg_result r;
 
 	tg_analyze(buf, len, NULL, &r);
-	CHECK_INT(r.rc, 0);
-	CHECK_INT(r.n, NCONN);
-	CHECK_INT(count(&r, VERDICT_CONFORMANT), NCONN);
-	CHECK_INT(r.sum.truncated, 0);
-	CHECK_INT(r.sum.corrupt_blocks, 0);
+	CHECK_EQ(r.rc, 0);
+	CHECK_EQ(r.n, NCONN);
+	CHECK_EQ(count(&r, VERDICT_CONFORMANT), NCONN);
+	CHECK_EQ(r.sum.truncated, 0);
+	CHECK_EQ(r.sum.corrupt_blocks, 0);
 }
 
 static void truncated(const uint8_t *buf, size_t len)
@@ -66,10 +66,10 @@ static void truncated(const uint8_t *buf, size_t len)
 
 	/* Cut inside the body, away from chunk boundaries most likely. */
 	tg_analyze(buf, len * 2 / 3 + 7, NULL, &r);
-	CHECK_INT(r.rc, 0);
-	CHECK_INT(r.sum.truncated, 1);
+	CHECK_EQ(r.rc, 0);
+	CHECK_EQ(r.sum.truncated, 1);
 	CHECK(r.n >= NCONN / 2 && r.n < NCONN);
-	CHECK_INT(count(&r, VERDICT_VIOLATION), 0);
+	CHECK_EQ(count(&r, VERDICT_VIOLATION), 0);
 	/* The connection the cut went through is incomplete, the rest fine. */
 	CHECK(count(&r, VERDICT_INCOMPLETE) <= 1);
 	CHECK(r.n > 0 && (r.conn[r.n - 1].verdict == VERDICT_INCOMPLETE ||
@@ -90,11 +90,11 @@ static void corrupted(const uint8_t *buf, size_t len)
 	copy[len / 2] ^= 0x5a;
 	copy[len / 2 + 1] ^= 0xa5;
 	tg_analyze(copy, len, NULL, &r);
-	CHECK_INT(r.rc, 0);
+	CHECK_EQ(r.rc, 0);
 	CHECK(r.sum.corrupt_blocks >= 1);
-	CHECK_INT(r.sum.truncated, 0);
+	CHECK_EQ(r.sum.truncated, 0);
 	CHECK(r.n >= NCONN / 2);
-	CHECK_INT(count(&r, VERDICT_VIOLATION), 0);
+	CHECK_EQ(count(&r, VERDICT_VIOLATION), 0);
 	CHECK(count(&r, VERDICT_INCOMPLETE) >= 1);
 	CHECK(count(&r, VERDICT_CONFORMANT) >= NCONN / 2);
 	free(copy);
@@ -138,9 +138,9 @@ static void lost_storm(void)
 		tg_lost(g, t + 1 * SEC, t + 1 * SEC, t + 1 * SEC, 1);
 	buf = tg_finish(g, &len);
 	tg_analyze(buf, len, NULL, &r);
-	CHECK_INT(r.rc, 0);
-	CHECK_INT(r.sum.lost_records, STORM_RECORDS);
-	CHECK_INT(r.n, STORM_OPEN + 1);
+	CHECK_EQ(r.rc, 0);
+	CHECK_EQ(r.sum.lost_records, STORM_RECORDS);
+	CHECK_EQ(r.n, STORM_OPEN + 1);
 	for (int i = 0; i < r.n; i++) {
 		bool lost = r.conn[i].incomplete & INC_LOST;
 
@@ -149,7 +149,7 @@ static void lost_storm(void)
 		else
 			marked += lost;
 	}
-	CHECK_INT(marked, STORM_OPEN);
+	CHECK_EQ(marked, STORM_OPEN);
 	free(buf);
 }
 
@@ -164,5 +164,5 @@ int main(void)
 	not_a_trace();
 	lost_storm();
 	free(buf);
-	return tg_exit();
+	return check_exit_status();
 }

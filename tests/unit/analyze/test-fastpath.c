@@ -70,7 +70,7 @@ static void strbuf_basics(void)
 	sb_reset(&sb);
 	for (int i = 0; i < 10000; i++)
 		sb_str(&sb, "0123456789");
-	CHECK_INT(sb.len, 100000);
+	CHECK_EQ(sb.len, 100000);
 	CHECK(!sb_failed(&sb));
 	sb_free(&sb);
 	/* A fixed buffer fails instead of growing, and stays failed. */
@@ -78,7 +78,7 @@ static void strbuf_basics(void)
 	CHECK(!sb_failed(&fx));
 	sb_str(&fx, "89");
 	CHECK(sb_failed(&fx));
-	CHECK_INT(fx.len, 7);
+	CHECK_EQ(fx.len, 7);
 	sb_free(&fx); /* must not free the caller's storage */
 }
 
@@ -144,7 +144,7 @@ static void times_and_addresses(void)
 		snprintf(b, sizeof(b), "%04d-%02d-%02dT%02d:%02d:%02d.%09uZ", tm.tm_year + 1900,
 			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 			 (unsigned int)(ns % 1000000000ull));
-		CHECK_INT(timefmt_iso_raw(ns, a), strlen(b));
+		CHECK_EQ(timefmt_iso_raw(ns, a), strlen(b));
 		CHECK_STR(a, b);
 		timefmt_duration_raw(ns, d);
 		if (ns >= 1000000000ull)
@@ -237,7 +237,7 @@ static void serial_index_churn(void)
 			live[k] = live[--n];
 		}
 	}
-	CHECK_INT(conn_table_live(t), n);
+	CHECK_EQ(conn_table_live(t), n);
 	for (size_t i = 0; i < n; i++)
 		CHECK(conn_table_lookup(t, live[i]->file, live[i]->serial) == live[i]);
 	CHECK(!conn_table_lookup(t, 0, 5));
@@ -366,5 +366,5 @@ int main(void)
 	serial_index_churn();
 	freeze_round_trip();
 	json_writer_matches();
-	return tg_exit();
+	return check_exit_status();
 }

@@ -43,15 +43,15 @@ static void times(void)
 	CHECK_STR(timefmt_iso(1763782800123456789ull, b, sizeof(b)),
 		  "2025-11-22T03:40:00.123456789Z");
 	CHECK(timefmt_parse("2025-11-22T03:40:00.123456789Z", &ns, &rel) == 0 && !rel);
-	CHECK_INT(ns, 1763782800123456789ull);
+	CHECK_EQ(ns, 1763782800123456789ull);
 	CHECK(timefmt_parse("2025-11-22T03:40:00", &ns, &rel) == 0);
-	CHECK_INT(ns, 1763782800000000000ull);
+	CHECK_EQ(ns, 1763782800000000000ull);
 	CHECK(timefmt_parse("2025-11-22T05:40:00+02:00", &ns, &rel) == 0);
-	CHECK_INT(ns, 1763782800000000000ull);
+	CHECK_EQ(ns, 1763782800000000000ull);
 	CHECK(timefmt_parse("2025-11-22 03:40:00.5", &ns, &rel) == 0);
-	CHECK_INT(ns, 1763782800500000000ull);
+	CHECK_EQ(ns, 1763782800500000000ull);
 	CHECK(timefmt_parse("12.5", &ns, &rel) == 0 && rel);
-	CHECK_INT(ns, 12500000000ull);
+	CHECK_EQ(ns, 12500000000ull);
 	CHECK(timefmt_parse("0", &ns, &rel) == 0 && rel && ns == 0);
 	CHECK(timefmt_parse("12.", &ns, &rel) < 0);
 	CHECK(timefmt_parse("yesterday", &ns, &rel) < 0);
@@ -110,5 +110,5 @@ int main(void)
 	numbers();
 	times();
 	filters();
-	return tg_exit();
+	return check_exit_status();
 }

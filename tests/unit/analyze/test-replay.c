@@ -47,7 +47,7 @@ static const struct tg_conn_res *run(uint8_t *(*build)(bool, size_t *), bool v6,
 	names(v6);
 	tg_analyze(buf, len, NULL, r);
 	free(buf);
-	CHECK_INT(r->rc, 0);
+	CHECK_EQ(r->rc, 0);
 	return NULL;
 }
 
@@ -57,7 +57,7 @@ static void normal(bool v6)
 	const struct tg_conn_res *c, *s;
 
 	run(sc_normal, v6, &r);
-	CHECK_INT(r.n, 3);
+	CHECK_EQ(r.n, 3);
 	expect(&r, cli, srv, OUT_NORMAL_CLOSE, VERDICT_LINUX,
 	       "SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>CLOSE>TIME_WAIT", "SF");
 	expect(&r, srv, cli, OUT_NORMAL_CLOSE, VERDICT_LINUX,
@@ -67,35 +67,35 @@ static void normal(bool v6)
 	s = tg_find(&r, srv, cli);
 	if (!c || !s)
 		return;
-	CHECK_INT(c->peer_id, s->id);
-	CHECK_INT(s->peer_id, c->id);
+	CHECK_EQ(c->peer_id, s->id);
+	CHECK_EQ(s->peer_id, c->id);
 	CHECK_STR(c->history, "ShADadFf");
 	CHECK_STR(s->history, "ShADadFf");
 	CHECK(c->has_owner && c->pid == 100);
 	CHECK(s->has_owner && s->pid == 200);
 	/* Causes: connect(), the SYN-ACK, close(), the ACK of our FIN, the
 	 * peer's FIN (timewait socket takes over), the timewait socket. */
-	CHECK_INT(c->trans[0].cause.kind, CAUSE_APP);
-	CHECK_INT(c->trans[0].cause.input, RFC_IN_APP_ACTIVE_OPEN);
-	CHECK_INT(c->trans[1].cause.kind, CAUSE_SEGMENT);
-	CHECK_INT(c->trans[1].cause.tcp_flags, TRC_TCP_SYN | TRC_TCP_ACK);
-	CHECK_INT(c->trans[1].cause.dir, TRC_DIR_RX);
-	CHECK_INT(c->trans[2].cause.input, RFC_IN_APP_CLOSE);
-	CHECK_INT(c->trans[3].cause.tcp_flags, TRC_TCP_ACK);
-	CHECK_INT(c->trans[4].cause.tcp_flags, TRC_TCP_FIN | TRC_TCP_ACK);
-	CHECK_INT(c->trans[4].divergence, LX_TIMEWAIT_TAKEOVER);
-	CHECK_INT(c->trans[5].cause.kind, CAUSE_TIMEWAIT);
-	CHECK_INT(s->trans[0].divergence, LX_LISTEN_CHILD);
-	CHECK_INT(s->trans[0].cause.tcp_flags, TRC_TCP_SYN);
-	CHECK_INT(s->trans[1].cause.tcp_flags, TRC_TCP_ACK);
-	CHECK_INT(s->trans[3].cause.kind, CAUSE_APP);
+	CHECK_EQ(c->trans[0].cause.kind, CAUSE_APP);
+	CHECK_EQ(c->trans[0].cause.input, RFC_IN_APP_ACTIVE_OPEN);
+	CHECK_EQ(c->trans[1].cause.kind, CAUSE_SEGMENT);
+	CHECK_EQ(c->trans[1].cause.tcp_flags, TRC_TCP_SYN | TRC_TCP_ACK);
+	CHECK_EQ(c->trans[1].cause.dir, TRC_DIR_RX);
+	CHECK_EQ(c->trans[2].cause.input, RFC_IN_APP_CLOSE);
+	CHECK_EQ(c->trans[3].cause.tcp_flags, TRC_TCP_ACK);
+	CHECK_EQ(c->trans[4].cause.tcp_flags, TRC_TCP_FIN | TRC_TCP_ACK);
+	CHECK_EQ(c->trans[4].divergence, LX_TIMEWAIT_TAKEOVER);
+	CHECK_EQ(c->trans[5].cause.kind, CAUSE_TIMEWAIT);
+	CHECK_EQ(s->trans[0].divergence, LX_LISTEN_CHILD);
+	CHECK_EQ(s->trans[0].cause.tcp_flags, TRC_TCP_SYN);
+	CHECK_EQ(s->trans[1].cause.tcp_flags, TRC_TCP_ACK);
+	CHECK_EQ(s->trans[3].cause.kind, CAUSE_APP);
 	/* Durations: connect = SYN_SENT dwell, TIME_WAIT 60 s. */
-	CHECK_INT(c->dur.connect_ns, 100000);
-	CHECK_INT(c->dur.handshake_ns, 100000);
-	CHECK_INT(c->dur.timewait_ns, 60 * SEC);
-	CHECK_INT(s->dur.handshake_ns, 100000);
-	CHECK_INT(r.sum.events, 36);
-	CHECK_INT(r.sum.by_verdict[VERDICT_LINUX], 2);
+	CHECK_EQ(c->dur.connect_ns, 100000);
+	CHECK_EQ(c->dur.handshake_ns, 100000);
+	CHECK_EQ(c->dur.timewait_ns, 60 * SEC);
+	CHECK_EQ(s->dur.handshake_ns, 100000);
+	CHECK_EQ(r.sum.events, 36);
+	CHECK_EQ(r.sum.by_verdict[VERDICT_LINUX], 2);
 }
 
 static void closes(bool v6)
@@ -131,7 +131,7 @@ static void failures(bool v6)
 	const struct tg_conn_res *c;
 
 	run(sc_refused, v6, &r);
-	CHECK_INT(r.n, 2);
+	CHECK_EQ(r.n, 2);
 	expect(&r, cli, srv, OUT_REFUSED, VERDICT_CONFORMANT, "SYN_SENT>CLOSE", "REJ");
 	c = tg_find(&r, srv, cli); /* the flow of the port without listener */
 	if (c) {
@@ -146,24 +146,24 @@ static void failures(bool v6)
 	expect(&r, cli, srv, OUT_SYN_TIMEOUT, VERDICT_LINUX, "SYN_SENT>CLOSE", "S0");
 	c = tg_find(&r, cli, srv);
 	if (c) {
-		CHECK_INT(c->retransmits, 2);
+		CHECK_EQ(c->retransmits, 2);
 		CHECK_STR(c->history, "ST");
-		CHECK_INT(c->trans[1].cause.kind, CAUSE_TIMER);
-		CHECK_INT(c->trans[1].divergence, LX_SYN_TIMEOUT);
-		CHECK_INT(c->dur.connect_ns, DUR_NONE);
+		CHECK_EQ(c->trans[1].cause.kind, CAUSE_TIMER);
+		CHECK_EQ(c->trans[1].divergence, LX_SYN_TIMEOUT);
+		CHECK_EQ(c->dur.connect_ns, DUR_NONE);
 	}
 	run(sc_abort, v6, &r);
 	expect(&r, cli, srv, OUT_RESET_LOCAL, VERDICT_LINUX, "SYN_SENT>ESTABLISHED>CLOSE", "RSTO");
 	expect(&r, srv, cli, OUT_RESET_REMOTE, VERDICT_LINUX, "SYN_RECV>ESTABLISHED>CLOSE", "RSTO");
 	c = tg_find(&r, cli, srv);
 	if (c) {
-		CHECK_INT(c->trans[2].divergence, LX_ABORT_CLOSE);
-		CHECK_INT(c->trans[2].cause.input, RFC_IN_APP_ABORT);
+		CHECK_EQ(c->trans[2].divergence, LX_ABORT_CLOSE);
+		CHECK_EQ(c->trans[2].cause.input, RFC_IN_APP_ABORT);
 	}
 	c = tg_find(&r, srv, cli);
 	if (c) {
-		CHECK_INT(c->trans[2].judge, JUDGE_CONFORMANT);
-		CHECK_INT(c->trans[2].cause.tcp_flags, TRC_TCP_RST | TRC_TCP_ACK);
+		CHECK_EQ(c->trans[2].judge, JUDGE_CONFORMANT);
+		CHECK_EQ(c->trans[2].cause.tcp_flags, TRC_TCP_RST | TRC_TCP_ACK);
 	}
 }
 
@@ -177,11 +177,11 @@ static void violations(bool v6)
 	       "SYN_RECV>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE", NULL);
 	c = tg_find(&r, srv, cli);
 	if (c) {
-		CHECK_INT(c->n_violations, 1);
+		CHECK_EQ(c->n_violations, 1);
 		CHECK_STR(c->violation, "ESTABLISHED -> CLOSE_WAIT without a FIN received");
-		CHECK_INT(c->trans[2].judge, JUDGE_VIOLATION);
+		CHECK_EQ(c->trans[2].judge, JUDGE_VIOLATION);
 	}
-	CHECK_INT(r.sum.by_verdict[VERDICT_VIOLATION], 1);
+	CHECK_EQ(r.sum.by_verdict[VERDICT_VIOLATION], 1);
 	/* The same with lost events in between: incomplete, never violation. */
 	run(sc_violation_lost, v6, &r);
 	expect(&r, srv, cli, OUT_NORMAL_CLOSE, VERDICT_INCOMPLETE,
@@ -189,13 +189,13 @@ static void violations(bool v6)
 	c = tg_find(&r, srv, cli);
 	if (c)
 		CHECK(c->incomplete & INC_LOST);
-	CHECK_INT(r.sum.by_verdict[VERDICT_VIOLATION], 0);
-	CHECK_INT(r.sum.lost_events, 7);
+	CHECK_EQ(r.sum.by_verdict[VERDICT_VIOLATION], 0);
+	CHECK_EQ(r.sum.lost_events, 7);
 	/* The LOST record arriving after the endpoint closed still reaches it. */
 	run(sc_violation_lost_late, v6, &r);
 	expect(&r, srv, cli, OUT_NORMAL_CLOSE, VERDICT_INCOMPLETE,
 	       "SYN_RECV>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE", NULL);
-	CHECK_INT(r.sum.by_verdict[VERDICT_VIOLATION], 0);
+	CHECK_EQ(r.sum.by_verdict[VERDICT_VIOLATION], 0);
 	run(sc_violation_illegal, v6, &r);
 	expect(&r, cli, srv, OUT_ABORTED, VERDICT_VIOLATION, "SYN_SENT>FIN_WAIT2>CLOSE", NULL);
 	c = tg_find(&r, cli, srv);
@@ -215,7 +215,7 @@ static void partial(bool v6)
 	c = tg_find(&r, cli, srv);
 	if (c) {
 		CHECK(c->incomplete & INC_SNAPSHOT);
-		CHECK_INT(c->trans[0].cause.kind, CAUSE_SNAPSHOT);
+		CHECK_EQ(c->trans[0].cause.kind, CAUSE_SNAPSHOT);
 	}
 	/* No segments recorded at all: transitions that need one are
 	 * unexplained, not violations. */
@@ -224,7 +224,7 @@ static void partial(bool v6)
 	       "SYN_SENT>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE", "SF");
 	c = tg_find(&r, cli, srv);
 	if (c)
-		CHECK_INT(c->trans[1].judge, JUDGE_UNEXPLAINED);
+		CHECK_EQ(c->trans[1].judge, JUDGE_UNEXPLAINED);
 }
 
 static void segment_only(bool v6)
@@ -233,7 +233,7 @@ static void segment_only(bool v6)
 	const struct tg_conn_res *c, *s;
 
 	run(sc_pcap_normal, v6, &r);
-	CHECK_INT(r.n, 2);
+	CHECK_EQ(r.n, 2);
 	expect(&r, cli, srv, OUT_NORMAL_CLOSE, VERDICT_CONFORMANT,
 	       "SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>TIME_WAIT", "SF");
 	expect(&r, srv, cli, OUT_NORMAL_CLOSE, VERDICT_CONFORMANT,
@@ -242,9 +242,9 @@ static void segment_only(bool v6)
 	s = tg_find(&r, srv, cli);
 	if (c && s) {
 		CHECK(c->inferred && s->inferred);
-		CHECK_INT(c->peer_id, s->id);
+		CHECK_EQ(c->peer_id, s->id);
 		CHECK_STR(c->history, "ShADadFf");
-		CHECK_INT(c->trans[0].inferred, 1);
+		CHECK_EQ(c->trans[0].inferred, 1);
 	}
 	run(sc_pcap_refused, v6, &r);
 	expect(&r, cli, srv, OUT_REFUSED, VERDICT_CONFORMANT, "SYN_SENT>CLOSE", "REJ");
@@ -319,7 +319,7 @@ static void reused_socket(void)
 	buf = tg_finish(g, &len);
 	tg_analyze(buf, len, NULL, &r);
 	free(buf);
-	CHECK_INT(r.n, 2);
+	CHECK_EQ(r.n, 2);
 	if (r.n != 2)
 		return;
 	CHECK_STR(r.conn[0].path, "SYN_SENT>CLOSE");
@@ -363,7 +363,7 @@ static void reused_tuple(void)
 	buf = tg_finish(g, &len);
 	tg_analyze(buf, len, NULL, &r);
 	free(buf);
-	CHECK_INT(r.n, 3); /* the listener and two children; no stray flow */
+	CHECK_EQ(r.n, 3); /* the listener and two children; no stray flow */
 	if (r.n != 3)
 		return;
 	for (int i = 1; i < 3; i++) {
@@ -419,8 +419,8 @@ static void shutdown_close(enum fw2_variant v)
 	buf = tg_finish(g, &len);
 	tg_analyze(buf, len, NULL, &r);
 	free(buf);
-	CHECK_INT(r.n, 1);
-	CHECK_INT(r.conn[0].n_violations, 0);
+	CHECK_EQ(r.n, 1);
+	CHECK_EQ(r.conn[0].n_violations, 0);
 	CHECK_STR(verdict_name(r.conn[0].verdict), "linux-specific");
 	switch (v) {
 	case FW2_CLOSE_IN_FW1:
@@ -433,8 +433,8 @@ static void shutdown_close(enum fw2_variant v)
 		CHECK_STR(r.conn[0].path, "SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>FIN_WAIT2>CLOSE>"
 					  "TIME_WAIT");
 		CHECK(r.conn[0].divergences & (1u << LX_REPEATED_STATE));
-		CHECK_INT(r.conn[0].trans[4].cause.kind, CAUSE_APP); /* close() again */
-		CHECK_INT(r.conn[0].trans[5].cause.kind, CAUSE_APP); /* hand-over, not a timer */
+		CHECK_EQ(r.conn[0].trans[4].cause.kind, CAUSE_APP); /* close() again */
+		CHECK_EQ(r.conn[0].trans[5].cause.kind, CAUSE_APP); /* hand-over, not a timer */
 		CHECK_STR(outcome_name(r.conn[0].outcome), "reset_remote");
 		break;
 	case FW2_ABORT:
@@ -461,12 +461,12 @@ static void open_until_stop(void)
 	buf = tg_finish_stopped(g, 10 * SEC, &len);
 	tg_analyze(buf, len, NULL, &r);
 	free(buf);
-	CHECK_INT(r.n, 2);
+	CHECK_EQ(r.n, 2);
 	CHECK_STR(outcome_name(r.conn[0].outcome), "listener");
-	CHECK_INT(r.conn[0].dur.end_ns, 10 * SEC);
-	CHECK_INT(r.conn[0].dur.lifetime_ns, 10 * SEC - 1 * MS);
+	CHECK_EQ(r.conn[0].dur.end_ns, 10 * SEC);
+	CHECK_EQ(r.conn[0].dur.lifetime_ns, 10 * SEC - 1 * MS);
 	CHECK_STR(outcome_name(r.conn[1].outcome), "open_at_end");
-	CHECK_INT(r.conn[1].dur.lifetime_ns, 7 * SEC);
+	CHECK_EQ(r.conn[1].dur.lifetime_ns, 7 * SEC);
 }
 
 int main(void)
@@ -486,5 +486,5 @@ int main(void)
 		partial(v6);
 		segment_only(v6);
 	}
-	return tg_exit();
+	return check_exit_status();
 }

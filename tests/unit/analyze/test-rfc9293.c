@@ -166,9 +166,9 @@ static void table_cases(void)
 
 		snprintf(what, sizeof(what), "case %zu: %s %s [%s]", i, tcp_state_name(c->st),
 			 rfc9293_input_name((enum rfc9293_input_kind)c->kind), c->flags);
-		tg_check_str(tcp_state_name(got), tcp_state_name(c->to), what, __FILE__, __LINE__);
+		check_str_at(tcp_state_name(got), tcp_state_name(c->to), what, __FILE__, __LINE__);
 		if (c->action != ANYACT)
-			tg_check_str(rfc9293_action_name(r.action),
+			check_str_at(rfc9293_action_name(r.action),
 				     rfc9293_action_name((enum rfc9293_action)c->action), what,
 				     __FILE__, __LINE__);
 	}
@@ -194,7 +194,7 @@ static void sequence(const char *name, enum tcp_state start, const struct step *
 
 		(void)rfc9293_step(&m, &in, &r);
 		snprintf(what, sizeof(what), "%s step %zu", name, i);
-		tg_check_str(tcp_state_name(m.st), tcp_state_name(s[i].to), what, __FILE__, __LINE__);
+		check_str_at(tcp_state_name(m.st), tcp_state_name(s[i].to), what, __FILE__, __LINE__);
 	}
 }
 
@@ -293,10 +293,9 @@ int main(void)
 	names_and_errors();
 	for (size_t i = 0; i < rfc9293_rule_count(); i++) {
 		if (!hit[i]) {
-			fprintf(stderr, "FAIL: table row %zu (ref %s) has no test case\n", i,
-				rfc9293_rule_get(i)->ref);
-			tg_failures++;
+			check_fail(__FILE__, __LINE__, "table row %zu (ref %s) has no test case", i,
+				   rfc9293_rule_get(i)->ref);
 		}
 	}
-	return tg_exit();
+	return check_exit_status();
 }

@@ -63,13 +63,13 @@ static void bounded(void)
 
 static void sequence_lengths(void)
 {
-	CHECK_INT(utf8_seq_len((const unsigned char *)"a"), 1);
-	CHECK_INT(utf8_seq_len((const unsigned char *)""), 1);
-	CHECK_INT(utf8_seq_len((const unsigned char *)"\xc3\xa9"), 2);
-	CHECK_INT(utf8_seq_len((const unsigned char *)"\xe2\x82\xac"), 3);
-	CHECK_INT(utf8_seq_len((const unsigned char *)"\xf0\x9f\x98\x80"), 4);
-	CHECK_INT(utf8_seq_len((const unsigned char *)"\x80"), 0);
-	CHECK_INT(utf8_seq_len((const unsigned char *)"\xc3"), 0);
+	CHECK_EQ(utf8_seq_len((const unsigned char *)"a"), 1);
+	CHECK_EQ(utf8_seq_len((const unsigned char *)""), 1);
+	CHECK_EQ(utf8_seq_len((const unsigned char *)"\xc3\xa9"), 2);
+	CHECK_EQ(utf8_seq_len((const unsigned char *)"\xe2\x82\xac"), 3);
+	CHECK_EQ(utf8_seq_len((const unsigned char *)"\xf0\x9f\x98\x80"), 4);
+	CHECK_EQ(utf8_seq_len((const unsigned char *)"\x80"), 0);
+	CHECK_EQ(utf8_seq_len((const unsigned char *)"\xc3"), 0);
 }
 
 /* Columns are padded by characters: a replaced name stays aligned. */
@@ -92,5 +92,5 @@ int main(void)
 	truncation();
 	bounded();
 	sequence_lengths();
-	return tg_exit();
+	return check_exit_status();
 }

@@ -72,42 +72,9 @@ const struct tg_conn_res *tg_find(const struct tg_result *res, const char *local
 	for (int i = 0; i < res->n; i++)
 		if (!strcmp(res->conn[i].local, local) && !strcmp(res->conn[i].remote, remote))
 			return &res->conn[i];
-	fprintf(stderr, "FAIL: no endpoint %s > %s among %d:\n", local, remote, res->n);
+	check_fail(__FILE__, __LINE__, "no endpoint %s > %s among %d:", local, remote, res->n);
 	for (int i = 0; i < res->n; i++)
 		fprintf(stderr, "  %s > %s %s\n", res->conn[i].local, res->conn[i].remote,
 			res->conn[i].path);
-	tg_failures++;
 	return NULL;
-}
-
-void tg_check(bool ok, const char *what, const char *file, int line)
-{
-	if (ok)
-		return;
-	fprintf(stderr, "FAIL %s:%d: %s\n", file, line, what);
-	tg_failures++;
-}
-
-void tg_check_str(const char *a, const char *b, const char *what, const char *file, int line)
-{
-	if (a && b && !strcmp(a, b))
-		return;
-	fprintf(stderr, "FAIL %s:%d: %s: got \"%s\", expected \"%s\"\n", file, line, what,
-		a ? a : "(null)", b ? b : "(null)");
-	tg_failures++;
-}
-
-void tg_check_int(long long a, long long b, const char *what, const char *file, int line)
-{
-	if (a == b)
-		return;
-	fprintf(stderr, "FAIL %s:%d: %s: got %lld, expected %lld\n", file, line, what, a, b);
-	tg_failures++;
-}
-
-int tg_exit(void)
-{
-	if (tg_failures)
-		fprintf(stderr, "%d check(s) failed\n", tg_failures);
-	return tg_failures ? 1 : 0;
 }

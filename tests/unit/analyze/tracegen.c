@@ -15,8 +15,6 @@
 #include "outputs.h"
 #include "tracegen.h"
 
-int tg_failures;
-
 struct tg {
 	struct trc_writer *w;
 	FILE *f;

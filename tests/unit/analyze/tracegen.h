@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "analyzer.h"
+#include "check.h"
 #include "trc.h"
 
 #define MS 1000000ull
@@ -83,14 +84,5 @@ void tg_analyze(const uint8_t *buf, size_t len, const struct analyzer_opts *opts
 const struct tg_conn_res *tg_find(const struct tg_result *res, const char *local,
 				  const char *remote);
 
-/* Minimal test harness. */
-extern int tg_failures;
-#define CHECK(cond) tg_check((cond), #cond, __FILE__, __LINE__)
-#define CHECK_STR(a, b) tg_check_str((a), (b), #a, __FILE__, __LINE__)
-#define CHECK_INT(a, b) tg_check_int((long long)(a), (long long)(b), #a, __FILE__, __LINE__)
-void tg_check(bool ok, const char *what, const char *file, int line);
-void tg_check_str(const char *a, const char *b, const char *what, const char *file, int line);
-void tg_check_int(long long a, long long b, const char *what, const char *file, int line);
-int tg_exit(void);
 
 #endif /* TESTS_ANALYZE_TRACEGEN_H */

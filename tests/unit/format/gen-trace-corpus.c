@@ -17,9 +17,9 @@ static void put(const char *dir, const char *name, const void *p, size_t len)
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s.trc", dir, name);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	CHECK(fd >= 0);
-	CHECK(write(fd, p, len) == (ssize_t)len);
-	CHECK(close(fd) == 0);
+	REQUIRE(fd >= 0);
+	REQUIRE(write(fd, p, len) == (ssize_t)len);
+	REQUIRE(close(fd) == 0);
 }
 
 int main(int argc, char **argv)
@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		struct tu_model m;
 		struct tbuf b = tu_small_trace(100 + i, v[i].events, v[i].chunk, &m);
-		CHECK(b.len < CRAFTED_MAX);
+		REQUIRE(b.len < CRAFTED_MAX);
 		put(argv[1], v[i].name, b.p, b.len);
 		tu_model_free(&m);
 		free(b.p);

@@ -20,7 +20,7 @@ static size_t block_of(const struct tu_blk *blk, size_t nblk, size_t off)
 	for (size_t i = 0; i < nblk; i++)
 		if (off >= blk[i].off && off < blk[i].off + blk[i].total)
 			return i;
-	CHECK(0);
+	REQUIRE(0);
 	return 0;
 }
 
@@ -54,14 +54,14 @@ static struct outcome read_compare(const struct tbuf *b, const struct tu_model *
 		}
 		if (hit && i == hit->ev_first)
 			i += hit->events;
-		CHECK(i < m->nev && tu_event_equal(&ev, &m->evs[i]));
-		CHECK(ev.type == TRC_EV_LOST || tu_conn_equal(c, &m->decl[ev.conn_serial]));
+		REQUIRE(i < m->nev && tu_event_equal(&ev, &m->evs[i]));
+		REQUIRE(ev.type == TRC_EV_LOST || tu_conn_equal(c, &m->decl[ev.conn_serial]));
 		i++;
 		o.events++;
 	}
 	if (hit && i == hit->ev_first)
 		i += hit->events;
-	CHECK(i == m->nev); /* nothing else missing */
+	REQUIRE(i == m->nev); /* nothing else missing */
 	struct trc_reader_stats st;
 	trc_reader_get_stats(r, &st);
 	o.chunks_corrupt = st.chunks_corrupt;
@@ -79,17 +79,17 @@ static void flip(struct tbuf *b, const struct tu_blk *blk, size_t nblk,
 	s->flips++;
 	if (off < 4) {
 		o = read_compare(b, m, NULL);
-		CHECK(o.final == TRC_UNSUPPORTED);
+		REQUIRE(o.final == TRC_UNSUPPORTED);
 		s->unsupported++;
 	} else if (k->type == 'T') {
 		/* Damaged trailer: all events, the file counts as truncated. */
 		o = read_compare(b, m, NULL);
-		CHECK(o.final == TRC_TRUNCATED && o.corrupt <= 1);
+		REQUIRE(o.final == TRC_TRUNCATED && o.corrupt <= 1);
 		s->trailer++;
 	} else {
 		o = read_compare(b, m, k->type == 'C' ? k : NULL);
-		CHECK(o.final == TRC_TRUNCATED || o.final == TRC_EOF);
-		CHECK(o.corrupt == 1 && o.first_corrupt_off == k->off && o.chunks_corrupt == 1);
+		REQUIRE(o.final == TRC_TRUNCATED || o.final == TRC_EOF);
+		REQUIRE(o.corrupt == 1 && o.first_corrupt_off == k->off && o.chunks_corrupt == 1);
 		if (k->type == 'C')
 			s->chunk++;
 		else
@@ -125,14 +125,14 @@ static void shifts(void)
 	struct tu_blk blk[256];
 	size_t nblk = tu_blocks(&b, blk, 256);
 	struct tbuf x = { malloc(b.len + 13), 0 };
-	CHECK(x.p);
+	REQUIRE(x.p);
 	for (size_t k = 1; k + 1 < nblk; k++) {
 		size_t cut = blk[k].off + blk[k].total / 2;
 		memcpy(x.p, b.p, cut);
 		memcpy(x.p + cut, b.p + cut + 1, b.len - cut - 1);
 		x.len = b.len - 1;
 		struct outcome o = read_compare(&x, &m, &blk[k]);
-		CHECK(o.final == TRC_EOF && o.corrupt == 1 && o.first_corrupt_off == blk[k].off);
+		REQUIRE(o.final == TRC_EOF && o.corrupt == 1 && o.first_corrupt_off == blk[k].off);
 	}
 	for (size_t k = 1; k < nblk; k++) {
 		memcpy(x.p, b.p, blk[k].off);
@@ -140,7 +140,7 @@ static void shifts(void)
 		memcpy(x.p + blk[k].off + 13, b.p + blk[k].off, b.len - blk[k].off);
 		x.len = b.len + 13;
 		struct outcome o = read_compare(&x, &m, NULL);
-		CHECK(o.final == TRC_EOF && o.corrupt == 1 && o.first_corrupt_off == blk[k].off);
+		REQUIRE(o.final == TRC_EOF && o.corrupt == 1 && o.first_corrupt_off == blk[k].off);
 	}
 	printf("deleted and inserted bytes around %zu blocks resynchronised\n", nblk);
 	free(x.p);

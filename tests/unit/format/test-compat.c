@@ -38,10 +38,10 @@ static void run_case(const struct crafted *c)
 static void files(void)
 {
 	struct trc_error err;
-	CHECK(!trc_reader_open_file("/dev/null", &err) && err.code == TRC_UNSUPPORTED);
-	CHECK(strstr(err.msg, "empty"));
-	CHECK(!trc_reader_open_file("/nonexistent/trace.trc", &err) && err.code == TRC_IOERR);
-	CHECK(strstr(err.msg, "/nonexistent/trace.trc"));
+	REQUIRE(!trc_reader_open_file("/dev/null", &err) && err.code == TRC_UNSUPPORTED);
+	REQUIRE(strstr(err.msg, "empty"));
+	REQUIRE(!trc_reader_open_file("/nonexistent/trace.trc", &err) && err.code == TRC_IOERR);
+	REQUIRE(strstr(err.msg, "/nonexistent/trace.trc"));
 }
 
 static void header_fields(void)
@@ -55,12 +55,12 @@ static void header_fields(void)
 			continue;
 		size_t len = crafted_cases[i].make(buf);
 		struct trc_reader *r = trc_reader_open_mem(buf, len, &err);
-		CHECK(r);
+		REQUIRE(r);
 		const struct trc_header *h = trc_reader_header(r);
-		CHECK(h->version_minor == 7 && !strcmp(h->machine, "arm"));
+		REQUIRE(h->version_minor == 7 && !strcmp(h->machine, "arm"));
 		struct trc_reader_stats st;
 		trc_reader_get_stats(r, &st);
-		CHECK(st.records_unknown == 1);
+		REQUIRE(st.records_unknown == 1);
 		trc_reader_close(r);
 	}
 }
@@ -73,13 +73,13 @@ static void seq_values(void)
 			continue;
 		struct tu_read rd;
 		size_t len = crafted_cases[i].make(buf);
-		CHECK(tu_read_all(buf, len, &rd, 2) == TRC_EOF && rd.events == 2);
+		REQUIRE(tu_read_all(buf, len, &rd, 2) == TRC_EOF && rd.events == 2);
 		const struct trc_ev_segment *a = &rd.evs[0].seg, *b = &rd.evs[1].seg;
-		CHECK(a->dir == TRC_DIR_TX && a->tcp_flags == 0x02 && a->seq == 1000 &&
+		REQUIRE(a->dir == TRC_DIR_TX && a->tcp_flags == 0x02 && a->seq == 1000 &&
 		      a->ack == 0 && a->window == 64240 && a->payload_len == 0);
-		CHECK(b->dir == TRC_DIR_RX && b->tcp_flags == 0x12 && b->seq == 5000 &&
+		REQUIRE(b->dir == TRC_DIR_RX && b->tcp_flags == 0x12 && b->seq == 5000 &&
 		      b->ack == 1001 && b->window == 65535 && rd.evs[1].t_ns == 1005);
-		CHECK(rd.conns[1].lport == 12345 && rd.conns[1].raddr[3] == 2);
+		REQUIRE(rd.conns[1].lport == 12345 && rd.conns[1].raddr[3] == 2);
 		tu_read_free(&rd);
 	}
 }

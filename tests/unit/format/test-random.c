@@ -26,18 +26,18 @@ static void run(uint64_t seed, uint32_t chunk_bytes)
 	struct tbuf b = tu_finish(w, fd);
 
 	struct tu_read rd;
-	CHECK(tu_read_all(b.p, b.len, &rd, N_EVENTS + 1) == TRC_EOF);
-	CHECK(rd.corrupt == 0 && rd.events == N_EVENTS);
+	REQUIRE(tu_read_all(b.p, b.len, &rd, N_EVENTS + 1) == TRC_EOF);
+	REQUIRE(rd.corrupt == 0 && rd.events == N_EVENTS);
 	for (size_t i = 0; i < N_EVENTS; i++) {
 		if (!tu_event_equal(&rd.evs[i], &m.evs[i])) {
 			fprintf(stderr, "seed %llu: event %zu differs\n", (unsigned long long)seed, i);
 			exit(1);
 		}
 		if (rd.evs[i].type != TRC_EV_LOST)
-			CHECK(tu_conn_equal(&rd.conns[i], &m.decl[rd.evs[i].conn_serial]));
+			REQUIRE(tu_conn_equal(&rd.conns[i], &m.decl[rd.evs[i].conn_serial]));
 	}
-	CHECK(rd.st.chunks_ok >= ws.chunks && rd.st.chunks_ok <= ws.chunks + 1 && rd.st.chunks_ok >= 3);
-	CHECK(rd.st.has_trailer && !rd.st.truncated && rd.st.bytes_skipped == 0);
+	REQUIRE(rd.st.chunks_ok >= ws.chunks && rd.st.chunks_ok <= ws.chunks + 1 && rd.st.chunks_ok >= 3);
+	REQUIRE(rd.st.has_trailer && !rd.st.truncated && rd.st.bytes_skipped == 0);
 	printf("seed %llu chunk %u: %d events, %llu chunks, %llu connections, %zu bytes\n",
 	       (unsigned long long)seed, chunk_bytes, N_EVENTS, (unsigned long long)ws.chunks,
 	       (unsigned long long)ws.connections, b.len);

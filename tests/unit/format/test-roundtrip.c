@@ -16,7 +16,7 @@ static size_t nev;
 
 static void add(struct trc_writer *w, const struct trc_event *ev)
 {
-	CHECK(trc_writer_append(w, ev) == 0);
+	REQUIRE(trc_writer_append(w, ev) == 0);
 	evs[nev++] = *ev;
 }
 
@@ -31,7 +31,7 @@ static uint64_t open_conn(struct trc_writer *w, int v6, uint16_t lport, uint16_t
 	memset(c.raddr, 0x00, sizeof(c.raddr));
 	c.raddr[0] = 0x20;
 	c.raddr[15] = 1;
-	CHECK(trc_writer_conn_open(w, &c, &s) == 0);
+	REQUIRE(trc_writer_conn_open(w, &c, &s) == 0);
 	return s;
 }
 
@@ -118,32 +118,32 @@ static void check_read(const struct tbuf *b, const struct trc_conn *decl, size_t
 {
 	struct trc_error err;
 	struct trc_reader *r = trc_reader_open_mem(b->p, b->len, &err);
-	CHECK(r);
+	REQUIRE(r);
 	struct trc_header h;
 	tu_header(&h);
 	const struct trc_header *rh = trc_reader_header(r);
-	CHECK(rh->version_major == TRC_VERSION_MAJOR && rh->version_minor == TRC_VERSION_MINOR);
-	CHECK(!strcmp(rh->tool_version, h.tool_version) && !strcmp(rh->probes, h.probes));
-	CHECK(rh->anchor_realtime_ns == h.anchor_realtime_ns && rh->clock == h.clock);
+	REQUIRE(rh->version_major == TRC_VERSION_MAJOR && rh->version_minor == TRC_VERSION_MINOR);
+	REQUIRE(!strcmp(rh->tool_version, h.tool_version) && !strcmp(rh->probes, h.probes));
+	REQUIRE(rh->anchor_realtime_ns == h.anchor_realtime_ns && rh->clock == h.clock);
 
 	struct trc_event ev;
 	const struct trc_conn *c;
 	for (size_t i = 0; i < nev; i++) {
-		CHECK(trc_reader_next(r, &ev, &c, &err) == TRC_OK);
-		CHECK(tu_event_equal(&ev, &evs[i]));
+		REQUIRE(trc_reader_next(r, &ev, &c, &err) == TRC_OK);
+		REQUIRE(tu_event_equal(&ev, &evs[i]));
 		if (ev.type == TRC_EV_STATE && (ev.state.flags & TRC_STATE_F_OWNER))
-			CHECK(strlen(ev.state.comm) <= TRC_COMM_LEN - 1);
+			REQUIRE(strlen(ev.state.comm) <= TRC_COMM_LEN - 1);
 		if (ev.type != TRC_EV_LOST) {
-			CHECK(c && c->serial >= 1 && c->serial <= ndecl);
-			CHECK(tu_conn_equal(c, &decl[c->serial - 1]));
+			REQUIRE(c && c->serial >= 1 && c->serial <= ndecl);
+			REQUIRE(tu_conn_equal(c, &decl[c->serial - 1]));
 		}
 	}
-	CHECK(trc_reader_next(r, &ev, &c, &err) == TRC_EOF);
-	CHECK(trc_reader_next(r, &ev, &c, &err) == TRC_EOF);
+	REQUIRE(trc_reader_next(r, &ev, &c, &err) == TRC_EOF);
+	REQUIRE(trc_reader_next(r, &ev, &c, &err) == TRC_EOF);
 	const struct trc_trailer *t = trc_reader_trailer(r);
-	CHECK(t && t->events == nev && t->connections == ndecl && t->malformed == 3);
-	CHECK(t->end_reason == TRC_END_SIGNAL && t->end_realtime_ns == 42);
-	CHECK(t->t_last_ns == evs[nev - 1].t_ns && t->t_first_ns == evs[0].t_ns);
+	REQUIRE(t && t->events == nev && t->connections == ndecl && t->malformed == 3);
+	REQUIRE(t->end_reason == TRC_END_SIGNAL && t->end_realtime_ns == 42);
+	REQUIRE(t->t_last_ns == evs[nev - 1].t_ns && t->t_first_ns == evs[0].t_ns);
 	trc_reader_close(r);
 }
 
@@ -160,7 +160,7 @@ int main(void)
 	s[3] = open_conn(w, 1, 443, 443, 0x8000000000000000ull);
 	for (int i = 0; i < 4; i++)
 		decl[i] = *trc_writer_conn_get(w, s[i]);
-	CHECK(decl[0].family == TRC_FAMILY_IPV4 && decl[0].laddr[4] == 0); /* v4 tail zeroed */
+	REQUIRE(decl[0].family == TRC_FAMILY_IPV4 && decl[0].laddr[4] == 0); /* v4 tail zeroed */
 	states(w, s[0], &t);
 	segments(w, s[1], &t);
 	segments(w, s[0], &t);
@@ -173,23 +173,23 @@ int main(void)
 	struct trc_writer_stats st;
 	struct trc_event back = evs[nev - 1];
 	back.t_ns = 7;
-	CHECK(trc_writer_append(w, &back) == 0);
+	REQUIRE(trc_writer_append(w, &back) == 0);
 	back.t_ns = evs[nev - 1].t_ns;
 	evs[nev++] = back;
 	trc_writer_get_stats(w, &st);
-	CHECK(st.clamped_times >= 1 && st.events == nev && st.chunks > 3);
+	REQUIRE(st.clamped_times >= 1 && st.events == nev && st.chunks > 3);
 	/* Invalid events are refused without side effects. */
 	struct trc_event bad = { .type = TRC_EV_STATE, .conn_serial = s[0] };
 	bad.state.new_state = TRC_TCP_STATE_MAX + 1;
-	CHECK(trc_writer_append(w, &bad) == -EINVAL);
+	REQUIRE(trc_writer_append(w, &bad) == -EINVAL);
 	bad.type = 99;
-	CHECK(trc_writer_append(w, &bad) == -EINVAL);
+	REQUIRE(trc_writer_append(w, &bad) == -EINVAL);
 	bad.type = TRC_EV_RESET;
 	bad.conn_serial = 12345;
-	CHECK(trc_writer_append(w, &bad) == -ENOENT);
-	CHECK(trc_writer_conn_close(w, 12345) == -ENOENT);
-	CHECK(trc_writer_conn_close(w, s[2]) == 0);
-	CHECK(trc_writer_conn_get(w, s[2]) == NULL);
+	REQUIRE(trc_writer_append(w, &bad) == -ENOENT);
+	REQUIRE(trc_writer_conn_close(w, 12345) == -ENOENT);
+	REQUIRE(trc_writer_conn_close(w, s[2]) == 0);
+	REQUIRE(trc_writer_conn_get(w, s[2]) == NULL);
 
 	struct tbuf b = tu_finish(w, fd);
 	check_read(&b, decl, 4);

@@ -120,7 +120,7 @@ static double run(int with_seq, size_t *events_out)
 	uint64_t rng = 42;
 	struct gen_ev *g = calloc(N_CONNS * PER_CONN, sizeof(*g));
 	uint64_t *serial = calloc(N_CONNS, sizeof(*serial));
-	CHECK(g && serial);
+	REQUIRE(g && serial);
 
 	/* Starts spaced so that ~CONCURRENT connections overlap. */
 	uint64_t start = 1000000000, mean_life = PER_CONN * 60000;
@@ -143,16 +143,16 @@ static double run(int with_seq, size_t *events_out)
 			struct trc_conn c;
 			make_conn(&rng, g[i].conn, &c);
 			c.cookie = cookie += 1 + tu_rand(&rng) % 4;
-			CHECK(trc_writer_conn_open(w, &c, &serial[g[i].conn]) == 0);
+			REQUIRE(trc_writer_conn_open(w, &c, &serial[g[i].conn]) == 0);
 		}
 		fill_event(&ev, &g[i], serial[g[i].conn], with_seq);
-		CHECK(trc_writer_append(w, &ev) == 0);
+		REQUIRE(trc_writer_append(w, &ev) == 0);
 		if (g[i].k == PER_CONN - 1)
-			CHECK(trc_writer_conn_close(w, serial[g[i].conn]) == 0);
+			REQUIRE(trc_writer_conn_close(w, serial[g[i].conn]) == 0);
 	}
 	struct tbuf b = tu_finish(w, fd);
 	struct tu_read rd;
-	CHECK(tu_read_all(b.p, b.len, &rd, 0) == TRC_EOF && rd.events == N_CONNS * PER_CONN);
+	REQUIRE(tu_read_all(b.p, b.len, &rd, 0) == TRC_EOF && rd.events == N_CONNS * PER_CONN);
 	*events_out = rd.events;
 	double bpe = (double)b.len / (double)rd.events;
 	printf("%s: %zu events, %zu bytes, %.3f bytes/event\n",
@@ -169,6 +169,6 @@ int main(void)
 	size_t n;
 	double bpe = run(0, &n);
 	(void)run(1, &n); /* informative: seq/ack/window/length on every segment */
-	CHECK(bpe <= 6.0);
+	REQUIRE(bpe <= 6.0);
 	return 0;
 }

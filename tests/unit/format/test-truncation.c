@@ -26,18 +26,18 @@ static void check_cut(const struct tbuf *b, const struct tu_blk *blk, size_t nbl
 		if (blk[i].off + blk[i].total <= cut)
 			expect += blk[i].events;
 	if (cut < blk[0].total) {
-		CHECK(st == (cut == 0 ? TRC_UNSUPPORTED : TRC_TRUNCATED));
+		REQUIRE(st == (cut == 0 ? TRC_UNSUPPORTED : TRC_TRUNCATED));
 		tu_read_free(&rd);
 		return;
 	}
-	CHECK(st == (cut == b->len ? TRC_EOF : TRC_TRUNCATED));
-	CHECK(rd.corrupt == 0 && rd.events == expect);
+	REQUIRE(st == (cut == b->len ? TRC_EOF : TRC_TRUNCATED));
+	REQUIRE(rd.corrupt == 0 && rd.events == expect);
 	for (size_t i = 0; i < expect; i++)
-		CHECK(tu_event_equal(&rd.evs[i], &m->evs[i]));
+		REQUIRE(tu_event_equal(&rd.evs[i], &m->evs[i]));
 	if (st == TRC_TRUNCATED) {
-		CHECK(rd.st.truncated && !rd.st.has_trailer);
+		REQUIRE(rd.st.truncated && !rd.st.has_trailer);
 		/* The error names where the data ends or the torn block starts. */
-		CHECK(rd.last_err.offset <= cut && rd.last_err.msg[0]);
+		REQUIRE(rd.last_err.offset <= cut && rd.last_err.msg[0]);
 	}
 	tu_read_free(&rd);
 }
@@ -79,16 +79,16 @@ static void drip(const struct tbuf *b, const struct tu_model *m, size_t fail_at)
 	enum trc_status st;
 	size_t n = 0;
 	struct trc_reader *r = trc_reader_open(&med, &err);
-	CHECK(r);
+	REQUIRE(r);
 	while ((st = trc_reader_next(r, &ev, &c, &err)) == TRC_OK) {
-		CHECK(n < m->nev && tu_event_equal(&ev, &m->evs[n]));
+		REQUIRE(n < m->nev && tu_event_equal(&ev, &m->evs[n]));
 		n++;
 	}
 	if (fail_at == SIZE_MAX) {
-		CHECK(st == TRC_EOF && n == m->nev);
+		REQUIRE(st == TRC_EOF && n == m->nev);
 	} else {
-		CHECK(st == TRC_IOERR && n < m->nev && strstr(err.msg, "read error"));
-		CHECK(trc_reader_next(r, &ev, &c, &err) == TRC_IOERR);
+		REQUIRE(st == TRC_IOERR && n < m->nev && strstr(err.msg, "read error"));
+		REQUIRE(trc_reader_next(r, &ev, &c, &err) == TRC_IOERR);
 	}
 	trc_reader_close(r);
 }
@@ -103,7 +103,7 @@ int main(void)
 
 	for (size_t i = 0; i < nblk; i++)
 		chunks += blk[i].type == 'C';
-	CHECK(chunks >= 3 && blk[0].type == 'H' && blk[nblk - 1].type == 'T');
+	REQUIRE(chunks >= 3 && blk[0].type == 'H' && blk[nblk - 1].type == 'T');
 	for (size_t cut = 0; cut <= b.len; cut++)
 		check_cut(&b, blk, nblk, &m, cut);
 	printf("cut a %zu-byte file with %zu chunks at every offset\n", b.len, chunks);

@@ -15,14 +15,14 @@ static void roundtrip(uint64_t v, unsigned int len)
 {
 	uint8_t b[VARINT_MAX + 1];
 	uint8_t *e = varint_put(b, v);
-	CHECK((unsigned int)(e - b) == len && varint_len(v) == len);
+	REQUIRE((unsigned int)(e - b) == len && varint_len(v) == len);
 	struct cur c = cur_make(b, len);
 	uint64_t out;
-	CHECK(cur_varint(&c, &out) == 0 && out == v && c.left == 0);
+	REQUIRE(cur_varint(&c, &out) == 0 && out == v && c.left == 0);
 	/* Every shorter prefix is cut short. */
 	for (unsigned int n = 0; n < len; n++) {
 		c = cur_make(b, n);
-		CHECK(cur_varint(&c, &out) == -1);
+		REQUIRE(cur_varint(&c, &out) == -1);
 	}
 }
 
@@ -31,8 +31,8 @@ static void zigzag(void)
 	const int64_t v[] = { 0, -1, 1, -2, 2, INT64_MAX, INT64_MIN, -64, 63, -65, 64 };
 	const uint64_t z[] = { 0, 1, 2, 3, 4, UINT64_MAX - 1, UINT64_MAX, 127, 126, 129, 128 };
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		CHECK(zigzag_enc(v[i]) == z[i]);
-		CHECK(zigzag_dec(z[i]) == v[i]);
+		REQUIRE(zigzag_enc(v[i]) == z[i]);
+		REQUIRE(zigzag_dec(z[i]) == v[i]);
 	}
 }
 
@@ -44,22 +44,22 @@ static void overlong(void)
 	uint8_t b[12];
 	memset(b, 0x80, sizeof(b));
 	struct cur c = cur_make(b, sizeof(b));
-	CHECK(cur_varint(&c, &out) == -1);
+	REQUIRE(cur_varint(&c, &out) == -1);
 	/* 10th byte with bits beyond 64 */
 	memset(b, 0xff, 9);
 	b[9] = 0x02;
 	c = cur_make(b, 10);
-	CHECK(cur_varint(&c, &out) == -1);
+	REQUIRE(cur_varint(&c, &out) == -1);
 	b[9] = 0x01;
 	c = cur_make(b, 10);
-	CHECK(cur_varint(&c, &out) == 0 && out == UINT64_MAX);
+	REQUIRE(cur_varint(&c, &out) == 0 && out == UINT64_MAX);
 	/* varint32 refuses 2^32 */
 	uint8_t *e = varint_put(b, 1ull << 32);
 	c = cur_make(b, (size_t)(e - b));
-	CHECK(cur_varint32(&c, &o32) == -1);
+	REQUIRE(cur_varint32(&c, &o32) == -1);
 	e = varint_put(b, UINT32_MAX);
 	c = cur_make(b, (size_t)(e - b));
-	CHECK(cur_varint32(&c, &o32) == 0 && o32 == UINT32_MAX);
+	REQUIRE(cur_varint32(&c, &o32) == 0 && o32 == UINT32_MAX);
 }
 
 static void cursor(void)
@@ -71,15 +71,15 @@ static void cursor(void)
 	uint32_t u32;
 	uint64_t u64;
 	const uint8_t *p;
-	CHECK(cur_u8(&c, &u8) == 0 && u8 == 1);
-	CHECK(cur_u16(&c, &u16) == 0 && u16 == 0x0302);
-	CHECK(cur_u64(&c, &u64) == 0 && u64 == 0x0b0a090807060504ull);
-	CHECK(c.left == 0);
-	CHECK(cur_u8(&c, &u8) == -1 && cur_u32(&c, &u32) == -1 && cur_take(&c, 1, &p) == -1);
+	REQUIRE(cur_u8(&c, &u8) == 0 && u8 == 1);
+	REQUIRE(cur_u16(&c, &u16) == 0 && u16 == 0x0302);
+	REQUIRE(cur_u64(&c, &u64) == 0 && u64 == 0x0b0a090807060504ull);
+	REQUIRE(c.left == 0);
+	REQUIRE(cur_u8(&c, &u8) == -1 && cur_u32(&c, &u32) == -1 && cur_take(&c, 1, &p) == -1);
 	c = cur_make(b, 3);
-	CHECK(cur_u32(&c, &u32) == -1 && c.left == 3); /* failed reads do not move */
-	CHECK(cur_skip(&c, SIZE_MAX) == -1 && c.left == 3);
-	CHECK(cur_take(&c, 3, &p) == 0 && p == b && c.left == 0);
+	REQUIRE(cur_u32(&c, &u32) == -1 && c.left == 3); /* failed reads do not move */
+	REQUIRE(cur_skip(&c, SIZE_MAX) == -1 && c.left == 3);
+	REQUIRE(cur_take(&c, 3, &p) == 0 && p == b && c.left == 0);
 }
 
 int main(void)

@@ -47,10 +47,10 @@ static void slow_reader(int rfd, int out)
 static void interrupted_pipe(void)
 {
 	int p[2], out = memfd_create("out", MFD_CLOEXEC);
-	CHECK(pipe(p) == 0 && out >= 0);
+	REQUIRE(pipe(p) == 0 && out >= 0);
 	(void)fcntl(p[1], F_SETPIPE_SZ, 4096);
 	pid_t pid = fork();
-	CHECK(pid >= 0);
+	REQUIRE(pid >= 0);
 	if (pid == 0) {
 		close(p[1]);
 		slow_reader(p[0], out);
@@ -58,33 +58,33 @@ static void interrupted_pipe(void)
 	close(p[0]);
 
 	struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART */
-	CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
+	REQUIRE(sigaction(SIGALRM, &sa, NULL) == 0);
 	struct itimerval it = { { 0, 300 }, { 0, 300 } };
-	CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
+	REQUIRE(setitimer(ITIMER_REAL, &it, NULL) == 0);
 
 	struct trc_header h;
 	struct trc_error err;
 	tu_header(&h);
 	struct trc_writer *w = trc_writer_open_fd(p[1], &h, NULL, &err);
-	CHECK(w);
+	REQUIRE(w);
 	struct tu_model m;
 	tu_model_init(&m, w, 77);
 	for (int i = 0; i < 30000; i++)
 		tu_model_step(&m);
-	CHECK(trc_writer_close(w, NULL, &err) == 0);
+	REQUIRE(trc_writer_close(w, NULL, &err) == 0);
 	struct itimerval off = { { 0, 0 }, { 0, 0 } };
-	CHECK(setitimer(ITIMER_REAL, &off, NULL) == 0);
+	REQUIRE(setitimer(ITIMER_REAL, &off, NULL) == 0);
 	close(p[1]);
 	int status;
-	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	REQUIRE(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
 	struct tbuf b = tu_slurp(out);
 	struct tu_read rd;
-	CHECK(tu_read_all(b.p, b.len, &rd, m.nev) == TRC_EOF && rd.events == m.nev);
+	REQUIRE(tu_read_all(b.p, b.len, &rd, m.nev) == TRC_EOF && rd.events == m.nev);
 	for (size_t i = 0; i < m.nev; i++)
-		CHECK(tu_event_equal(&rd.evs[i], &m.evs[i]));
+		REQUIRE(tu_event_equal(&rd.evs[i], &m.evs[i]));
 	printf("pipe: %zu bytes intact across %d timer interruptions\n", b.len, (int)alarms);
-	CHECK(alarms > 10);
+	REQUIRE(alarms > 10);
 	tu_read_free(&rd);
 	tu_model_free(&m);
 	free(b.p);
@@ -97,16 +97,16 @@ static void open_errors(void)
 	struct trc_error err;
 	tu_header(&h);
 	int fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
-	CHECK(fd >= 0);
+	REQUIRE(fd >= 0);
 	errno = 0;
-	CHECK(trc_writer_open_fd(fd, &h, NULL, &err) == NULL && errno == ENOSPC);
-	CHECK(err.code == -ENOSPC && strstr(err.msg, "writing"));
+	REQUIRE(trc_writer_open_fd(fd, &h, NULL, &err) == NULL && errno == ENOSPC);
+	REQUIRE(err.code == -ENOSPC && strstr(err.msg, "writing"));
 	close(fd);
 	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	CHECK(trc_writer_open_fd(fd, &h, NULL, &err) == NULL && errno == EBADF);
+	REQUIRE(trc_writer_open_fd(fd, &h, NULL, &err) == NULL && errno == EBADF);
 	close(fd);
 	struct trc_writer_opts o = { .sz = sizeof(o), .chunk_bytes = 10 };
-	CHECK(trc_writer_open_fd(1, &h, &o, &err) == NULL && errno == EINVAL);
+	REQUIRE(trc_writer_open_fd(1, &h, &o, &err) == NULL && errno == EINVAL);
 }
 
 static void tick_and_flush(void)
@@ -117,22 +117,22 @@ static void tick_and_flush(void)
 	struct trc_conn c;
 	uint64_t rng = 1, s;
 	tu_random_conn(&rng, &c);
-	CHECK(trc_writer_conn_open(w, &c, &s) == 0);
+	REQUIRE(trc_writer_conn_open(w, &c, &s) == 0);
 	trc_writer_get_stats(w, &st0);
 	struct trc_event ev = { .type = TRC_EV_RESET, .t_ns = 5000000000ull, .conn_serial = s };
-	CHECK(trc_writer_append(w, &ev) == 0);
-	CHECK(trc_writer_tick(w, 5500000000ull) == 0);
+	REQUIRE(trc_writer_append(w, &ev) == 0);
+	REQUIRE(trc_writer_tick(w, 5500000000ull) == 0);
 	trc_writer_get_stats(w, &st);
-	CHECK(st.bytes_written == st0.bytes_written && st.chunks == 0);
-	CHECK(trc_writer_tick(w, 6000000000ull) == 0); /* 1 s after the first event */
+	REQUIRE(st.bytes_written == st0.bytes_written && st.chunks == 0);
+	REQUIRE(trc_writer_tick(w, 6000000000ull) == 0); /* 1 s after the first event */
 	trc_writer_get_stats(w, &st);
-	CHECK(st.chunks == 1 && st.bytes_written > st0.bytes_written);
-	CHECK(trc_writer_flush(w) == 0); /* empty: no-op */
+	REQUIRE(st.chunks == 1 && st.bytes_written > st0.bytes_written);
+	REQUIRE(trc_writer_flush(w) == 0); /* empty: no-op */
 	trc_writer_get_stats(w, &st0);
-	CHECK(st0.chunks == 1 && st0.bytes_written == st.bytes_written);
+	REQUIRE(st0.chunks == 1 && st0.bytes_written == st.bytes_written);
 	struct tbuf b = tu_finish(w, fd);
 	struct tu_read rd;
-	CHECK(tu_read_all(b.p, b.len, &rd, 0) == TRC_EOF && rd.events == 1);
+	REQUIRE(tu_read_all(b.p, b.len, &rd, 0) == TRC_EOF && rd.events == 1);
 	free(b.p);
 }
 
@@ -147,43 +147,43 @@ static void update_header(void)
 
 	tu_header(&h);
 	tu_random_conn(&rng, &c);
-	CHECK(trc_writer_conn_open(w, &c, &s) == 0);
+	REQUIRE(trc_writer_conn_open(w, &c, &s) == 0);
 	struct trc_event ev = { .type = TRC_EV_RESET, .t_ns = 5, .conn_serial = s };
-	CHECK(trc_writer_append(w, &ev) == 0);
-	CHECK(trc_writer_flush(w) == 0); /* a chunk after the header stays intact */
+	REQUIRE(trc_writer_append(w, &ev) == 0);
+	REQUIRE(trc_writer_flush(w) == 0); /* a chunk after the header stays intact */
 	h.ready_ns = 123456789;
 	h.startup_ns = 987654321;
-	CHECK(trc_writer_update_header(w, &h) == 0);
+	REQUIRE(trc_writer_update_header(w, &h) == 0);
 	snprintf(h.hostname, sizeof(h.hostname), "a longer host name than before");
-	CHECK(trc_writer_update_header(w, &h) == -EINVAL); /* would move the chunks */
+	REQUIRE(trc_writer_update_header(w, &h) == -EINVAL); /* would move the chunks */
 	struct tbuf b = tu_finish(w, fd);
 	struct trc_reader *r = trc_reader_open_mem(b.p, b.len, &err);
-	CHECK(r);
+	REQUIRE(r);
 	const struct trc_header *rh = trc_reader_header(r);
-	CHECK(rh->ready_ns == 123456789 && rh->startup_ns == 987654321);
-	CHECK(rh->version_minor == TRC_VERSION_MINOR);
+	REQUIRE(rh->ready_ns == 123456789 && rh->startup_ns == 987654321);
+	REQUIRE(rh->version_minor == TRC_VERSION_MINOR);
 	trc_reader_close(r);
 	struct tu_read rd;
-	CHECK(tu_read_all(b.p, b.len, &rd, 0) == TRC_EOF && rd.events == 1);
+	REQUIRE(tu_read_all(b.p, b.len, &rd, 0) == TRC_EOF && rd.events == 1);
 	tu_read_free(&rd);
 	free(b.p);
 
 	tu_header(&h);
-	CHECK(pipe2(p, O_CLOEXEC) == 0);
-	CHECK(fcntl(p[1], F_SETPIPE_SZ, 1 << 20) > 0);
+	REQUIRE(pipe2(p, O_CLOEXEC) == 0);
+	REQUIRE(fcntl(p[1], F_SETPIPE_SZ, 1 << 20) > 0);
 	w = trc_writer_open_fd(p[1], &h, NULL, &err);
-	CHECK(w);
-	CHECK(trc_writer_update_header(w, &h) == -ESPIPE);
-	CHECK(trc_writer_close(w, NULL, NULL) == 0);
+	REQUIRE(w);
+	REQUIRE(trc_writer_update_header(w, &h) == -ESPIPE);
+	REQUIRE(trc_writer_close(w, NULL, NULL) == 0);
 	close(p[0]);
 	close(p[1]);
 
 	fd = memfd_create("append", MFD_CLOEXEC);
-	CHECK(fd >= 0 && fcntl(fd, F_SETFL, O_APPEND) == 0);
+	REQUIRE(fd >= 0 && fcntl(fd, F_SETFL, O_APPEND) == 0);
 	w = trc_writer_open_fd(fd, &h, NULL, &err);
-	CHECK(w);
-	CHECK(trc_writer_update_header(w, &h) == -ESPIPE);
-	CHECK(trc_writer_close(w, NULL, NULL) == 0);
+	REQUIRE(w);
+	REQUIRE(trc_writer_update_header(w, &h) == -ESPIPE);
+	REQUIRE(trc_writer_close(w, NULL, NULL) == 0);
 	close(fd);
 }
 
@@ -194,20 +194,20 @@ static void fsize_error(void)
 	struct trc_error err;
 	struct trc_writer_opts o = { .sz = sizeof(o), .chunk_bytes = 4096, .fsync_on_flush = 1 };
 	tu_header(&h);
-	CHECK(fd >= 0);
+	REQUIRE(fd >= 0);
 	signal(SIGXFSZ, SIG_IGN);
 	struct rlimit rl = { 50000, 50000 };
-	CHECK(setrlimit(RLIMIT_FSIZE, &rl) == 0);
+	REQUIRE(setrlimit(RLIMIT_FSIZE, &rl) == 0);
 	struct trc_writer *w = trc_writer_open_fd(fd, &h, &o, &err);
-	CHECK(w);
+	REQUIRE(w);
 	struct trc_event *evs = calloc(100000, sizeof(*evs));
 	uint64_t rng = 5, serial[3];
 	size_t nev = 0;
-	CHECK(evs);
+	REQUIRE(evs);
 	for (int i = 0; i < 3; i++) {
 		struct trc_conn c;
 		tu_random_conn(&rng, &c);
-		CHECK(trc_writer_conn_open(w, &c, &serial[i]) == 0);
+		REQUIRE(trc_writer_conn_open(w, &c, &serial[i]) == 0);
 	}
 	int rc = 0;
 	while (rc == 0) {
@@ -224,20 +224,20 @@ static void fsize_error(void)
 		rc = trc_writer_append(w, &ev);
 		if (rc == 0)
 			evs[nev++] = ev;
-		CHECK(nev < 100000);
+		REQUIRE(nev < 100000);
 	}
 	if (rc != -EFBIG)
 		fprintf(stderr, "append returned %d\n", rc);
-	CHECK(rc == -EFBIG);
-	CHECK(trc_writer_append(w, &evs[0]) == -EFBIG && trc_writer_flush(w) == -EFBIG);
-	CHECK(trc_writer_close(w, NULL, &err) == -EFBIG && err.code == -EFBIG);
+	REQUIRE(rc == -EFBIG);
+	REQUIRE(trc_writer_append(w, &evs[0]) == -EFBIG && trc_writer_flush(w) == -EFBIG);
+	REQUIRE(trc_writer_close(w, NULL, &err) == -EFBIG && err.code == -EFBIG);
 	struct tbuf b = tu_slurp(fd);
 	struct tu_read rd;
-	CHECK(b.len <= 50000);
-	CHECK(tu_read_all(b.p, b.len, &rd, nev) == TRC_TRUNCATED && rd.corrupt == 0);
-	CHECK(rd.events > 1000 && rd.events < nev);
+	REQUIRE(b.len <= 50000);
+	REQUIRE(tu_read_all(b.p, b.len, &rd, nev) == TRC_TRUNCATED && rd.corrupt == 0);
+	REQUIRE(rd.events > 1000 && rd.events < nev);
 	for (size_t i = 0; i < rd.events; i++)
-		CHECK(tu_event_equal(&rd.evs[i], &evs[i]));
+		REQUIRE(tu_event_equal(&rd.evs[i], &evs[i]));
 	printf("file size limit: error after %zu bytes, %zu of %zu events readable\n", b.len,
 	       rd.events, nev);
 	free(evs);

@@ -35,9 +35,9 @@ struct trc_writer *tu_writer(int *fd, uint32_t chunk_bytes)
 
 	tu_header(&h);
 	*fd = memfd_create("trc", MFD_CLOEXEC);
-	CHECK(*fd >= 0);
+	REQUIRE(*fd >= 0);
 	struct trc_writer *w = trc_writer_open_fd(*fd, &h, &o, &err);
-	CHECK(w);
+	REQUIRE(w);
 	return w;
 }
 
@@ -45,11 +45,11 @@ struct tbuf tu_slurp(int fd)
 {
 	struct tbuf b = { 0 };
 	off_t end = lseek(fd, 0, SEEK_END);
-	CHECK(end >= 0);
+	REQUIRE(end >= 0);
 	b.len = (size_t)end;
 	b.p = malloc(b.len ? b.len : 1);
-	CHECK(b.p);
-	CHECK(pread(fd, b.p, b.len, 0) == (ssize_t)b.len);
+	REQUIRE(b.p);
+	REQUIRE(pread(fd, b.p, b.len, 0) == (ssize_t)b.len);
 	return b;
 }
 
@@ -58,7 +58,7 @@ struct tbuf tu_finish(struct trc_writer *w, int fd)
 	struct trc_error err;
 	struct trc_trailer extra = { .malformed = 3, .end_realtime_ns = 42,
 				     .end_reason = TRC_END_SIGNAL };
-	CHECK(trc_writer_close(w, &extra, &err) == 0);
+	REQUIRE(trc_writer_close(w, &extra, &err) == 0);
 	struct tbuf b = tu_slurp(fd);
 	close(fd);
 	return b;
@@ -104,17 +104,17 @@ static void model_open(struct tu_model *m)
 	struct trc_conn c;
 	uint64_t serial;
 	tu_random_conn(&m->rng, &c);
-	CHECK(trc_writer_conn_open(m->w, &c, &serial) == 0);
+	REQUIRE(trc_writer_conn_open(m->w, &c, &serial) == 0);
 	if (serial >= m->decl_cap) {
 		m->decl_cap = (serial + 1) * 2;
 		m->decl = realloc(m->decl, m->decl_cap * sizeof(*m->decl));
-		CHECK(m->decl);
+		REQUIRE(m->decl);
 	}
 	m->decl[serial] = *trc_writer_conn_get(m->w, serial);
 	if (m->nopen == m->cap) {
 		m->cap = m->cap ? m->cap * 2 : 64;
 		m->open = realloc(m->open, m->cap * sizeof(*m->open));
-		CHECK(m->open);
+		REQUIRE(m->open);
 	}
 	m->open[m->nopen++] = serial;
 }
@@ -180,16 +180,16 @@ void tu_model_step(struct tu_model *m)
 	if (ev.type != TRC_EV_LOST)
 		ev.conn_serial = m->open[tu_rand(&m->rng) % m->nopen];
 	random_payload(m, &ev);
-	CHECK(trc_writer_append(m->w, &ev) == 0);
+	REQUIRE(trc_writer_append(m->w, &ev) == 0);
 	if (m->nev == m->ev_cap) {
 		m->ev_cap = m->ev_cap ? m->ev_cap * 2 : 1024;
 		m->evs = realloc(m->evs, m->ev_cap * sizeof(*m->evs));
-		CHECK(m->evs);
+		REQUIRE(m->evs);
 	}
 	m->evs[m->nev++] = ev;
 	if (m->nopen > 5 && tu_rand(&m->rng) % 12 == 0) {
 		size_t i = tu_rand(&m->rng) % m->nopen;
-		CHECK(trc_writer_conn_close(m->w, m->open[i]) == 0);
+		REQUIRE(trc_writer_conn_close(m->w, m->open[i]) == 0);
 		m->open[i] = m->open[--m->nopen];
 	}
 }

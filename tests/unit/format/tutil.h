@@ -3,7 +3,8 @@
  * tutil.h - helpers shared by the format unit tests: an in-memory trace
  * (memfd) behind a real writer, a random event model that opens and closes
  * connections, field-by-field event comparison, hand-framed blocks for
- * crafted inputs, and a minimal check macro.
+ * crafted inputs, and tests/check.h, whose REQUIRE() the format tests use:
+ * each stops at its first failure.
  */
 #ifndef TUTIL_H
 #define TUTIL_H
@@ -12,16 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "check.h"
 #include "trc.h"
 
-#define CHECK(cond)                                                                   \
-	do {                                                                          \
-		if (!(cond)) {                                                        \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-				#cond);                                               \
-			exit(1);                                                      \
-		}                                                                     \
-	} while (0)
 
 struct tbuf {
 	uint8_t *p;

@@ -77,7 +77,7 @@ enum trc_status tu_read_all(const void *buf, size_t len, struct tu_read *out, si
 	if (keep) {
 		out->evs = calloc(keep, sizeof(*out->evs));
 		out->conns = calloc(keep, sizeof(*out->conns));
-		CHECK(out->evs && out->conns);
+		REQUIRE(out->evs && out->conns);
 	}
 	struct trc_reader *r = trc_reader_open_mem(buf, len, &err);
 	if (!r) {
@@ -90,7 +90,7 @@ enum trc_status tu_read_all(const void *buf, size_t len, struct tu_read *out, si
 			out->last_err = err;
 			continue;
 		}
-		CHECK((ev.type == TRC_EV_LOST) == (c == NULL));
+		REQUIRE((ev.type == TRC_EV_LOST) == (c == NULL));
 		if (out->events < keep) {
 			out->evs[out->events] = ev;
 			if (c)
@@ -164,10 +164,10 @@ size_t tu_blocks(const struct tbuf *b, struct tu_blk *out, size_t max)
 				    : 0;
 		k->ev_first = ev;
 		ev += k->events;
-		CHECK(k->total >= WIRE_BLOCK_FRAMING);
+		REQUIRE(k->total >= WIRE_BLOCK_FRAMING);
 		off += k->total;
 	}
-	CHECK(off == b->len);
+	REQUIRE(off == b->len);
 	return n;
 }
 

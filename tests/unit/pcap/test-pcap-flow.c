@@ -6,19 +6,9 @@
  * flows starting new connections, SYN retransmissions staying in one, the
  * flow table bound, filters, and every flow closed at the end.
  */
+#include "check.h"
 #include "import_harness.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			failures++;                                                                \
-			fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                            \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fprintf(stderr, "\n");                                                     \
-		}                                                                                  \
-	} while (0)
 
 #define S 0x02
 #define SA 0x12
@@ -198,9 +188,7 @@ int main(void)
 	test_midstream_and_local();
 	test_reuse();
 	test_bound_and_filter();
-	if (failures)
-		fprintf(stderr, "%d check(s) failed\n", failures);
-	else
+	if (!check_failure_count())
 		printf("test-pcap-flow: all checks passed\n");
-	return failures ? 1 : 0;
+	return check_exit_status();
 }

@@ -6,19 +6,9 @@
  * files cut at every offset (everything before the damage kept), unknown
  * link types, empty and non-capture files, and packet outcome counters.
  */
+#include "check.h"
 #include "import_harness.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			failures++;                                                                \
-			fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                            \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fprintf(stderr, "\n");                                                     \
-		}                                                                                  \
-	} while (0)
 
 #define SEC 1000000000ull
 
@@ -210,9 +200,7 @@ int main(void)
 	test_pcapng();
 	test_open_errors();
 	test_truncation();
-	if (failures)
-		fprintf(stderr, "%d check(s) failed\n", failures);
-	else
+	if (!check_failure_count())
 		printf("test-pcap-import: all checks passed\n");
-	return failures ? 1 : 0;
+	return check_exit_status();
 }

@@ -10,20 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "pkt_build.h"
 #include "pkt_filter.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			failures++;                                                                \
-			fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                            \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fprintf(stderr, "\n");                                                     \
-		}                                                                                  \
-	} while (0)
 
 static void test_prefix(void)
 {
@@ -118,9 +108,7 @@ int main(void)
 	test_prefix();
 	test_match();
 	test_expr();
-	if (failures)
-		fprintf(stderr, "%d check(s) failed\n", failures);
-	else
+	if (!check_failure_count())
 		printf("test-pkt-filter: all checks passed\n");
-	return failures ? 1 : 0;
+	return check_exit_status();
 }

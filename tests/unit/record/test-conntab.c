@@ -209,5 +209,5 @@ int main(void)
 	test_table();
 	test_tw_diff();
 	test_tw_due();
-	return CHECK_DONE();
+	return check_exit_status();
 }

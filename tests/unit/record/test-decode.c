@@ -104,5 +104,5 @@ int main(void)
 	test_state();
 	test_segment();
 	test_sock_events();
-	return CHECK_DONE();
+	return check_exit_status();
 }

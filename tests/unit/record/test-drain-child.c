@@ -207,5 +207,5 @@ int main(void)
 	test_two_cpus(0, 0, 0, 0);
 	test_expired();
 	test_known_socket();
-	return CHECK_DONE();
+	return check_exit_status();
 }

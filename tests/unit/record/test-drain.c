@@ -344,5 +344,5 @@ int main(void)
 	CHECK_EQ(tr.malformed, 1);
 	CHECK_EQ(tr.end_reason, TRC_END_SIGNAL);
 	close(fd);
-	return CHECK_DONE();
+	return check_exit_status();
 }

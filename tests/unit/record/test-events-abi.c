@@ -91,5 +91,5 @@ int main(void)
 	CHECK_EQ(EV_COMM_LEN, 16);
 	CHECK_EQ(EV_MAX_PORTS, 16);
 	CHECK_EQ(EV_MAX_HOSTS, 16);
-	return CHECK_DONE();
+	return check_exit_status();
 }

@@ -184,5 +184,5 @@ int main(void)
 	test_parse_size();
 	test_filters();
 	test_command_lines();
-	return CHECK_DONE();
+	return check_exit_status();
 }

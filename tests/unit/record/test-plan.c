@@ -275,5 +275,5 @@ int main(void)
 	test_names();
 	test_owner();
 	test_owner_softirq();
-	return CHECK_DONE();
+	return check_exit_status();
 }
