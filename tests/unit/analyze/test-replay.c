@@ -289,7 +289,7 @@ static void late_fin_after_timewait(void)
 	buf = tg_finish(g, &len);
 	tg_analyze(buf, len, NULL, &r);
 	free(buf);
-	CHECK_INT(r.n, 2);
+	CHECK_EQ(r.n, 2);
 	if (r.n != 2)
 		return;
 	CHECK_STR(outcome_name(r.conn[0].outcome), "timeout");

@@ -10,6 +10,7 @@
 #include "kbtf.h"
 
 #include <bpf/btf.h>
+#include <stdio.h>
 #include <string.h>
 
 static struct btf *fabricate(int *int_id, int *td_a, int *fn_b, int *fn_b2, int *td_b)
@@ -96,5 +97,5 @@ int main(void)
 {
 	test_fabricated();
 	test_running_kernel();
-	return CHECK_DONE();
+	return check_exit_status();
 }
