@@ -51,7 +51,7 @@ import time
 
 import traffic_kernel
 from traffic_util import (REQUEST, RESPONSE, accept_request, connect, die, emit, exchange,
-                          family_of, listener, ports, recv_eof, recv_until, tcp_state,
+                          family_of, listener, ports, read_expecting, recv_eof, recv_until, tcp_state,
                           wait_point, wait_state)
 
 HALFCLOSE_CHUNK = 1000
@@ -118,11 +118,7 @@ def server_shut_rd(ls, args):
 def server_abort(ls, args):
     c, info = accept_request(ls)
     c.sendall(RESPONSE)
-    try:
-        data = c.recv(65536)
-        die("expected a reset, read %r" % data)
-    except ConnectionResetError:
-        info["error"] = "ECONNRESET"
+    read_expecting(c, ConnectionResetError, "ECONNRESET", info)
     c.close()
     return info
 

@@ -109,3 +109,13 @@ def connect(args):
 def exchange(c):
     c.sendall(REQUEST)
     recv_until(c, b"\r\n\r\n")
+
+
+def read_expecting(sock, exc, name, info):
+    """One read that must fail with exc (a reset, a timeout); records
+    name as info["error"]."""
+    try:
+        data = sock.recv(65536)
+        die("expected %s, read %r" % (name, data))
+    except exc:
+        info["error"] = name
