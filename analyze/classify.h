@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * classify.h - per-endpoint classification: segment counts, the Zeek-style
- * history string and conn_state, and the outcome of the connection.
+ * classify.h - per-endpoint classification: the Zeek-style conn_state and
+ * the outcome of the connection (segment counts and the history string
+ * they are judged from: history.h).
  */
 #ifndef ANALYZE_CLASSIFY_H
 #define ANALYZE_CLASSIFY_H
 
 #include "conn.h"
+#include "history.h"
 
 enum outcome {
 	OUT_NORMAL_CLOSE = 0, /* FIN exchange, closed */
@@ -31,21 +33,11 @@ enum zeek_state {
 };
 const char *zeek_state_name(enum zeek_state z);
 
-/* Counts a segment of c and appends its history letters. */
-void classify_segment(struct conn *c, const struct seg_rec *s);
-
-/* A retransmission by this endpoint (RETRANSMIT event). */
-void classify_retransmit(struct conn *c);
-
 /* Before output: fills classification inputs a segment-less endpoint can
  * only take from its transitions. */
 void classify_finish(struct conn *c);
 
 enum outcome classify_outcome(const struct conn *c);
 enum zeek_state classify_conn_state(const struct conn *c);
-
-/* by_flag index names, in JSON order. */
-#define CLASSIFY_NFLAGS 9
-const char *classify_flag_name(unsigned int i);
 
 #endif /* ANALYZE_CLASSIFY_H */

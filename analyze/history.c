@@ -10,7 +10,7 @@
  */
 #include <ctype.h>
 
-#include "classify.h"
+#include "history.h"
 
 enum { L_S, L_H, L_F, L_R }; /* hist_dir.last_seq slots */
 
