@@ -15,6 +15,7 @@
 #include "conn.h"
 #include "durations.h"
 #include "replay.h"
+#include "verdict.h"
 #include "trc.h"
 
 /* A finalised endpoint with everything outputs print. */

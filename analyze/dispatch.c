@@ -12,6 +12,7 @@
 
 #include "analyzer_int.h"
 #include "idsort.h"
+#include "replay_flow.h"
 
 static uint64_t rt(const struct analyzer *a, const struct conn *c, uint64_t t)
 {

@@ -8,6 +8,7 @@
  * so its SYN is held until its first reply says which.
  */
 #include "replay.h"
+#include "replay_flow.h"
 
 static bool seq_geq(uint32_t a, uint32_t b)
 {

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "divergence.h"
+#include "verdict.h"
 #include "replay.h"
+#include "replay_flow.h"
 
 const char *verdict_name(enum verdict v)
 {
