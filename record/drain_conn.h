@@ -6,7 +6,7 @@
 #ifndef TCPREC_DRAIN_CONN_H
 #define TCPREC_DRAIN_CONN_H
 
-#include "drain.h"
+#include "drain_state.h"
 
 /* Appends through the writer, honouring -c and counting by type. */
 int dconn_append(struct drain *d, const struct trc_event *ev);
