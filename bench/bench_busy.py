@@ -48,7 +48,10 @@ class Busy:
                      ("net.ipv4.ip_local_port_range", "1024 65535"),
                      # the workload's server port stays free
                      ("net.ipv4.ip_local_reserved_ports", str(port)),
-                     ("net.ipv4.tcp_max_tw_buckets", str(2 * n_tw + 100000))):
+                     ("net.ipv4.tcp_max_tw_buckets", str(2 * n_tw + 100000)),
+                     # resets from the listener must not thin out TIME_WAIT
+                     # (see bench/busyhost.c)
+                     ("net.ipv4.tcp_rfc1337", "1")):
             ns.run(["sysctl", "-q", "-w", f"{k}={v}"])
         self.proc = subprocess.Popen(ns.cmd([tools["busyhost"], "-w", str(n_tw), "-e",
                                              str(n_est), "-t", "2"]),

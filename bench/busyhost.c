@@ -13,7 +13,9 @@
  * BH_CONNS_PER_LISTENER connections: connect() takes even ports first and
  * scans all of them before an odd one, so N is spread over listeners.  The caller
  * sets the namespace's sysctls: tcp_tw_reuse=0, a wide
- * ip_local_port_range and tcp_max_tw_buckets >= N.
+ * ip_local_port_range, tcp_max_tw_buckets >= N and tcp_rfc1337=1 (on a
+ * loaded machine a late handshake ACK can meet the listener after the
+ * connection closed; the listener's reset would kill a TIME_WAIT socket).
  *
  * When everything is in place it prints one line and flushes it:
  *
@@ -41,6 +43,14 @@
 #define BH_CONNS_PER_LISTENER 25000u
 #define BH_MAX_LISTENERS 64u
 #define BH_MAX_THREADS 64u
+/* TIME_WAIT connections made but whose server end is not yet closed.  The
+ * clients wait for the server above this: a server thread starved by a
+ * loaded machine otherwise accumulates accepted descriptors until accept()
+ * fails with EMFILE.  Well below listen()'s backlog.  A client waits at most
+ * BH_INFLIGHT_WAIT_US for one connection, so a server end that never
+ * arrives (a handshake the kernel dropped) cannot stall the fill. */
+#define BH_MAX_INFLIGHT 1024u
+#define BH_INFLIGHT_WAIT_US 1000000u
 
 struct bh {
 	int family;
@@ -124,7 +134,11 @@ static void *server(void *arg)
 			}
 			char buf[64];
 
-			if (read(fd, buf, sizeof(buf)) == 0) {
+			ssize_t got = read(fd, buf, sizeof(buf));
+
+			/* EOF, or a reset: either way the connection is over
+			 * (and a reset one is not in TIME_WAIT: ss shows it). */
+			if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
 				epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
 				close(fd);
 				atomic_fetch_add(&b->tw_closed, 1);
@@ -156,7 +170,15 @@ static void *tw_client(void *arg)
 	unsigned long i;
 
 	while ((i = atomic_fetch_add(&b->next, 1)) < b->n_tw) {
-		int fd = connect_to(b, i);
+		unsigned waited_us = 0;
+		int fd;
+
+		while (i > atomic_load(&b->tw_closed) + BH_MAX_INFLIGHT &&
+		       !atomic_load(&b->failed) && waited_us < BH_INFLIGHT_WAIT_US) {
+			usleep(100);
+			waited_us += 100;
+		}
+		fd = connect_to(b, i);
 
 		if (fd < 0) {
 			fprintf(stderr, "busyhost: connect %lu: %s\n", i, strerror(-fd));
@@ -200,9 +222,10 @@ static int parse_args(struct bh *b, int argc, char **argv)
 	return 0;
 }
 
-/* Room for one end of every idle connection plus the listeners: the
- * client ends live in a child process, the server ends here, so each
- * process needs M descriptors (the hard limit may not be raisable). */
+/* Room for one end of every idle connection, the listeners and the
+ * TIME_WAIT connections in flight: the idle client ends live in a child
+ * process, the server ends here, so each process needs about M
+ * descriptors (the hard limit may not be raisable). */
 static int raise_nofile(unsigned long need)
 {
 	struct rlimit rl;
@@ -277,7 +300,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	err = raise_nofile(b.n_est + b.n_listen);
+	err = raise_nofile(b.n_est + b.n_listen + BH_MAX_INFLIGHT + b.threads);
 	for (unsigned i = 0; !err && i < b.n_listen; i++)
 		err = listen_one(&b, i);
 	if (err || pthread_create(&srv, NULL, server, &b)) {
