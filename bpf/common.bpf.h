@@ -118,9 +118,9 @@ static __always_inline void count_lost(void)
  * irq_work each (a self-IPI: an APIC write, a VM exit on a guest), a tenth
  * of the machine's CPU under connection churn; tcprec drains every 100 ms
  * anyway.  So a record wakes it only when it takes the buffer's fill level
- * across a multiple of cfg_wakeup_bytes (1/8 of the buffer): a filling
- * buffer raises a few wake-ups, not one per record while tcprec is on its
- * way.  Concurrent producers can hide a crossing from each other; the next
+ * across a multiple of cfg_wakeup_bytes (1/8 of the buffer, at most 2M):
+ * a filling buffer raises a few wake-ups, not one per record while tcprec
+ * is on its way.  Concurrent producers can hide a crossing from each other; the next
  * multiple, or the timer, then wakes it. */
 static __always_inline void ev_submit(void *e)
 {

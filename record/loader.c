@@ -106,10 +106,12 @@ static void set_filters(struct tcprec_bpf *s, const struct config *cfg,
 		s->rodata->cfg_softirq_hi[i] = plan->softirq_hi[i];
 	}
 	s->rodata->cfg_pid = cfg->pid;
-	/* Wake at each eighth of fill (ev_submit()): early enough that a
-	 * burst never fills it before the 100 ms drain, rarely enough that
-	 * wake-ups cost nothing. */
-	s->rodata->cfg_wakeup_bytes = cfg->ringbuf_bytes / 8;
+	/* Wake at each eighth of fill (ev_submit()), at most every 2M: early
+	 * enough that a burst never fills it before the 100 ms drain, rarely
+	 * enough that wake-ups cost nothing.  A buffer sized for a busy host's
+	 * start-up (ringsize.h) keeps the 16M buffer's batches. */
+	s->rodata->cfg_wakeup_bytes = cfg->ringbuf_bytes / 8 < (2u << 20) ? cfg->ringbuf_bytes / 8
+									  : (2u << 20);
 	s->rodata->cfg_netns = cfg->netns;
 	s->rodata->cfg_family = (__u8)f->only_family;
 	s->rodata->cfg_seq = cfg->seq ? 1 : 0;

@@ -8,6 +8,7 @@
 
 #include "header.h"
 #include "privs.h"
+#include "ringsize.h"
 #include "tcprec.h"
 #include "version.h"
 
@@ -28,5 +29,14 @@ int main(int argc, char **argv)
 	}
 	if (cfg.read_path)
 		return import_run(&cfg);
+	if (!cfg.ringbuf_bytes) {
+		uint64_t held;
+
+		cfg.ringbuf_bytes = ringsize_for_host(&held);
+		if (cfg.verbose)
+			fprintf(stderr, "tcprec: ring buffer %lluM for %llu sockets held\n",
+				(unsigned long long)(cfg.ringbuf_bytes >> 20),
+				(unsigned long long)held);
+	}
 	return live_run(&cfg, start_ns);
 }

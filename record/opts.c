@@ -58,7 +58,7 @@ static const struct argp_option options[] = {
 	{ "packets", OPT_PACKETS, "bpf|pcap|none", 0,
 	  "Segment source (default: bpf where it loads, else pcap with -i)", 0 },
 	{ "buffer-size", 'B', "SIZE", 0,
-	  "Ring buffer bytes, K/M/G suffix, a power of two >= the page size (default 16M)", 0 },
+	  "Ring buffer bytes, K/M/G suffix, a power of two >= the page size (default: 16M, more on a host holding many sockets)", 0 },
 	{ "user", 'Z', "USER", 0, "After attaching, drop to USER and drop all capabilities", 0 },
 	{ "quiet", 'q', NULL, 0, "No status line and no summary", 0 },
 	{ "verbose", 'v', NULL, 0, "Print the probe plan and start-up time", 0 },
@@ -270,7 +270,6 @@ int opts_parse(int argc, char **argv, unsigned int argp_flags, struct config *cf
 	int err;
 
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->ringbuf_bytes = OPTS_DEFAULT_RINGBUF;
 	argp_err_exit_status = 2;
 	err = argp_parse(&argp, argc, argv, argp_flags, NULL, cfg);
 	return err ? -EINVAL : 0;
@@ -322,7 +321,8 @@ void opts_options_text(const struct config *cfg, const char *packets, char *buf,
 	if (cfg->seq)
 		catf(buf, len, "seq");
 	catf(buf, len, "%spackets=%s", SEP(buf, ","), packets);
-	catf(buf, len, ",ringbuf=%llu", (unsigned long long)cfg->ringbuf_bytes);
+	if (cfg->ringbuf_bytes)
+		catf(buf, len, ",ringbuf=%llu", (unsigned long long)cfg->ringbuf_bytes);
 	if (cfg->max_events)
 		catf(buf, len, ",count=%llu", (unsigned long long)cfg->max_events);
 	if (cfg->duration_s)

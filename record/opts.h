@@ -15,7 +15,6 @@
 #include "pcap_src.h"
 #include "plan.h"
 
-#define OPTS_DEFAULT_RINGBUF (16u << 20)
 #define OPTS_MAX_RINGBUF (1u << 30)
 #define OPTS_MAX_EXPR 1024
 
@@ -30,7 +29,7 @@ struct config {
 	const char *output;     /* -o, "-" = stdout */
 	uint64_t max_events;    /* -c, 0 = unlimited */
 	uint64_t duration_s;    /* --duration, 0 = until a signal */
-	uint64_t ringbuf_bytes; /* -B */
+	uint64_t ringbuf_bytes; /* -B; 0 = sized for the host (ringsize.h) */
 	const char *user;       /* -Z */
 	int seq, quiet, verbose;
 	enum packets_mode packets;

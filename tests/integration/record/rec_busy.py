@@ -164,6 +164,22 @@ def check_traffic(trace, pcap, conns):
     T.check_eq(rx, wire, "rx segment flags of the traffic vs tcpdump")
 
 
+def check_ring_size(header, n_snap):
+    """tcprec sized its ring buffer for the sockets the host holds
+    (ringsize.h): 1 KiB per socket, a power of two from 16M to 256M
+    and 1/32 of memory.  It counts every namespace's sockets, so at least
+    the n_snap its snapshot found in this one."""
+    opts = dict(kv.split("=", 1) for kv in header["options"].split(",") if "=" in kv)
+    ring = int(opts.get("ringbuf", 0))
+    cap = min(256 << 20, os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 32)
+    need = 16 << 20
+    while need < 1024 * n_snap and need * 2 <= cap:
+        need *= 2
+    T.check(ring & (ring - 1) == 0 and need <= ring <= max(cap, 16 << 20),
+            "ring buffer %d bytes for %d sockets held (want >= %d): %r"
+            % (ring, n_snap, need, header["options"]))
+
+
 def main():
     family = R.family_arg(sys.argv)
     n_tw = int(sys.argv[2]) if len(sys.argv) > 2 else 30000
@@ -184,6 +200,7 @@ def main():
         T.check(trace.header["ready_ns"] > 0 and trace.header["startup_ns"] > 0,
                 "ready time not in the header: %r" % trace.header)
         snaps = snapshot_keys(trace)
+        check_ring_size(trace.header, len(snaps))
         dup = [k for k, n in snaps.items() if n > 1]
         T.check(not dup, "%d sockets twice in the snapshot, e.g. %r" % (len(dup), dup[:3]))
         missing = set(before) - set(snaps)

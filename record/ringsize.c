@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * ringsize.c - the ring buffer's default size from the sockets held.
+ * /proc/slabinfo counts every namespace's sockets, which is what the
+ * start-up walk visits (the socket hash is shared); /proc/net/sockstat,
+ * the fallback, counts this namespace's only.
+ */
+#include "ringsize.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const slab_caches[] = {
+	"TCP", "TCPv6", "tw_sock_TCP", "tw_sock_TCPv6", "request_sock_TCP", "request_sock_TCPv6",
+};
+
+static int is_socket_cache(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(slab_caches) / sizeof(slab_caches[0]); i++)
+		if (strlen(slab_caches[i]) == len && !memcmp(slab_caches[i], name, len))
+			return 1;
+	return 0;
+}
+
+/* Calls fn on every line of text (without its newline). */
+static int each_line(const char *text, int (*fn)(const char *line, size_t len, uint64_t *acc),
+		     uint64_t *acc)
+{
+	int found = 0;
+
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t len = nl ? (size_t)(nl - text) : strlen(text);
+
+		found |= fn(text, len, acc);
+		text += len + (nl != NULL);
+	}
+	return found;
+}
+
+/* "name active_objs num_objs ...": adds active_objs of a socket cache. */
+static int slab_line(const char *line, size_t len, uint64_t *acc)
+{
+	size_t name_len = strcspn(line, " \t\n");
+	char buf[256];
+	uint64_t active;
+
+	if (name_len >= len || !is_socket_cache(line, name_len) || len >= sizeof(buf))
+		return 0;
+	memcpy(buf, line + name_len, len - name_len);
+	buf[len - name_len] = '\0';
+	if (sscanf(buf, "%" SCNu64, &active) != 1)
+		return 0;
+	*acc += active;
+	return 1;
+}
+
+
+/* "TCP: inuse N orphan N tw N alloc N mem N" or "TCP6: inuse N". */
+static int sockstat_line(const char *line, size_t len, uint64_t *acc)
+{
+	char buf[256];
+	uint64_t inuse, orphan, tw;
+
+	if (len >= sizeof(buf))
+		return 0;
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	if (sscanf(buf, "TCP: inuse %" SCNu64 " orphan %" SCNu64 " tw %" SCNu64, &inuse, &orphan,
+		   &tw) == 3) {
+		*acc += inuse + tw;
+		return 1;
+	}
+	if (sscanf(buf, "TCP6: inuse %" SCNu64, &inuse) == 1) {
+		*acc += inuse;
+		return 1;
+	}
+	return 0;
+}
+
+/* Sums what line_fn finds in text; -ENOENT when no line matched. */
+static int sum_lines(const char *text, int (*line_fn)(const char *, size_t, uint64_t *),
+		     uint64_t *sockets)
+{
+	uint64_t n = 0;
+
+	if (!each_line(text, line_fn, &n))
+		return -ENOENT;
+	*sockets = n;
+	return 0;
+}
+
+int ringsize_parse_slabinfo(const char *text, uint64_t *sockets)
+{
+	return sum_lines(text, slab_line, sockets);
+}
+
+int ringsize_parse_sockstat(const char *text, uint64_t *sockets)
+{
+	return sum_lines(text, sockstat_line, sockets);
+}
+
+uint64_t ringsize_for(uint64_t sockets, uint64_t mem_bytes)
+{
+	uint64_t cap = RINGSIZE_MAX, want, size = RINGSIZE_MIN;
+
+	if (mem_bytes && mem_bytes / RINGSIZE_MEM_SHARE < cap)
+		cap = mem_bytes / RINGSIZE_MEM_SHARE;
+	want = sockets > RINGSIZE_MAX / RINGSIZE_PER_SOCKET ? RINGSIZE_MAX
+							      : sockets * RINGSIZE_PER_SOCKET;
+	while (size < want && size * 2 <= cap)
+		size *= 2;
+	return size;
+}
+
+/* Appends the file's text (bounded) to buf; returns 0 or -errno. */
+static int read_text(const char *path, char *buf, size_t cap, size_t *used)
+{
+	FILE *f = fopen(path, "re");
+	size_t got;
+
+	if (!f)
+		return -errno;
+	got = fread(buf + *used, 1, cap - 1 - *used, f);
+	fclose(f);
+	*used += got;
+	buf[*used] = '\0';
+	return 0;
+}
+
+uint64_t ringsize_for_host(uint64_t *sockets)
+{
+	static char text[256 * 1024]; /* slabinfo: ~25K on common hosts */
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	uint64_t mem = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
+	size_t used = 0;
+	int err;
+
+	*sockets = 0;
+	err = read_text("/proc/slabinfo", text, sizeof(text), &used);
+	if (!err)
+		err = ringsize_parse_slabinfo(text, sockets);
+	if (err) {
+		used = 0;
+		read_text("/proc/net/sockstat", text, sizeof(text), &used);
+		read_text("/proc/net/sockstat6", text, sizeof(text), &used);
+		if (ringsize_parse_sockstat(text, sockets))
+			return RINGSIZE_MIN;
+	}
+	return ringsize_for(*sockets, mem);
+}
