@@ -31,11 +31,17 @@ struct wconn {
 };
 
 /* Open-addressing (linear probing, backward-shift deletion) keyed by
- * serial; grows at 50% load, so lookups stay O(1) without tombstones. */
+ * serial; grows at 50% load, so lookups stay O(1) without tombstones.
+ * The table holds only keys and pool indices; the connections live in a
+ * pool that never moves them on a table grow (see writer_conn.c). */
 struct conn_table {
-	struct wconn *slots;
-	size_t cap; /* power of two */
-	size_t count;
+	uint64_t *keys;     /* slot's serial, 0 = empty */
+	uint32_t *idx;      /* slot's connection in pool */
+	size_t cap;         /* slots, a power of two */
+	size_t count;       /* connections open */
+	struct wconn *pool; /* connections, reused through free_idx */
+	uint32_t *free_idx; /* freed pool entries, last freed last */
+	size_t pool_cap, pool_used, n_free;
 };
 
 /* Chunk-local owners (tgid, pid, comm), found by hash; an entry counts only
