@@ -120,8 +120,8 @@ static __always_inline void count_lost(void)
  * anyway.  So a record wakes it only when it takes the buffer's fill level
  * across a multiple of cfg_wakeup_bytes (1/8 of the buffer, at most 2M):
  * a filling buffer raises a few wake-ups, not one per record while tcprec
- * is on its way.  Concurrent producers can hide a crossing from each other; the next
- * multiple, or the timer, then wakes it. */
+ * is on its way.  Concurrent producers can hide a crossing from each
+ * other; the next multiple, or the timer, then wakes it. */
 static __always_inline void ev_submit(void *e)
 {
 	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);

@@ -71,8 +71,8 @@ void enc_conn(struct trc_writer *w, struct wconn *wc)
 	uint8_t bm = v6 ? WIRE_CF_IPV6 : 0;
 
 	*p++ = WIRE_TAG(WIRE_REC_CONN, 0);
-	p = varint_put(p, zigzag_enc((int64_t)(wc->serial - dp->serial)));
-	dp->serial = wc->serial;
+	p = varint_put(p, zigzag_enc((int64_t)(c->serial - dp->serial)));
+	dp->serial = c->serial;
 	uint8_t *bmp = p++;
 	p = put_addr(w, p, v6, c->laddr);
 	p = put_addr(w, p, v6, c->raddr);

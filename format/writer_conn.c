@@ -130,7 +130,6 @@ struct wconn *ctab_insert(struct conn_table *t, uint64_t serial)
 	struct wconn *s = &t->pool[at];
 
 	memset(s, 0, sizeof(*s));
-	s->serial = serial;
 	t->keys[i] = serial;
 	t->idx[i] = at;
 	t->count++;

@@ -18,7 +18,6 @@
  * generation is `gen`; a different generation means "not declared in the
  * current chunk yet". */
 struct wconn {
-	uint64_t serial; /* 0: empty slot */
 	struct trc_conn c;
 	uint32_t gen;
 	uint32_t cid;

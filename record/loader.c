@@ -17,6 +17,10 @@
 #include "events.h"
 #include "tcprec.skel.h"
 
+/* The wake-up step's ceiling: a buffer sized for a busy host's start-up
+ * (ringsize.h) keeps the 16M buffer's batches. */
+#define LOADER_WAKEUP_MAX (2u << 20)
+
 /* Programs per (event, flavour), from bpf/ *.bpf.c. */
 static void wanted_programs(struct tcprec_bpf *s, enum probe_event e, enum probe_flavour f,
 			    struct bpf_program **out)
@@ -106,12 +110,12 @@ static void set_filters(struct tcprec_bpf *s, const struct config *cfg,
 		s->rodata->cfg_softirq_hi[i] = plan->softirq_hi[i];
 	}
 	s->rodata->cfg_pid = cfg->pid;
-	/* Wake at each eighth of fill (ev_submit()), at most every 2M: early
-	 * enough that a burst never fills it before the 100 ms drain, rarely
-	 * enough that wake-ups cost nothing.  A buffer sized for a busy host's
-	 * start-up (ringsize.h) keeps the 16M buffer's batches. */
-	s->rodata->cfg_wakeup_bytes = cfg->ringbuf_bytes / 8 < (2u << 20) ? cfg->ringbuf_bytes / 8
-									  : (2u << 20);
+	/* Wake at each eighth of fill (ev_submit()), at most every
+	 * LOADER_WAKEUP_MAX: early enough that a burst never fills it before
+	 * the 100 ms drain, rarely enough that wake-ups cost nothing. */
+	s->rodata->cfg_wakeup_bytes = cfg->ringbuf_bytes / 8 < LOADER_WAKEUP_MAX
+					      ? cfg->ringbuf_bytes / 8
+					      : LOADER_WAKEUP_MAX;
 	s->rodata->cfg_netns = cfg->netns;
 	s->rodata->cfg_family = (__u8)f->only_family;
 	s->rodata->cfg_seq = cfg->seq ? 1 : 0;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -41,40 +42,58 @@ static int each_line(const char *text, int (*fn)(const char *line, size_t len, u
 	return found;
 }
 
+/* The decimal at p if it starts before end (after blanks); -1 if none. */
+static int number_at(const char *p, const char *end, uint64_t *out)
+{
+	char *stop;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p >= end || *p < '0' || *p > '9')
+		return -1;
+	*out = strtoull(p, &stop, 10);
+	return stop <= end ? 0 : -1;
+}
+
 /* "name active_objs num_objs ...": adds active_objs of a socket cache. */
 static int slab_line(const char *line, size_t len, uint64_t *acc)
 {
 	size_t name_len = strcspn(line, " \t\n");
-	char buf[256];
 	uint64_t active;
 
-	if (name_len >= len || !is_socket_cache(line, name_len) || len >= sizeof(buf))
-		return 0;
-	memcpy(buf, line + name_len, len - name_len);
-	buf[len - name_len] = '\0';
-	if (sscanf(buf, "%" SCNu64, &active) != 1)
+	if (name_len >= len || !is_socket_cache(line, name_len) ||
+	    number_at(line + name_len, line + len, &active))
 		return 0;
 	*acc += active;
 	return 1;
 }
 
+/* The number after `key` in a line starting with prefix, e.g. "tw" in
+ * "TCP: inuse N orphan N tw N alloc N mem N". */
+static int field(const char *line, size_t len, const char *prefix, const char *key,
+		 uint64_t *out)
+{
+	size_t plen = strlen(prefix), klen = strlen(key);
+	const char *end = line + len;
 
-/* "TCP: inuse N orphan N tw N alloc N mem N" or "TCP6: inuse N". */
+	if (len < plen || memcmp(line, prefix, plen))
+		return -1;
+	for (const char *p = line + plen; p + klen < end; p++)
+		if (p[-1] == ' ' && !memcmp(p, key, klen) && p[klen] == ' ')
+			return number_at(p + klen, end, out);
+	return -1;
+}
+
+/* "TCP: inuse N orphan N tw N ..." (inuse + tw) or "TCP6: inuse N". */
 static int sockstat_line(const char *line, size_t len, uint64_t *acc)
 {
-	char buf[256];
-	uint64_t inuse, orphan, tw;
+	uint64_t inuse, tw;
 
-	if (len >= sizeof(buf))
-		return 0;
-	memcpy(buf, line, len);
-	buf[len] = '\0';
-	if (sscanf(buf, "TCP: inuse %" SCNu64 " orphan %" SCNu64 " tw %" SCNu64, &inuse, &orphan,
-		   &tw) == 3) {
+	if (!field(line, len, "TCP: ", "inuse", &inuse) && !field(line, len, "TCP: ", "tw", &tw)) {
 		*acc += inuse + tw;
 		return 1;
 	}
-	if (sscanf(buf, "TCP6: inuse %" SCNu64, &inuse) == 1) {
+	if (!field(line, len, "TCP6: ", "inuse", &inuse)) {
 		*acc += inuse;
 		return 1;
 	}
