@@ -250,7 +250,8 @@ int analyzer_run(const char *const *paths, int npaths, const struct analyzer_opt
 		r[i] = trc_reader_open_file(paths[i], &e);
 		if (!r[i]) {
 			if (diag && diag->warn)
-				diag->warn(diag->arg, paths[i], &e, e.code > 0 ? e.code : TRC_IOERR);
+				diag->warn(diag->arg, paths[i], &e,
+					   e.code > 0 ? e.code : TRC_IOERR);
 			rc = e.code == TRC_UNSUPPORTED ? -ENOTSUP : -EINVAL;
 			break;
 		}

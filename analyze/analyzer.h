@@ -30,31 +30,31 @@ struct conn_view {
 };
 
 struct analyzer_summary {
-	uint64_t connections;  /* endpoints reported (after filters) */
+	uint64_t connections;	    /* endpoints reported (after filters) */
 	uint64_t connections_total; /* endpoints analysed */
 	uint64_t events;
 	uint64_t events_by_type[TRC_EV_TYPE_MAX + 1];
-	uint64_t lost_events;  /* sum of lost-event counts */
+	uint64_t lost_events; /* sum of lost-event counts */
 	uint64_t lost_records;
-	uint64_t truncated;    /* input files that ended inside a block */
+	uint64_t truncated; /* input files that ended inside a block */
 	uint64_t corrupt_blocks;
 	uint64_t bytes_skipped;
 	uint64_t by_outcome[OUT_COUNT];
 	uint64_t by_verdict[VERDICT_COUNT];
 	uint64_t t_first_ns, t_last_ns; /* realtime of first/last event, 0 if none */
-	uint64_t peak_live;    /* most endpoints held at once */
-	int io_error;          /* a file failed to read part-way (-errno) */
+	uint64_t peak_live;		/* most endpoints held at once */
+	int io_error;			/* a file failed to read part-way (-errno) */
 };
 
 /* Filters on reported connections; zero values mean "no filter". */
 struct analyzer_filter {
-	uint16_t port;          /* local or remote port */
-	uint8_t host_family;    /* 0 = no host filter */
+	uint16_t port;	     /* local or remote port */
+	uint8_t host_family; /* 0 = no host filter */
 	uint8_t host[16];
-	uint32_t outcomes;      /* bit (1 << enum outcome); 0 = all */
-	uint32_t verdicts;      /* bit (1 << enum verdict); 0 = all */
+	uint32_t outcomes; /* bit (1 << enum outcome); 0 = all */
+	uint32_t verdicts; /* bit (1 << enum verdict); 0 = all */
 	bool since_set, until_set;
-	bool since_rel, until_rel; /* seconds after the first event */
+	bool since_rel, until_rel;   /* seconds after the first event */
 	uint64_t since_ns, until_ns; /* realtime ns, or relative ns */
 };
 
@@ -70,7 +70,7 @@ struct analyzer_sink {
 };
 
 struct analyzer_opts {
-	bool keep_segments;          /* build the per-segment list (--segments) */
+	bool keep_segments; /* build the per-segment list (--segments) */
 	struct analyzer_filter filter;
 };
 

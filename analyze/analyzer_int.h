@@ -15,7 +15,7 @@
  * timewait socket is expected also waits for its (polled, every 100 ms)
  * TIME_WAIT enter, which the same bound covers.  Memory: endpoints closed
  * in the last 2 s of trace time. */
-#define ANALYZER_GRACE_NS 2000000000ull    /* queue 0 */
+#define ANALYZER_GRACE_NS    2000000000ull /* queue 0 */
 #define ANALYZER_GRACE_TW_NS 2000000000ull /* queue 1 */
 /* Queue 2: endpoints whose TIME_WAIT exit ended them, ordered by that
  * exit; they wait ANALYZER_GRACE_NS from it for a late LOST record. */
@@ -36,21 +36,21 @@
 
 struct input {
 	struct trc_reader *r;
-	const char *name;          /* printable (safestr.h): name_buf or the path */
+	const char *name; /* printable (safestr.h): name_buf or the path */
 	char *name_buf;
 	const struct trc_header *hdr; /* &safe_hdr */
 	struct trc_header safe_hdr;   /* the file's header, strings printable */
-	int64_t rt_off;        /* realtime - trace time */
-	bool dual;             /* segment-only source: replay both endpoints */
+	int64_t rt_off;		      /* realtime - trace time */
+	bool dual;		      /* segment-only source: replay both endpoints */
 	bool has, done;
 	struct trc_event ev;
-	struct trc_conn copy;  /* the reader's pointer is short-lived ... */
+	struct trc_conn copy;	     /* the reader's pointer is short-lived ... */
 	const struct trc_conn *conn; /* ... so with several files this points at copy */
 	bool has_conn;
 	uint64_t first_t, last_t; /* trace time of the first/last event; at the
 				   * end, last_t is when the recording stopped */
 	bool truncated;
-	struct trc_error err;  /* the reader's last error, zeroed before reuse */
+	struct trc_error err; /* the reader's last error, zeroed before reuse */
 	bool err_used;
 };
 
@@ -75,9 +75,9 @@ struct analyzer {
 	 * those created before it are marked, whatever their close time.
 	 * That is coarser (a gap after an endpoint closed still marks it),
 	 * and only traces with that many gaps get it. */
-	uint64_t mark_seq;      /* marks made so far */
-	uint64_t mark_work;     /* endpoints visited by walks */
-	uint64_t coarse_lost;   /* mark_seq of the last LOST mark not walked */
+	uint64_t mark_seq;	 /* marks made so far */
+	uint64_t mark_work;	 /* endpoints visited by walks */
+	uint64_t coarse_lost;	 /* mark_seq of the last LOST mark not walked */
 	uint64_t coarse_corrupt; /* likewise for skipped blocks */
 };
 

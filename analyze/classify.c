@@ -13,8 +13,9 @@
 const char *outcome_name(enum outcome o)
 {
 	static const char *const n[OUT_COUNT] = {
-		"normal_close", "refused", "reset_local", "reset_remote", "syn_timeout",
-		"half_open", "open_at_end", "closed_unknown", "listener", "aborted", "timeout",
+		"normal_close", "refused",   "reset_local", "reset_remote",
+		"syn_timeout",	"half_open", "open_at_end", "closed_unknown",
+		"listener",	"aborted",   "timeout",
 	};
 	return (unsigned int)o < OUT_COUNT ? n[o] : "unknown";
 }
@@ -30,8 +31,8 @@ int outcome_from_name(const char *name)
 const char *zeek_state_name(enum zeek_state z)
 {
 	static const char *const n[ZS_COUNT] = {
-		"S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH",
-		"SH", "SHR", "OTH",
+		"S0",	"S1",	  "SF",	   "REJ", "S2",	 "S3",	"RSTO",
+		"RSTR", "RSTOS0", "RSTRH", "SH",  "SHR", "OTH",
 	};
 	return (unsigned int)z < ZS_COUNT ? n[z] : "OTH";
 }

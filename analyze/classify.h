@@ -12,24 +12,36 @@
 
 enum outcome {
 	OUT_NORMAL_CLOSE = 0, /* FIN exchange, closed */
-	OUT_REFUSED,          /* SYN answered by RST */
+	OUT_REFUSED,	      /* SYN answered by RST */
 	OUT_RESET_LOCAL,      /* established, then this endpoint sent RST (abort) */
 	OUT_RESET_REMOTE,     /* established, then a RST was received */
 	OUT_SYN_TIMEOUT,      /* SYN never answered; connect gave up */
-	OUT_HALF_OPEN,        /* trace ended with one direction closed */
+	OUT_HALF_OPEN,	      /* trace ended with one direction closed */
 	OUT_OPEN_AT_END,      /* trace ended with the connection open */
 	OUT_CLOSED_UNKNOWN,   /* closed, but the records do not say why */
-	OUT_LISTENER,         /* a listening socket */
-	OUT_ABORTED,          /* closed by the application before established */
-	OUT_TIMEOUT,          /* established, closed by retransmission give-up */
+	OUT_LISTENER,	      /* a listening socket */
+	OUT_ABORTED,	      /* closed by the application before established */
+	OUT_TIMEOUT,	      /* established, closed by retransmission give-up */
 	OUT_COUNT,
 };
 const char *outcome_name(enum outcome o);
 int outcome_from_name(const char *name); /* -EINVAL when unknown */
 
 enum zeek_state {
-	ZS_S0 = 0, ZS_S1, ZS_SF, ZS_REJ, ZS_S2, ZS_S3, ZS_RSTO, ZS_RSTR,
-	ZS_RSTOS0, ZS_RSTRH, ZS_SH, ZS_SHR, ZS_OTH, ZS_COUNT,
+	ZS_S0 = 0,
+	ZS_S1,
+	ZS_SF,
+	ZS_REJ,
+	ZS_S2,
+	ZS_S3,
+	ZS_RSTO,
+	ZS_RSTR,
+	ZS_RSTOS0,
+	ZS_RSTRH,
+	ZS_SH,
+	ZS_SHR,
+	ZS_OTH,
+	ZS_COUNT,
 };
 const char *zeek_state_name(enum zeek_state z);
 

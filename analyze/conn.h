@@ -16,15 +16,15 @@
 #include "trc.h"
 #include "rfc9293.h"
 
-#define CONN_MAX_TRANS 16   /* transitions kept per endpoint; more are counted */
-#define CONN_RECENT 4       /* recent segments kept to explain a transition */
-#define CONN_FLOW_BUF 16    /* segments a flow keeps for the socket that adopts it */
-#define CONN_HISTORY_MAX 48 /* history letters kept */
-#define CONN_MAX_VIOL 4     /* violation sentences kept (all are counted) */
-#define CONN_VIOL_LEN 160
+#define CONN_MAX_TRANS	  16 /* transitions kept per endpoint; more are counted */
+#define CONN_RECENT	  4  /* recent segments kept to explain a transition */
+#define CONN_FLOW_BUF	  16 /* segments a flow keeps for the socket that adopts it */
+#define CONN_HISTORY_MAX  48 /* history letters kept */
+#define CONN_MAX_VIOL	  4  /* violation sentences kept (all are counted) */
+#define CONN_VIOL_LEN	  160
 #define CONN_SEG_LIST_MAX (1u << 20) /* --segments: entries kept per endpoint */
-#define CONN_LOOKASIDE 4096 /* recently finalised endpoints kept for peer linking */
-#define CONN_FREE_MAX 1024  /* finalised endpoints kept for reuse */
+#define CONN_LOOKASIDE	  4096	     /* recently finalised endpoints kept for peer linking */
+#define CONN_FREE_MAX	  1024	     /* finalised endpoints kept for reuse */
 /* Entries of one tuple-index chain examined per lookup.  Live sockets of
  * one tuple are few on a real host (one per netns, plus the closed ones
  * held for the grace period); a hostile trace with a million endpoints
@@ -34,9 +34,9 @@
 /* What made a transition happen. */
 enum cause_kind {
 	CAUSE_UNKNOWN = 0,
-	CAUSE_SEGMENT,  /* a segment received or sent (dir, flags, t_ns) */
-	CAUSE_APP,      /* an application call, inferred (app) */
-	CAUSE_TIMER,    /* a timer (app holds the RFC_IN_TIMER_* kind) */
+	CAUSE_SEGMENT,	/* a segment received or sent (dir, flags, t_ns) */
+	CAUSE_APP,	/* an application call, inferred (app) */
+	CAUSE_TIMER,	/* a timer (app holds the RFC_IN_TIMER_* kind) */
 	CAUSE_SNAPSHOT, /* state at the start of the recording */
 	CAUSE_TIMEWAIT, /* the kernel's timewait socket took over */
 	CAUSE_COUNT,
@@ -44,17 +44,17 @@ enum cause_kind {
 const char *cause_kind_name(enum cause_kind k);
 
 struct cause {
-	uint8_t kind;      /* enum cause_kind */
-	uint8_t dir;       /* CAUSE_SEGMENT: enum trc_direction */
+	uint8_t kind;	   /* enum cause_kind */
+	uint8_t dir;	   /* CAUSE_SEGMENT: enum trc_direction */
 	uint8_t tcp_flags; /* CAUSE_SEGMENT */
-	uint8_t input;     /* CAUSE_APP / CAUSE_TIMER: enum rfc9293_input_kind */
-	uint64_t t_ns;     /* when the cause happened */
+	uint8_t input;	   /* CAUSE_APP / CAUSE_TIMER: enum rfc9293_input_kind */
+	uint64_t t_ns;	   /* when the cause happened */
 };
 
 /* How a recorded transition compares with the RFC model. */
 enum judgement {
 	JUDGE_CONFORMANT = 0,
-	JUDGE_LINUX,      /* a documented Linux divergence (divergence.h) */
+	JUDGE_LINUX, /* a documented Linux divergence (divergence.h) */
 	JUDGE_VIOLATION,
 	JUDGE_UNEXPLAINED, /* needs a segment, but none were recorded */
 	JUDGE_SNAPSHOT,
@@ -63,9 +63,9 @@ enum judgement {
 struct transition {
 	uint64_t t_ns;
 	uint8_t from, to;   /* enum tcp_state */
-	uint8_t judge;      /* enum judgement */
+	uint8_t judge;	    /* enum judgement */
 	uint8_t divergence; /* enum lx_divergence with JUDGE_LINUX */
-	uint8_t owner;      /* ran in the owner's process context */
+	uint8_t owner;	    /* ran in the owner's process context */
 	uint8_t inferred;   /* predicted from segments, not reported by the kernel */
 	uint8_t needs_seg;  /* a violation only if segments were recorded */
 	struct cause cause;
@@ -80,9 +80,9 @@ struct seg_rec {
 
 /* Why a verdict is "incomplete"; bits. */
 enum incomplete_reason {
-	INC_LOST = 1u << 0,      /* lost events overlap the connection */
-	INC_CORRUPT = 1u << 1,   /* a corrupt block was skipped during it */
-	INC_SNAPSHOT = 1u << 2,  /* began before the recording (snapshot) */
+	INC_LOST = 1u << 0,	 /* lost events overlap the connection */
+	INC_CORRUPT = 1u << 1,	 /* a corrupt block was skipped during it */
+	INC_SNAPSHOT = 1u << 2,	 /* began before the recording (snapshot) */
 	INC_MIDSTREAM = 1u << 3, /* began before the recording (no snapshot) */
 	INC_TRACE_END = 1u << 4, /* still open when the trace ended */
 	INC_TRUNCATED = 1u << 5, /* the trace file was truncated */
@@ -90,12 +90,12 @@ enum incomplete_reason {
 
 /* Per-direction history bookkeeping (Zeek-style letters). */
 struct hist_dir {
-	uint16_t seen;        /* letters emitted once ('a', 'd', 'i', 'q') */
-	uint32_t last_seq[4]; /* s h f r: seq of the last time the letter was emitted */
-	uint8_t seq_valid;    /* bits for last_seq[] */
+	uint16_t seen;		   /* letters emitted once ('a', 'd', 'i', 'q') */
+	uint32_t last_seq[4];	   /* s h f r: seq of the last time the letter was emitted */
+	uint8_t seq_valid;	   /* bits for last_seq[] */
 	uint64_t retrans, zerowin; /* counts for logarithmic t and w */
 	uint64_t next_t, next_w;   /* count at which the next letter is due */
-	uint32_t snd_max;          /* flows: highest sequence number sent + 1 */
+	uint32_t snd_max;	   /* flows: highest sequence number sent + 1 */
 	bool snd_valid;
 };
 
@@ -109,45 +109,45 @@ struct conn_key {
 struct conn {
 	/* Head: what the table, the finalisation queues and loss marking
 	 * read.  It stays addressable while the endpoint is frozen. */
-	uint64_t id;        /* output id, assigned in order of first appearance */
-	uint64_t serial;    /* trc serial within that file */
-	uint32_t file;      /* index of the input file */
+	uint64_t id;	     /* output id, assigned in order of first appearance */
+	uint64_t serial;     /* trc serial within that file */
+	uint32_t file;	     /* index of the input file */
 	uint32_t incomplete; /* enum incomplete_reason bits (verdict input) */
 	struct conn_key key;
-	struct conn *fnext;  /* reuse list */
-	struct conn *tnext;  /* tuple index chain */
-	struct conn **tpprev; /* the pointer to c in that chain: O(1) removal */
+	struct conn *fnext;	    /* reuse list */
+	struct conn *tnext;	    /* tuple index chain */
+	struct conn **tpprev;	    /* the pointer to c in that chain: O(1) removal */
 	struct conn *qnext, *qprev; /* finalisation queue */
 	struct conn *cnext, *cprev; /* cooling list: closed, not yet frozen */
-	struct conn *mirror; /* segment-only: the other endpoint of the flow */
-	struct conn *flow;   /* socket: the flow whose segments it receives */
-	struct conn *sock;   /* flow: the socket its segments go to */
+	struct conn *mirror;	    /* segment-only: the other endpoint of the flow */
+	struct conn *flow;	    /* socket: the flow whose segments it receives */
+	struct conn *sock;	    /* flow: the socket its segments go to */
 	struct conn *peer;
-	uint64_t peer_id;    /* 0 = none */
+	uint64_t peer_id; /* 0 = none */
 	uint64_t close_ns, last_ns;
-	uint64_t born_mark;  /* the analyzer's mark_seq when it was created */
+	uint64_t born_mark; /* the analyzer's mark_seq when it was created */
 	bool flow_only, is_mirror, in_tuple_index, queued, adopted;
-	bool indexed;        /* in the serial hash (added, not yet removed) */
-	bool frozen;         /* only the head is here; conn_table_thaw() */
-	bool cooling;        /* on the cooling list */
-	uint8_t queue;       /* which finalisation queue */
+	bool indexed;  /* in the serial hash (added, not yet removed) */
+	bool frozen;   /* only the head is here; conn_table_thaw() */
+	bool cooling;  /* on the cooling list */
+	uint8_t queue; /* which finalisation queue */
 	bool closed, tw_enter, tw_exit;
 
 	/* Body: everything else (frozen endpoints hold it encoded).  Small
 	 * fields are grouped to leave no padding between the large ones. */
 	struct trc_conn decl;
 	struct rfc9293_model model;
-	uint8_t kstate;      /* last state the kernel (or inference) reported */
+	uint8_t kstate; /* last state the kernel (or inference) reported */
 	bool inferred;
-	bool kernel_states;  /* the kernel reported at least one transition */
+	bool kernel_states; /* the kernel reported at least one transition */
 	bool tw_expected, tw_trans_pending;
-	bool rst_rx_event;      /* a RESET rx event since the last transition */
+	bool rst_rx_event; /* a RESET rx event since the last transition */
 	uint8_t recent_head, n_recent;
 	uint8_t n_flowbuf;
 	uint8_t tw_precision;
 	bool has_pending_syn, has_pending_fin;
 	bool fin_sent_seq_valid;
-	uint32_t fin_sent_seq;  /* seq of our FIN (segment-only replay) */
+	uint32_t fin_sent_seq; /* seq of our FIN (segment-only replay) */
 	uint64_t first_ns;
 	uint64_t last_trans_ns; /* candidate segments for the next transition start here */
 
@@ -156,13 +156,13 @@ struct conn {
 	uint32_t trans_dropped;
 
 	struct seg_rec recent[CONN_RECENT]; /* ring of recent segments */
-	struct seg_rec *flowbuf; /* flow_only: CONN_FLOW_BUF kept for adoption */
-	struct seg_rec pending_syn; /* segment-only responder: SYN not yet judged */
-	struct seg_rec pending_fin; /* segment-only: a FIN that may have crossed ours */
+	struct seg_rec *flowbuf;	    /* flow_only: CONN_FLOW_BUF kept for adoption */
+	struct seg_rec pending_syn;	    /* segment-only responder: SYN not yet judged */
+	struct seg_rec pending_fin;	    /* segment-only: a FIN that may have crossed ours */
 
 	uint64_t seg_total, seg_rx, seg_tx;
-	uint64_t by_flag[9];    /* SYN SYN-ACK ACK PSH FIN RST URG ECE CWR */
-	struct seg_rec *list;   /* --segments */
+	uint64_t by_flag[9];  /* SYN SYN-ACK ACK PSH FIN RST URG ECE CWR */
+	struct seg_rec *list; /* --segments */
 	uint32_t n_list, cap_list;
 	uint64_t list_dropped;
 
@@ -174,7 +174,7 @@ struct conn {
 	char comm[TRC_COMM_LEN]; /* printable UTF-8 (safestr.h) */
 
 	/* classification inputs */
-	int8_t originator;      /* 0 unknown, 1 local, -1 remote */
+	int8_t originator; /* 0 unknown, 1 local, -1 remote */
 	bool orig_syn, resp_synack, orig_fin, resp_fin, orig_rst, resp_rst;
 	bool orig_ack, resp_ack, syn_seen, first_seg_not_syn;
 	bool rx_rst, tx_rst, rx_fin, tx_fin;
@@ -184,9 +184,9 @@ struct conn {
 
 	/* verdict inputs */
 	uint32_t n_violations, n_unexplained;
-	uint32_t n_viol_seg;    /* violations that need a recorded segment */
-	uint32_t divergences;   /* bit (1 << enum lx_divergence) */
-	uint8_t viol_needs_seg; /* bit i: violations[i] needs a segment */
+	uint32_t n_viol_seg;		   /* violations that need a recorded segment */
+	uint32_t divergences;		   /* bit (1 << enum lx_divergence) */
+	uint8_t viol_needs_seg;		   /* bit i: violations[i] needs a segment */
 	char (*violations)[CONN_VIOL_LEN]; /* CONN_MAX_VIOL, allocated on the first */
 };
 

@@ -13,7 +13,7 @@
 
 #define BODY_BYTES (sizeof(struct conn) - CONN_HEAD_SIZE)
 #define BODY_WORDS (BODY_BYTES / 8)
-#define MAP_BYTES ((BODY_WORDS + 7) / 8)
+#define MAP_BYTES  ((BODY_WORDS + 7) / 8)
 /* Bitmap, a length byte and 8 bytes per word, and slack for the
  * unconditional 8-byte copies. */
 #define ENC_MAX (MAP_BYTES + BODY_WORDS * 9 + 8)

@@ -25,10 +25,10 @@ struct sidx_slot {
 
 struct conn_table {
 	struct sidx_slot *sidx; /* by (file, serial): conn_index.c */
-	size_t sidx_cap;        /* power of two, at least twice sidx_used */
+	size_t sidx_cap;	/* power of two, at least twice sidx_used */
 	size_t sidx_used;
 	struct conn **tbuckets; /* by 4-tuple (netns not hashed: peers differ) */
-	size_t nbuckets;        /* power of two */
+	size_t nbuckets;	/* power of two */
 	uint64_t live;
 	uint64_t next_id;
 	struct conn *qhead[CONN_QUEUES], *qtail[CONN_QUEUES];
@@ -65,7 +65,7 @@ static inline uint64_t tuple_hash(const uint8_t *la, uint16_t lp, const uint8_t 
 }
 
 static inline size_t tuple_slot(const struct conn_table *t, const uint8_t *la, uint16_t lp,
-			 const uint8_t *ra, uint16_t rp)
+				const uint8_t *ra, uint16_t rp)
 {
 	return tuple_hash(la, lp, ra, rp) & (t->nbuckets - 1);
 }

@@ -21,8 +21,8 @@ static uint64_t rt(const struct analyzer *a, const struct conn *c, uint64_t t)
 
 static bool is_empty(const struct conn *c)
 {
-	return !c->n_trans && !c->seg_total && !c->tw_enter && !c->retransmits &&
-	       !c->resets_sent && !c->resets_received;
+	return !c->n_trans && !c->seg_total && !c->tw_enter && !c->retransmits && !c->resets_sent &&
+	       !c->resets_received;
 }
 
 static void report(struct analyzer *a, struct conn *c)
@@ -167,7 +167,8 @@ static void adopt(struct analyzer *a, struct conn *sock)
 static bool clean_start(const struct trc_event *ev)
 {
 	if (ev->type == TRC_EV_STATE)
-		return ev->state.old_state == TCP_ST_CLOSE || ev->state.old_state == TCP_ST_LISTEN ||
+		return ev->state.old_state == TCP_ST_CLOSE ||
+		       ev->state.old_state == TCP_ST_LISTEN ||
 		       (ev->state.flags & TRC_STATE_F_SNAPSHOT);
 	return ev->type == TRC_EV_SEGMENT &&
 	       (ev->seg.tcp_flags & (TRC_TCP_SYN | TRC_TCP_ACK)) == TRC_TCP_SYN;
@@ -240,8 +241,13 @@ static void on_segment(struct analyzer *a, struct input *in, struct conn *c)
 {
 	const struct trc_ev_segment *g = &in->ev.seg;
 	struct seg_rec s = {
-		.t_ns = in->ev.t_ns, .seq = g->seq, .ack = g->ack, .window = g->window,
-		.payload_len = g->payload_len, .dir = g->dir, .tcp_flags = g->tcp_flags,
+		.t_ns = in->ev.t_ns,
+		.seq = g->seq,
+		.ack = g->ack,
+		.window = g->window,
+		.payload_len = g->payload_len,
+		.dir = g->dir,
+		.tcp_flags = g->tcp_flags,
 		.flags = g->flags,
 	};
 
@@ -414,7 +420,7 @@ static void mark_one(struct conn *c, void *arg)
 
 /* Walks allowed per event read, and a start-up allowance. */
 #define MARK_WORK_PER_EVENT 8
-#define MARK_WORK_FREE (1u << 20)
+#define MARK_WORK_FREE	    (1u << 20)
 
 void dispatch_mark_all(struct analyzer *a, uint32_t reason, uint64_t from_rt)
 {

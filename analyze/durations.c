@@ -33,7 +33,8 @@ static void handshake(const struct conn *c, struct durations *d)
 
 		if (syn_t == DUR_NONE && (t->to == TCP_ST_SYN_SENT || t->to == TCP_ST_SYN_RECV))
 			syn_t = (t->cause.kind == CAUSE_SEGMENT && t->cause.t_ns < t->t_ns)
-					? t->cause.t_ns : t->t_ns;
+					? t->cause.t_ns
+					: t->t_ns;
 		if (t->to != TCP_ST_ESTABLISHED || t->judge == JUDGE_SNAPSHOT)
 			continue;
 		if (t->from == TCP_ST_SYN_SENT && i > 0 && c->trans[i - 1].to == TCP_ST_SYN_SENT)
@@ -65,7 +66,8 @@ void durations_compute(const struct conn *c, uint64_t trace_end_ns, struct durat
 			until = t->t_ns;
 		/* TIME_WAIT lasts until its exit, or (lower bound) the trace end. */
 		if (t->to == TCP_ST_TIME_WAIT)
-			until = c->tw_exit ? c->tw_exit_ns : (trace_end_ns > t->t_ns ? trace_end_ns : t->t_ns);
+			until = c->tw_exit ? c->tw_exit_ns
+					   : (trace_end_ns > t->t_ns ? trace_end_ns : t->t_ns);
 		d->dwell[i] = span(t->t_ns, until);
 		if (t->to < TCP_ST_COUNT) {
 			if (d->states[t->to] == DUR_NONE)

@@ -12,11 +12,11 @@
 
 struct durations {
 	uint64_t start_ns, end_ns;
-	uint64_t connect_ns;   /* SYN_SENT dwell that ended in ESTABLISHED */
-	uint64_t handshake_ns; /* first SYN (or SYN_SENT/SYN_RECV) to ESTABLISHED */
-	uint64_t lifetime_ns;  /* end_ns - start_ns */
-	uint64_t timewait_ns;  /* TIME_WAIT enter to exit */
-	uint64_t states[TCP_ST_COUNT]; /* total dwell per state, DUR_NONE if never */
+	uint64_t connect_ns;		/* SYN_SENT dwell that ended in ESTABLISHED */
+	uint64_t handshake_ns;		/* first SYN (or SYN_SENT/SYN_RECV) to ESTABLISHED */
+	uint64_t lifetime_ns;		/* end_ns - start_ns */
+	uint64_t timewait_ns;		/* TIME_WAIT enter to exit */
+	uint64_t states[TCP_ST_COUNT];	/* total dwell per state, DUR_NONE if never */
 	uint64_t dwell[CONN_MAX_TRANS]; /* per kept transition: time in its "to" state */
 };
 

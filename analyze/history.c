@@ -143,8 +143,8 @@ static bool seq_lt(uint32_t a, uint32_t b)
 static void flow_retransmit(struct conn *c, const struct seg_rec *s, bool from_orig)
 {
 	struct hist_dir *h = &c->hist[from_orig ? 0 : 1];
-	uint32_t len = s->payload_len + !!(s->tcp_flags & TRC_TCP_SYN) +
-		       !!(s->tcp_flags & TRC_TCP_FIN);
+	uint32_t len =
+		s->payload_len + !!(s->tcp_flags & TRC_TCP_SYN) + !!(s->tcp_flags & TRC_TCP_FIN);
 	uint32_t end = s->seq + len;
 
 	if (!c->flow_only || !(s->flags & TRC_SEG_F_SEQ) || !len || (s->tcp_flags & TRC_TCP_RST))
@@ -164,8 +164,8 @@ static void flow_retransmit(struct conn *c, const struct seg_rec *s, bool from_o
 void classify_segment(struct conn *c, const struct seg_rec *s)
 {
 	static const uint8_t bits[CLASSIFY_NFLAGS] = {
-		0, 0, TRC_TCP_ACK, TRC_TCP_PSH, TRC_TCP_FIN, TRC_TCP_RST, TRC_TCP_URG,
-		TRC_TCP_ECE, TRC_TCP_CWR,
+		0,	     0,		  TRC_TCP_ACK, TRC_TCP_PSH, TRC_TCP_FIN,
+		TRC_TCP_RST, TRC_TCP_URG, TRC_TCP_ECE, TRC_TCP_CWR,
 	};
 	uint8_t f = s->tcp_flags;
 	bool from_orig;

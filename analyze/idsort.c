@@ -13,7 +13,7 @@
 #include "idsort.h"
 
 #define DIGIT_BITS 11
-#define DIGITS (1u << DIGIT_BITS)
+#define DIGITS	   (1u << DIGIT_BITS)
 
 struct keyed {
 	uint64_t key; /* id - smallest id */

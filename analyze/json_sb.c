@@ -30,13 +30,27 @@ static size_t escape(unsigned char ch, char *out)
 	char named = 0;
 
 	switch (ch) {
-	case '"': named = '"'; break;
-	case '\\': named = '\\'; break;
-	case '\b': named = 'b'; break;
-	case '\f': named = 'f'; break;
-	case '\n': named = 'n'; break;
-	case '\r': named = 'r'; break;
-	case '\t': named = 't'; break;
+	case '"':
+		named = '"';
+		break;
+	case '\\':
+		named = '\\';
+		break;
+	case '\b':
+		named = 'b';
+		break;
+	case '\f':
+		named = 'f';
+		break;
+	case '\n':
+		named = 'n';
+		break;
+	case '\r':
+		named = 'r';
+		break;
+	case '\t':
+		named = 't';
+		break;
 	default:
 		if (ch >= 0x20)
 			return 0;

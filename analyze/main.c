@@ -29,13 +29,15 @@ static void warn(void *arg, const char *path, const struct trc_error *e, int st)
 	switch (st) {
 	case TRC_CORRUPT:
 		if (!d->quiet)
-			fprintf(stderr, "tcpana: warning: %s: damaged block skipped at offset %llu: %s\n",
+			fprintf(stderr,
+				"tcpana: warning: %s: damaged block skipped at offset %llu: %s\n",
 				path, (unsigned long long)e->offset, e->msg);
 		break;
 	case TRC_TRUNCATED:
 		if (!d->quiet)
-			fprintf(stderr, "tcpana: warning: %s: truncated at offset %llu; "
-					"everything before it is reported\n",
+			fprintf(stderr,
+				"tcpana: warning: %s: truncated at offset %llu; "
+				"everything before it is reported\n",
 				path, (unsigned long long)e->offset);
 		break;
 	case TRC_UNSUPPORTED:
@@ -93,8 +95,9 @@ int main(int argc, char **argv)
 	if (rc < 0 && !dc.fatal_seen && rc != -EIO)
 		fprintf(stderr, "tcpana: %s\n", strerror(-rc));
 	if (rc >= 0 && (sum.truncated || sum.corrupt_blocks) && !cfg.quiet)
-		fprintf(stderr, "tcpana: warning: input incomplete: %llu truncated file(s), "
-				"%llu corrupt block(s) skipped\n",
+		fprintf(stderr,
+			"tcpana: warning: input incomplete: %llu truncated file(s), "
+			"%llu corrupt block(s) skipped\n",
 			(unsigned long long)sum.truncated, (unsigned long long)sum.corrupt_blocks);
 	rc = finish(&cfg, &o, rc);
 	out_ctx_free(&o);

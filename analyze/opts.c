@@ -22,10 +22,13 @@ enum {
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Output (one of):", 1 },
 	{ "json", 'j', NULL, 0, "One JSON document (schema docs/json-schema.json)", 1 },
-	{ "jsonl", 'l', NULL, 0, "One JSON object per connection per line, then a summary line", 1 },
-	{ "timeline", 't', NULL, 0, "Each connection's transitions with time in state and cause", 1 },
+	{ "jsonl", 'l', NULL, 0, "One JSON object per connection per line, then a summary line",
+	  1 },
+	{ "timeline", 't', NULL, 0, "Each connection's transitions with time in state and cause",
+	  1 },
 	{ "replay", 'r', NULL, 0, "Every event in time order, like tcpstates/tcpdump", 1 },
-	{ "stats", 's', NULL, 0, "Histograms (connect latency, lifetime, CLOSE_WAIT, TIME_WAIT)", 1 },
+	{ "stats", 's', NULL, 0, "Histograms (connect latency, lifetime, CLOSE_WAIT, TIME_WAIT)",
+	  1 },
 	{ NULL, 0, NULL, 0, "Analysis:", 2 },
 	{ "segments", 'S', NULL, 0, "Include the per-segment list in JSON output", 2 },
 	{ "check", 'c', NULL, 0, "Exit 3 when any reported connection has a violation", 2 },
@@ -34,8 +37,10 @@ static const struct argp_option options[] = {
 	{ "port", 'p', "PORT", 0, "Local or remote port", 3 },
 	{ "host", 'H', "ADDR", 0, "Local or remote IPv4/IPv6 address", 3 },
 	{ "outcome", 'O', "LIST", 0, "Comma-separated outcomes (normal_close,refused,...)", 3 },
-	{ "verdict", OPT_VERDICT, "LIST", 0, "Comma-separated verdicts (conformant,linux-specific,violation,incomplete)", 3 },
-	{ "since", OPT_SINCE, "TIME", 0, "Connections alive at or after TIME (ISO 8601, or seconds after the first event)", 3 },
+	{ "verdict", OPT_VERDICT, "LIST", 0,
+	  "Comma-separated verdicts (conformant,linux-specific,violation,incomplete)", 3 },
+	{ "since", OPT_SINCE, "TIME", 0,
+	  "Connections alive at or after TIME (ISO 8601, or seconds after the first event)", 3 },
 	{ "until", OPT_UNTIL, "TIME", 0, "Connections alive at or before TIME", 3 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", -1 },
 	{ 0 },
@@ -138,8 +143,7 @@ static int set_mode(struct argp_state *st, struct config *cfg, enum output_mode 
 	return 0;
 }
 
-static int parse_time(struct argp_state *st, const char *arg, uint64_t *ns, bool *rel,
-		      bool *set)
+static int parse_time(struct argp_state *st, const char *arg, uint64_t *ns, bool *rel, bool *set)
 {
 	if (timefmt_parse(arg, ns, rel) < 0)
 		argp_error(st, "invalid time '%s' (ISO 8601 or seconds)", arg);
@@ -182,14 +186,25 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	struct config *cfg = st->input;
 
 	switch (key) {
-	case 'j': return set_mode(st, cfg, MODE_JSON);
-	case 'l': return set_mode(st, cfg, MODE_JSONL);
-	case 't': return set_mode(st, cfg, MODE_TIMELINE);
-	case 'r': return set_mode(st, cfg, MODE_REPLAY);
-	case 's': return set_mode(st, cfg, MODE_STATS);
-	case 'S': cfg->segments = true; return 0;
-	case 'c': cfg->check = true; return 0;
-	case 'q': cfg->quiet = true; return 0;
+	case 'j':
+		return set_mode(st, cfg, MODE_JSON);
+	case 'l':
+		return set_mode(st, cfg, MODE_JSONL);
+	case 't':
+		return set_mode(st, cfg, MODE_TIMELINE);
+	case 'r':
+		return set_mode(st, cfg, MODE_REPLAY);
+	case 's':
+		return set_mode(st, cfg, MODE_STATS);
+	case 'S':
+		cfg->segments = true;
+		return 0;
+	case 'c':
+		cfg->check = true;
+		return 0;
+	case 'q':
+		cfg->quiet = true;
+		return 0;
 	case 'h':
 		argp_state_help(st, stderr, ARGP_HELP_STD_HELP);
 		return 0;

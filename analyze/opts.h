@@ -11,7 +11,7 @@
 
 enum tcpana_exit {
 	TCPANA_EXIT_OK = 0,
-	TCPANA_EXIT_ERROR = 1,     /* runtime or input error */
+	TCPANA_EXIT_ERROR = 1, /* runtime or input error */
 	TCPANA_EXIT_USAGE = 2,
 	TCPANA_EXIT_VIOLATION = 3, /* --check found a violation */
 };

@@ -30,11 +30,12 @@ json_t *out_json_pack_at(int line, const char *fmt, ...)
 	return j;
 }
 
-
 static const char *clock_name(uint32_t c)
 {
-	return c == TRC_CLOCK_MONOTONIC ? "monotonic" : c == TRC_CLOCK_BOOTTIME ? "boottime"
-		: c == TRC_CLOCK_REALTIME ? "realtime" : "unknown";
+	return c == TRC_CLOCK_MONOTONIC	 ? "monotonic"
+	       : c == TRC_CLOCK_BOOTTIME ? "boottime"
+	       : c == TRC_CLOCK_REALTIME ? "realtime"
+					 : "unknown";
 }
 
 static json_t *header(const char *path, const struct trc_header *h)
@@ -44,15 +45,14 @@ static json_t *header(const char *path, const struct trc_header *h)
 	snprintf(ver, sizeof(ver), "%u.%u", h->version_major, h->version_minor);
 	return JPACK("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:i, s:i, "
 		     "s:I, s:I}",
-		     "path", path, "version", ver, "tool_version", h->tool_version,
-		     "hostname", h->hostname, "kernel_release", h->kernel_release,
-		     "machine", h->machine, "clock", clock_name(h->clock),
-		     "anchor_clock_ns", (json_int_t)h->anchor_clock_ns,
-		     "anchor_realtime_ns", (json_int_t)h->anchor_realtime_ns,
-		     "source", h->source, "probes", h->probes, "filters", h->filters,
-		     "options", h->options, "pcap_linktype", (int)h->pcap_linktype,
-		     "pcap_snaplen", (int)h->pcap_snaplen, "ready_ns", (json_int_t)h->ready_ns,
-		     "startup_ns", (json_int_t)h->startup_ns);
+		     "path", path, "version", ver, "tool_version", h->tool_version, "hostname",
+		     h->hostname, "kernel_release", h->kernel_release, "machine", h->machine,
+		     "clock", clock_name(h->clock), "anchor_clock_ns",
+		     (json_int_t)h->anchor_clock_ns, "anchor_realtime_ns",
+		     (json_int_t)h->anchor_realtime_ns, "source", h->source, "probes", h->probes,
+		     "filters", h->filters, "options", h->options, "pcap_linktype",
+		     (int)h->pcap_linktype, "pcap_snaplen", (int)h->pcap_snaplen, "ready_ns",
+		     (json_int_t)h->ready_ns, "startup_ns", (json_int_t)h->startup_ns);
 }
 
 static int dump(struct out_ctx *o, json_t *j)
@@ -137,21 +137,18 @@ static json_t *summary(const struct analyzer_summary *s)
 	for (unsigned int i = 1; bt && i <= TRC_EV_TYPE_MAX; i++)
 		json_object_set_new(bt, trc_event_type_name(i),
 				    json_integer((json_int_t)s->events_by_type[i]));
-	return JPACK("{s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:I}",
-		     "connections", (json_int_t)s->connections,
-		     "connections_total", (json_int_t)s->connections_total,
-		     "events", (json_int_t)s->events, "events_by_type", bt,
-		     "lost_events", (json_int_t)s->lost_events,
-		     "lost_records", (json_int_t)s->lost_records,
-		     "truncated", (json_int_t)s->truncated,
-		     "corrupt_blocks", (json_int_t)s->corrupt_blocks,
-		     "bytes_skipped", (json_int_t)s->bytes_skipped,
-		     "by_outcome", bo, "by_verdict", bv,
-		     "first_time", s->t_first_ns ? json_string(timefmt_iso(s->t_first_ns, a, sizeof(a)))
-						 : json_null(),
-		     "last_time", s->t_last_ns ? json_string(timefmt_iso(s->t_last_ns, b, sizeof(b)))
-					       : json_null(),
-		     "peak_live_connections", (json_int_t)s->peak_live);
+	return JPACK(
+		"{s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:I}",
+		"connections", (json_int_t)s->connections, "connections_total",
+		(json_int_t)s->connections_total, "events", (json_int_t)s->events, "events_by_type",
+		bt, "lost_events", (json_int_t)s->lost_events, "lost_records",
+		(json_int_t)s->lost_records, "truncated", (json_int_t)s->truncated,
+		"corrupt_blocks", (json_int_t)s->corrupt_blocks, "bytes_skipped",
+		(json_int_t)s->bytes_skipped, "by_outcome", bo, "by_verdict", bv, "first_time",
+		s->t_first_ns ? json_string(timefmt_iso(s->t_first_ns, a, sizeof(a))) : json_null(),
+		"last_time",
+		s->t_last_ns ? json_string(timefmt_iso(s->t_last_ns, b, sizeof(b))) : json_null(),
+		"peak_live_connections", (json_int_t)s->peak_live);
 }
 
 static int doc_summary(void *arg, const struct analyzer_summary *s)

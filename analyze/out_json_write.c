@@ -60,9 +60,9 @@ static void plain_str(struct strbuf *sb, const char *s)
 	sb_ch(sb, '"');
 }
 
-#define m_int(o, k, v) json_sb_int(member(o, KEY(k)), v)
-#define m_str(o, k, s) plain_str(member(o, KEY(k)), s)
-#define m_null(o, k) json_sb_null(member(o, KEY(k)))
+#define m_int(o, k, v)	json_sb_int(member(o, KEY(k)), v)
+#define m_str(o, k, s)	plain_str(member(o, KEY(k)), s)
+#define m_null(o, k)	json_sb_null(member(o, KEY(k)))
 #define m_bool(o, k, v) json_sb_bool(member(o, KEY(k)), v)
 
 static void ns_or_null(struct strbuf *sb, uint64_t v)
@@ -234,7 +234,8 @@ static void durations(struct obj *parent, const struct durations *d)
 	st = obj_open(member(&o, KEY("states")));
 	for (int i = 0; i < TCP_ST_COUNT; i++)
 		if (d->states[i] != DUR_NONE)
-			json_sb_int(member_named(&st, tcp_state_name((unsigned int)i)), d->states[i]);
+			json_sb_int(member_named(&st, tcp_state_name((unsigned int)i)),
+				    d->states[i]);
 	obj_close(&st);
 	obj_close(&o);
 }
@@ -257,8 +258,8 @@ static bool violations(struct obj *o, const struct conn *c)
 
 static void flag_names(struct obj *o, const struct conn *c, bool divergences)
 {
-	struct strbuf *sb = divergences ? member(o, KEY("divergences"))
-					: member(o, KEY("incomplete"));
+	struct strbuf *sb =
+		divergences ? member(o, KEY("divergences")) : member(o, KEY("incomplete"));
 	bool first = true;
 
 	sb_ch(sb, '[');

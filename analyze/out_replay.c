@@ -13,7 +13,9 @@
 
 static const char *lost_reason(uint8_t r)
 {
-	return r == TRC_LOST_RINGBUF ? "ringbuf" : r == TRC_LOST_MALFORMED ? "malformed" : "capture";
+	return r == TRC_LOST_RINGBUF	 ? "ringbuf"
+	       : r == TRC_LOST_MALFORMED ? "malformed"
+					 : "capture";
 }
 
 static void body(FILE *fp, const struct trc_event *ev)
@@ -63,8 +65,8 @@ static int rp_event(void *arg, const struct trc_header *h, const struct trc_even
 
 	timefmt_iso(analyzer_realtime(h, ev->t_ns), ts, sizeof(ts));
 	if (ev->type == TRC_EV_LOST) {
-		fprintf(o->fp, "%s LOST %llu events (%s, cpu %d) from -%lluns until +%lluns\n",
-			ts, (unsigned long long)ev->lost.count, lost_reason(ev->lost.reason),
+		fprintf(o->fp, "%s LOST %llu events (%s, cpu %d) from -%lluns until +%lluns\n", ts,
+			(unsigned long long)ev->lost.count, lost_reason(ev->lost.reason),
 			ev->lost.cpu == UINT32_MAX ? -1 : (int)ev->lost.cpu,
 			(unsigned long long)(ev->t_ns - ev->lost.t_begin_ns),
 			(unsigned long long)(ev->lost.t_end_ns - ev->t_ns));

@@ -13,7 +13,7 @@
 #include "timefmt.h"
 
 #define HIST_SLOTS 64
-#define TOP_N 10
+#define TOP_N	   10
 
 enum { H_CONNECT, H_LIFETIME, H_CLOSE_WAIT, H_TIME_WAIT, H_COUNT };
 
@@ -60,8 +60,10 @@ static void top_add(struct out_stats *s, const struct conn_view *v)
 	e->lifetime_ns = v->dur.lifetime_ns;
 	e->id = v->c->id;
 	snprintf(e->text, sizeof(e->text), "%s > %s %s %s",
-		 outfmt_endpoint(v->c->decl.family, v->c->decl.laddr, v->c->decl.lport, l, sizeof(l)),
-		 outfmt_endpoint(v->c->decl.family, v->c->decl.raddr, v->c->decl.rport, r, sizeof(r)),
+		 outfmt_endpoint(v->c->decl.family, v->c->decl.laddr, v->c->decl.lport, l,
+				 sizeof(l)),
+		 outfmt_endpoint(v->c->decl.family, v->c->decl.raddr, v->c->decl.rport, r,
+				 sizeof(r)),
 		 outfmt_owner(v->c, own, sizeof(own)), outcome_name(v->outcome));
 }
 
@@ -114,8 +116,10 @@ static void print_hist(FILE *fp, const char *title, const uint64_t *h, uint64_t 
 static int st_summary(void *arg, const struct analyzer_summary *sum)
 {
 	static const char *const titles[H_COUNT] = {
-		"connect latency (SYN_SENT dwell)", "lifetime (closed connections)",
-		"time in CLOSE_WAIT", "time in TIME_WAIT",
+		"connect latency (SYN_SENT dwell)",
+		"lifetime (closed connections)",
+		"time in CLOSE_WAIT",
+		"time in TIME_WAIT",
 	};
 	struct out_ctx *o = arg;
 	struct out_stats *s = o->stats;

@@ -31,8 +31,7 @@ static void column(struct strbuf *sb, const char *s, size_t width, bool left)
 }
 
 /* The endpoint "a:p" right- or left-aligned in width columns. */
-static void endpoint_column(struct strbuf *sb, const struct trc_conn *d, bool local,
-			    size_t width)
+static void endpoint_column(struct strbuf *sb, const struct trc_conn *d, bool local, size_t width)
 {
 	char b[96];
 	struct strbuf tmp = sb_fixed_str(b, sizeof(b));
@@ -83,8 +82,9 @@ static int text_conn(void *arg, const struct conn_view *v)
 	if (v->verdict == VERDICT_VIOLATION)
 		o->violations++;
 	if (!o->n_conns++)
-		fprintf(o->fp, "%-5s %-46s %-20s %-30s %-10s %-14s %-8s %s %s\n", "ID", "LOCAL > REMOTE",
-			"PID/COMM", "START", "DURATION", "OUTCOME", "ZEEK", "PATH", "VERDICT");
+		fprintf(o->fp, "%-5s %-46s %-20s %-30s %-10s %-14s %-8s %s %s\n", "ID",
+			"LOCAL > REMOTE", "PID/COMM", "START", "DURATION", "OUTCOME", "ZEEK",
+			"PATH", "VERDICT");
 	conn_line(&o->sb, v);
 	for (uint32_t i = 0; c->violations && i < c->n_violations && i < CONN_MAX_VIOL; i++) {
 		sb_str(&o->sb, "      violation: ");

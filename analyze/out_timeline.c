@@ -29,11 +29,13 @@ static int tl_conn(void *arg, const struct conn_view *v)
 
 		timefmt_iso(analyzer_realtime(v->hdr, t->t_ns), ts, sizeof(ts));
 		fprintf(o->fp, "  %s  %-12s -> %-12s %10s  %-16s %s", ts, tcp_state_name(t->from),
-			tcp_state_name(t->to), timefmt_duration(v->dur.dwell[i], dwell, sizeof(dwell)),
+			tcp_state_name(t->to),
+			timefmt_duration(v->dur.dwell[i], dwell, sizeof(dwell)),
 			outfmt_cause(&t->cause, cause, sizeof(cause)),
 			judgement_name((enum judgement)t->judge));
 		if (t->judge == JUDGE_LINUX)
-			fprintf(o->fp, " (%s)", lx_divergence_name((enum lx_divergence)t->divergence));
+			fprintf(o->fp, " (%s)",
+				lx_divergence_name((enum lx_divergence)t->divergence));
 		fputc('\n', o->fp);
 	}
 	if (c->trans_dropped)

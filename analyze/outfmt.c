@@ -36,8 +36,7 @@ const char *outfmt_addr(uint8_t family, const uint8_t *addr, char *buf, size_t l
 		ipv4_raw(addr, buf); /* the common case, without inet_ntop's sprintf */
 		return buf;
 	}
-	if (!inet_ntop(family == TRC_FAMILY_IPV6 ? AF_INET6 : AF_INET, addr, buf,
-		       (socklen_t)len))
+	if (!inet_ntop(family == TRC_FAMILY_IPV6 ? AF_INET6 : AF_INET, addr, buf, (socklen_t)len))
 		snprintf(buf, len, "?");
 	return buf;
 }
@@ -114,8 +113,9 @@ const char *cause_kind_name(enum cause_kind k)
 
 int outfmt_summary(FILE *fp, const struct analyzer_summary *s)
 {
-	fprintf(fp, "\n%llu connections (%llu analysed), %llu events, %llu lost events, "
-		    "%llu truncated file(s), %llu corrupt block(s) skipped\n",
+	fprintf(fp,
+		"\n%llu connections (%llu analysed), %llu events, %llu lost events, "
+		"%llu truncated file(s), %llu corrupt block(s) skipped\n",
 		(unsigned long long)s->connections, (unsigned long long)s->connections_total,
 		(unsigned long long)s->events, (unsigned long long)s->lost_events,
 		(unsigned long long)s->truncated, (unsigned long long)s->corrupt_blocks);

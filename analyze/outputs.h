@@ -18,18 +18,18 @@ struct json_t;
 
 struct out_ctx {
 	FILE *fp;
-	bool segments;           /* --segments: per-segment list in JSON */
+	bool segments; /* --segments: per-segment list in JSON */
 	const char *const *paths;
 	int npaths;
 	/* JSON envelope state */
-	struct json_t *trace;    /* header of the first file */
-	struct json_t *inputs;   /* one entry per file */
+	struct json_t *trace;  /* header of the first file */
+	struct json_t *inputs; /* one entry per file */
 	bool envelope_done;
 	uint64_t n_conns;
 	/* --stats state */
 	struct out_stats *stats;
-	uint64_t violations;     /* endpoints with verdict violation (--check) */
-	struct strbuf sb;        /* one connection's output, written at once */
+	uint64_t violations; /* endpoints with verdict violation (--check) */
+	struct strbuf sb;    /* one connection's output, written at once */
 };
 
 void out_text_sink(struct analyzer_sink *s, struct out_ctx *o);

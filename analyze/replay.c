@@ -22,8 +22,8 @@ void replay_add_transition(struct conn *c, const struct transition *t)
 	/* Segments that can explain the next transition: those after the one
 	 * that explained this one (it may explain a second step itself), or
 	 * after this transition when no segment caused it. */
-	c->last_trans_ns = t->cause.kind == CAUSE_SEGMENT && t->cause.t_ns < t->t_ns
-				   ? t->cause.t_ns : t->t_ns;
+	c->last_trans_ns =
+		t->cause.kind == CAUSE_SEGMENT && t->cause.t_ns < t->t_ns ? t->cause.t_ns : t->t_ns;
 	c->rst_rx_event = false;
 	if (c->n_trans >= CONN_MAX_TRANS) {
 		c->trans_dropped++;
@@ -116,7 +116,10 @@ static bool explain_by_segment(struct conn *c, uint8_t to, struct cause *cs)
 static bool explain_by_call(struct conn *c, uint8_t to, bool owner, uint64_t t, struct cause *cs)
 {
 	static const enum rfc9293_input_kind app[] = {
-		RFC_IN_APP_ACTIVE_OPEN, RFC_IN_APP_PASSIVE_OPEN, RFC_IN_APP_CLOSE, RFC_IN_APP_ABORT,
+		RFC_IN_APP_ACTIVE_OPEN,
+		RFC_IN_APP_PASSIVE_OPEN,
+		RFC_IN_APP_CLOSE,
+		RFC_IN_APP_ABORT,
 	};
 	static const enum rfc9293_input_kind timer[] = { RFC_IN_TIMER_2MSL, RFC_IN_TIMER_GIVEUP };
 
@@ -143,8 +146,13 @@ static bool explain_by_call(struct conn *c, uint8_t to, bool owner, uint64_t t, 
 /* The sentence of a violation: what the RFC needs for from -> to. */
 static bool describe(char *buf, size_t len, uint8_t from, uint8_t to)
 {
-	static const struct { uint8_t flag; const char *what; } names[] = {
-		{ TRC_TCP_RST, "a RST" }, { TRC_TCP_FIN, "a FIN" }, { TRC_TCP_SYN, "a SYN" },
+	static const struct {
+		uint8_t flag;
+		const char *what;
+	} names[] = {
+		{ TRC_TCP_RST, "a RST" },
+		{ TRC_TCP_FIN, "a FIN" },
+		{ TRC_TCP_SYN, "a SYN" },
 		{ TRC_TCP_ACK, "an ACK" },
 	};
 	const char *a = tcp_state_name(from), *b = tcp_state_name(to);
@@ -191,7 +199,8 @@ static bool recent_rx(const struct conn *c, uint8_t flag, bool fresh_only)
 static const struct seg_rec *last_rx(const struct conn *c)
 {
 	for (int i = 0; i < c->n_recent; i++) {
-		const struct seg_rec *s = &c->recent[(c->recent_head + CONN_RECENT - 1 - i) % CONN_RECENT];
+		const struct seg_rec *s =
+			&c->recent[(c->recent_head + CONN_RECENT - 1 - i) % CONN_RECENT];
 
 		if (s->dir == TRC_DIR_RX && s->t_ns >= c->last_trans_ns)
 			return s;
@@ -202,7 +211,10 @@ static const struct seg_rec *last_rx(const struct conn *c)
 static void judge(struct conn *c, struct transition *t, bool explained)
 {
 	struct lx_context lx = {
-		.from = t->from, .to = t->to, .rx_fin = c->rx_fin, .owner = t->owner,
+		.from = t->from,
+		.to = t->to,
+		.rx_fin = c->rx_fin,
+		.owner = t->owner,
 		.rx_rst = c->rst_rx_event || recent_rx(c, TRC_TCP_RST, true),
 		.rfc_explained = explained,
 	};
@@ -271,7 +283,9 @@ void replay_add_timewait(struct conn *c)
 {
 	struct transition t = {
 		.t_ns = c->tw_enter_ns > c->close_ns ? c->tw_enter_ns : c->close_ns,
-		.from = TCP_ST_CLOSE, .to = TCP_ST_TIME_WAIT, .judge = JUDGE_LINUX,
+		.from = TCP_ST_CLOSE,
+		.to = TCP_ST_TIME_WAIT,
+		.judge = JUDGE_LINUX,
 		.divergence = LX_TIMEWAIT_TAKEOVER,
 		.cause = { .kind = CAUSE_TIMEWAIT, .t_ns = c->tw_enter_ns },
 	};
@@ -286,7 +300,9 @@ void replay_state(struct conn *c, const struct trc_event *ev)
 {
 	const struct trc_ev_state *st = &ev->state;
 	struct transition t = {
-		.t_ns = ev->t_ns, .from = st->old_state, .to = st->new_state,
+		.t_ns = ev->t_ns,
+		.from = st->old_state,
+		.to = st->new_state,
 		.owner = !!(st->flags & TRC_STATE_F_OWNER),
 	};
 	char msg[CONN_VIOL_LEN];

@@ -15,12 +15,15 @@ static bool seq_geq(uint32_t a, uint32_t b)
 	return (int32_t)(a - b) >= 0;
 }
 
-static void record(struct conn *c, uint8_t from, uint8_t to, uint64_t t,
-		   const struct cause *cs)
+static void record(struct conn *c, uint8_t from, uint8_t to, uint64_t t, const struct cause *cs)
 {
 	struct transition tr = {
-		.t_ns = t, .from = from, .to = to, .judge = JUDGE_CONFORMANT,
-		.inferred = 1, .cause = *cs,
+		.t_ns = t,
+		.from = from,
+		.to = to,
+		.judge = JUDGE_CONFORMANT,
+		.inferred = 1,
+		.cause = *cs,
 	};
 
 	replay_add_transition(c, &tr);
@@ -31,8 +34,7 @@ static void record(struct conn *c, uint8_t from, uint8_t to, uint64_t t,
 	}
 }
 
-static void feed(struct conn *c, const struct rfc9293_input *in, uint64_t t,
-		 const struct cause *cs)
+static void feed(struct conn *c, const struct rfc9293_input *in, uint64_t t, const struct cause *cs)
 {
 	struct rfc9293_result r;
 
@@ -54,8 +56,9 @@ static void seg_input(const struct conn *c, const struct seg_rec *s, struct rfc9
 static void feed_seg(struct conn *c, const struct seg_rec *s)
 {
 	struct rfc9293_input in = { 0 };
-	struct cause cs = { .kind = CAUSE_SEGMENT, .dir = s->dir, .tcp_flags = s->tcp_flags,
-			    .t_ns = s->t_ns };
+	struct cause cs = {
+		.kind = CAUSE_SEGMENT, .dir = s->dir, .tcp_flags = s->tcp_flags, .t_ns = s->t_ns
+	};
 
 	seg_input(c, s, &in);
 	feed(c, &in, s->t_ns, &cs);
@@ -65,7 +68,8 @@ static void feed_seg(struct conn *c, const struct seg_rec *s)
 static void settle_pending(struct conn *c, const struct seg_rec *reply)
 {
 	struct rfc9293_input open = { .kind = RFC_IN_APP_PASSIVE_OPEN };
-	struct cause cs = { .kind = CAUSE_APP, .input = RFC_IN_APP_PASSIVE_OPEN,
+	struct cause cs = { .kind = CAUSE_APP,
+			    .input = RFC_IN_APP_PASSIVE_OPEN,
 			    .t_ns = c->pending_syn.t_ns };
 
 	c->has_pending_syn = false;
@@ -152,8 +156,7 @@ void replay_flow_segment(struct conn *c, const struct seg_rec *s)
 		if (s->dir == TRC_DIR_RX && is_syn(s))
 			return; /* the peer retransmitted its SYN */
 		settle_pending(c, s);
-	} else if (c->model.st == TCP_ST_CLOSE && !c->closed && s->dir == TRC_DIR_RX &&
-		   is_syn(s)) {
+	} else if (c->model.st == TCP_ST_CLOSE && !c->closed && s->dir == TRC_DIR_RX && is_syn(s)) {
 		c->pending_syn = *s;
 		c->has_pending_syn = true;
 		return;

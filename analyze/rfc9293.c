@@ -24,6 +24,8 @@
 #define A 0x10u
 
 #define B(st) (1u << TCP_ST_##st)
+/* Each rule initialiser reads as one table row. */
+/* clang-format off */
 #define SYNC (B(ESTABLISHED) | B(FIN_WAIT1) | B(FIN_WAIT2) | B(CLOSE_WAIT) | \
 	      B(CLOSING) | B(LAST_ACK) | B(TIME_WAIT))
 #define STAY TCP_ST_UNKNOWN
@@ -34,6 +36,7 @@
 	{ states, RFC_IN_SEG_TX, need, deny, RFC_COND_ANY, next, act, ref }
 #define EV(states, kind, next, act, ref) \
 	{ states, kind, 0, 0, RFC_COND_ANY, next, act, ref }
+/* clang-format on */
 
 static const struct rfc9293_rule rx_rules[] = {
 	/* §3.10.7.1: CLOSED answers everything but a RST with a RST. */
@@ -58,7 +61,8 @@ static const struct rfc9293_rule rx_rules[] = {
 	 * window, answered by repeating our SYN-ACK (first check). */
 	RX(B(SYN_RECV), S, A, RFC_COND_ANY, STAY, RFC_ACT_SEND_SYNACK, "3.10.7.4"),
 	/* Simultaneous open (figure 8, line 6): the peer's SYN-ACK. */
-	RX(B(SYN_RECV), S | A, 0, RFC_COND_ACTIVE, TCP_ST_ESTABLISHED, RFC_ACT_SEND_ACK, "3.10.7.4"),
+	RX(B(SYN_RECV), S | A, 0, RFC_COND_ACTIVE, TCP_ST_ESTABLISHED, RFC_ACT_SEND_ACK,
+	   "3.10.7.4"),
 	RX(B(SYN_RECV), S | A, 0, RFC_COND_ANY, STAY, RFC_ACT_CHALLENGE_ACK, "3.10.7.4"),
 	RX(B(SYN_RECV), F | A, 0, RFC_COND_ANY, TCP_ST_CLOSE_WAIT, RFC_ACT_SEND_ACK, "3.10.7.4"),
 	RX(B(SYN_RECV), A, 0, RFC_COND_ANY, TCP_ST_ESTABLISHED, RFC_ACT_NONE, "3.10.7.4"),
@@ -71,7 +75,8 @@ static const struct rfc9293_rule rx_rules[] = {
 	RX(B(ESTABLISHED), F, 0, RFC_COND_ANY, TCP_ST_CLOSE_WAIT, RFC_ACT_SEND_ACK, "3.10.7.4"),
 	RX(B(ESTABLISHED), 0, 0, RFC_COND_DATA, STAY, RFC_ACT_SEND_ACK, "3.10.7.4"),
 	RX(B(ESTABLISHED), 0, 0, RFC_COND_ANY, STAY, RFC_ACT_NONE, "3.10.7.4"),
-	RX(B(FIN_WAIT1), F | A, 0, RFC_COND_FIN_ACKED, TCP_ST_TIME_WAIT, RFC_ACT_SEND_ACK, "3.10.7.4"),
+	RX(B(FIN_WAIT1), F | A, 0, RFC_COND_FIN_ACKED, TCP_ST_TIME_WAIT, RFC_ACT_SEND_ACK,
+	   "3.10.7.4"),
 	RX(B(FIN_WAIT1), F, 0, RFC_COND_ANY, TCP_ST_CLOSING, RFC_ACT_SEND_ACK, "3.10.7.4"),
 	RX(B(FIN_WAIT1), A, 0, RFC_COND_FIN_ACKED, TCP_ST_FIN_WAIT2, RFC_ACT_NONE, "3.10.7.4"),
 	RX(B(FIN_WAIT1), 0, 0, RFC_COND_ANY, STAY, RFC_ACT_NONE, "3.10.7.4"),
@@ -95,8 +100,8 @@ static const struct rfc9293_rule tx_rules[] = {
 	TX(B(CLOSE) | B(LISTEN), S, A, TCP_ST_SYN_SENT, RFC_ACT_SEND_SYN, "3.10.1"),
 	TX(B(CLOSE) | B(LISTEN), R, 0, STAY, RFC_ACT_SEND_RST, "3.10.7.1"),
 	TX(B(SYN_SENT), R, 0, TCP_ST_CLOSE, RFC_ACT_NONE, "3.10.5"),
-	TX(B(SYN_RECV) | B(ESTABLISHED) | B(FIN_WAIT1) | B(FIN_WAIT2) | B(CLOSE_WAIT),
-	   R, 0, TCP_ST_CLOSE, RFC_ACT_SEND_RST, "3.10.5"),
+	TX(B(SYN_RECV) | B(ESTABLISHED) | B(FIN_WAIT1) | B(FIN_WAIT2) | B(CLOSE_WAIT), R, 0,
+	   TCP_ST_CLOSE, RFC_ACT_SEND_RST, "3.10.5"),
 	TX(B(CLOSING) | B(LAST_ACK) | B(TIME_WAIT), R, 0, TCP_ST_CLOSE, RFC_ACT_NONE, "3.10.5"),
 	TX(B(SYN_RECV) | B(ESTABLISHED), F, 0, TCP_ST_FIN_WAIT1, RFC_ACT_SEND_FIN, "3.10.4"),
 	TX(B(CLOSE_WAIT), F, 0, TCP_ST_LAST_ACK, RFC_ACT_SEND_FIN, "3.10.4"),
@@ -105,7 +110,8 @@ static const struct rfc9293_rule tx_rules[] = {
 
 /* Application calls (§3.10.1, .4, .5). */
 static const struct rfc9293_rule active_open_rules[] = {
-	EV(B(CLOSE) | B(LISTEN), RFC_IN_APP_ACTIVE_OPEN, TCP_ST_SYN_SENT, RFC_ACT_SEND_SYN, "3.10.1"),
+	EV(B(CLOSE) | B(LISTEN), RFC_IN_APP_ACTIVE_OPEN, TCP_ST_SYN_SENT, RFC_ACT_SEND_SYN,
+	   "3.10.1"),
 };
 
 static const struct rfc9293_rule passive_open_rules[] = {
@@ -114,14 +120,15 @@ static const struct rfc9293_rule passive_open_rules[] = {
 
 static const struct rfc9293_rule close_rules[] = {
 	EV(B(LISTEN) | B(SYN_SENT), RFC_IN_APP_CLOSE, TCP_ST_CLOSE, RFC_ACT_NONE, "3.10.4"),
-	EV(B(SYN_RECV) | B(ESTABLISHED), RFC_IN_APP_CLOSE, TCP_ST_FIN_WAIT1, RFC_ACT_SEND_FIN, "3.10.4"),
+	EV(B(SYN_RECV) | B(ESTABLISHED), RFC_IN_APP_CLOSE, TCP_ST_FIN_WAIT1, RFC_ACT_SEND_FIN,
+	   "3.10.4"),
 	EV(B(CLOSE_WAIT), RFC_IN_APP_CLOSE, TCP_ST_LAST_ACK, RFC_ACT_SEND_FIN, "3.10.4"),
 	EV(~0u, RFC_IN_APP_CLOSE, STAY, RFC_ACT_ERROR, "3.10.4"),
 };
 
 static const struct rfc9293_rule abort_rules[] = {
-	EV(B(LISTEN) | B(SYN_SENT) | B(CLOSING) | B(LAST_ACK) | B(TIME_WAIT),
-	   RFC_IN_APP_ABORT, TCP_ST_CLOSE, RFC_ACT_NONE, "3.10.5"),
+	EV(B(LISTEN) | B(SYN_SENT) | B(CLOSING) | B(LAST_ACK) | B(TIME_WAIT), RFC_IN_APP_ABORT,
+	   TCP_ST_CLOSE, RFC_ACT_NONE, "3.10.5"),
 	EV(B(SYN_RECV) | B(ESTABLISHED) | B(FIN_WAIT1) | B(FIN_WAIT2) | B(CLOSE_WAIT),
 	   RFC_IN_APP_ABORT, TCP_ST_CLOSE, RFC_ACT_SEND_RST, "3.10.5"),
 	EV(~0u, RFC_IN_APP_ABORT, STAY, RFC_ACT_ERROR, "3.10.5"),
@@ -136,7 +143,10 @@ static const struct rfc9293_rule giveup_rules[] = {
 	EV(~(B(CLOSE) | B(LISTEN)), RFC_IN_TIMER_GIVEUP, TCP_ST_CLOSE, RFC_ACT_NONE, "3.10.8"),
 };
 
-#define SECTION(a) { a, sizeof(a) / sizeof(a[0]) }
+#define SECTION(a)                                                                                 \
+	{                                                                                          \
+		a, sizeof(a) / sizeof(a[0])                                                        \
+	}
 
 /* One section per input kind, so that a step scans only its own rows;
  * RFC_IN_RESYNC has none (it adopts an observed state, no RFC event). */
@@ -155,13 +165,20 @@ static const struct {
 };
 
 static const char *const state_names[TCP_ST_COUNT] = {
-	[TCP_ST_UNKNOWN] = "UNKNOWN",         [TCP_ST_ESTABLISHED] = "ESTABLISHED",
-	[TCP_ST_SYN_SENT] = "SYN_SENT",       [TCP_ST_SYN_RECV] = "SYN_RECV",
-	[TCP_ST_FIN_WAIT1] = "FIN_WAIT1",     [TCP_ST_FIN_WAIT2] = "FIN_WAIT2",
-	[TCP_ST_TIME_WAIT] = "TIME_WAIT",     [TCP_ST_CLOSE] = "CLOSE",
-	[TCP_ST_CLOSE_WAIT] = "CLOSE_WAIT",   [TCP_ST_LAST_ACK] = "LAST_ACK",
-	[TCP_ST_LISTEN] = "LISTEN",           [TCP_ST_CLOSING] = "CLOSING",
-	[TCP_ST_NEW_SYN_RECV] = "NEW_SYN_RECV", [TCP_ST_BOUND_INACTIVE] = "BOUND_INACTIVE",
+	[TCP_ST_UNKNOWN] = "UNKNOWN",
+	[TCP_ST_ESTABLISHED] = "ESTABLISHED",
+	[TCP_ST_SYN_SENT] = "SYN_SENT",
+	[TCP_ST_SYN_RECV] = "SYN_RECV",
+	[TCP_ST_FIN_WAIT1] = "FIN_WAIT1",
+	[TCP_ST_FIN_WAIT2] = "FIN_WAIT2",
+	[TCP_ST_TIME_WAIT] = "TIME_WAIT",
+	[TCP_ST_CLOSE] = "CLOSE",
+	[TCP_ST_CLOSE_WAIT] = "CLOSE_WAIT",
+	[TCP_ST_LAST_ACK] = "LAST_ACK",
+	[TCP_ST_LISTEN] = "LISTEN",
+	[TCP_ST_CLOSING] = "CLOSING",
+	[TCP_ST_NEW_SYN_RECV] = "NEW_SYN_RECV",
+	[TCP_ST_BOUND_INACTIVE] = "BOUND_INACTIVE",
 };
 
 const char *tcp_state_name(unsigned int st)
@@ -172,8 +189,8 @@ const char *tcp_state_name(unsigned int st)
 const char *rfc9293_input_name(enum rfc9293_input_kind k)
 {
 	static const char *const names[RFC_IN_COUNT] = {
-		"segment-rx", "segment-tx", "active-open", "passive-open", "close",
-		"abort", "timer-2msl", "timer-giveup", "resync",
+		"segment-rx", "segment-tx", "active-open",  "passive-open", "close",
+		"abort",      "timer-2msl", "timer-giveup", "resync",
 	};
 	return (unsigned int)k < RFC_IN_COUNT ? names[k] : "unknown";
 }
@@ -181,8 +198,8 @@ const char *rfc9293_input_name(enum rfc9293_input_kind k)
 const char *rfc9293_action_name(enum rfc9293_action a)
 {
 	static const char *const names[RFC_ACT_COUNT] = {
-		"none", "send-syn", "send-syn-ack", "send-ack", "send-fin",
-		"send-rst", "challenge-ack", "drop", "error",
+		"none",	    "send-syn",	     "send-syn-ack", "send-ack", "send-fin",
+		"send-rst", "challenge-ack", "drop",	     "error",
 	};
 	return (unsigned int)a < RFC_ACT_COUNT ? names[a] : "unknown";
 }
@@ -206,8 +223,7 @@ const struct rfc9293_rule *rfc9293_rule_get(size_t i)
 	return NULL;
 }
 
-static bool cond_holds(uint8_t when, const struct rfc9293_model *m,
-		       const struct rfc9293_input *in)
+static bool cond_holds(uint8_t when, const struct rfc9293_model *m, const struct rfc9293_input *in)
 {
 	switch (when) {
 	case RFC_COND_PASSIVE:

@@ -42,15 +42,15 @@ enum tcp_state {
 const char *tcp_state_name(unsigned int st);
 
 enum rfc9293_input_kind {
-	RFC_IN_SEG_RX = 0,       /* segment received */
-	RFC_IN_SEG_TX,           /* segment sent */
-	RFC_IN_APP_ACTIVE_OPEN,  /* connect() */
+	RFC_IN_SEG_RX = 0,	 /* segment received */
+	RFC_IN_SEG_TX,		 /* segment sent */
+	RFC_IN_APP_ACTIVE_OPEN,	 /* connect() */
 	RFC_IN_APP_PASSIVE_OPEN, /* listen() */
-	RFC_IN_APP_CLOSE,        /* close()/shutdown(SHUT_WR) */
-	RFC_IN_APP_ABORT,        /* ABORT (SO_LINGER 0, close with unread data) */
-	RFC_IN_TIMER_2MSL,       /* TIME-WAIT timeout */
-	RFC_IN_TIMER_GIVEUP,     /* retransmission / user timeout gave up */
-	RFC_IN_RESYNC,           /* adopt an observed state (snapshot, unexplained) */
+	RFC_IN_APP_CLOSE,	 /* close()/shutdown(SHUT_WR) */
+	RFC_IN_APP_ABORT,	 /* ABORT (SO_LINGER 0, close with unread data) */
+	RFC_IN_TIMER_2MSL,	 /* TIME-WAIT timeout */
+	RFC_IN_TIMER_GIVEUP,	 /* retransmission / user timeout gave up */
+	RFC_IN_RESYNC,		 /* adopt an observed state (snapshot, unexplained) */
 	RFC_IN_COUNT,
 };
 
@@ -66,7 +66,7 @@ enum rfc9293_action {
 	RFC_ACT_SEND_RST,
 	RFC_ACT_CHALLENGE_ACK, /* RFC 5961 §4: SYN in a synchronized state */
 	RFC_ACT_DROP,
-	RFC_ACT_ERROR,         /* the call is refused ("connection does not exist") */
+	RFC_ACT_ERROR, /* the call is refused ("connection does not exist") */
 	RFC_ACT_COUNT,
 };
 
@@ -79,9 +79,9 @@ struct rfc9293_model {
 
 struct rfc9293_input {
 	enum rfc9293_input_kind kind;
-	uint8_t tcp_flags;  /* TRC_TCP_* bits for segment inputs */
-	bool data;          /* segment carries payload */
-	bool fin_unacked;   /* known: this ACK does not cover our FIN */
+	uint8_t tcp_flags;	  /* TRC_TCP_* bits for segment inputs */
+	bool data;		  /* segment carries payload */
+	bool fin_unacked;	  /* known: this ACK does not cover our FIN */
 	enum tcp_state resync_to; /* RFC_IN_RESYNC only */
 };
 
@@ -105,14 +105,14 @@ int rfc9293_predict(const struct rfc9293_model *m, const struct rfc9293_input *i
 
 /* Table access for tests and documentation. */
 struct rfc9293_rule {
-	uint32_t states;   /* bit (1u << enum tcp_state) for each state it applies to */
+	uint32_t states; /* bit (1u << enum tcp_state) for each state it applies to */
 	enum rfc9293_input_kind kind;
-	uint8_t need;      /* flags that must be set */
-	uint8_t deny;      /* flags that must be clear */
-	uint8_t when;      /* enum rfc9293_cond */
+	uint8_t need;	     /* flags that must be set */
+	uint8_t deny;	     /* flags that must be clear */
+	uint8_t when;	     /* enum rfc9293_cond */
 	enum tcp_state next; /* TCP_ST_UNKNOWN = stay */
 	enum rfc9293_action action;
-	const char *ref;   /* RFC 9293 section */
+	const char *ref; /* RFC 9293 section */
 };
 
 enum rfc9293_cond {
@@ -121,7 +121,7 @@ enum rfc9293_cond {
 	RFC_COND_ACTIVE,      /* !model.passive */
 	RFC_COND_FIN_ACKED,   /* !fin_unacked */
 	RFC_COND_FIN_UNACKED, /* fin_unacked */
-	RFC_COND_DATA,        /* segment has payload */
+	RFC_COND_DATA,	      /* segment has payload */
 };
 
 size_t rfc9293_rule_count(void);

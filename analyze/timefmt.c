@@ -178,8 +178,8 @@ static int parse_zone(const char *p, long *off_s)
 	*off_s = 0;
 	if (!*p || !strcmp(p, "Z"))
 		return 0;
-	if ((*p != '+' && *p != '-') || sscanf(p + 1, "%2d:%2d%n", &hh, &mm, &n) != 2 ||
-	    p[1 + n] || hh > 23 || mm > 59)
+	if ((*p != '+' && *p != '-') || sscanf(p + 1, "%2d:%2d%n", &hh, &mm, &n) != 2 || p[1 + n] ||
+	    hh > 23 || mm > 59)
 		return -EINVAL;
 	*off_s = (hh * 3600L + mm * 60L) * (*p == '-' ? -1 : 1);
 	return 0;

@@ -16,7 +16,10 @@
 const char *verdict_name(enum verdict v)
 {
 	static const char *const n[VERDICT_COUNT] = {
-		"conformant", "linux-specific", "violation", "incomplete",
+		"conformant",
+		"linux-specific",
+		"violation",
+		"incomplete",
 	};
 	return (unsigned int)v < VERDICT_COUNT ? n[v] : "unknown";
 }
@@ -32,12 +35,18 @@ const char *judgement_name(enum judgement j)
 const char *incomplete_reason_name(enum incomplete_reason r)
 {
 	switch (r) {
-	case INC_LOST: return "lost-events";
-	case INC_CORRUPT: return "corrupt-block";
-	case INC_SNAPSHOT: return "began-before-trace";
-	case INC_MIDSTREAM: return "began-midstream";
-	case INC_TRACE_END: return "open-at-trace-end";
-	case INC_TRUNCATED: return "trace-truncated";
+	case INC_LOST:
+		return "lost-events";
+	case INC_CORRUPT:
+		return "corrupt-block";
+	case INC_SNAPSHOT:
+		return "began-before-trace";
+	case INC_MIDSTREAM:
+		return "began-midstream";
+	case INC_TRACE_END:
+		return "open-at-trace-end";
+	case INC_TRUNCATED:
+		return "trace-truncated";
 	}
 	return "unknown";
 }
@@ -50,8 +59,7 @@ static void settle_fin_wait2(struct conn *c)
 {
 	struct transition *t = c->n_trans ? &c->trans[c->n_trans - 1] : NULL;
 
-	if (t && t->divergence == LX_TIMEWAIT_TAKEOVER && t->from == TCP_ST_CLOSE &&
-	    c->n_trans > 1)
+	if (t && t->divergence == LX_TIMEWAIT_TAKEOVER && t->from == TCP_ST_CLOSE && c->n_trans > 1)
 		t--; /* the CLOSE -> TIME_WAIT appended after it */
 	if (!t || t->divergence != LX_FIN_WAIT2_TIMEOUT || !t->owner || c->tw_enter ||
 	    !(c->tx_rst || c->resets_sent))

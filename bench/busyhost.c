@@ -41,15 +41,15 @@
 #include <unistd.h>
 
 #define BH_CONNS_PER_LISTENER 25000u
-#define BH_MAX_LISTENERS 64u
-#define BH_MAX_THREADS 64u
+#define BH_MAX_LISTENERS      64u
+#define BH_MAX_THREADS	      64u
 /* TIME_WAIT connections made but whose server end is not yet closed.  The
  * clients wait for the server above this: a server thread starved by a
  * loaded machine otherwise accumulates accepted descriptors until accept()
  * fails with EMFILE.  Well below listen()'s backlog.  A client waits at most
  * BH_INFLIGHT_WAIT_US for one connection, so a server end that never
  * arrives (a handshake the kernel dropped) cannot stall the fill. */
-#define BH_MAX_INFLIGHT 1024u
+#define BH_MAX_INFLIGHT	    1024u
 #define BH_INFLIGHT_WAIT_US 1000000u
 
 struct bh {
@@ -60,7 +60,7 @@ struct bh {
 	int listen_fd[BH_MAX_LISTENERS];
 	struct sockaddr_storage addr[BH_MAX_LISTENERS];
 	socklen_t addrlen;
-	atomic_ulong next; /* TIME_WAIT connections handed out */
+	atomic_ulong next;	/* TIME_WAIT connections handed out */
 	atomic_ulong tw_closed; /* server ends closed after EOF */
 	atomic_int failed;
 	int *est_fds; /* client ends of the idle connections (child) */
@@ -110,7 +110,7 @@ static void *server(void *arg)
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 
 	for (unsigned i = 0; i < b->n_listen; i++) {
-		struct epoll_event ev = {.events = EPOLLIN, .data.fd = -1 - (int)i};
+		struct epoll_event ev = { .events = EPOLLIN, .data.fd = -1 - (int)i };
 
 		epoll_ctl(ep, EPOLL_CTL_ADD, b->listen_fd[i], &ev);
 	}
@@ -125,8 +125,8 @@ static void *server(void *arg)
 
 				while ((c = accept4(b->listen_fd[-1 - fd], NULL, NULL,
 						    SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-					struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP,
-								 .data.fd = c};
+					struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP,
+								  .data.fd = c };
 
 					epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev);
 				}
@@ -289,7 +289,7 @@ static int make_idle(struct bh *b)
 
 int main(int argc, char **argv)
 {
-	struct bh b = {.family = AF_INET, .n_tw = 10000, .threads = 4};
+	struct bh b = { .family = AF_INET, .n_tw = 10000, .threads = 4 };
 	pthread_t srv, cl[BH_MAX_THREADS];
 	double t0 = now_s();
 	int err;

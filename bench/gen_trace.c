@@ -34,15 +34,15 @@
 #include "trc.h"
 
 #define GEN_MAX_CONCURRENT 65536
-#define GEN_SERVER_PORT 8080
-#define GEN_NETNS 4026532000u
+#define GEN_SERVER_PORT	   8080
+#define GEN_NETNS	   4026532000u
 
 /* One step of a pair's script: who (0 client, 1 server), what. */
 struct gen_step {
 	uint8_t side;
-	uint8_t type; /* TRC_EV_STATE, TRC_EV_SEGMENT or TRC_EV_TIMEWAIT */
-	uint8_t a; /* state: old; segment: direction */
-	uint8_t b; /* state: new; segment: TCP flags */
+	uint8_t type;	 /* TRC_EV_STATE, TRC_EV_SEGMENT or TRC_EV_TIMEWAIT */
+	uint8_t a;	 /* state: old; segment: direction */
+	uint8_t b;	 /* state: new; segment: TCP flags */
 	uint32_t gap_ns; /* time since the previous step of this pair */
 };
 
@@ -51,48 +51,48 @@ struct gen_step {
 		side, TRC_EV_STATE, TRC_TCP_##o, TRC_TCP_##n, gap                                  \
 	}
 #define SEG(from, flags, gap)                                                                      \
-	{from, TRC_EV_SEGMENT, TRC_DIR_TX, flags, gap},                                            \
+	{ from, TRC_EV_SEGMENT, TRC_DIR_TX, flags, gap },                                          \
 	{                                                                                          \
 		(uint8_t) !(from), TRC_EV_SEGMENT, TRC_DIR_RX, flags, 1                            \
 	}
 
-#define F_S TRC_TCP_SYN
+#define F_S  TRC_TCP_SYN
 #define F_SA (TRC_TCP_SYN | TRC_TCP_ACK)
-#define F_A TRC_TCP_ACK
+#define F_A  TRC_TCP_ACK
 #define F_PA (TRC_TCP_PSH | TRC_TCP_ACK)
 #define F_FA (TRC_TCP_FIN | TRC_TCP_ACK)
 
 /* The order in which a loopback connection's events reach the recorder. */
 static const struct gen_step script[] = {
-    ST(0, CLOSE, SYN_SENT, 0),
-    SEG(0, F_S, 2000),
-    ST(1, LISTEN, SYN_RECV, 5000),
-    SEG(1, F_SA, 1000),
-    ST(0, SYN_SENT, ESTABLISHED, 3000),
-    SEG(0, F_A, 1000),
-    ST(1, SYN_RECV, ESTABLISHED, 2000),
-    SEG(0, F_PA, 60000),
-    SEG(1, F_A, 4000),
-    SEG(1, F_PA, 70000),
-    SEG(0, F_A, 40000),
-    ST(0, ESTABLISHED, FIN_WAIT1, 50000),
-    SEG(0, F_FA, 1000),
-    ST(1, ESTABLISHED, CLOSE_WAIT, 2000),
-    ST(1, CLOSE_WAIT, LAST_ACK, 80000),
-    SEG(1, F_FA, 1000),
-    ST(0, FIN_WAIT1, FIN_WAIT2, 2000),
-    ST(0, FIN_WAIT2, CLOSE, 9000),
-    {0, TRC_EV_TIMEWAIT, TRC_TW_ENTER, 0, 1},
-    SEG(0, F_A, 2000),
-    ST(1, LAST_ACK, CLOSE, 3000),
-    /* Must stay last: -W drops it. */
-    {0, TRC_EV_TIMEWAIT, TRC_TW_EXIT, 0, 256000},
+	ST(0, CLOSE, SYN_SENT, 0),
+	SEG(0, F_S, 2000),
+	ST(1, LISTEN, SYN_RECV, 5000),
+	SEG(1, F_SA, 1000),
+	ST(0, SYN_SENT, ESTABLISHED, 3000),
+	SEG(0, F_A, 1000),
+	ST(1, SYN_RECV, ESTABLISHED, 2000),
+	SEG(0, F_PA, 60000),
+	SEG(1, F_A, 4000),
+	SEG(1, F_PA, 70000),
+	SEG(0, F_A, 40000),
+	ST(0, ESTABLISHED, FIN_WAIT1, 50000),
+	SEG(0, F_FA, 1000),
+	ST(1, ESTABLISHED, CLOSE_WAIT, 2000),
+	ST(1, CLOSE_WAIT, LAST_ACK, 80000),
+	SEG(1, F_FA, 1000),
+	ST(0, FIN_WAIT1, FIN_WAIT2, 2000),
+	ST(0, FIN_WAIT2, CLOSE, 9000),
+	{ 0, TRC_EV_TIMEWAIT, TRC_TW_ENTER, 0, 1 },
+	SEG(0, F_A, 2000),
+	ST(1, LAST_ACK, CLOSE, 3000),
+	/* Must stay last: -W drops it. */
+	{ 0, TRC_EV_TIMEWAIT, TRC_TW_EXIT, 0, 256000 },
 };
 #define SCRIPT_LEN (sizeof(script) / sizeof(script[0]))
 
 struct gen_pair {
 	uint64_t serial[2]; /* client, server */
-	uint32_t step; /* next script step */
+	uint32_t step;	    /* next script step */
 };
 
 struct gen_ctx {
@@ -108,11 +108,11 @@ static int pair_open(struct gen_ctx *g, struct gen_pair *p)
 {
 	uint16_t eport = (uint16_t)(32768 + g->pairs_started % 28000);
 	struct trc_conn c = {
-	    .family = TRC_FAMILY_IPV4,
-	    .laddr = {127, 0, 0, 1},
-	    .raddr = {127, 0, 0, 1},
-	    .netns = GEN_NETNS,
-	    .cgroup_id = 1,
+		.family = TRC_FAMILY_IPV4,
+		.laddr = { 127, 0, 0, 1 },
+		.raddr = { 127, 0, 0, 1 },
+		.netns = GEN_NETNS,
+		.cgroup_id = 1,
 	};
 	int r;
 
@@ -161,7 +161,7 @@ static void fill_event(const struct gen_step *s, struct trc_event *ev)
 static int pair_step(struct gen_ctx *g, struct gen_pair *p)
 {
 	const struct gen_step *s = &script[p->step];
-	struct trc_event ev = {.type = s->type};
+	struct trc_event ev = { .type = s->type };
 	int r;
 
 	g->t_ns += s->gap_ns / 16 + 1; /* the pairs overlap in time */
@@ -232,9 +232,9 @@ static void fill_header(struct trc_header *h)
 
 int main(int argc, char **argv)
 {
-	struct gen_ctx g = {.t_ns = 1000000000ULL, .script_len = SCRIPT_LEN};
-	struct trc_header h = {0};
-	struct trc_error err = {0};
+	struct gen_ctx g = { .t_ns = 1000000000ULL, .script_len = SCRIPT_LEN };
+	struct trc_header h = { 0 };
+	struct trc_error err = { 0 };
 	uint64_t conc = 64;
 	const char *out = NULL;
 	int c, fd, r;

@@ -42,30 +42,30 @@
 #include "loadgen.h"
 
 #define LG_MAX_THREADS 256
-#define LG_MAX_CONNS 100000000ULL
+#define LG_MAX_CONNS   100000000ULL
 /* Give up after this many consecutive failed connects in one thread: the
  * port range is exhausted or the server is gone, and retrying would spin. */
 #define LG_MAX_CONSEC_ERRORS 1000
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "Usage: loadgen [-4|-6] [-n CONNS] [-t THREADS] [-p PORT] [--addr ADDR]\n"
-	    "               [-T SECONDS] [--server-close] [--size BYTES] [--rate PER_SEC]\n"
-	    "Runs an epoll TCP server and THREADS client threads doing connect,\n"
-	    "request, reply, close; stops after CONNS connections or SECONDS.\n"
-	    "  -n CONNS         total connections (default 10000)\n"
-	    "  -t THREADS       client threads (default 2, max %d)\n"
-	    "  -4 / -6          address family (default 4)\n"
-	    "  -p PORT          server port (default 0: any free port)\n"
-	    "  --addr ADDR      local address to serve and connect to (default loopback)\n"
-	    "  -T SECONDS       time limit (default 60)\n"
-	    "  --server-close   the server closes first (TIME_WAIT on the server side)\n"
-	    "  --size BYTES     request and reply size (default 64, max %d)\n"
-	    "  --rate PER_SEC   start at most PER_SEC connections a second (default: no limit)\n"
-	    "Exit status: 0 all connections done, 1 errors or time limit hit, 2 usage.\n",
-	    LG_MAX_THREADS, LG_MAX_MSG);
+	fprintf(f,
+		"Usage: loadgen [-4|-6] [-n CONNS] [-t THREADS] [-p PORT] [--addr ADDR]\n"
+		"               [-T SECONDS] [--server-close] [--size BYTES] [--rate PER_SEC]\n"
+		"Runs an epoll TCP server and THREADS client threads doing connect,\n"
+		"request, reply, close; stops after CONNS connections or SECONDS.\n"
+		"  -n CONNS         total connections (default 10000)\n"
+		"  -t THREADS       client threads (default 2, max %d)\n"
+		"  -4 / -6          address family (default 4)\n"
+		"  -p PORT          server port (default 0: any free port)\n"
+		"  --addr ADDR      local address to serve and connect to (default loopback)\n"
+		"  -T SECONDS       time limit (default 60)\n"
+		"  --server-close   the server closes first (TIME_WAIT on the server side)\n"
+		"  --size BYTES     request and reply size (default 64, max %d)\n"
+		"  --rate PER_SEC   start at most PER_SEC connections a second (default: no "
+		"limit)\n"
+		"Exit status: 0 all connections done, 1 errors or time limit hit, 2 usage.\n",
+		LG_MAX_THREADS, LG_MAX_MSG);
 }
 
 /* Strict number parser: the whole string must be a number in [lo, hi]. */
@@ -135,9 +135,12 @@ static int parse_opt(int c, const char *arg, struct lg_config *cfg)
 static int parse_args(int argc, char **argv, struct lg_config *cfg)
 {
 	static const struct option longopts[] = {
-	    {"addr", required_argument, NULL, 'a'}, {"server-close", no_argument, NULL, 'S'},
-	    {"size", required_argument, NULL, 's'}, {"rate", required_argument, NULL, 'r'},
-	    {"help", no_argument, NULL, 'h'},	    {0},
+		{ "addr", required_argument, NULL, 'a' },
+		{ "server-close", no_argument, NULL, 'S' },
+		{ "size", required_argument, NULL, 's' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	int c;
 
@@ -232,8 +235,8 @@ static void pace(double at_s)
 	double d = at_s - lg_now_s();
 
 	if (d > 0) {
-		struct timespec ts = {.tv_sec = (time_t)d,
-				      .tv_nsec = (long)((d - (double)(time_t)d) * 1e9)};
+		struct timespec ts = { .tv_sec = (time_t)d,
+				       .tv_nsec = (long)((d - (double)(time_t)d) * 1e9) };
 
 		nanosleep(&ts, NULL);
 	}
@@ -269,7 +272,7 @@ static void *client_thread(void *arg)
 
 static int run(const struct lg_config *cfg)
 {
-	struct lg_shared sh = {.cfg = cfg};
+	struct lg_shared sh = { .cfg = cfg };
 	struct lg_server srv;
 	pthread_t tids[LG_MAX_THREADS];
 	unsigned started = 0;
@@ -312,11 +315,11 @@ static int run(const struct lg_config *cfg)
 int main(int argc, char **argv)
 {
 	struct lg_config cfg = {
-	    .family = AF_INET,
-	    .conns = 10000,
-	    .threads = 2,
-	    .time_limit_s = 60,
-	    .msg_size = 64,
+		.family = AF_INET,
+		.conns = 10000,
+		.threads = 2,
+		.time_limit_s = 60,
+		.msg_size = 64,
 	};
 
 	if (parse_args(argc, argv, &cfg) < 0)

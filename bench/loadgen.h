@@ -16,15 +16,15 @@
 #define LG_MAX_MSG 4096 /* request/reply size limit: one small write each */
 
 struct lg_config {
-	int family; /* AF_INET or AF_INET6 */
-	const char *addr; /* NULL: loopback */
-	uint16_t port; /* 0: any free port */
-	uint64_t conns; /* total connections */
-	unsigned threads; /* client threads */
+	int family;	       /* AF_INET or AF_INET6 */
+	const char *addr;      /* NULL: loopback */
+	uint16_t port;	       /* 0: any free port */
+	uint64_t conns;	       /* total connections */
+	unsigned threads;      /* client threads */
 	unsigned time_limit_s; /* stop after this long even if conns are not done */
-	size_t msg_size; /* request and reply size */
-	int server_close; /* the server closes first */
-	unsigned rate; /* connections per second, all threads; 0: no limit */
+	size_t msg_size;       /* request and reply size */
+	int server_close;      /* the server closes first */
+	unsigned rate;	       /* connections per second, all threads; 0: no limit */
 };
 
 /* State shared by the client threads. */

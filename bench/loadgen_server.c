@@ -20,7 +20,7 @@
 #include "loadgen.h"
 
 #define LG_BACKLOG 4096
-#define LG_EVENTS 256
+#define LG_EVENTS  256
 
 double lg_now_s(void)
 {
@@ -40,7 +40,7 @@ static void accept_all(struct lg_server *s)
 {
 	for (;;) {
 		int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		struct epoll_event ev = {.events = EPOLLIN};
+		struct epoll_event ev = { .events = EPOLLIN };
 
 		if (fd < 0)
 			return; /* EAGAIN, or an aborted connection: nothing to do */
@@ -66,7 +66,7 @@ static void serve(struct lg_server *s, uint64_t data)
 	}
 	got += (uint32_t)r;
 	if (got < s->msg_size) {
-		struct epoll_event ev = {.events = EPOLLIN, .data.u64 = pack(fd, got)};
+		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = pack(fd, got) };
 
 		(void)epoll_ctl(s->epoll_fd, EPOLL_CTL_MOD, fd, &ev);
 		return;
@@ -82,7 +82,7 @@ static void serve(struct lg_server *s, uint64_t data)
 		return;
 	}
 	/* Mark the request as complete so that further data is ignored. */
-	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = pack(fd, got + 1)};
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = pack(fd, got + 1) };
 
 	(void)epoll_ctl(s->epoll_fd, EPOLL_CTL_MOD, fd, &ev);
 }
@@ -134,7 +134,7 @@ static int listen_on(const struct lg_config *cfg, struct sockaddr_storage *addr,
 int lg_server_start(struct lg_server *s, const struct lg_config *cfg, struct sockaddr_storage *addr,
 		    socklen_t addrlen)
 {
-	struct epoll_event ev = {.events = EPOLLIN};
+	struct epoll_event ev = { .events = EPOLLIN };
 	int r;
 
 	memset(s, 0, sizeof(*s));

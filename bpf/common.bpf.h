@@ -18,17 +18,17 @@
 #include "core_fixes.bpf.h"
 #include "events.h"
 
-#define TCPREC_AF_INET 2
-#define TCPREC_AF_INET6 10
-#define TCPREC_IPPROTO_TCP 6
-#define TCPREC_TCP_TIME_WAIT EV_TCP_TIME_WAIT
+#define TCPREC_AF_INET		2
+#define TCPREC_AF_INET6		10
+#define TCPREC_IPPROTO_TCP	6
+#define TCPREC_TCP_TIME_WAIT	EV_TCP_TIME_WAIT
 #define TCPREC_TCP_NEW_SYN_RECV EV_TCP_NEW_SYN_RECV
 
 /* The programs pass the kernel's state numbers through as enum
  * ev_tcp_state: check them against the kernel they are built for.
  * TCP_BOUND_INACTIVE is left out: kernels before 6.7 do not have it, and
  * it is the last value, so nothing after it can shift. */
-#define TCPREC_SAME_STATE(x) \
+#define TCPREC_SAME_STATE(x)                                                                       \
 	_Static_assert((int)TCP_##x == (int)EV_TCP_##x, "kernel TCP_" #x " differs from events.h")
 TCPREC_SAME_STATE(ESTABLISHED);
 TCPREC_SAME_STATE(SYN_SENT);

@@ -25,7 +25,7 @@
  * ___arrow() is the bpf_core_read.h macro BPF_CORE_READ() itself uses to
  * turn its field list into a->b->c, so both arms name the same fields.
  */
-#define KREAD(direct, src, a, ...)                                                         \
+#define KREAD(direct, src, a, ...)                                                                 \
 	((direct) ? ___arrow(src, a, ##__VA_ARGS__) : BPF_CORE_READ(src, a, ##__VA_ARGS__))
 
 /*

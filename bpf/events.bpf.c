@@ -8,9 +8,8 @@
  */
 #include "pkt.bpf.h"
 
-static __always_inline struct ev_sock_event *sock_event(const struct sock *sk,
-							 const struct ev_tuple *t, __u16 type,
-							 __u8 kind)
+static __always_inline struct ev_sock_event *
+sock_event(const struct sock *sk, const struct ev_tuple *t, __u16 type, __u8 kind)
 {
 	struct ev_sock_event *e = ev_reserve(sizeof(*e), type);
 

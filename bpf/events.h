@@ -16,10 +16,10 @@
 
 #define EVENTS_ABI_VERSION 2
 
-#define EV_COMM_LEN 16
-#define EV_MAX_PORTS 16
-#define EV_MAX_HOSTS 16
-#define EV_STACK_DEPTH 64    /* kernel frames examined for softirq context */
+#define EV_COMM_LEN	  16
+#define EV_MAX_PORTS	  16
+#define EV_MAX_HOSTS	  16
+#define EV_STACK_DEPTH	  64 /* kernel frames examined for softirq context */
 #define EV_SOFTIRQ_RANGES 4  /* softirq entry functions recognised */
 
 /* How the BPF side decides whether an event ran in process context
@@ -38,23 +38,23 @@ enum ev_ctx_state {
 };
 
 enum ev_type {
-	EV_STATE = 1,      /* struct ev_state: inet_sock_set_state */
-	EV_SEGMENT = 2,    /* struct ev_segment: one skb sent or received */
+	EV_STATE = 1,	   /* struct ev_state: inet_sock_set_state */
+	EV_SEGMENT = 2,	   /* struct ev_segment: one skb sent or received */
 	EV_RETRANSMIT = 3, /* struct ev_sock_event: tcp_retransmit_skb */
-	EV_RESET = 4,      /* struct ev_sock_event: tcp_send_reset / tcp_receive_reset */
+	EV_RESET = 4,	   /* struct ev_sock_event: tcp_send_reset / tcp_receive_reset */
 	EV_TIMEWAIT = 5,   /* struct ev_sock_event: exact TIME_WAIT enter/exit */
-	EV_SOCK = 6,       /* struct ev_sock_event: iter/tcp walk record */
+	EV_SOCK = 6,	   /* struct ev_sock_event: iter/tcp walk record */
 	EV_TYPE_MAX = 6,
 };
 
 /* struct ev_sock_event.kind values, per type. */
 enum ev_kind {
-	EV_KIND_RESET_TX = 0,  /* EV_RESET: we sent a RST */
-	EV_KIND_RESET_RX = 1,  /* EV_RESET: we received one */
-	EV_KIND_TW_ENTER = 0,  /* EV_TIMEWAIT */
+	EV_KIND_RESET_TX = 0, /* EV_RESET: we sent a RST */
+	EV_KIND_RESET_RX = 1, /* EV_RESET: we received one */
+	EV_KIND_TW_ENTER = 0, /* EV_TIMEWAIT */
 	EV_KIND_TW_EXIT = 1,
-	EV_KIND_SNAPSHOT = 0,  /* EV_SOCK: start-up walk, any state */
-	EV_KIND_TW_POLL = 1,   /* EV_SOCK: periodic walk, TIME_WAIT only */
+	EV_KIND_SNAPSHOT = 0, /* EV_SOCK: start-up walk, any state */
+	EV_KIND_TW_POLL = 1,  /* EV_SOCK: periodic walk, TIME_WAIT only */
 };
 
 enum ev_state_flags {
@@ -122,7 +122,7 @@ struct ev_state {
 	__u8 comm[EV_COMM_LEN];
 	__u8 old_state; /* enum ev_tcp_state, 0 when unknown */
 	__u8 new_state; /* enum ev_tcp_state */
-	__u8 flags;     /* enum ev_state_flags */
+	__u8 flags;	/* enum ev_state_flags */
 	__u8 _pad[5];
 };
 
@@ -137,9 +137,9 @@ struct ev_segment {
 	__u32 ack;
 	__u32 window;
 	__u32 payload_len; /* whole skb: a GSO/GRO skb counts once */
-	__u8 dir;       /* enum ev_dir */
-	__u8 tcp_flags; /* byte 13 of the TCP header */
-	__u8 flags;     /* enum ev_seg_flags */
+	__u8 dir;	   /* enum ev_dir */
+	__u8 tcp_flags;	   /* byte 13 of the TCP header */
+	__u8 flags;	   /* enum ev_seg_flags */
 	__u8 _pad[5];
 	__u64 sk_cookie; /* sent SYN without ACK: its socket's cookie, else 0 */
 };
@@ -150,8 +150,8 @@ struct ev_sock_event {
 	__u64 cookie; /* 0 when the hook had no socket (reset to a closed port) */
 	__u64 cgroup_id;
 	struct ev_tuple tuple;
-	__u8 kind;      /* enum ev_kind, meaning depends on hdr.type */
-	__u8 state;     /* enum ev_tcp_state */
+	__u8 kind;	/* enum ev_kind, meaning depends on hdr.type */
+	__u8 state;	/* enum ev_tcp_state */
 	__u8 tcp_flags; /* EV_RETRANSMIT: flags of the retransmitted skb */
 	__u8 _pad[5];
 };

@@ -11,8 +11,8 @@
 
 #include "common.bpf.h"
 
-#define TCPREC_ETH_P_IP 0x0800
-#define TCPREC_ETH_P_IPV6 0x86DD
+#define TCPREC_ETH_P_IP	    0x0800
+#define TCPREC_ETH_P_IPV6   0x86DD
 #define TCPREC_MAX_EXT_HDRS 4
 
 struct pkt_info {
@@ -21,8 +21,8 @@ struct pkt_info {
 	__u8 tcp_flags;
 };
 
-/* skb fields (direct: see KREAD, core_fixes.bpf.h).  Network header as set by the IP layer (valid from ip_rcv on, and on
- * the transmit path once the IP header is built). */
+/* skb fields (direct: see KREAD, core_fixes.bpf.h).  Network header as set by the IP layer (valid
+ * from ip_rcv on, and on the transmit path once the IP header is built). */
 static __always_inline const unsigned char *skb_nh(int direct, const struct sk_buff *skb)
 {
 	return KREAD(direct, skb, head) + KREAD(direct, skb, network_header);
@@ -47,7 +47,7 @@ static __always_inline int ipv6_l4_off(const unsigned char *ip, __u8 nexthdr)
 		if (bpf_probe_read_kernel(ext, sizeof(ext), ip + off))
 			return -1;
 		switch (nexthdr) {
-		case 0:  /* hop-by-hop */
+		case 0:	 /* hop-by-hop */
 		case 43: /* routing */
 		case 60: /* destination options */
 			off += (ext[1] + 1) * 8;

@@ -129,7 +129,8 @@ int BPF_PROG(on_rcv_btf, struct sk_buff *skb)
 SEC("tp_btf/net_dev_queue")
 int BPF_PROG(on_xmit_btf, struct sk_buff *skb)
 {
-	return handle_skb(1, skb_nh(1, skb), bpf_ntohs(skb->protocol), 0, skb_netns(1, skb), skb->sk);
+	return handle_skb(1, skb_nh(1, skb), bpf_ntohs(skb->protocol), 0, skb_netns(1, skb),
+			  skb->sk);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

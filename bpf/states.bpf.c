@@ -61,8 +61,7 @@ static __always_inline __u64 cookie_field(const struct sock *sk)
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(on_set_state_btf, const struct sock *sk, const int oldstate, const int newstate)
 {
-	return handle_set_state(1, ctx, sk, bpf_get_socket_cookie((void *)sk), oldstate,
-				newstate);
+	return handle_set_state(1, ctx, sk, bpf_get_socket_cookie((void *)sk), oldstate, newstate);
 }
 
 SEC("raw_tp/inet_sock_set_state")

@@ -35,7 +35,7 @@ uint32_t trc_crc32c_sw(uint32_t crc, const void *buf, size_t len)
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 __attribute__((target("sse4.2"))) static uint32_t crc32c_hw(uint32_t crc, const void *buf,
-							     size_t len)
+							    size_t len)
 {
 	const uint8_t *p = buf;
 	uint64_t c = ~crc;

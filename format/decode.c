@@ -12,10 +12,10 @@
 #include "reader_int.h"
 #include "varint.h"
 
-#define FAIL(what)                \
-	do {                      \
-		*why = (what);    \
-		return -1;        \
+#define FAIL(what)                                                                                 \
+	do {                                                                                       \
+		*why = (what);                                                                     \
+		return -1;                                                                         \
 	} while (0)
 
 static int grow_conns(struct trc_reader *r, uint32_t n)
@@ -70,8 +70,7 @@ bad:
 
 /* An address: index into the chunk's address table, the address itself
  * following when the index is the table's size (a new entry). */
-static int addr_field(struct trc_reader *r, struct dec *d, int v6, uint8_t *dst,
-		      const char **why)
+static int addr_field(struct trc_reader *r, struct dec *d, int v6, uint8_t *dst, const char **why)
 {
 	uint32_t idx;
 	unsigned int n = v6 ? 16 : 4;
@@ -202,8 +201,8 @@ static int dec_event(struct trc_reader *r, struct dec *d, unsigned int type, uns
 
 /* One record.  1: an event in *ev; 0: a declaration or skipped extension;
  * -1: corrupt, *why says how. */
-static int dec_record(struct trc_reader *r, struct dec *d, struct trc_event *ev,
-		      struct rconn **rcp, const char **why)
+static int dec_record(struct trc_reader *r, struct dec *d, struct trc_event *ev, struct rconn **rcp,
+		      const char **why)
 {
 	uint8_t tag;
 	uint64_t v, len;
@@ -291,8 +290,7 @@ int dec_next(struct trc_reader *r, struct trc_event *ev, const struct trc_conn *
 		if (k < 0) {
 			/* Cannot happen after dec_validate(); kept so that a
 			 * logic error surfaces as corruption, not as a crash. */
-			rd_err(err, TRC_CORRUPT, d->block_off, d->seq, "chunk %u: %s", d->seq,
-			       why);
+			rd_err(err, TRC_CORRUPT, d->block_off, d->seq, "chunk %u: %s", d->seq, why);
 			return -1;
 		}
 		if (k == 1) {

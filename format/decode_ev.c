@@ -11,14 +11,13 @@
 #include "reader_int.h"
 #include "varint.h"
 
-#define FAIL(what)                \
-	do {                      \
-		*why = (what);    \
-		return -1;        \
+#define FAIL(what)                                                                                 \
+	do {                                                                                       \
+		*why = (what);                                                                     \
+		return -1;                                                                         \
 	} while (0)
 
-static int dec_owner(struct trc_reader *r, struct dec *d, struct trc_ev_state *s,
-		     const char **why)
+static int dec_owner(struct trc_reader *r, struct dec *d, struct trc_ev_state *s, const char **why)
 {
 	uint32_t idx;
 	if (cur_varint32(&d->c, &idx) || idx > d->owners)
@@ -38,8 +37,8 @@ static int dec_owner(struct trc_reader *r, struct dec *d, struct trc_ev_state *s
 			r->owners_cap = ncap;
 		}
 		struct rowner *o = &r->owners[idx];
-		if (cur_varint32(&d->c, &o->tgid) || cur_varint(&d->c, &zd) ||
-		    cur_u8(&d->c, &n) || n > TRC_COMM_LEN - 1 || cur_take(&d->c, n, &comm))
+		if (cur_varint32(&d->c, &o->tgid) || cur_varint(&d->c, &zd) || cur_u8(&d->c, &n) ||
+		    n > TRC_COMM_LEN - 1 || cur_take(&d->c, n, &comm))
 			FAIL("owner entry is cut short or its comm too long");
 		int64_t pid = (int64_t)o->tgid + zigzag_dec(zd);
 		if (pid < 0 || pid > UINT32_MAX || memchr(comm, 0, n))
@@ -56,7 +55,7 @@ static int dec_owner(struct trc_reader *r, struct dec *d, struct trc_ev_state *s
 }
 
 int dec_state(struct trc_reader *r, struct dec *d, unsigned int type, unsigned int hi,
-		     struct rconn *rc, struct trc_ev_state *s, const char **why)
+	      struct rconn *rc, struct trc_ev_state *s, const char **why)
 {
 	s->new_state = (uint8_t)hi;
 	if (type == WIRE_REC_STATE) {
@@ -83,7 +82,7 @@ int dec_state(struct trc_reader *r, struct dec *d, unsigned int type, unsigned i
 }
 
 int dec_seg(struct dec *d, unsigned int type, unsigned int hi, struct rconn *rc,
-		   struct trc_ev_segment *g, const char **why)
+	    struct trc_ev_segment *g, const char **why)
 {
 	int ext = type == WIRE_REC_SEG_RX_EXT || type == WIRE_REC_SEG_TX_EXT;
 	unsigned int dir = type == WIRE_REC_SEG_TX || type == WIRE_REC_SEG_TX_EXT;
@@ -131,7 +130,7 @@ int dec_seg(struct dec *d, unsigned int type, unsigned int hi, struct rconn *rc,
 }
 
 int dec_simple(struct dec *d, unsigned int type, unsigned int hi, struct trc_event *ev,
-		      const char **why)
+	       const char **why)
 {
 	uint64_t v;
 	switch (type) {

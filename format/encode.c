@@ -15,7 +15,7 @@ const uint8_t wire_seg_flags[15] = {
 	0x10, /* .   */ 0x18, /* P.  */ 0x02, /* S   */ 0x12, /* S.  */
 	0x11, /* F.  */ 0x19, /* FP. */ 0x04, /* R   */ 0x14, /* R.  */
 	0x01, /* F   */ 0x08, /* P   */ 0xc2, /* SEW */ 0x52, /* S.E */
-	0x50, /* .E  */ 0x90, /* .W  */ 0x58, /* P.E */
+	0x50, /* .E  */ 0x90, /* .W  */ 0x58,		      /* P.E */
 };
 
 static unsigned int seg_code(uint8_t flags)
@@ -31,8 +31,7 @@ int enc_validate(const struct trc_event *ev)
 	switch (ev->type) {
 	case TRC_EV_STATE:
 		if (ev->state.old_state > TRC_TCP_STATE_MAX ||
-		    ev->state.new_state > TRC_TCP_STATE_MAX ||
-		    (ev->state.flags & ~WIRE_STF_KNOWN))
+		    ev->state.new_state > TRC_TCP_STATE_MAX || (ev->state.flags & ~WIRE_STF_KNOWN))
 			return -EINVAL;
 		return 0;
 	case TRC_EV_SEGMENT:
@@ -148,8 +147,7 @@ static uint8_t *put_state(struct trc_writer *w, uint8_t *tag, uint8_t *p,
 	return p;
 }
 
-static uint8_t *put_seg(uint8_t *tag, uint8_t *p, const struct trc_ev_segment *g,
-			struct wconn *wc)
+static uint8_t *put_seg(uint8_t *tag, uint8_t *p, const struct trc_ev_segment *g, struct wconn *wc)
 {
 	unsigned int code = seg_code(g->tcp_flags);
 	unsigned int d = g->dir;
@@ -196,8 +194,8 @@ static uint8_t *put_payload(struct trc_writer *w, uint8_t *tag, uint8_t *p,
 	case TRC_EV_SEGMENT:
 		return put_seg(tag, p, &ev->seg, wc);
 	case TRC_EV_TIMEWAIT: {
-		unsigned int hi = ev->tw.phase | ev->tw.precision << 1 |
-				  (ev->tw.precision_ns ? 4u : 0u);
+		unsigned int hi =
+			ev->tw.phase | ev->tw.precision << 1 | (ev->tw.precision_ns ? 4u : 0u);
 		*tag = WIRE_TAG(WIRE_REC_TIMEWAIT, hi);
 		return ev->tw.precision_ns ? varint_put(p, ev->tw.precision_ns) : p;
 	}

@@ -33,9 +33,9 @@ const char *trc_tcp_state_name(unsigned int state)
 }
 
 static const char *const event_type_names[] = {
-	[TRC_EV_STATE] = "state",       [TRC_EV_SEGMENT] = "segment",
+	[TRC_EV_STATE] = "state",	[TRC_EV_SEGMENT] = "segment",
 	[TRC_EV_TIMEWAIT] = "timewait", [TRC_EV_RETRANSMIT] = "retransmit",
-	[TRC_EV_RESET] = "reset",       [TRC_EV_LOST] = "lost",
+	[TRC_EV_RESET] = "reset",	[TRC_EV_LOST] = "lost",
 };
 
 const char *trc_event_type_name(unsigned int type)

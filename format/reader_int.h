@@ -46,7 +46,7 @@ struct dec {
 	uint64_t t_first, t_last, t_prev;
 	uint32_t events, records, conns, owners;
 	uint32_t prev_cid; /* UINT32_MAX: none yet */
-	bool dry;          /* validation pass: count nothing user-visible */
+	bool dry;	   /* validation pass: count nothing user-visible */
 	/* previous-declaration context (SPEC.md "CONN") */
 	uint32_t addrs;
 	uint64_t dp_serial, dp_cookie, dp_cgroup;
@@ -56,16 +56,16 @@ struct dec {
 
 /* A framed, checksummed block found by blk_next(). */
 struct blk {
-	char type;        /* 'H', 'C', 'T', or another letter (unknown) */
-	uint64_t offset;  /* file offset of its magic */
+	char type;	 /* 'H', 'C', 'T', or another letter (unknown) */
+	uint64_t offset; /* file offset of its magic */
 	uint32_t total;
 	struct cur payload;
 };
 
 enum rd_state {
-	RD_BLOCK,  /* expecting a block at pos */
-	RD_CHUNK,  /* returning the events of a validated chunk */
-	RD_DONE,   /* final status reached */
+	RD_BLOCK, /* expecting a block at pos */
+	RD_CHUNK, /* returning the events of a validated chunk */
+	RD_DONE,  /* final status reached */
 };
 
 struct mem_ctx {
@@ -76,19 +76,19 @@ struct mem_ctx {
 struct trc_reader {
 	struct trc_medium m;
 	struct mem_ctx mem; /* for trc_reader_open_mem() */
-	int fd;             /* for trc_reader_open_file(); -1 otherwise */
+	int fd;		    /* for trc_reader_open_file(); -1 otherwise */
 	int own_fd;
 
 	uint8_t *buf;
 	size_t cap, pos, end;
 	uint64_t buf_off; /* file offset of buf[0] */
-	bool in_eof;      /* the medium reported end of input */
-	int io_err;       /* -errno of the failed read */
+	bool in_eof;	  /* the medium reported end of input */
+	int io_err;	  /* -errno of the failed read */
 
 	enum rd_state state;
 	enum trc_status final;
 	struct trc_error final_err;
-	bool pending;     /* a report to return before anything else */
+	bool pending; /* a report to return before anything else */
 	struct trc_error pending_err;
 
 	struct trc_header hdr;

@@ -124,7 +124,8 @@ static int on_block(struct trc_reader *r, struct trc_error *err)
 		return on_trailer(r, &b, err);
 	case WIRE_MAGIC_HEADER:
 		rd_err(err, TRC_CORRUPT, b.offset, UINT32_MAX,
-		       "unexpected second file header at offset %llu", (unsigned long long)b.offset);
+		       "unexpected second file header at offset %llu",
+		       (unsigned long long)b.offset);
 		return damaged(r, &b);
 	default:
 		/* A block type from a newer minor version: skip it whole. */

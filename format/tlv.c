@@ -84,8 +84,8 @@ struct tlv_field {
 	size_t size;  /* string buffer size incl. NUL */
 };
 
-static int tlv_store(const struct tlv_field *f, struct cur *v, size_t len, uint64_t key,
-		     char *why, size_t why_len)
+static int tlv_store(const struct tlv_field *f, struct cur *v, size_t len, uint64_t key, char *why,
+		     size_t why_len)
 {
 	if (f->kind == 's') {
 		/* Longer than our buffer: keep the prefix (a newer writer may
@@ -165,14 +165,10 @@ int tlv_parse_trailer(struct cur *c, struct trc_trailer *t, uint64_t *unknown, c
 		      size_t why_len)
 {
 	const struct tlv_field f[WIRE_TK_MAX + 1] = {
-		T(WIRE_TK_EVENTS, events),
-		T(WIRE_TK_CONNECTIONS, connections),
-		T(WIRE_TK_CHUNKS, chunks),
-		T(WIRE_TK_LOST_EVENTS, lost_events),
-		T(WIRE_TK_MALFORMED, malformed),
-		T(WIRE_TK_T_FIRST_NS, t_first_ns),
-		T(WIRE_TK_T_LAST_NS, t_last_ns),
-		T(WIRE_TK_END_REALTIME_NS, end_realtime_ns),
+		T(WIRE_TK_EVENTS, events),	   T(WIRE_TK_CONNECTIONS, connections),
+		T(WIRE_TK_CHUNKS, chunks),	   T(WIRE_TK_LOST_EVENTS, lost_events),
+		T(WIRE_TK_MALFORMED, malformed),   T(WIRE_TK_T_FIRST_NS, t_first_ns),
+		T(WIRE_TK_T_LAST_NS, t_last_ns),   T(WIRE_TK_END_REALTIME_NS, end_realtime_ns),
 		T(WIRE_TK_END_REASON, end_reason),
 	};
 	return tlv_parse(c, f, WIRE_TK_MAX + 1, unknown, why, why_len);

@@ -35,13 +35,13 @@ extern "C" {
 
 /* Documented bounds; the reader rejects anything beyond them before it
  * allocates. */
-#define TRC_MAX_CHUNK (4u << 20)        /* bytes in one chunk payload */
-#define TRC_MAX_CHUNK_EVENTS (1u << 20) /* events in one chunk */
-#define TRC_MAX_CHUNK_CONNS (1u << 16)  /* connection declarations per chunk */
-#define TRC_MAX_HEADER (64u << 10)      /* bytes in the file header payload */
-#define TRC_COMM_LEN 64                 /* bytes incl. NUL; kernel uses 16 */
-#define TRC_STR_MAX 256                 /* header strings incl. NUL */
-#define TRC_LONG_STR_MAX 1024           /* probe plan / filters / options */
+#define TRC_MAX_CHUNK	     (4u << 20)	 /* bytes in one chunk payload */
+#define TRC_MAX_CHUNK_EVENTS (1u << 20)	 /* events in one chunk */
+#define TRC_MAX_CHUNK_CONNS  (1u << 16)	 /* connection declarations per chunk */
+#define TRC_MAX_HEADER	     (64u << 10) /* bytes in the file header payload */
+#define TRC_COMM_LEN	     64		 /* bytes incl. NUL; kernel uses 16 */
+#define TRC_STR_MAX	     256	 /* header strings incl. NUL */
+#define TRC_LONG_STR_MAX     1024	 /* probe plan / filters / options */
 
 /* ---------------------------------------------------------------------
  * Values stored in the file.  Numbers are part of the format contract.
@@ -98,8 +98,8 @@ enum trc_direction {
 /* Clock that event timestamps use. */
 enum trc_clock {
 	TRC_CLOCK_MONOTONIC = 1, /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
-	TRC_CLOCK_BOOTTIME = 2,  /* CLOCK_BOOTTIME (bpf_ktime_get_boot_ns) */
-	TRC_CLOCK_REALTIME = 3,  /* wall clock (pcap imports) */
+	TRC_CLOCK_BOOTTIME = 2,	 /* CLOCK_BOOTTIME (bpf_ktime_get_boot_ns) */
+	TRC_CLOCK_REALTIME = 3,	 /* wall clock (pcap imports) */
 };
 
 /* ---------------------------------------------------------------------
@@ -109,21 +109,21 @@ enum trc_clock {
 struct trc_header {
 	uint16_t version_major; /* filled by the reader; ignored by the writer */
 	uint16_t version_minor;
-	char tool_version[64];          /* "tcprec 0.1.0" */
+	char tool_version[64]; /* "tcprec 0.1.0" */
 	char hostname[TRC_STR_MAX];
 	char kernel_release[TRC_STR_MAX]; /* uname -r */
-	char machine[64];                 /* uname -m, e.g. "x86_64" */
-	uint32_t clock;                   /* enum trc_clock */
+	char machine[64];		  /* uname -m, e.g. "x86_64" */
+	uint32_t clock;			  /* enum trc_clock */
 	/* Clock anchors: the same instant read on both clocks, so that
 	 * realtime = anchor_realtime_ns + (t - anchor_clock_ns). */
 	uint64_t anchor_clock_ns;
 	uint64_t anchor_realtime_ns;
-	char source[TRC_STR_MAX];        /* "ebpf", "pcap-file:NAME", "pcap-live:IFACE" */
-	char probes[TRC_LONG_STR_MAX];   /* probe plan, "event=flavour/hook,..." */
-	char filters[TRC_LONG_STR_MAX];  /* filters as given, canonical text */
-	char options[TRC_LONG_STR_MAX];  /* other options ("seq,segments") */
-	uint32_t pcap_linktype;          /* DLT_* of an import/live source; 0 if none */
-	uint32_t pcap_snaplen;           /* 0 if none */
+	char source[TRC_STR_MAX];	/* "ebpf", "pcap-file:NAME", "pcap-live:IFACE" */
+	char probes[TRC_LONG_STR_MAX];	/* probe plan, "event=flavour/hook,..." */
+	char filters[TRC_LONG_STR_MAX]; /* filters as given, canonical text */
+	char options[TRC_LONG_STR_MAX]; /* other options ("seq,segments") */
+	uint32_t pcap_linktype;		/* DLT_* of an import/live source; 0 if none */
+	uint32_t pcap_snaplen;		/* 0 if none */
 	/* Since 1.1 (0 in older files, and when the recorder could not
 	 * update the header, e.g. writing to a pipe): when the recorder was
 	 * ready (every probe attached, its ring buffer drained), on the
@@ -151,16 +151,16 @@ enum trc_conn_flags {
 };
 
 struct trc_conn {
-	uint64_t serial;  /* file-wide identity, assigned by the writer */
-	uint8_t family;   /* enum trc_family */
+	uint64_t serial;   /* file-wide identity, assigned by the writer */
+	uint8_t family;	   /* enum trc_family */
 	uint8_t laddr[16]; /* IPv4 in the first 4 bytes, network order */
 	uint8_t raddr[16];
-	uint16_t lport;   /* host order */
+	uint16_t lport; /* host order */
 	uint16_t rport;
-	uint32_t netns;   /* netns inode, 0 unknown */
+	uint32_t netns;	    /* netns inode, 0 unknown */
 	uint64_t cgroup_id; /* 0 unknown */
-	uint64_t cookie;  /* socket cookie, 0 unknown/none */
-	uint32_t flags;   /* enum trc_conn_flags */
+	uint64_t cookie;    /* socket cookie, 0 unknown/none */
+	uint32_t flags;	    /* enum trc_conn_flags */
 };
 
 /* ---------------------------------------------------------------------
@@ -185,30 +185,30 @@ const char *trc_event_type_name(unsigned int type);
 
 enum trc_state_flags {
 	TRC_STATE_F_SNAPSHOT = 1u << 0, /* start-up snapshot, not a transition */
-	TRC_STATE_F_OWNER = 1u << 1,    /* pid/tgid/comm are valid (process context) */
+	TRC_STATE_F_OWNER = 1u << 1,	/* pid/tgid/comm are valid (process context) */
 };
 
 struct trc_ev_state {
 	uint8_t old_state; /* enum trc_tcp_state */
 	uint8_t new_state;
-	uint8_t flags;     /* enum trc_state_flags */
-	uint32_t pid;      /* thread id; valid with TRC_STATE_F_OWNER */
-	uint32_t tgid;     /* process id */
+	uint8_t flags; /* enum trc_state_flags */
+	uint32_t pid;  /* thread id; valid with TRC_STATE_F_OWNER */
+	uint32_t tgid; /* process id */
 	char comm[TRC_COMM_LEN];
 };
 
 enum trc_segment_flags {
-	TRC_SEG_F_SEQ = 1u << 0,       /* seq/ack/window/payload_len valid */
+	TRC_SEG_F_SEQ = 1u << 0,	/* seq/ack/window/payload_len valid */
 	TRC_SEG_F_SNAP_SHORT = 1u << 1, /* import: packet cut by snap length */
 };
 
 struct trc_ev_segment {
-	uint8_t dir;       /* enum trc_direction */
+	uint8_t dir;	   /* enum trc_direction */
 	uint8_t tcp_flags; /* enum trc_tcp_flag bits, all 8 */
-	uint8_t flags;     /* enum trc_segment_flags */
+	uint8_t flags;	   /* enum trc_segment_flags */
 	uint32_t seq;
 	uint32_t ack;
-	uint32_t window;   /* raw window field, unscaled */
+	uint32_t window; /* raw window field, unscaled */
 	uint32_t payload_len;
 };
 
@@ -223,8 +223,8 @@ enum trc_tw_precision {
 };
 
 struct trc_ev_timewait {
-	uint8_t phase;     /* enum trc_tw_phase */
-	uint8_t precision; /* enum trc_tw_precision */
+	uint8_t phase;	       /* enum trc_tw_phase */
+	uint8_t precision;     /* enum trc_tw_precision */
 	uint64_t precision_ns; /* polling interval for TRC_TW_POLLED, else 0 */
 };
 
@@ -238,13 +238,13 @@ struct trc_ev_reset {
 };
 
 enum trc_lost_reason {
-	TRC_LOST_RINGBUF = 0,   /* failed ring-buffer reservations in BPF */
+	TRC_LOST_RINGBUF = 0,	/* failed ring-buffer reservations in BPF */
 	TRC_LOST_MALFORMED = 1, /* records the recorder could not parse */
-	TRC_LOST_CAPTURE = 2,   /* packets dropped by the capture (pcap stats) */
+	TRC_LOST_CAPTURE = 2,	/* packets dropped by the capture (pcap stats) */
 };
 
 struct trc_ev_lost {
-	uint64_t count;     /* events lost */
+	uint64_t count; /* events lost */
 	/* Losses happened in [t_begin_ns, t_end_ns].  The record itself sits
 	 * in time order at t_ns, the moment the loss was noticed (a recorder
 	 * reads its loss counters periodically), so the range may begin
@@ -252,12 +252,12 @@ struct trc_ev_lost {
 	 * after t_ns, means t_ns. */
 	uint64_t t_begin_ns;
 	uint64_t t_end_ns;
-	uint32_t cpu;       /* CPU, or UINT32_MAX for all/unknown */
-	uint8_t reason;     /* enum trc_lost_reason */
+	uint32_t cpu;	/* CPU, or UINT32_MAX for all/unknown */
+	uint8_t reason; /* enum trc_lost_reason */
 };
 
 struct trc_event {
-	uint32_t type;  /* enum trc_event_type */
+	uint32_t type; /* enum trc_event_type */
 	uint64_t t_ns;
 	/* Writer: serial of the connection (from trc_writer_conn_open()).
 	 * Reader: the same.  Unused (0) for TRC_EV_LOST. */
@@ -277,33 +277,33 @@ struct trc_event {
  * ------------------------------------------------------------------- */
 enum trc_end_reason {
 	TRC_END_UNKNOWN = 0,
-	TRC_END_SIGNAL = 1,    /* SIGINT / SIGTERM */
-	TRC_END_COUNT = 2,     /* -c COUNT reached */
-	TRC_END_DURATION = 3,  /* --duration elapsed */
-	TRC_END_EOF = 4,       /* import source exhausted */
-	TRC_END_ERROR = 5,     /* stopped by an error (disk full, ...) */
+	TRC_END_SIGNAL = 1,   /* SIGINT / SIGTERM */
+	TRC_END_COUNT = 2,    /* -c COUNT reached */
+	TRC_END_DURATION = 3, /* --duration elapsed */
+	TRC_END_EOF = 4,      /* import source exhausted */
+	TRC_END_ERROR = 5,    /* stopped by an error (disk full, ...) */
 };
 
 struct trc_trailer {
-	uint64_t events;       /* events written (all types) */
-	uint64_t connections;  /* distinct connections declared */
+	uint64_t events;      /* events written (all types) */
+	uint64_t connections; /* distinct connections declared */
 	uint64_t chunks;
-	uint64_t lost_events;  /* sum of all TRC_EV_LOST counts */
-	uint64_t malformed;    /* records the recorder dropped as malformed */
-	uint64_t t_first_ns;   /* first and last event time (0/0 when empty) */
+	uint64_t lost_events; /* sum of all TRC_EV_LOST counts */
+	uint64_t malformed;   /* records the recorder dropped as malformed */
+	uint64_t t_first_ns;  /* first and last event time (0/0 when empty) */
 	uint64_t t_last_ns;
 	uint64_t end_realtime_ns; /* wall clock when the file was closed */
-	uint32_t end_reason;   /* enum trc_end_reason */
+	uint32_t end_reason;	  /* enum trc_end_reason */
 };
 
 /* ---------------------------------------------------------------------
  * Errors.
  * ------------------------------------------------------------------- */
 struct trc_error {
-	int code;        /* -errno, or enum trc_status for reader results */
+	int code;	 /* -errno, or enum trc_status for reader results */
 	uint64_t offset; /* byte offset in the file where it happened */
-	uint32_t chunk;  /* chunk sequence number, UINT32_MAX when none */
-	char msg[256];   /* one line, no trailing newline */
+	uint32_t chunk;	 /* chunk sequence number, UINT32_MAX when none */
+	char msg[256];	 /* one line, no trailing newline */
 };
 
 /* ---------------------------------------------------------------------
@@ -319,18 +319,17 @@ struct trc_error {
 struct trc_writer;
 
 struct trc_writer_opts {
-	size_t sz;                 /* sizeof(struct trc_writer_opts) */
-	uint32_t chunk_bytes;      /* target chunk payload size; 0 = default (64 KiB) */
+	size_t sz;		    /* sizeof(struct trc_writer_opts) */
+	uint32_t chunk_bytes;	    /* target chunk payload size; 0 = default (64 KiB) */
 	uint64_t flush_interval_ns; /* 0 = default (1 s) */
-	int fsync_on_flush;        /* fdatasync() after every chunk */
+	int fsync_on_flush;	    /* fdatasync() after every chunk */
 };
 
 /* Opens a writer on fd (not owned: the caller closes it after
  * trc_writer_close()).  Writes and flushes the file header immediately.
  * Returns NULL and sets errno (and err) on failure. */
 struct trc_writer *trc_writer_open_fd(int fd, const struct trc_header *hdr,
-				      const struct trc_writer_opts *opts,
-				      struct trc_error *err);
+				      const struct trc_writer_opts *opts, struct trc_error *err);
 
 /* Rewrites the file header in place with hdr (which must encode to the
  * same length as the header written at open: only fixed-size fields such
@@ -371,14 +370,13 @@ int trc_writer_flush(struct trc_writer *w);
  * supplies malformed, end_realtime_ns and end_reason in *extra, may be
  * NULL), optionally fdatasync()s, frees the writer.  Returns the first
  * error seen over the writer's life, or 0.  Accepts NULL. */
-int trc_writer_close(struct trc_writer *w, const struct trc_trailer *extra,
-		     struct trc_error *err);
+int trc_writer_close(struct trc_writer *w, const struct trc_trailer *extra, struct trc_error *err);
 
 struct trc_writer_stats {
 	uint64_t events;
 	uint64_t chunks;
 	uint64_t bytes_written; /* header + chunks so far */
-	uint64_t connections;   /* declared so far */
+	uint64_t connections;	/* declared so far */
 	uint64_t open_connections;
 	uint64_t lost_events;
 	uint64_t clamped_times; /* events whose time went backwards */
@@ -394,11 +392,11 @@ void trc_writer_get_stats(const struct trc_writer *w, struct trc_writer_stats *s
  * always means "trailer read" (format/SPEC.md section 8). */
 enum trc_status {
 	TRC_OK = 0,
-	TRC_EOF = 1,         /* clean end: trailer read, or end at a block boundary */
+	TRC_EOF = 1,	     /* clean end: trailer read, or end at a block boundary */
 	TRC_TRUNCATED = 2,   /* file ends inside a block; everything before was returned */
 	TRC_CORRUPT = 3,     /* a damaged block was skipped (err says where); call next again */
 	TRC_UNSUPPORTED = 4, /* not a trace file, or another major version; fatal */
-	TRC_IOERR = 5,       /* read error from the medium; fatal */
+	TRC_IOERR = 5,	     /* read error from the medium; fatal */
 };
 const char *trc_status_name(enum trc_status st);
 
@@ -437,13 +435,13 @@ enum trc_status trc_reader_next(struct trc_reader *r, struct trc_event *ev,
 const struct trc_trailer *trc_reader_trailer(const struct trc_reader *r);
 
 struct trc_reader_stats {
-	uint64_t events;         /* events returned */
+	uint64_t events; /* events returned */
 	uint64_t chunks_ok;
-	uint64_t chunks_corrupt; /* blocks skipped because of damage */
-	uint64_t bytes_skipped;  /* bytes passed over while resynchronising */
+	uint64_t chunks_corrupt;  /* blocks skipped because of damage */
+	uint64_t bytes_skipped;	  /* bytes passed over while resynchronising */
 	uint64_t records_unknown; /* unknown extension records skipped */
 	uint64_t bytes_read;
-	int truncated;           /* file ended inside a block */
+	int truncated; /* file ended inside a block */
 	int has_trailer;
 };
 void trc_reader_get_stats(const struct trc_reader *r, struct trc_reader_stats *st);

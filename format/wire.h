@@ -15,34 +15,34 @@
 /* ---- Block framing (SPEC.md "Blocks") ---------------------------------- */
 
 /* Every block starts with 'T' 'r' 'c' and a type letter. */
-#define WIRE_MAGIC_PREFIX "Trc"
-#define WIRE_MAGIC_HEADER 'H'
-#define WIRE_MAGIC_CHUNK 'C'
+#define WIRE_MAGIC_PREFIX  "Trc"
+#define WIRE_MAGIC_HEADER  'H'
+#define WIRE_MAGIC_CHUNK   'C'
 #define WIRE_MAGIC_TRAILER 'T'
 
 /* magic(4) total_length(4) payload_length(4) */
 #define WIRE_BLOCK_HEAD 12u
 /* crc32c(4) total_length(4) */
-#define WIRE_BLOCK_TAIL 8u
+#define WIRE_BLOCK_TAIL	   8u
 #define WIRE_BLOCK_FRAMING (WIRE_BLOCK_HEAD + WIRE_BLOCK_TAIL)
-#define WIRE_BLOCK_ALIGN 4u
+#define WIRE_BLOCK_ALIGN   4u
 
 /* Largest payload per block type; the reader refuses larger blocks before
  * it allocates anything for them. */
-#define WIRE_CHUNK_HDR 36u
-#define WIRE_MAX_CHUNK_PAYLOAD (WIRE_CHUNK_HDR + TRC_MAX_CHUNK)
+#define WIRE_CHUNK_HDR		 36u
+#define WIRE_MAX_CHUNK_PAYLOAD	 (WIRE_CHUNK_HDR + TRC_MAX_CHUNK)
 #define WIRE_MAX_TRAILER_PAYLOAD 4096u
-#define WIRE_MAX_OTHER_PAYLOAD WIRE_MAX_CHUNK_PAYLOAD
-#define WIRE_MAX_BLOCK (WIRE_MAX_CHUNK_PAYLOAD + WIRE_BLOCK_FRAMING + WIRE_BLOCK_ALIGN)
+#define WIRE_MAX_OTHER_PAYLOAD	 WIRE_MAX_CHUNK_PAYLOAD
+#define WIRE_MAX_BLOCK		 (WIRE_MAX_CHUNK_PAYLOAD + WIRE_BLOCK_FRAMING + WIRE_BLOCK_ALIGN)
 
 /* ---- Fixed chunk header (payload offsets) ------------------------------ */
-#define WIRE_CH_SEQ 0         /* u32 chunk sequence number, 0,1,2,... */
-#define WIRE_CH_EVENTS 4      /* u32 events in the chunk */
-#define WIRE_CH_RECORDS 8     /* u32 records (events + decls + extensions) */
-#define WIRE_CH_CONNS 12      /* u32 CONN declarations in the chunk */
-#define WIRE_CH_T_FIRST 16    /* u64 time of the first event */
-#define WIRE_CH_T_LAST 24     /* u64 time of the last event */
-#define WIRE_CH_FLAGS 32      /* u32 reserved, written 0, ignored */
+#define WIRE_CH_SEQ	0  /* u32 chunk sequence number, 0,1,2,... */
+#define WIRE_CH_EVENTS	4  /* u32 events in the chunk */
+#define WIRE_CH_RECORDS 8  /* u32 records (events + decls + extensions) */
+#define WIRE_CH_CONNS	12 /* u32 CONN declarations in the chunk */
+#define WIRE_CH_T_FIRST 16 /* u64 time of the first event */
+#define WIRE_CH_T_LAST	24 /* u64 time of the last event */
+#define WIRE_CH_FLAGS	32 /* u32 reserved, written 0, ignored */
 
 /* Chunk-local owner table (process identities); not in trc.h because it
  * is a property of the encoding only. */
@@ -55,12 +55,12 @@
 /* Low nibble of the tag byte. */
 enum wire_rec {
 	WIRE_REC_CONN = 0,
-	WIRE_REC_STATE = 1,        /* explicit old state + flags byte */
-	WIRE_REC_STATE_NEXT = 2,   /* old = conn's previous new state in chunk */
-	WIRE_REC_STATE_OWNER = 3,  /* as STATE_NEXT, plus owner reference */
+	WIRE_REC_STATE = 1,	  /* explicit old state + flags byte */
+	WIRE_REC_STATE_NEXT = 2,  /* old = conn's previous new state in chunk */
+	WIRE_REC_STATE_OWNER = 3, /* as STATE_NEXT, plus owner reference */
 	WIRE_REC_SEG_RX = 4,
 	WIRE_REC_SEG_TX = 5,
-	WIRE_REC_SEG_RX_EXT = 6,   /* + segment flags byte (seq, snap_short) */
+	WIRE_REC_SEG_RX_EXT = 6, /* + segment flags byte (seq, snap_short) */
 	WIRE_REC_SEG_TX_EXT = 7,
 	WIRE_REC_TIMEWAIT = 8,
 	WIRE_REC_RETRANSMIT = 9,
@@ -74,13 +74,13 @@ enum wire_rec {
 
 /* STATE flags byte */
 #define WIRE_STF_SNAPSHOT 0x01u
-#define WIRE_STF_OWNER 0x02u
-#define WIRE_STF_KNOWN 0x03u
+#define WIRE_STF_OWNER	  0x02u
+#define WIRE_STF_KNOWN	  0x03u
 
 /* SEG_*_EXT flags byte */
-#define WIRE_SGF_SEQ 0x01u
+#define WIRE_SGF_SEQ	    0x01u
 #define WIRE_SGF_SNAP_SHORT 0x02u
-#define WIRE_SGF_KNOWN 0x03u
+#define WIRE_SGF_KNOWN	    0x03u
 
 /* Segment tag high nibble: index into wire_seg_flags[], or this value for
  * "explicit TCP flags byte follows". */
@@ -88,17 +88,17 @@ enum wire_rec {
 extern const uint8_t wire_seg_flags[15];
 
 /* TIMEWAIT tag high nibble */
-#define WIRE_TW_EXIT 0x1u
+#define WIRE_TW_EXIT   0x1u
 #define WIRE_TW_POLLED 0x2u
 
 /* CONN field bitmap */
-#define WIRE_CF_IPV6 0x01u
-#define WIRE_CF_NETNS_SAME 0x02u
+#define WIRE_CF_IPV6	    0x01u
+#define WIRE_CF_NETNS_SAME  0x02u
 #define WIRE_CF_CGROUP_SAME 0x04u
-#define WIRE_CF_RPORT_SAME 0x08u
-#define WIRE_CF_COOKIE 0x10u
-#define WIRE_CF_FLAGS 0x20u
-#define WIRE_CF_KNOWN 0x3fu
+#define WIRE_CF_RPORT_SAME  0x08u
+#define WIRE_CF_COOKIE	    0x10u
+#define WIRE_CF_FLAGS	    0x20u
+#define WIRE_CF_KNOWN	    0x3fu
 
 /* ---- TLV keys ---------------------------------------------------------- */
 enum wire_hdr_key {
@@ -106,8 +106,8 @@ enum wire_hdr_key {
 	WIRE_HK_HOSTNAME = 2,
 	WIRE_HK_KERNEL_RELEASE = 3,
 	WIRE_HK_MACHINE = 4,
-	WIRE_HK_CLOCK = 5,              /* u32 */
-	WIRE_HK_ANCHOR_CLOCK_NS = 6,    /* u64 */
+	WIRE_HK_CLOCK = 5,		/* u32 */
+	WIRE_HK_ANCHOR_CLOCK_NS = 6,	/* u64 */
 	WIRE_HK_ANCHOR_REALTIME_NS = 7, /* u64 */
 	WIRE_HK_SOURCE = 8,
 	WIRE_HK_PROBES = 9,
@@ -115,7 +115,7 @@ enum wire_hdr_key {
 	WIRE_HK_OPTIONS = 11,
 	WIRE_HK_PCAP_LINKTYPE = 12, /* u32 */
 	WIRE_HK_PCAP_SNAPLEN = 13,  /* u32 */
-	WIRE_HK_READY_NS = 14,      /* u64, since 1.1 */
+	WIRE_HK_READY_NS = 14,	    /* u64, since 1.1 */
 	WIRE_HK_STARTUP_NS = 15,    /* u64, since 1.1 */
 	WIRE_HK_MAX = 15,
 };
@@ -157,8 +157,7 @@ static inline void wire_put_u64(uint8_t *p, uint64_t v)
 
 static inline uint32_t wire_get_u32(const uint8_t *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static inline uint64_t wire_get_u64(const uint8_t *p)

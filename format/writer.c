@@ -125,8 +125,8 @@ static int opts_apply(struct trc_writer *w, const struct trc_writer_opts *o)
 		return 0;
 	if (o->sz < sizeof(size_t))
 		return -EINVAL;
-	/* Fields are read only when the caller's struct is big enough to
-	 * contain them, so an older caller's smaller struct still works. */
+		/* Fields are read only when the caller's struct is big enough to
+		 * contain them, so an older caller's smaller struct still works. */
 #define HAS(f) (o->sz >= offsetof(struct trc_writer_opts, f) + sizeof(o->f))
 	if (HAS(chunk_bytes) && o->chunk_bytes) {
 		if (o->chunk_bytes < 1024 || o->chunk_bytes > TRC_MAX_CHUNK - WRITER_MAX_APPEND)
@@ -228,8 +228,7 @@ int trc_writer_update_header(struct trc_writer *w, const struct trc_header *hdr)
 
 int trc_writer_conn_open(struct trc_writer *w, const struct trc_conn *c, uint64_t *serial)
 {
-	if (!w || !c || !serial ||
-	    (c->family != TRC_FAMILY_IPV4 && c->family != TRC_FAMILY_IPV6))
+	if (!w || !c || !serial || (c->family != TRC_FAMILY_IPV4 && c->family != TRC_FAMILY_IPV6))
 		return -EINVAL;
 	struct wconn *wc = ctab_insert(&w->conns, w->next_serial);
 	if (!wc)
@@ -361,7 +360,8 @@ int trc_writer_close(struct trc_writer *w, const struct trc_trailer *extra, stru
 		t.lost_events = w->st.lost_events;
 		t.t_first_ns = w->st.events ? w->t_first_file : 0;
 		t.t_last_ns = w->st.events ? w->t_last_file : 0;
-		rc = write_block(w, WIRE_MAGIC_TRAILER, tlv_put_trailer(w->buf + WIRE_BLOCK_HEAD, &t));
+		rc = write_block(w, WIRE_MAGIC_TRAILER,
+				 tlv_put_trailer(w->buf + WIRE_BLOCK_HEAD, &t));
 	}
 	if (rc < 0 && err)
 		*err = w->first_err;

@@ -34,10 +34,10 @@ struct wconn {
  * The table holds only keys and pool indices; the connections live in a
  * pool that never moves them on a table grow (see writer_conn.c). */
 struct conn_table {
-	uint64_t *keys;     /* slot's serial, 0 = empty */
-	uint32_t *idx;      /* slot's connection in pool */
-	size_t cap;         /* slots, a power of two */
-	size_t count;       /* connections open */
+	uint64_t *keys;	    /* slot's serial, 0 = empty */
+	uint32_t *idx;	    /* slot's connection in pool */
+	size_t cap;	    /* slots, a power of two */
+	size_t count;	    /* connections open */
 	struct wconn *pool; /* connections, reused through free_idx */
 	uint32_t *free_idx; /* freed pool entries, last freed last */
 	size_t pool_cap, pool_used, n_free;
@@ -45,7 +45,7 @@ struct conn_table {
 
 /* Chunk-local owners (tgid, pid, comm), found by hash; an entry counts only
  * when its generation is the current chunk's. */
-#define OWNER_SLOTS 4096u
+#define OWNER_SLOTS	    4096u
 #define OWNER_MAX_PER_CHUNK (OWNER_SLOTS / 2)
 struct owner_slot {
 	uint32_t gen;
@@ -57,7 +57,7 @@ struct owner_slot {
 };
 
 /* Chunk-local addresses, found by hash like the owners. */
-#define ADDR_SLOTS 8192u
+#define ADDR_SLOTS	   8192u
 #define ADDR_MAX_PER_CHUNK (WIRE_MAX_CHUNK_ADDRS - 2)
 struct addr_slot {
 	uint32_t gen;
@@ -77,8 +77,8 @@ struct decl_prev {
 
 /* Largest encoding of one append (a CONN declaration plus the event with
  * a new owner), with margin; the chunk buffer always has this much room. */
-#define WRITER_MAX_APPEND 512u
-#define WRITER_DEFAULT_CHUNK (64u << 10)
+#define WRITER_MAX_APPEND	512u
+#define WRITER_DEFAULT_CHUNK	(64u << 10)
 #define WRITER_DEFAULT_FLUSH_NS 1000000000ull
 
 struct trc_writer {
@@ -89,12 +89,12 @@ struct trc_writer {
 	uint64_t flush_interval_ns;
 	int fsync_on_flush;
 
-	off_t hdr_off;  /* file offset of the header block; -1: fd cannot seek */
+	off_t hdr_off;	    /* file offset of the header block; -1: fd cannot seek */
 	size_t hdr_payload; /* its payload length */
 
 	uint8_t *buf; /* block head + chunk header + records + tail room */
 	size_t cap;
-	size_t len;   /* bytes used, from the start of buf */
+	size_t len; /* bytes used, from the start of buf */
 
 	/* current chunk */
 	uint32_t seq;
@@ -140,7 +140,7 @@ int enc_validate(const struct trc_event *ev);
 /* tlv.c */
 size_t tlv_put_header(uint8_t *p, const struct trc_header *h);
 size_t tlv_put_trailer(uint8_t *p, const struct trc_trailer *t);
-#define TLV_HEADER_MAX (8u * 1024)
+#define TLV_HEADER_MAX	(8u * 1024)
 #define TLV_TRAILER_MAX 256u
 
 #endif /* TRC_WRITER_INT_H */

@@ -22,10 +22,10 @@ struct conn_entry {
 	uint64_t cookie;       /* 0 for flow-only entries */
 	struct ev_tuple tuple; /* normalised: padding zero */
 	uint64_t cgroup_id;
-	uint64_t close_ns;     /* time of the CLOSE transition, 0 if none */
-	uint64_t last_ns;      /* time of the last event */
+	uint64_t close_ns; /* time of the CLOSE transition, 0 if none */
+	uint64_t last_ns;  /* time of the last event */
 	uint8_t flow_only, in_tw;
-	uint8_t live;       /* a state transition was recorded for it */
+	uint8_t live;	    /* a state transition was recorded for it */
 	uint8_t superseded; /* flow only: a socket with its tuple was declared */
 	/* Pending: events held until the kernel fills in the tuple
 	 * (allocated on demand, CONN_MAX_HELD slots, freed with the entry). */

@@ -15,13 +15,17 @@
 size_t ev_type_size(unsigned int type)
 {
 	switch (type) {
-	case EV_STATE: return sizeof(struct ev_state);
-	case EV_SEGMENT: return sizeof(struct ev_segment);
+	case EV_STATE:
+		return sizeof(struct ev_state);
+	case EV_SEGMENT:
+		return sizeof(struct ev_segment);
 	case EV_RETRANSMIT:
 	case EV_RESET:
 	case EV_TIMEWAIT:
-	case EV_SOCK: return sizeof(struct ev_sock_event);
-	default: return 0;
+	case EV_SOCK:
+		return sizeof(struct ev_sock_event);
+	default:
+		return 0;
 	}
 }
 
@@ -35,10 +39,14 @@ static int sock_event_ok(const struct ev_sock_event *e, unsigned int type)
 	if (e->state > TRC_TCP_STATE_MAX)
 		return 0;
 	switch (type) {
-	case EV_RESET: return e->kind == EV_KIND_RESET_TX || e->kind == EV_KIND_RESET_RX;
-	case EV_TIMEWAIT: return e->kind == EV_KIND_TW_ENTER || e->kind == EV_KIND_TW_EXIT;
-	case EV_SOCK: return e->kind == EV_KIND_SNAPSHOT || e->kind == EV_KIND_TW_POLL;
-	default: return 1;
+	case EV_RESET:
+		return e->kind == EV_KIND_RESET_TX || e->kind == EV_KIND_RESET_RX;
+	case EV_TIMEWAIT:
+		return e->kind == EV_KIND_TW_ENTER || e->kind == EV_KIND_TW_EXIT;
+	case EV_SOCK:
+		return e->kind == EV_KIND_SNAPSHOT || e->kind == EV_KIND_TW_POLL;
+	default:
+		return 1;
 	}
 }
 

@@ -221,10 +221,13 @@ static int sample_one(struct drain *d, void *raw, size_t size)
 	if (type > 0)
 		memcpy(&rec, raw, size);
 	switch (type) {
-	case EV_STATE: return on_state(d, data);
-	case EV_SEGMENT: return on_segment(d, data);
+	case EV_STATE:
+		return on_state(d, data);
+	case EV_SEGMENT:
+		return on_segment(d, data);
 	case EV_RETRANSMIT:
-	case EV_RESET: return on_sock_event(d, data, (unsigned int)type);
+	case EV_RESET:
+		return on_sock_event(d, data, (unsigned int)type);
 	case EV_TIMEWAIT: {
 		const struct ev_sock_event *r = data;
 
@@ -356,8 +359,7 @@ int drain_timewait(struct drain *d, uint64_t cookie, const struct ev_tuple *tupl
 	return err;
 }
 
-static int write_gap(struct drain *d, uint64_t count, uint32_t cpu, uint8_t reason,
-		     uint64_t now_ns)
+static int write_gap(struct drain *d, uint64_t count, uint32_t cpu, uint8_t reason, uint64_t now_ns)
 {
 	struct trc_event ev = { .type = TRC_EV_LOST };
 

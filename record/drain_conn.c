@@ -102,8 +102,8 @@ int dconn_hold(struct conn_entry *e, const struct trc_event *ev)
 struct conn_entry *dconn_socket(struct drain *d, uint64_t cookie, const struct ev_tuple *t,
 				uint64_t cgroup_id)
 {
-	struct conn_entry *e = cookie ? conntab_by_cookie(d->ct, cookie)
-				      : conntab_by_tuple(d->ct, t, 0);
+	struct conn_entry *e =
+		cookie ? conntab_by_cookie(d->ct, cookie) : conntab_by_tuple(d->ct, t, 0);
 
 	if (!e) {
 		e = conntab_add(d->ct, cookie, t);

@@ -23,9 +23,9 @@
  * and the writer's tables: at 10,000 connections a second, a second of
  * linger is 20,000 sockets. */
 #define DRAIN_CLOSE_LINGER_NS (1ull * 1000000000)
-#define DRAIN_FLOW_IDLE_NS (5ull * 1000000000)
-#define DRAIN_PENDING_MAX_NS (1ull * 1000000000)
-#define DRAIN_TW_MAX_NS (180ull * 1000000000)
+#define DRAIN_FLOW_IDLE_NS    (5ull * 1000000000)
+#define DRAIN_PENDING_MAX_NS  (1ull * 1000000000)
+#define DRAIN_TW_MAX_NS	      (180ull * 1000000000)
 /* Records handled by one drain_consume() call at most.  libbpf's
  * ring_buffer__consume() returns only once the buffer is empty, which
  * under a steady load may be never: the event loop's timers (chunk
@@ -41,24 +41,24 @@ struct ring_buffer;
 
 struct drain_stats {
 	uint64_t by_type[TRC_EV_TYPE_MAX + 1]; /* trace events written, by trc type */
-	uint64_t written;                      /* all trace events written */
-	uint64_t malformed;                    /* records rejected by ev_decode() */
-	uint64_t lost;                         /* ring buffer reservations that failed */
-	uint64_t tw_candidates;                /* transitions that may enter TIME_WAIT */
-	uint64_t snapshot_skipped;             /* snapshot records of sockets already seen live */
+	uint64_t written;		       /* all trace events written */
+	uint64_t malformed;		       /* records rejected by ev_decode() */
+	uint64_t lost;			       /* ring buffer reservations that failed */
+	uint64_t tw_candidates;		       /* transitions that may enter TIME_WAIT */
+	uint64_t snapshot_skipped;	       /* snapshot records of sockets already seen live */
 };
 
 struct drain {
 	struct trc_writer *w;
 	struct conntab *ct;
-	uint64_t max_events; /* -c; 0 = unlimited */
-	int done;            /* -c reached: further events are not written */
-	int werr;            /* first fatal writer error (-errno), 0 if none */
+	uint64_t max_events;	/* -c; 0 = unlimited */
+	int done;		/* -c reached: further events are not written */
+	int werr;		/* first fatal writer error (-errno), 0 if none */
 	struct ring_buffer *rb; /* drained by drain_consume(); NULL until attached */
-	unsigned int batch;  /* records handled in the current drain_consume() */
-	int yielded;         /* the batch limit ended the current consume */
-	uint64_t last_t_ns;  /* time of the last event appended (BPF clock) */
-	uint64_t t_offset_ns; /* added to every time written: BPF clock -> header clock */
+	unsigned int batch;	/* records handled in the current drain_consume() */
+	int yielded;		/* the batch limit ended the current consume */
+	uint64_t last_t_ns;	/* time of the last event appended (BPF clock) */
+	uint64_t t_offset_ns;	/* added to every time written: BPF clock -> header clock */
 	struct drain_stats st;
 	struct trc_writer_stats ws_final; /* writer totals kept after it closed */
 	/* Lost-event counters. */

@@ -107,7 +107,7 @@ int filter_parse_net(const char *text, struct pcap_net *net)
 	net->prefix_len = (uint8_t)prefix;
 	/* Keep only the network part, so "192.0.2.7/24" means 192.0.2.0/24. */
 	for (unsigned int bit = net->prefix_len; bit < 128; bit++)
-		net->addr[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+		net->addr[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
 	return 0;
 }
 

@@ -31,8 +31,8 @@ static void summary(const struct config *cfg, const struct pcap_src *src)
 		(unsigned long long)st.capture_drops);
 }
 
-static int run(const struct config *cfg, struct pcap_src *src, struct trc_writer *w,
-	       char *errbuf, size_t len)
+static int run(const struct config *cfg, struct pcap_src *src, struct trc_writer *w, char *errbuf,
+	       size_t len)
 {
 	int n;
 
@@ -88,8 +88,7 @@ int import_run(const struct config *cfg)
 	if (fd >= 0)
 		w = trc_writer_open_fd(fd, &hdr, NULL, &terr);
 	if (!w) {
-		fprintf(stderr, "tcprec: %s: %s\n", cfg->output,
-			fd < 0 ? strerror(-fd) : terr.msg);
+		fprintf(stderr, "tcprec: %s: %s\n", cfg->output, fd < 0 ? strerror(-fd) : terr.msg);
 		output_close(fd, cfg->output, fd >= 0);
 		pcap_src_close(src);
 		return TCPREC_EXIT_ERROR;

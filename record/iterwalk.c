@@ -19,7 +19,7 @@
  * size takes a full buffer, and each read() is a stop and a resume of the
  * walk in the kernel. */
 #define ITERWALK_BUF (32 * 1024)
-#define REC_SIZE sizeof(struct ev_sock_event)
+#define REC_SIZE     sizeof(struct ev_sock_event)
 
 /* Hands the complete records of [p, p + len) to fn; returns how many, or
  * fn's negative return. */

@@ -53,7 +53,8 @@ struct btf *kbtf_load_vmlinux(void)
 
 static int by_name(const void *a, const void *b)
 {
-	return strcmp((*(struct kbtf_query *const *)a)->name, (*(struct kbtf_query *const *)b)->name);
+	return strcmp((*(struct kbtf_query *const *)a)->name,
+		      (*(struct kbtf_query *const *)b)->name);
 }
 
 /* Marks every query whose name is `name` and whose kind is `kind`. */

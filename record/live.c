@@ -42,7 +42,7 @@ static int choose_plan(struct live *l, const char **packets)
 			 "--packets=bpf: no BPF segment hook loads here; use -i IFACE");
 		return -EOPNOTSUPP;
 	}
-	*packets = cfg->packets == PACKETS_PCAP ? "pcap"
+	*packets = cfg->packets == PACKETS_PCAP		   ? "pcap"
 		   : l->plan.flavour[PE_SEG_RX] != PF_NONE ? "bpf"
 							   : "none";
 	l->tw_polled = l->plan.flavour[PE_TW_EXIT] == PF_ITER;
@@ -165,8 +165,8 @@ static int run_snapshot(struct live *l)
 		return n;
 	}
 	if (l->cfg->verbose)
-		fprintf(stderr, "tcprec: snapshot: %d sockets (%llu seen live first) in %.1f ms\n", n,
-			(unsigned long long)(l->d.st.snapshot_skipped - skipped),
+		fprintf(stderr, "tcprec: snapshot: %d sockets (%llu seen live first) in %.1f ms\n",
+			n, (unsigned long long)(l->d.st.snapshot_skipped - skipped),
 			(double)(header_now_ns(CLOCK_MONOTONIC) - t0) / 1e6);
 	return 0;
 }
@@ -214,10 +214,14 @@ static int start(struct live *l, uint64_t start_ns, uint64_t probed_ns)
 static const char *end_name(enum trc_end_reason r)
 {
 	switch (r) {
-	case TRC_END_SIGNAL: return "stopped by signal";
-	case TRC_END_COUNT: return "event count reached";
-	case TRC_END_DURATION: return "duration elapsed";
-	default: return "stopped by an error";
+	case TRC_END_SIGNAL:
+		return "stopped by signal";
+	case TRC_END_COUNT:
+		return "event count reached";
+	case TRC_END_DURATION:
+		return "duration elapsed";
+	default:
+		return "stopped by an error";
 	}
 }
 

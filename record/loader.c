@@ -29,8 +29,8 @@ static void wanted_programs(struct tcprec_bpf *s, enum probe_event e, enum probe
 
 	switch (e) {
 	case PE_STATES:
-		p[0] = f == PF_TP_BTF	   ? s->progs.on_set_state_btf
-		       : f == PF_RAW_TP	   ? s->progs.on_set_state_raw
+		p[0] = f == PF_TP_BTF	    ? s->progs.on_set_state_btf
+		       : f == PF_RAW_TP	    ? s->progs.on_set_state_raw
 		       : f == PF_TRACEPOINT ? s->progs.on_set_state_tp
 					    : NULL;
 		break;
@@ -66,11 +66,20 @@ static void wanted_programs(struct tcprec_bpf *s, enum probe_event e, enum probe
 		       : f == PF_ITER ? s->progs.iter_tcp_timewait
 				      : NULL;
 		break;
-	case PE_RETRANSMIT: p[0] = f == PF_TP_BTF ? s->progs.on_retransmit_btf : NULL; break;
-	case PE_RESET_TX: p[0] = f == PF_TP_BTF ? s->progs.on_send_reset_btf : NULL; break;
-	case PE_RESET_RX: p[0] = f == PF_TP_BTF ? s->progs.on_receive_reset_btf : NULL; break;
-	case PE_SNAPSHOT: p[0] = f == PF_ITER ? s->progs.iter_tcp_snapshot : NULL; break;
-	default: break;
+	case PE_RETRANSMIT:
+		p[0] = f == PF_TP_BTF ? s->progs.on_retransmit_btf : NULL;
+		break;
+	case PE_RESET_TX:
+		p[0] = f == PF_TP_BTF ? s->progs.on_send_reset_btf : NULL;
+		break;
+	case PE_RESET_RX:
+		p[0] = f == PF_TP_BTF ? s->progs.on_receive_reset_btf : NULL;
+		break;
+	case PE_SNAPSHOT:
+		p[0] = f == PF_ITER ? s->progs.iter_tcp_snapshot : NULL;
+		break;
+	default:
+		break;
 	}
 	out[0] = p[0];
 	out[1] = p[1];
@@ -80,8 +89,7 @@ static void set_autoload(struct tcprec_bpf *s, const struct probe_plan *plan)
 {
 	struct bpf_program *prog;
 
-	bpf_object__for_each_program(prog, s->obj)
-		bpf_program__set_autoload(prog, false);
+	bpf_object__for_each_program(prog, s->obj) bpf_program__set_autoload(prog, false);
 	for (int e = 0; e < PE_COUNT; e++) {
 		struct bpf_program *p[2];
 
@@ -102,7 +110,8 @@ static void set_filters(struct tcprec_bpf *s, const struct config *cfg,
 	const struct pcap_src_filter *f = &cfg->filter;
 
 	_Static_assert(PROBE_SOFTIRQ_RANGES == EV_SOFTIRQ_RANGES, "softirq range count");
-	_Static_assert((int)PO_SOFTIRQ == (int)EV_OWNER_SOFTIRQ && (int)PO_STACK == (int)EV_OWNER_STACK,
+	_Static_assert((int)PO_SOFTIRQ == (int)EV_OWNER_SOFTIRQ &&
+			       (int)PO_STACK == (int)EV_OWNER_STACK,
 		       "owner modes");
 	s->rodata->cfg_owner_mode = (__u8)plan->owner;
 	for (int i = 0; i < EV_SOFTIRQ_RANGES; i++) {
@@ -218,13 +227,13 @@ int loader_lost_fd(const struct loader *l)
 
 /* libbpf hands us its own format strings; say so, for -Wformat-nonliteral. */
 __attribute__((format(printf, 2, 0))) static int print_warn(enum libbpf_print_level level,
-							     const char *fmt, va_list ap)
+							    const char *fmt, va_list ap)
 {
 	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
 }
 
 __attribute__((format(printf, 2, 0))) static int print_info(enum libbpf_print_level level,
-							     const char *fmt, va_list ap)
+							    const char *fmt, va_list ap)
 {
 	return level != LIBBPF_DEBUG ? vfprintf(stderr, fmt, ap) : 0;
 }

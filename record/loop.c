@@ -27,7 +27,8 @@ static int timer_new(uint64_t first_ns, uint64_t interval_ns)
 {
 	struct itimerspec its = {
 		.it_value = { (time_t)(first_ns / 1000000000), (long)(first_ns % 1000000000) },
-		.it_interval = { (time_t)(interval_ns / 1000000000), (long)(interval_ns % 1000000000) },
+		.it_interval = { (time_t)(interval_ns / 1000000000),
+				 (long)(interval_ns % 1000000000) },
 	};
 	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 
@@ -146,21 +147,28 @@ static int handle(struct live *l, enum loop_src src, int fd, int *stop)
 	struct signalfd_siginfo si;
 
 	switch (src) {
-	case SRC_RB: return consume(l);
+	case SRC_RB:
+		return consume(l);
 	case SRC_SIG:
 		if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 			l->end_reason = TRC_END_SIGNAL;
 			*stop = 1;
 		}
 		return 0;
-	case SRC_TICK: drain_fd(fd); return on_tick(l);
-	case SRC_TW: drain_fd(fd); return on_tw(l);
+	case SRC_TICK:
+		drain_fd(fd);
+		return on_tick(l);
+	case SRC_TW:
+		drain_fd(fd);
+		return on_tw(l);
 	case SRC_DUR:
 		l->end_reason = TRC_END_DURATION;
 		*stop = 1;
 		return 0;
-	case SRC_PCAP: return on_pcap(l);
-	default: return 0;
+	case SRC_PCAP:
+		return on_pcap(l);
+	default:
+		return 0;
 	}
 }
 
@@ -179,8 +187,8 @@ static int loop_setup(struct live *l, int *fds, int *ep)
 	fds[SRC_DUR] = l->cfg->duration_s ? timer_new(l->cfg->duration_s * 1000000000ull, 0) : -1;
 	fds[SRC_PCAP] = l->pcap ? pcap_src_fd(l->pcap) : -1;
 	*ep = epoll_create1(EPOLL_CLOEXEC);
-	if (*ep < 0 || fds[SRC_SIG] < 0 || fds[SRC_TICK] < 0 ||
-	    fds[SRC_TW] < 0 || (l->cfg->duration_s && fds[SRC_DUR] < 0))
+	if (*ep < 0 || fds[SRC_SIG] < 0 || fds[SRC_TICK] < 0 || fds[SRC_TW] < 0 ||
+	    (l->cfg->duration_s && fds[SRC_DUR] < 0))
 		return -errno;
 	for (int i = 0; i < SRC_COUNT; i++)
 		if (add_fd(*ep, fds[i], i))

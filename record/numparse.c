@@ -39,10 +39,20 @@ int parse_size(const char *str, uint64_t min, uint64_t max, uint64_t *out)
 		return -EINVAL;
 	strcpy(buf, str);
 	switch (buf[n - 1]) {
-	case 'K': case 'k': mult = 1ull << 10; break;
-	case 'M': case 'm': mult = 1ull << 20; break;
-	case 'G': case 'g': mult = 1ull << 30; break;
-	default: break;
+	case 'K':
+	case 'k':
+		mult = 1ull << 10;
+		break;
+	case 'M':
+	case 'm':
+		mult = 1ull << 20;
+		break;
+	case 'G':
+	case 'g':
+		mult = 1ull << 30;
+		break;
+	default:
+		break;
 	}
 	if (mult > 1)
 		buf[n - 1] = '\0';

@@ -50,27 +50,34 @@ static const char doc[] =
 	"OPTIONS:";
 
 static const struct argp_option options[] = {
-	{ "output", 'o', "FILE", 0, "Write the trace to FILE (required; - = stdout, not a tty)", 0 },
+	{ "output", 'o', "FILE", 0, "Write the trace to FILE (required; - = stdout, not a tty)",
+	  0 },
 	{ "count", 'c', "COUNT", 0, "Stop after COUNT events", 0 },
 	{ "duration", OPT_DURATION, "SECS", 0, "Stop after SECS seconds", 0 },
 	{ "seq", OPT_SEQ, NULL, 0, "Record seq, ack, window and payload length of segments", 0 },
-	{ "no-segments", OPT_NO_SEGMENTS, NULL, 0, "Do not record segments (same as --packets=none)", 0 },
+	{ "no-segments", OPT_NO_SEGMENTS, NULL, 0,
+	  "Do not record segments (same as --packets=none)", 0 },
 	{ "packets", OPT_PACKETS, "bpf|pcap|none", 0,
 	  "Segment source (default: bpf where it loads, else pcap with -i)", 0 },
 	{ "buffer-size", 'B', "SIZE", 0,
-	  "Ring buffer bytes, K/M/G suffix, a power of two >= the page size (default: 16M, more on a host holding many sockets)", 0 },
+	  "Ring buffer bytes, K/M/G suffix, a power of two >= the page size (default: 16M, more on "
+	  "a host holding many sockets)",
+	  0 },
 	{ "user", 'Z', "USER", 0, "After attaching, drop to USER and drop all capabilities", 0 },
 	{ "quiet", 'q', NULL, 0, "No status line and no summary", 0 },
 	{ "verbose", 'v', NULL, 0, "Print the probe plan and start-up time", 0 },
 	{ "probe", OPT_PROBE, "EVENT=FLAVOUR[,...]", 0,
 	  "Force an attach flavour per event instead of the best that loads; fail if it cannot "
 	  "(events: states seg_rx seg_tx seg tw_enter tw_exit tw retransmit reset_tx reset_rx "
-	  "snapshot; flavours: fentry kprobe tp_btf raw_tp tracepoint iter; repeatable)", 0 },
+	  "snapshot; flavours: fentry kprobe tp_btf raw_tp tracepoint iter; repeatable)",
+	  0 },
 	{ NULL, 0, NULL, 0, "Filters (applied in the kernel):", 1 },
 	{ "port", OPT_PORT, "N[,N...]", 0, "Either port is N (repeatable, up to 16)", 1 },
-	{ "host", OPT_HOST, "ADDR", 0, "Either address is ADDR, IPv4 or IPv6 (repeatable, up to 16)", 1 },
+	{ "host", OPT_HOST, "ADDR", 0,
+	  "Either address is ADDR, IPv4 or IPv6 (repeatable, up to 16)", 1 },
 	{ "pid", OPT_PID, "PID", 0, "Connections process PID made a transition on", 1 },
-	{ "netns", OPT_NETNS, "INODE|PATH", 0, "Network namespace by inode or path (/run/netns/NAME)", 1 },
+	{ "netns", OPT_NETNS, "INODE|PATH", 0,
+	  "Network namespace by inode or path (/run/netns/NAME)", 1 },
 	{ "ipv4", '4', NULL, 0, "IPv4 only", 1 },
 	{ "ipv6", '6', NULL, 0, "IPv6 only", 1 },
 	{ NULL, 0, NULL, 0, "Packet captures (libpcap):", 2 },
@@ -88,8 +95,8 @@ static void append_expr(struct config *cfg, const char *arg, struct argp_state *
 	if (used + strlen(arg) + 2 > sizeof(cfg->pcap_expr))
 		argp_error(state, "filter expression too long (max %d bytes)", OPTS_MAX_EXPR - 1);
 	else
-		snprintf(cfg->pcap_expr + used, sizeof(cfg->pcap_expr) - used, "%s%s", used ? " " : "",
-			 arg);
+		snprintf(cfg->pcap_expr + used, sizeof(cfg->pcap_expr) - used, "%s%s",
+			 used ? " " : "", arg);
 }
 
 /* argp_error() prints "tcprec: MSG" plus a usage hint and exits with
@@ -144,19 +151,22 @@ static int parse_filter_opt(int key, const char *arg, struct argp_state *state, 
 	case OPT_PORT:
 		err = filter_add_ports(&cfg->filter, arg);
 		return err ? BAD("--port '%s': %s", arg,
-				 err == -E2BIG ? "more than 16 ports" : "expected N[,N...] with 1 <= N <= 65535")
+				 err == -E2BIG ? "more than 16 ports"
+					       : "expected N[,N...] with 1 <= N <= 65535")
 			   : 0;
 	case OPT_HOST:
 		err = filter_add_host(&cfg->filter, arg);
 		return err ? BAD("--host '%s': %s", arg,
-				 err == -E2BIG ? "more than 16 hosts" : "not an IPv4 or IPv6 address")
+				 err == -E2BIG ? "more than 16 hosts"
+					       : "not an IPv4 or IPv6 address")
 			   : 0;
 	case OPT_PID:
 		err = parse_number_opt(state, "--pid", arg, 1, INT32_MAX, &v);
 		cfg->pid = (uint32_t)v;
 		return err;
 	case OPT_NETNS:
-		err = filter_parse_netns(arg, &cfg->netns, cfg->netns_path, sizeof(cfg->netns_path));
+		err = filter_parse_netns(arg, &cfg->netns, cfg->netns_path,
+					 sizeof(cfg->netns_path));
 		return err ? BAD("--netns '%s': %s", arg, strerror(-err)) : 0;
 	case '4':
 	case '6':
@@ -201,8 +211,9 @@ static int check_config(struct argp_state *state, struct config *cfg)
 		return BAD("-r and -i exclude each other");
 	if (cfg->read_path && (cfg->pid || cfg->netns || cfg->user || cfg->seq ||
 			       cfg->packets != PACKETS_AUTO || forces_any(cfg)))
-		return BAD("-r imports a capture: --pid, --netns, -Z, --seq, --packets and --probe do "
-			   "not apply");
+		return BAD(
+			"-r imports a capture: --pid, --netns, -Z, --seq, --packets and --probe do "
+			"not apply");
 	if ((cfg->force[PE_SEG_RX] || cfg->force[PE_SEG_TX]) &&
 	    (cfg->packets == PACKETS_NONE || cfg->packets == PACKETS_PCAP || cfg->iface))
 		return BAD("--probe seg: segments do not come from BPF with --packets=%s",
@@ -214,7 +225,8 @@ static int check_config(struct argp_state *state, struct config *cfg)
 	if (cfg->packets == PACKETS_PCAP && !cfg->iface)
 		return BAD("--packets=pcap needs -i IFACE");
 	if (cfg->iface && (cfg->packets == PACKETS_BPF || cfg->packets == PACKETS_NONE))
-		return BAD("-i IFACE captures segments: it needs --packets=pcap (the default with -i)");
+		return BAD("-i IFACE captures segments: it needs --packets=pcap (the default with "
+			   "-i)");
 	if (cfg->iface)
 		cfg->packets = PACKETS_PCAP;
 	return 0;
@@ -227,7 +239,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	int err;
 
 	switch (key) {
-	case 'o': cfg->output = arg; return 0;
+	case 'o':
+		cfg->output = arg;
+		return 0;
 	case 'c':
 		err = parse_number_opt(state, "-c", arg, 1, UINT64_MAX, &v);
 		cfg->max_events = v;
@@ -236,7 +250,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		err = parse_number_opt(state, "--duration", arg, 1, 365ull * 24 * 3600, &v);
 		cfg->duration_s = v;
 		return err;
-	case OPT_SEQ: cfg->seq = 1; return 0;
+	case OPT_SEQ:
+		cfg->seq = 1;
+		return 0;
 	case OPT_NO_SEGMENTS:
 		if (cfg->packets != PACKETS_AUTO && cfg->packets != PACKETS_NONE)
 			return BAD("--no-segments contradicts --packets");
@@ -246,21 +262,37 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (cfg->packets == PACKETS_NONE)
 			return BAD("--packets contradicts --no-segments");
 		return parse_packets(state, cfg, arg);
-	case 'B': return parse_ringbuf(state, cfg, arg);
-	case OPT_PROBE: return parse_probe(state, cfg, arg);
+	case 'B':
+		return parse_ringbuf(state, cfg, arg);
+	case OPT_PROBE:
+		return parse_probe(state, cfg, arg);
 	case 'Z':
 		if (!*arg)
 			return BAD("-Z: empty user name");
 		cfg->user = arg;
 		return 0;
-	case 'q': cfg->quiet = 1; return 0;
-	case 'v': cfg->verbose = 1; return 0;
-	case 'r': cfg->read_path = arg; return 0;
-	case 'i': cfg->iface = arg; return 0;
-	case 'h': argp_state_help(state, stderr, ARGP_HELP_STD_HELP); return 0;
-	case ARGP_KEY_ARG: append_expr(cfg, arg, state); return 0;
-	case ARGP_KEY_END: return check_config(state, cfg);
-	default: return parse_filter_opt(key, arg, state, cfg);
+	case 'q':
+		cfg->quiet = 1;
+		return 0;
+	case 'v':
+		cfg->verbose = 1;
+		return 0;
+	case 'r':
+		cfg->read_path = arg;
+		return 0;
+	case 'i':
+		cfg->iface = arg;
+		return 0;
+	case 'h':
+		argp_state_help(state, stderr, ARGP_HELP_STD_HELP);
+		return 0;
+	case ARGP_KEY_ARG:
+		append_expr(cfg, arg, state);
+		return 0;
+	case ARGP_KEY_END:
+		return check_config(state, cfg);
+	default:
+		return parse_filter_opt(key, arg, state, cfg);
 	}
 }
 
@@ -275,8 +307,7 @@ int opts_parse(int argc, char **argv, unsigned int argp_flags, struct config *cf
 	return err ? -EINVAL : 0;
 }
 
-__attribute__((format(printf, 3, 4))) static void catf(char *buf, size_t len, const char *fmt,
-							     ...)
+__attribute__((format(printf, 3, 4))) static void catf(char *buf, size_t len, const char *fmt, ...)
 {
 	size_t used = strlen(buf);
 	va_list ap;

@@ -16,7 +16,7 @@
 #include "plan.h"
 
 #define OPTS_MAX_RINGBUF (1u << 30)
-#define OPTS_MAX_EXPR 1024
+#define OPTS_MAX_EXPR	 1024
 
 enum packets_mode {
 	PACKETS_AUTO = 0, /* BPF segments where they load, else pcap with -i */
@@ -26,22 +26,22 @@ enum packets_mode {
 };
 
 struct config {
-	const char *output;     /* -o, "-" = stdout */
-	uint64_t max_events;    /* -c, 0 = unlimited */
-	uint64_t duration_s;    /* --duration, 0 = until a signal */
+	const char *output;	/* -o, "-" = stdout */
+	uint64_t max_events;	/* -c, 0 = unlimited */
+	uint64_t duration_s;	/* --duration, 0 = until a signal */
 	uint64_t ringbuf_bytes; /* -B; 0 = sized for the host (ringsize.h) */
-	const char *user;       /* -Z */
+	const char *user;	/* -Z */
 	int seq, quiet, verbose;
 	enum packets_mode packets;
 	struct pcap_src_filter filter; /* --port, --host, -4, -6 */
-	uint32_t pid;                  /* --pid, 0 = any */
-	uint32_t netns;                /* --netns inode, 0 = any */
+	uint32_t pid;		       /* --pid, 0 = any */
+	uint32_t netns;		       /* --netns inode, 0 = any */
 	char netns_path[PATH_MAX];     /* --netns PATH, or "" */
-	const char *read_path;         /* -r */
-	const char *iface;             /* -i */
+	const char *read_path;	       /* -r */
+	const char *iface;	       /* -i */
 	struct pcap_net local_nets[PCAP_SRC_MAX_LOCAL_NETS];
 	unsigned int n_local_nets;
-	char pcap_expr[OPTS_MAX_EXPR]; /* trailing arguments, space-joined */
+	char pcap_expr[OPTS_MAX_EXPR];	    /* trailing arguments, space-joined */
 	enum probe_flavour force[PE_COUNT]; /* --probe; PF_NONE = tcprec chooses */
 };
 

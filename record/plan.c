@@ -14,21 +14,21 @@
 #include <string.h>
 
 static const char *const flavour_names[] = {
-	[PF_NONE] = "none",	    [PF_FENTRY] = "fentry", [PF_KPROBE] = "kprobe",
-	[PF_TP_BTF] = "tp_btf",	    [PF_RAW_TP] = "raw_tp", [PF_TRACEPOINT] = "tracepoint",
+	[PF_NONE] = "none",	[PF_FENTRY] = "fentry", [PF_KPROBE] = "kprobe",
+	[PF_TP_BTF] = "tp_btf", [PF_RAW_TP] = "raw_tp", [PF_TRACEPOINT] = "tracepoint",
 	[PF_ITER] = "iter",
 };
 
 static const char *const event_names[PE_COUNT] = {
-	[PE_STATES] = "states",	      [PE_SEG_RX] = "seg_rx",	  [PE_SEG_TX] = "seg_tx",
-	[PE_TW_ENTER] = "tw_enter",   [PE_TW_EXIT] = "tw_exit",	  [PE_RETRANSMIT] = "retransmit",
-	[PE_RESET_TX] = "reset_tx",   [PE_RESET_RX] = "reset_rx", [PE_SNAPSHOT] = "snapshot",
+	[PE_STATES] = "states",	    [PE_SEG_RX] = "seg_rx",	[PE_SEG_TX] = "seg_tx",
+	[PE_TW_ENTER] = "tw_enter", [PE_TW_EXIT] = "tw_exit",	[PE_RETRANSMIT] = "retransmit",
+	[PE_RESET_TX] = "reset_tx", [PE_RESET_RX] = "reset_rx", [PE_SNAPSHOT] = "snapshot",
 };
 
 static const char *const func_names[PFN_COUNT] = {
-	[PFN_TCP_V4_RCV] = "tcp_v4_rcv",	[PFN_TCP_V6_RCV] = "tcp_v6_rcv",
-	[PFN_IP_OUTPUT] = "ip_output",		[PFN_IP6_OUTPUT] = "ip6_output",
-	[PFN_TWSK_ALLOC] = "inet_twsk_alloc",	[PFN_TWSK_FREE] = "inet_twsk_free",
+	[PFN_TCP_V4_RCV] = "tcp_v4_rcv",      [PFN_TCP_V6_RCV] = "tcp_v6_rcv",
+	[PFN_IP_OUTPUT] = "ip_output",	      [PFN_IP6_OUTPUT] = "ip6_output",
+	[PFN_TWSK_ALLOC] = "inet_twsk_alloc", [PFN_TWSK_FREE] = "inet_twsk_free",
 };
 
 static const char *const tp_names[PTP_COUNT] = {
@@ -45,9 +45,12 @@ const char *probe_flavour_name(enum probe_flavour f)
 const char *probe_owner_name(enum probe_owner o)
 {
 	switch (o) {
-	case PO_NONE: return "none";
-	case PO_STACK: return "stack";
-	case PO_SOFTIRQ: return "softirq";
+	case PO_NONE:
+		return "none";
+	case PO_STACK:
+		return "stack";
+	case PO_SOFTIRQ:
+		return "softirq";
 	}
 	return "?";
 }
@@ -82,10 +85,14 @@ static const int event_funcs[PE_COUNT][2] = {
 
 /* Tracepoint per event (-1: none). */
 static const int event_tp[PE_COUNT] = {
-	[PE_STATES] = PTP_SET_STATE,	     [PE_SEG_RX] = PTP_NETIF_RECEIVE_SKB,
-	[PE_SEG_TX] = PTP_NET_DEV_QUEUE,     [PE_TW_ENTER] = -1,
-	[PE_TW_EXIT] = -1,		     [PE_RETRANSMIT] = PTP_RETRANSMIT,
-	[PE_RESET_TX] = PTP_SEND_RESET,	     [PE_RESET_RX] = PTP_RECEIVE_RESET,
+	[PE_STATES] = PTP_SET_STATE,
+	[PE_SEG_RX] = PTP_NETIF_RECEIVE_SKB,
+	[PE_SEG_TX] = PTP_NET_DEV_QUEUE,
+	[PE_TW_ENTER] = -1,
+	[PE_TW_EXIT] = -1,
+	[PE_RETRANSMIT] = PTP_RETRANSMIT,
+	[PE_RESET_TX] = PTP_SEND_RESET,
+	[PE_RESET_RX] = PTP_RECEIVE_RESET,
 	[PE_SNAPSHOT] = -1,
 };
 
@@ -117,13 +124,20 @@ static int usable(const struct probe_caps *c, enum probe_event e, enum probe_fla
 	if (!(event_offers[e] & (1u << f)))
 		return 0;
 	switch (f) {
-	case PF_FENTRY: return c->fentry && funcs_ok(c->func_btf, e);
-	case PF_KPROBE: return c->kprobe && funcs_ok(c->func_ksym, e);
-	case PF_TP_BTF: return c->tp_btf && tp >= 0 && c->tp_btf_type[tp];
-	case PF_RAW_TP: return c->raw_tp && tp >= 0 && c->tp_btf_type[tp];
-	case PF_TRACEPOINT: return c->tracepoint && tp >= 0 && c->tp_tracefs[tp];
-	case PF_ITER: return c->iter_tcp;
-	default: return 0;
+	case PF_FENTRY:
+		return c->fentry && funcs_ok(c->func_btf, e);
+	case PF_KPROBE:
+		return c->kprobe && funcs_ok(c->func_ksym, e);
+	case PF_TP_BTF:
+		return c->tp_btf && tp >= 0 && c->tp_btf_type[tp];
+	case PF_RAW_TP:
+		return c->raw_tp && tp >= 0 && c->tp_btf_type[tp];
+	case PF_TRACEPOINT:
+		return c->tracepoint && tp >= 0 && c->tp_tracefs[tp];
+	case PF_ITER:
+		return c->iter_tcp;
+	default:
+		return 0;
 	}
 }
 
@@ -193,7 +207,8 @@ static void why_unusable(const struct probe_caps *c, enum probe_event e, enum pr
 		snprintf(buf, len, "tcprec has no %s program for %s", flavour_names[f],
 			 event_names[e]);
 	else if (f == PF_TRACEPOINT && tp >= 0 && !c->tp_tracefs[tp])
-		snprintf(buf, len, "tracepoint %s is not in tracefs (mounted at /sys/kernel/tracing?)",
+		snprintf(buf, len,
+			 "tracepoint %s is not in tracefs (mounted at /sys/kernel/tracing?)",
 			 tp_names[tp]);
 	else if ((f == PF_FENTRY && !c->fentry) || (f == PF_KPROBE && !c->kprobe) ||
 		 (f == PF_TP_BTF && !c->tp_btf) || (f == PF_RAW_TP && !c->raw_tp) ||
@@ -223,8 +238,8 @@ int probe_plan_select_forced(const struct probe_caps *caps, const enum probe_fla
 			continue;
 		if (!usable(caps, e, force[e])) {
 			why_unusable(caps, e, force[e], why, sizeof(why));
-			snprintf(plan->error, sizeof(plan->error), "--probe %s=%s: %s", event_names[e],
-				 flavour_names[force[e]], why);
+			snprintf(plan->error, sizeof(plan->error), "--probe %s=%s: %s",
+				 event_names[e], flavour_names[force[e]], why);
 			return -EOPNOTSUPP;
 		}
 		plan->flavour[e] = force[e];
@@ -260,19 +275,22 @@ static int force_item(const char *item, size_t len, enum probe_flavour *force, c
 	else if (e == PE_TW_ENTER || e == PE_TW_EXIT)
 		lo = PE_TW_ENTER, hi = PE_TW_EXIT; /* one mechanism for both */
 	else if (e < 0) {
-		snprintf(err, errlen, "unknown event '%.*s' (states, seg_rx, seg_tx, seg, tw_enter, "
-			 "tw_exit, tw, retransmit, reset_tx, reset_rx, snapshot)", (int)(eq - item), item);
+		snprintf(err, errlen,
+			 "unknown event '%.*s' (states, seg_rx, seg_tx, seg, tw_enter, "
+			 "tw_exit, tw, retransmit, reset_tx, reset_rx, snapshot)",
+			 (int)(eq - item), item);
 		return -EINVAL;
 	}
 	len -= (size_t)(eq + 1 - item);
-	f = len == 5 && !strncmp(eq + 1, "fexit", 5) ? PF_FENTRY
-		: lookup(flavour_names, PF_ITER + 1, eq + 1, len);
+	f = len == 5 && !strncmp(eq + 1, "fexit", 5)
+		    ? PF_FENTRY
+		    : lookup(flavour_names, PF_ITER + 1, eq + 1, len);
 	for (int i = lo; f > PF_NONE && i <= hi; i++)
 		if (!(event_offers[i] & (1u << f)))
 			f = -1;
 	if (f <= PF_NONE) {
-		size_t used = (size_t)snprintf(err, errlen, "'%.*s': %s offers", (int)(eq - item + 1 + len),
-					       item, event_names[lo]);
+		size_t used = (size_t)snprintf(err, errlen, "'%.*s': %s offers",
+					       (int)(eq - item + 1 + len), item, event_names[lo]);
 
 		for (int i = PF_FENTRY; i <= PF_ITER && used < errlen; i++)
 			if (event_offers[lo] & (1u << i))
@@ -364,7 +382,8 @@ void probe_plan_format(const struct probe_plan *plan, char *buf, size_t len)
 		int n;
 
 		if (f == PF_NONE)
-			n = snprintf(buf + used, len - used, "%s%s=none", e ? "," : "", event_names[e]);
+			n = snprintf(buf + used, len - used, "%s%s=none", e ? "," : "",
+				     event_names[e]);
 		else
 			n = snprintf(buf + used, len - used, "%s%s=%s/%s", e ? "," : "",
 				     event_names[e], flavour_names[f],

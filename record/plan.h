@@ -69,8 +69,8 @@ enum probe_tp {
 struct probe_caps {
 	/* Program types that really loaded (and attached) here. */
 	int ringbuf, fentry, kprobe, tp_btf, raw_tp, tracepoint, iter_tcp;
-	int func_btf[PFN_COUNT];  /* function in /sys/kernel/btf/vmlinux */
-	int func_ksym[PFN_COUNT]; /* function in /proc/kallsyms */
+	int func_btf[PFN_COUNT];    /* function in /sys/kernel/btf/vmlinux */
+	int func_ksym[PFN_COUNT];   /* function in /proc/kallsyms */
 	int tp_btf_type[PTP_COUNT]; /* btf_trace_<tp> type in vmlinux BTF */
 	int tp_tracefs[PTP_COUNT];  /* tracefs event id readable */
 	/* [lo, hi) of the softirq entry functions, for the process-context

@@ -53,7 +53,8 @@ int privs_check(char *msg, size_t len)
 	}
 	if (has_cap(data, CAP_SYS_ADMIN) || (has_cap(data, CAP_BPF) && has_cap(data, CAP_PERFMON)))
 		return 0;
-	snprintf(msg, len, "recording needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN); missing:%s%s",
+	snprintf(msg, len,
+		 "recording needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN); missing:%s%s",
 		 has_cap(data, CAP_BPF) ? "" : " CAP_BPF",
 		 has_cap(data, CAP_PERFMON) ? "" : " CAP_PERFMON");
 	return -EPERM;

@@ -28,9 +28,8 @@ static const struct bpf_insn ret0[] = {
 };
 
 static const char *const tp_category[PTP_COUNT] = {
-	[PTP_SET_STATE] = "sock",	[PTP_NETIF_RECEIVE_SKB] = "net",
-	[PTP_NET_DEV_QUEUE] = "net",	[PTP_RETRANSMIT] = "tcp",
-	[PTP_SEND_RESET] = "tcp",	[PTP_RECEIVE_RESET] = "tcp",
+	[PTP_SET_STATE] = "sock", [PTP_NETIF_RECEIVE_SKB] = "net", [PTP_NET_DEV_QUEUE] = "net",
+	[PTP_RETRANSMIT] = "tcp", [PTP_SEND_RESET] = "tcp",	   [PTP_RECEIVE_RESET] = "tcp",
 };
 
 static int load_ret0(enum bpf_prog_type type, enum bpf_attach_type attach, __u32 btf_id)
@@ -91,8 +90,7 @@ static long read_long_file(const char *path)
 }
 
 /* perf_event_open() for a tracepoint id or a kprobe, then attach prog. */
-static int try_perf_attach(enum bpf_prog_type type, __u32 pmu_type, __u64 config,
-			   const char *kfunc)
+static int try_perf_attach(enum bpf_prog_type type, __u32 pmu_type, __u64 config, const char *kfunc)
 {
 	struct perf_event_attr attr = { .size = sizeof(attr), .type = pmu_type };
 	int prog, pfd, ok;
@@ -129,15 +127,19 @@ static void probe_tracefs(struct probe_caps *c)
 				continue;
 			c->tp_tracefs[t] = 1;
 			if (t == PTP_SET_STATE)
-				c->tracepoint = try_perf_attach(BPF_PROG_TYPE_TRACEPOINT,
-								PERF_TYPE_TRACEPOINT, (__u64)id, NULL);
+				c->tracepoint =
+					try_perf_attach(BPF_PROG_TYPE_TRACEPOINT,
+							PERF_TYPE_TRACEPOINT, (__u64)id, NULL);
 		}
 	}
 }
 
 /* Softirq entry functions; a frame inside one means softirq context. */
 static const char *const softirq_funcs[PROBE_SOFTIRQ_RANGES] = {
-	"handle_softirqs", "__do_softirq", "net_rx_action", "run_ksoftirqd",
+	"handle_softirqs",
+	"__do_softirq",
+	"net_rx_action",
+	"run_ksoftirqd",
 };
 
 struct ksyms {
@@ -244,8 +246,8 @@ static void probe_kprobe(struct probe_caps *c)
 
 /* Indices into the one batch of BTF names probe_btf() asks. */
 enum {
-	Q_FUNC = 0,			 /* PFN_COUNT functions */
-	Q_TP = Q_FUNC + PFN_COUNT,	 /* PTP_COUNT btf_trace_<tp> typedefs */
+	Q_FUNC = 0,		   /* PFN_COUNT functions */
+	Q_TP = Q_FUNC + PFN_COUNT, /* PTP_COUNT btf_trace_<tp> typedefs */
 	Q_SOFTIRQ_ENTRY = Q_TP + PTP_COUNT,
 	Q_SOFTIRQ_EXIT,
 	Q_ITER_TCP,

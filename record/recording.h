@@ -28,13 +28,13 @@ struct live {
 	struct loader ld;
 	struct drain d;
 	struct tw_poll tw;
-	int tw_polled;           /* plan uses the iterator for TIME_WAIT */
-	uint64_t pump_cpu_ns;    /* ring buffer drained during the current walk */
-	struct pcap_src *pcap;   /* -i */
+	int tw_polled;	       /* plan uses the iterator for TIME_WAIT */
+	uint64_t pump_cpu_ns;  /* ring buffer drained during the current walk */
+	struct pcap_src *pcap; /* -i */
 	struct status status;
-	uint64_t t_offset_ns;    /* BPF clock -> header clock */
+	uint64_t t_offset_ns; /* BPF clock -> header clock */
 	enum trc_end_reason end_reason;
-	char errmsg[320];        /* fatal runtime error, printed once */
+	char errmsg[320]; /* fatal runtime error, printed once */
 };
 
 #endif /* TCPREC_RECORDING_H */

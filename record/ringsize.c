@@ -70,8 +70,7 @@ static int slab_line(const char *line, size_t len, uint64_t *acc)
 
 /* The number after `key` in a line starting with prefix, e.g. "tw" in
  * "TCP: inuse N orphan N tw N alloc N mem N". */
-static int field(const char *line, size_t len, const char *prefix, const char *key,
-		 uint64_t *out)
+static int field(const char *line, size_t len, const char *prefix, const char *key, uint64_t *out)
 {
 	size_t plen = strlen(prefix), klen = strlen(key);
 	const char *end = line + len;
@@ -129,7 +128,7 @@ uint64_t ringsize_for(uint64_t sockets, uint64_t mem_bytes)
 	if (mem_bytes && mem_bytes / RINGSIZE_MEM_SHARE < cap)
 		cap = mem_bytes / RINGSIZE_MEM_SHARE;
 	want = sockets > RINGSIZE_MAX / RINGSIZE_PER_SOCKET ? RINGSIZE_MAX
-							      : sockets * RINGSIZE_PER_SOCKET;
+							    : sockets * RINGSIZE_PER_SOCKET;
 	while (size < want && size * 2 <= cap)
 		size *= 2;
 	return size;

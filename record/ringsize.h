@@ -18,7 +18,7 @@
  * there lost none.  This rule gives 32M and 128M. */
 #define RINGSIZE_PER_SOCKET 1024ull
 /* The most: never more than RINGSIZE_MEM_SHARE-th of the memory either. */
-#define RINGSIZE_MAX (256ull << 20)
+#define RINGSIZE_MAX	   (256ull << 20)
 #define RINGSIZE_MEM_SHARE 32ull
 
 /* TCP sockets of every namespace, counted from /proc/slabinfo's text:

@@ -14,7 +14,7 @@ struct status {
 	int enabled; /* not -q */
 	int tty;     /* stderr is a terminal: refresh the line in place */
 	uint64_t last_ns;
-	int shown;   /* a live line is on screen */
+	int shown; /* a live line is on screen */
 };
 
 void status_init(struct status *s, int quiet);

@@ -31,8 +31,7 @@ void tw_poll_fini(struct tw_poll *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static int push(struct ev_sock_event **arr, size_t *n, size_t *cap,
-		const struct ev_sock_event *rec)
+static int push(struct ev_sock_event **arr, size_t *n, size_t *cap, const struct ev_sock_event *rec)
 {
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 256;

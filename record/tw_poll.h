@@ -35,12 +35,12 @@
 struct tw_poll {
 	struct ev_sock_event *prev, *cur; /* sorted by cookie after a walk */
 	size_t n_prev, n_cur, cap_prev, cap_cur;
-	uint64_t last_ns;      /* start of the previous walk */
-	uint64_t cur_start_ns; /* start of the current walk */
+	uint64_t last_ns;	    /* start of the previous walk */
+	uint64_t cur_start_ns;	    /* start of the current walk */
 	uint64_t candidates_walked; /* candidates counted before the previous walk */
-	uint64_t not_before_ns; /* budget: no walk before this time */
-	uint64_t walks;         /* walks done (-v summary) */
-	uint64_t walk_cpu_ns;   /* their CPU, as given to tw_poll_cost() */
+	uint64_t not_before_ns;	    /* budget: no walk before this time */
+	uint64_t walks;		    /* walks done (-v summary) */
+	uint64_t walk_cpu_ns;	    /* their CPU, as given to tw_poll_cost() */
 };
 
 /* Whether a walk is due at now_ns, given the number of candidate
@@ -79,10 +79,10 @@ void tw_poll_walked(struct tw_poll *p, uint64_t candidates);
 
 /* Writes the differences between the previous and the current set through
  * d as TRC_TW_POLLED events at now_ns, with precision now_ns minus the
- * previous walk's start (the window in which the change happened).  The caller drains the ring buffer
- * between the walk and this call: a socket's FIN_WAIT2/CLOSING -> CLOSE
- * event is submitted just after its timewait successor becomes visible to
- * the walk, and must be written before the enter event. */
+ * previous walk's start (the window in which the change happened).  The caller drains the ring
+ * buffer between the walk and this call: a socket's FIN_WAIT2/CLOSING -> CLOSE event is submitted
+ * just after its timewait successor becomes visible to the walk, and must be written before the
+ * enter event. */
 int tw_poll_emit(struct tw_poll *p, struct drain *d, uint64_t now_ns);
 
 /* Pure part, for tests: diffs p->prev against p->cur (both sorted) and

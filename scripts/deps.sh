@@ -9,6 +9,8 @@ packages=(
 	# integration tests and peers the tests cross-check against
 	iproute2 nftables tcpdump tshark wireshark-common util-linux procps
 	libcap2-bin python3 python3-jsonschema python3-matplotlib valgrind
+	# lint suite: the tree stays clang-formatted (.clang-format)
+	clang-format
 	# benchmarks (peers run side by side)
 	libbpf-tools bpftrace tcptrace time
 	# vm suite: stock Debian kernels under qemu (scripts/vmtest.sh)

@@ -63,8 +63,7 @@ bool check_eq_at(long long got, long long want, const char *what, const char *fi
 	return false;
 }
 
-bool check_str_at(const char *got, const char *want, const char *what, const char *file,
-		  int line)
+bool check_str_at(const char *got, const char *want, const char *what, const char *file, int line)
 {
 	if (got && want && !strcmp(got, want))
 		return true;

@@ -22,42 +22,41 @@
 
 /* Picks CHECK_BARE_/CHECK_MSG_ (or the REQUIRE pair) by whether a message
  * follows the condition; up to 15 message arguments. */
-#define CHECK_PICK_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, \
-		    name, ...)                                                           \
+#define CHECK_PICK_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, name,   \
+		    ...)                                                                           \
 	name
-#define CHECK_BY_ARGS_(bare, msg, ...)                                                          \
-	CHECK_PICK_(__VA_ARGS__, msg, msg, msg, msg, msg, msg, msg, msg, msg, msg, msg, msg, msg, \
+#define CHECK_BY_ARGS_(bare, msg, ...)                                                             \
+	CHECK_PICK_(__VA_ARGS__, msg, msg, msg, msg, msg, msg, msg, msg, msg, msg, msg, msg, msg,  \
 		    msg, msg, bare, unused)
 
-#define CHECK_BARE_(cond)                                                   \
-	do {                                                                \
-		if (!(cond))                                                \
-			check_fail(__FILE__, __LINE__, "%s", #cond);        \
+#define CHECK_BARE_(cond)                                                                          \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			check_fail(__FILE__, __LINE__, "%s", #cond);                               \
 	} while (0)
-#define CHECK_MSG_(cond, ...)                                                       \
-	do {                                                                        \
-		if (!(cond))                                                        \
-			check_fail_expr(__FILE__, __LINE__, #cond, __VA_ARGS__);    \
+#define CHECK_MSG_(cond, ...)                                                                      \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			check_fail_expr(__FILE__, __LINE__, #cond, __VA_ARGS__);                   \
 	} while (0)
 #define CHECK(...) CHECK_BY_ARGS_(CHECK_BARE_, CHECK_MSG_, __VA_ARGS__)(__VA_ARGS__)
 
-#define REQUIRE_BARE_(cond)                                                 \
-	do {                                                                \
-		if (!(cond))                                                \
-			check_abort(__FILE__, __LINE__, "%s", #cond);       \
+#define REQUIRE_BARE_(cond)                                                                        \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			check_abort(__FILE__, __LINE__, "%s", #cond);                              \
 	} while (0)
-#define REQUIRE_MSG_(cond, ...)                                                     \
-	do {                                                                        \
-		if (!(cond)) {                                                      \
-			check_fail_expr(__FILE__, __LINE__, #cond, __VA_ARGS__);    \
-			check_abort(__FILE__, __LINE__, "%s", #cond);               \
-		}                                                                   \
+#define REQUIRE_MSG_(cond, ...)                                                                    \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			check_fail_expr(__FILE__, __LINE__, #cond, __VA_ARGS__);                   \
+			check_abort(__FILE__, __LINE__, "%s", #cond);                              \
+		}                                                                                  \
 	} while (0)
 #define REQUIRE(...) CHECK_BY_ARGS_(REQUIRE_BARE_, REQUIRE_MSG_, __VA_ARGS__)(__VA_ARGS__)
 
 /* Integers, compared as long long. */
-#define CHECK_EQ(a, b) \
-	check_eq_at((long long)(a), (long long)(b), #a " == " #b, __FILE__, __LINE__)
+#define CHECK_EQ(a, b) check_eq_at((long long)(a), (long long)(b), #a " == " #b, __FILE__, __LINE__)
 /* Strings; NULL equals nothing. */
 #define CHECK_STR(a, b) check_str_at((a), (b), #a, __FILE__, __LINE__)
 
@@ -73,8 +72,7 @@ void check_abort(const char *file, int line, const char *fmt, ...)
 /* Compare and record a failure on mismatch; return whether they matched.
  * For helpers that check on behalf of a caller and pass its place. */
 bool check_eq_at(long long got, long long want, const char *what, const char *file, int line);
-bool check_str_at(const char *got, const char *want, const char *what, const char *file,
-		  int line);
+bool check_str_at(const char *got, const char *want, const char *what, const char *file, int line);
 /* Failures recorded so far. */
 int check_failure_count(void);
 /* For main's return: 0 when nothing failed, else 1 (and prints the count). */

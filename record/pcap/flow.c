@@ -127,8 +127,8 @@ struct flow_table *flow_table_new(const struct flow_table_opts *opts)
 	}
 	if (opts) {
 		ft->n_local_nets = opts->n_local_nets < PCAP_SRC_MAX_LOCAL_NETS
-				       ? opts->n_local_nets
-				       : PCAP_SRC_MAX_LOCAL_NETS;
+					   ? opts->n_local_nets
+					   : PCAP_SRC_MAX_LOCAL_NETS;
 		if (ft->n_local_nets)
 			memcpy(ft->local_nets, opts->local_nets,
 			       ft->n_local_nets * sizeof(ft->local_nets[0]));
@@ -226,7 +226,7 @@ static int choose_local(const struct flow_table *ft, const struct flow_key *k, i
 static int new_flow(struct flow_table *ft, struct trc_writer *w, const struct flow_key *k,
 		    int sender, const struct pkt_seg *seg, struct flow **out)
 {
-	struct trc_conn c = {.family = k->family};
+	struct trc_conn c = { .family = k->family };
 	int rc;
 
 	if (ft->count >= ft->max_flows && ft->list[LIST_LRU].head) {

@@ -20,20 +20,20 @@
  * retransmission timeouts.  A straggler after it becomes a new midstream
  * flow; a new SYN starts a new connection with or without the grace. */
 #define FLOW_DEFAULT_GRACE_NS (2ull * 1000000000ull)
-#define FLOW_DEFAULT_MAX 262144u
+#define FLOW_DEFAULT_MAX      262144u
 
 struct flow_table_opts {
 	const struct pcap_net *local_nets; /* copied */
 	unsigned int n_local_nets;
-	uint64_t grace_ns; /* 0 = FLOW_DEFAULT_GRACE_NS */
+	uint64_t grace_ns;	/* 0 = FLOW_DEFAULT_GRACE_NS */
 	unsigned int max_flows; /* 0 = FLOW_DEFAULT_MAX */
 };
 
 struct flow_table_stats {
 	uint64_t connections; /* flows declared */
-	uint64_t evicted; /* flows closed early because the table was full */
-	uint64_t open; /* flows in the table now */
-	uint64_t open_max; /* most flows in the table at once */
+	uint64_t evicted;     /* flows closed early because the table was full */
+	uint64_t open;	      /* flows in the table now */
+	uint64_t open_max;    /* most flows in the table at once */
 };
 
 struct flow_table;

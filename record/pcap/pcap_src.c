@@ -67,19 +67,19 @@ struct pcap_src *pcap_src_setup(pcap_t *p, int live, const char *source,
 	if (!pkt_link_supported((uint32_t)lt)) {
 		const char *name = pcap_datalink_val_to_name(lt);
 		snprintf(
-		    errbuf, errbuf_len,
-		    "unsupported link type %d (%s): tcprec reads Ethernet, Linux cooked v1/v2, "
-		    "raw IP and BSD loopback captures",
-		    lt, name ? name : "unknown to libpcap");
+			errbuf, errbuf_len,
+			"unsupported link type %d (%s): tcprec reads Ethernet, Linux cooked v1/v2, "
+			"raw IP and BSD loopback captures",
+			lt, name ? name : "unknown to libpcap");
 		pcap_close(p);
 		errno = EPROTONOSUPPORT;
 		return NULL;
 	}
 	struct pcap_src *src = calloc(1, sizeof(*src));
 	struct flow_table_opts fo = {
-	    .local_nets = opts->local_nets,
-	    .n_local_nets = opts->n_local_nets,
-	    .max_flows = opts->max_flows,
+		.local_nets = opts->local_nets,
+		.n_local_nets = opts->n_local_nets,
+		.max_flows = opts->max_flows,
 	};
 	if (src)
 		src->ft = flow_table_new(&fo);

@@ -18,7 +18,7 @@ struct pcap_src {
 	int live;
 	int linktype;
 	int nano; /* timestamps carry nanoseconds */
-	int eof; /* import read to its end (or to damage) */
+	int eof;  /* import read to its end (or to damage) */
 	int damaged;
 	int drops_reported; /* import: the end-of-file drops were written */
 	int have_filter;
@@ -30,7 +30,7 @@ struct pcap_src {
 	struct pcapng_summary ng;
 	int walked;
 	/* live */
-	uint32_t drops_raw; /* pcap_stats() ps_drop at the previous report (wraps) */
+	uint32_t drops_raw;  /* pcap_stats() ps_drop at the previous report (wraps) */
 	uint64_t drops_t_ns; /* time of the previous drop report */
 	char damage[PCAP_ERRBUF_SIZE + 256];
 };

@@ -14,13 +14,13 @@
 
 #define BT_SHB 0x0a0d0d0au
 #define BT_IDB 1u
-#define BT_PB 2u
+#define BT_PB  2u
 #define BT_SPB 3u
 #define BT_ISB 5u
 #define BT_EPB 6u
-#define BOM 0x1a2b3c4du
+#define BOM    0x1a2b3c4du
 
-#define ISB_OPT_END 0
+#define ISB_OPT_END    0
 #define ISB_OPT_IFDROP 5
 #define ISB_OPT_OSDROP 7
 

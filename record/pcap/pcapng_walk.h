@@ -16,15 +16,15 @@
 #define PCAPNG_WALK_MAX_IFACES 256
 /* Largest block read into memory (ISB options); larger blocks are skipped
  * by seeking, larger than this total length ends the walk as damaged. */
-#define PCAPNG_WALK_MAX_READ (64u << 10)
+#define PCAPNG_WALK_MAX_READ  (64u << 10)
 #define PCAPNG_WALK_MAX_BLOCK (256u << 20)
 
 struct pcapng_summary {
 	int is_pcapng; /* the file starts with a Section Header Block */
-	int damaged; /* the walk stopped at a malformed or cut block */
+	int damaged;   /* the walk stopped at a malformed or cut block */
 	uint32_t sections;
 	uint32_t interfaces; /* over all sections */
-	uint64_t packets; /* EPB + SPB + obsolete PB */
+	uint64_t packets;    /* EPB + SPB + obsolete PB */
 	uint32_t first_linktype;
 	/* libpcap stops at the first interface whose link type or snap length
 	 * differs from the first one's: where that happens, if it does. */
@@ -32,7 +32,7 @@ struct pcapng_summary {
 	uint32_t mismatch_linktype;
 	uint32_t mismatch_snaplen;
 	uint64_t packets_before_mismatch;
-	int have_isb; /* at least one ISB with a drop count */
+	int have_isb;	/* at least one ISB with a drop count */
 	uint64_t drops; /* sum over interfaces of the last ISB's ifdrop + osdrop */
 };
 

@@ -27,10 +27,10 @@ struct pcap_net {
  * command line); applied to every packet. */
 struct pcap_src_filter {
 	uint16_t ports[16];
-	unsigned int n_ports;     /* 0 = any port */
+	unsigned int n_ports; /* 0 = any port */
 	struct pcap_net hosts[16];
-	unsigned int n_hosts;     /* 0 = any host */
-	int only_family;          /* 0, TRC_FAMILY_IPV4 or TRC_FAMILY_IPV6 */
+	unsigned int n_hosts; /* 0 = any host */
+	int only_family;      /* 0, TRC_FAMILY_IPV4 or TRC_FAMILY_IPV6 */
 };
 
 /* 1 when addr (of family 4 or 6) lies inside net. */

@@ -7,13 +7,13 @@
  */
 #include "pkt_link.h"
 
-#define ETHERTYPE_IPV4 0x0800
-#define ETHERTYPE_IPV6 0x86dd
-#define ETHERTYPE_8021Q 0x8100
-#define ETHERTYPE_8021AD 0x88a8
+#define ETHERTYPE_IPV4	   0x0800
+#define ETHERTYPE_IPV6	   0x86dd
+#define ETHERTYPE_8021Q	   0x8100
+#define ETHERTYPE_8021AD   0x88a8
 #define ETHERTYPE_QINQ_OLD 0x9100 /* pre-standard double tagging */
 
-#define SLL_HDR_LEN 16
+#define SLL_HDR_LEN  16
 #define SLL2_HDR_LEN 20
 
 int pkt_link_supported(uint32_t linktype)
@@ -76,7 +76,7 @@ static int loop_family(const uint8_t *h)
 {
 	uint32_t be = pkt_be32(h);
 	uint32_t le = (uint32_t)h[3] << 24 | (uint32_t)h[2] << 16 | (uint32_t)h[1] << 8 | h[0];
-	const uint32_t v[2] = {be, le};
+	const uint32_t v[2] = { be, le };
 
 	for (int i = 0; i < 2; i++) {
 		if (v[i] == 2)

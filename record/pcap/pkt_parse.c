@@ -9,15 +9,15 @@
 
 #include "pkt_parse.h"
 
-#define IPPROTO_HOPOPTS_ 0
-#define IPPROTO_TCP_ 6
-#define IPPROTO_ROUTING_ 43
+#define IPPROTO_HOPOPTS_  0
+#define IPPROTO_TCP_	  6
+#define IPPROTO_ROUTING_  43
 #define IPPROTO_FRAGMENT_ 44
-#define IPPROTO_AH_ 51
-#define IPPROTO_NONE_ 59
-#define IPPROTO_DSTOPTS_ 60
+#define IPPROTO_AH_	  51
+#define IPPROTO_NONE_	  59
+#define IPPROTO_DSTOPTS_  60
 
-#define IPV4_MF 0x2000
+#define IPV4_MF		 0x2000
 #define IPV4_OFFSET_MASK 0x1fff
 
 static int bad(struct pkt_seg *seg, const char *why)
@@ -167,7 +167,7 @@ static int parse_tcp(struct pkt_cur *c, size_t l4_len, struct pkt_seg *seg)
 int pkt_parse(uint32_t linktype, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	      struct pkt_seg *seg)
 {
-	struct pkt_cur c = {.p = data, .left = data ? caplen : 0};
+	struct pkt_cur c = { .p = data, .left = data ? caplen : 0 };
 	size_t l4_len = 0;
 	int net, rc;
 

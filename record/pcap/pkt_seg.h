@@ -13,17 +13,17 @@
 
 /* Bounds on attacker-controlled header chains. */
 #define PKT_MAX_VLAN_TAGS 4
-#define PKT_MAX_IPV6_EXT 8
+#define PKT_MAX_IPV6_EXT  8
 
 enum pkt_result {
-	PKT_TCP = 0, /* a TCP segment: *seg is filled */
-	PKT_NON_TCP = 1, /* a valid frame that carries no TCP (ARP, UDP, ...) */
-	PKT_FRAGMENT = 2, /* an IP fragment: not reassembled, skipped */
+	PKT_TCP = 0,	   /* a TCP segment: *seg is filled */
+	PKT_NON_TCP = 1,   /* a valid frame that carries no TCP (ARP, UDP, ...) */
+	PKT_FRAGMENT = 2,  /* an IP fragment: not reassembled, skipped */
 	PKT_MALFORMED = 3, /* headers do not parse; seg->why says which */
 };
 
 struct pkt_seg {
-	uint8_t family; /* 4 or 6 */
+	uint8_t family;	 /* 4 or 6 */
 	uint8_t src[16]; /* IPv4 in the first 4 bytes, network order */
 	uint8_t dst[16];
 	uint16_t sport; /* host order */
@@ -32,9 +32,9 @@ struct pkt_seg {
 	uint8_t snap_short; /* the capture holds less than the wire carried */
 	uint32_t seq;
 	uint32_t ack;
-	uint32_t window; /* raw, unscaled */
+	uint32_t window;      /* raw, unscaled */
 	uint32_t payload_len; /* from the IP lengths, not from caplen */
-	const char *why; /* static text: why not PKT_TCP (NULL for PKT_TCP) */
+	const char *why;      /* static text: why not PKT_TCP (NULL for PKT_TCP) */
 };
 
 /* The unread rest of a frame. */

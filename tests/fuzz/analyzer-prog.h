@@ -83,7 +83,7 @@ enum prog_op {
 
 /* Per-input bounds that keep one execution short: instructions beyond
  * them are not run. */
-#define PROG_MAX_OPENS 512
+#define PROG_MAX_OPENS	512
 #define PROG_MAX_EVENTS 8192
 
 #endif /* TESTS_FUZZ_ANALYZER_PROG_H */

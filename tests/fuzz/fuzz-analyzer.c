@@ -249,7 +249,8 @@ static void step(struct run *r, struct prog *g, unsigned int op)
 		break;
 	case PROG_OP_TICK:
 		d = varint(g);
-		REQUIRE(trc_writer_tick(r->w, d > UINT64_MAX - r->now ? UINT64_MAX : r->now + d) == 0);
+		REQUIRE(trc_writer_tick(r->w, d > UINT64_MAX - r->now ? UINT64_MAX : r->now + d) ==
+			0);
 		break;
 	default:
 		op_event(r, g, op);
@@ -275,7 +276,8 @@ static uint64_t write_trace(int fd, const uint8_t *data, size_t size)
 	static const uint32_t chunk[4] = { 0, 1024, 4096, 16384 };
 	struct prog g = { data, size };
 	uint8_t cfg = u8(&g);
-	struct trc_writer_opts o = { .sz = sizeof(o), .chunk_bytes = chunk[cfg & PROG_CFG_CHUNK_MASK] };
+	struct trc_writer_opts o = { .sz = sizeof(o),
+				     .chunk_bytes = chunk[cfg & PROG_CFG_CHUNK_MASK] };
 	struct run r = { .now = PROG_T0_NS };
 	struct trc_header h;
 	struct trc_error e;
@@ -374,8 +376,7 @@ static int fan_summary(void *arg, const struct analyzer_summary *sum)
 	return rc;
 }
 
-static void mode_open(struct mode_out *m, enum output_mode mode, bool segs, int n,
-		      FILE *devnull)
+static void mode_open(struct mode_out *m, enum output_mode mode, bool segs, int n, FILE *devnull)
 {
 	static const char *const names[2] = { "fuzz-a.trc", "fuzz-b.trc" };
 
@@ -386,7 +387,7 @@ static void mode_open(struct mode_out *m, enum output_mode mode, bool segs, int 
 	m->o.paths = names;
 	m->o.npaths = n;
 	m->o.fp = mode == MODE_JSON || mode == MODE_JSONL ? open_memstream(&m->buf, &m->len)
-							   : devnull;
+							  : devnull;
 	REQUIRE(m->o.fp != NULL);
 	REQUIRE(sink_make(&m->cfg, &m->sink, &m->o) == 0);
 }
@@ -429,8 +430,7 @@ static void analyse(const uint8_t *buf, size_t len, int n, struct mode_out *mode
 /* Every output mode: one pass without the per-segment lists (text, --json,
  * --jsonl, --timeline, --replay, --stats), one with them (--json
  * --segments), as tcpana builds them only for that option. */
-static void analyse_all_modes(const uint8_t *buf, size_t len, int n, uint64_t events,
-			      FILE *devnull)
+static void analyse_all_modes(const uint8_t *buf, size_t len, int n, uint64_t events, FILE *devnull)
 {
 	static const enum output_mode plain[] = { MODE_TEXT,	 MODE_JSON,   MODE_JSONL,
 						  MODE_TIMELINE, MODE_REPLAY, MODE_STATS };

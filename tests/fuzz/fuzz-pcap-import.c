@@ -47,8 +47,8 @@ static void read_back(int fd, uint64_t *segments, uint64_t *lost)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pcap_src_opts opts = {.path = "fuzz", .max_flows = 64};
-	struct trc_header hdr = {0};
+	struct pcap_src_opts opts = { .path = "fuzz", .max_flows = 64 };
+	struct trc_header hdr = { 0 };
 	struct trc_error err;
 	char errbuf[512];
 

@@ -87,7 +87,8 @@ static void read_all(const uint8_t *data, size_t size)
 		return;
 	}
 	const struct trc_header *h = trc_reader_header(r);
-	REQUIRE(memchr(h->hostname, 0, sizeof(h->hostname)) && memchr(h->probes, 0, sizeof(h->probes)));
+	REQUIRE(memchr(h->hostname, 0, sizeof(h->hostname)) &&
+		memchr(h->probes, 0, sizeof(h->probes)));
 
 	struct trc_event ev;
 	const struct trc_conn *c;

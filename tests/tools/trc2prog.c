@@ -72,9 +72,9 @@ static unsigned int slot_of(FILE *f, struct slots *s, const struct trc_conn *c, 
 static void put_event(FILE *f, const struct trc_event *ev, unsigned int slot)
 {
 	static const uint8_t ops[] = {
-		[TRC_EV_STATE] = PROG_OP_STATE,	    [TRC_EV_SEGMENT] = PROG_OP_SEGMENT,
+		[TRC_EV_STATE] = PROG_OP_STATE,	      [TRC_EV_SEGMENT] = PROG_OP_SEGMENT,
 		[TRC_EV_TIMEWAIT] = PROG_OP_TIMEWAIT, [TRC_EV_RETRANSMIT] = PROG_OP_RETRANS,
-		[TRC_EV_RESET] = PROG_OP_RESET,	    [TRC_EV_LOST] = PROG_OP_LOST,
+		[TRC_EV_RESET] = PROG_OP_RESET,	      [TRC_EV_LOST] = PROG_OP_LOST,
 	};
 
 	fputc(ops[ev->type], f);

@@ -58,10 +58,9 @@ static json_t *conn_json(const struct trc_conn *c)
 	(void)inet_ntop(af, c->laddr, la, sizeof(la));
 	(void)inet_ntop(af, c->raddr, ra, sizeof(ra));
 	return json_pack("{s:o,s:i,s:s,s:i,s:s,s:i,s:I,s:o,s:o,s:I}", "serial", ju64(c->serial),
-			 "family", c->family, "laddr", la, "lport", c->lport, "raddr", ra,
-			 "rport", c->rport, "netns", (json_int_t)c->netns, "cgroup_id",
-			 ju64(c->cgroup_id), "cookie", ju64(c->cookie), "flags",
-			 (json_int_t)c->flags);
+			 "family", c->family, "laddr", la, "lport", c->lport, "raddr", ra, "rport",
+			 c->rport, "netns", (json_int_t)c->netns, "cgroup_id", ju64(c->cgroup_id),
+			 "cookie", ju64(c->cookie), "flags", (json_int_t)c->flags);
 }
 
 static const char *state_name(unsigned int s)
@@ -86,7 +85,8 @@ static void add_seg(json_t *o, const struct trc_ev_segment *g)
 {
 	char fl[16];
 	json_object_set_new(o, "dir", json_string(g->dir == TRC_DIR_TX ? "tx" : "rx"));
-	json_object_set_new(o, "flags", json_string(trc_tcp_flags_str(g->tcp_flags, fl, sizeof(fl))));
+	json_object_set_new(o, "flags",
+			    json_string(trc_tcp_flags_str(g->tcp_flags, fl, sizeof(fl))));
 	json_object_set_new(o, "tcp_flags", json_integer(g->tcp_flags));
 	if (g->flags & TRC_SEG_F_SEQ) {
 		json_object_set_new(o, "seq", json_integer(g->seq));
@@ -120,12 +120,14 @@ static void add_fields(json_t *o, const struct trc_event *ev)
 		json_object_set_new(o, "precision_ns", ju64(ev->tw.precision_ns));
 		break;
 	case TRC_EV_RETRANSMIT:
-		json_object_set_new(o, "flags", json_string(trc_tcp_flags_str(ev->retrans.tcp_flags,
-									     fl, sizeof(fl))));
+		json_object_set_new(
+			o, "flags",
+			json_string(trc_tcp_flags_str(ev->retrans.tcp_flags, fl, sizeof(fl))));
 		json_object_set_new(o, "old", json_string(state_name(ev->retrans.old_state)));
 		break;
 	case TRC_EV_RESET:
-		json_object_set_new(o, "dir", json_string(ev->reset.dir == TRC_DIR_TX ? "tx" : "rx"));
+		json_object_set_new(o, "dir",
+				    json_string(ev->reset.dir == TRC_DIR_TX ? "tx" : "rx"));
 		break;
 	case TRC_EV_LOST:
 		json_object_set_new(o, "count", ju64(ev->lost.count));
@@ -164,13 +166,12 @@ static json_t *end_json(enum trc_status st, const struct trc_reader *r, const ch
 				ju64(t->malformed), "t_first_ns", ju64(t->t_first_ns), "t_last_ns",
 				ju64(t->t_last_ns), "end_realtime_ns", ju64(t->end_realtime_ns),
 				"end_reason", (json_int_t)t->end_reason);
-	json_t *o = json_pack("{s:s,s:o,s:{s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b}}", "end",
-			      trc_status_name(st), "trailer", trl, "stats", "events",
-			      ju64(s.events), "chunks_ok", ju64(s.chunks_ok), "chunks_corrupt",
-			      ju64(s.chunks_corrupt), "bytes_skipped", ju64(s.bytes_skipped),
-			      "records_unknown", ju64(s.records_unknown), "bytes_read",
-			      ju64(s.bytes_read), "truncated", s.truncated, "has_trailer",
-			      s.has_trailer);
+	json_t *o = json_pack(
+		"{s:s,s:o,s:{s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b}}", "end", trc_status_name(st),
+		"trailer", trl, "stats", "events", ju64(s.events), "chunks_ok", ju64(s.chunks_ok),
+		"chunks_corrupt", ju64(s.chunks_corrupt), "bytes_skipped", ju64(s.bytes_skipped),
+		"records_unknown", ju64(s.records_unknown), "bytes_read", ju64(s.bytes_read),
+		"truncated", s.truncated, "has_trailer", s.has_trailer);
 	if (o && error)
 		json_object_set_new(o, "error", json_string(error));
 	return o;
@@ -191,10 +192,10 @@ static int dump(struct trc_reader *r)
 			continue;
 		}
 		corrupt = 1;
-		out |= emit(json_pack("{s:{s:o,s:o,s:s}}", "corrupt", "offset", ju64(err.offset),
-				      "chunk", err.chunk == UINT32_MAX ? json_null()
-								       : json_integer(err.chunk),
-				      "msg", err.msg));
+		out |= emit(json_pack(
+			"{s:{s:o,s:o,s:s}}", "corrupt", "offset", ju64(err.offset), "chunk",
+			err.chunk == UINT32_MAX ? json_null() : json_integer(err.chunk), "msg",
+			err.msg));
 	}
 	out |= emit(end_json(st, r, st == TRC_EOF ? NULL : err.msg));
 	if (st != TRC_EOF)
@@ -215,7 +216,8 @@ int main(int argc, char **argv)
 	if (argc != 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		fprintf(argc == 2 ? stdout : stderr,
 			"usage: trcdump FILE|-\n"
-			"Dumps a tcprec trace as JSON lines (header, events, damaged blocks, end).\n"
+			"Dumps a tcprec trace as JSON lines (header, events, damaged blocks, "
+			"end).\n"
 			"Exit: 0 clean end, 1 truncated or damaged, 2 unreadable or usage.\n");
 		return argc == 2 ? 0 : 2;
 	}

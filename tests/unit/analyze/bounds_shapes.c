@@ -22,11 +22,13 @@ struct gen {
 	int err;
 };
 
-static uint64_t conn(struct gen *g, uint16_t lport, uint32_t rhost, uint16_t rport,
-		     uint64_t cookie)
+static uint64_t conn(struct gen *g, uint16_t lport, uint32_t rhost, uint16_t rport, uint64_t cookie)
 {
-	struct trc_conn c = { .family = TRC_FAMILY_IPV4, .lport = lport, .rport = rport,
-			      .netns = 4026531840u, .cookie = cookie };
+	struct trc_conn c = { .family = TRC_FAMILY_IPV4,
+			      .lport = lport,
+			      .rport = rport,
+			      .netns = 4026531840u,
+			      .cookie = cookie };
 	uint64_t serial = 0;
 
 	memcpy(c.laddr, (uint8_t[]){ 192, 0, 2, 1 }, 4);
@@ -133,7 +135,8 @@ static void listener(struct gen *g, struct bounds_expect *x)
 	state(g, l, TRC_TCP_CLOSE, TRC_TCP_LISTEN);
 	x->connections = 1;
 	for (uint64_t i = 0; g->left && !g->err; i++) {
-		uint64_t s = conn(g, 80, (uint32_t)(i / 60000), (uint16_t)(1024 + i % 60000), 2 + i);
+		uint64_t s =
+			conn(g, 80, (uint32_t)(i / 60000), (uint16_t)(1024 + i % 60000), 2 + i);
 		state(g, s, TRC_TCP_SYN_RECV, TRC_TCP_ESTABLISHED);
 		close_conn(g, s);
 		x->connections++;

@@ -20,7 +20,8 @@ static int bench(unsigned long long n, const char *path)
 	size_t len;
 
 	for (uint32_t i = 0; events < n; i++) {
-		uint64_t c = tg_conn(g, CLI4, (uint16_t)(10000 + i % 50000), SRV4, SPORT, NS_CLI, 0);
+		uint64_t c =
+			tg_conn(g, CLI4, (uint16_t)(10000 + i % 50000), SRV4, SPORT, NS_CLI, 0);
 
 		tg_state(g, c, t, TRC_TCP_CLOSE, TRC_TCP_SYN_SENT, 100);
 		tg_seg(g, c, t + 1000, true, "S");

@@ -60,15 +60,17 @@ static json_t *transitions(const struct conn_view *v)
 	for (uint16_t i = 0; a && i < v->c->n_trans; i++) {
 		const struct transition *t = &v->c->trans[i];
 
-		json_array_append_new(a, JPACK("{s:I, s:o, s:s, s:s, s:o, s:I, s:s, s:o, s:b}",
-			"t_ns", (json_int_t)t->t_ns, "time", json_time(v->hdr, t->t_ns),
-			"from", tcp_state_name(t->from), "to", tcp_state_name(t->to),
-			"cause", cause(&t->cause), "dwell_ns", (json_int_t)v->dur.dwell[i],
-			"judgement", judgement_name((enum judgement)t->judge),
-			"divergence", t->judge == JUDGE_LINUX
-				? json_string(lx_divergence_name((enum lx_divergence)t->divergence))
-				: json_null(),
-			"inferred", (int)t->inferred));
+		json_array_append_new(
+			a,
+			JPACK("{s:I, s:o, s:s, s:s, s:o, s:I, s:s, s:o, s:b}", "t_ns",
+			      (json_int_t)t->t_ns, "time", json_time(v->hdr, t->t_ns), "from",
+			      tcp_state_name(t->from), "to", tcp_state_name(t->to), "cause",
+			      cause(&t->cause), "dwell_ns", (json_int_t)v->dur.dwell[i],
+			      "judgement", judgement_name((enum judgement)t->judge), "divergence",
+			      t->judge == JUDGE_LINUX ? json_string(lx_divergence_name(
+								(enum lx_divergence)t->divergence))
+						      : json_null(),
+			      "inferred", (int)t->inferred));
 	}
 	return a;
 }
@@ -100,7 +102,8 @@ static json_t *segments(const struct conn *c, bool list)
 	json_t *by = json_object(), *o;
 
 	for (unsigned int i = 0; by && i < CLASSIFY_NFLAGS; i++)
-		json_object_set_new(by, classify_flag_name(i), json_integer((json_int_t)c->by_flag[i]));
+		json_object_set_new(by, classify_flag_name(i),
+				    json_integer((json_int_t)c->by_flag[i]));
 	o = JPACK("{s:I, s:I, s:I, s:o}", "total", (json_int_t)c->seg_total, "rx",
 		  (json_int_t)c->seg_rx, "tx", (json_int_t)c->seg_tx, "by_flag", by);
 	if (o && list) {
@@ -116,14 +119,13 @@ static json_t *timewait(const struct conn_view *v)
 
 	if (!c->tw_enter)
 		return json_null();
-	return JPACK("{s:I, s:o, s:o, s:o, s:s, s:I, s:o}",
-		     "enter_ns", (json_int_t)c->tw_enter_ns,
-		     "enter_time", json_time(v->hdr, c->tw_enter_ns),
-		     "exit_ns", c->tw_exit ? json_integer((json_int_t)c->tw_exit_ns) : json_null(),
+	return JPACK("{s:I, s:o, s:o, s:o, s:s, s:I, s:o}", "enter_ns", (json_int_t)c->tw_enter_ns,
+		     "enter_time", json_time(v->hdr, c->tw_enter_ns), "exit_ns",
+		     c->tw_exit ? json_integer((json_int_t)c->tw_exit_ns) : json_null(),
 		     "exit_time", c->tw_exit ? json_time(v->hdr, c->tw_exit_ns) : json_null(),
 		     "precision", c->tw_precision == TRC_TW_EXACT ? "exact" : "polled",
-		     "precision_ns", (json_int_t)c->tw_precision_ns,
-		     "duration_ns", ns_or_null(v->dur.timewait_ns));
+		     "precision_ns", (json_int_t)c->tw_precision_ns, "duration_ns",
+		     ns_or_null(v->dur.timewait_ns));
 }
 
 static json_t *durations(const struct durations *d)
@@ -155,10 +157,11 @@ static json_t *strings_flags(const struct conn *c, bool divergences)
 
 	for (unsigned int i = 0; a && i < 32; i++) {
 		if (divergences && i < LX_COUNT && (c->divergences & (1u << i)))
-			json_array_append_new(a, json_string(lx_divergence_name((enum lx_divergence)i)));
+			json_array_append_new(
+				a, json_string(lx_divergence_name((enum lx_divergence)i)));
 		if (!divergences && (c->incomplete & (1u << i)))
-			json_array_append_new(a, json_string(
-				incomplete_reason_name((enum incomplete_reason)(1u << i))));
+			json_array_append_new(a, json_string(incomplete_reason_name(
+							 (enum incomplete_reason)(1u << i))));
 	}
 	return a;
 }
@@ -168,30 +171,33 @@ json_t *json_ref_conn(const struct conn_view *v, bool list)
 	const struct conn *c = v->c;
 	json_t *o;
 
-	o = JPACK("{s:I, s:i, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o}",
-		  "id", (json_int_t)c->id, "family", c->decl.family,
-		  "local", endpoint(c->decl.family, c->decl.laddr, c->decl.lport),
-		  "remote", endpoint(c->decl.family, c->decl.raddr, c->decl.rport),
-		  "netns", (json_int_t)c->decl.netns, "cgroup_id", (json_int_t)c->decl.cgroup_id,
-		  "cookie", (json_int_t)c->decl.cookie,
-		  "peer", c->peer_id ? json_integer((json_int_t)c->peer_id) : json_null(),
-		  "pid", c->has_owner ? json_integer(c->tgid) : json_null(),
-		  "tid", c->has_owner ? json_integer(c->pid) : json_null(),
-		  "comm", c->has_owner ? json_string(c->comm) : json_null());
+	o = JPACK("{s:I, s:i, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "id",
+		  (json_int_t)c->id, "family", c->decl.family, "local",
+		  endpoint(c->decl.family, c->decl.laddr, c->decl.lport), "remote",
+		  endpoint(c->decl.family, c->decl.raddr, c->decl.rport), "netns",
+		  (json_int_t)c->decl.netns, "cgroup_id", (json_int_t)c->decl.cgroup_id, "cookie",
+		  (json_int_t)c->decl.cookie, "peer",
+		  c->peer_id ? json_integer((json_int_t)c->peer_id) : json_null(), "pid",
+		  c->has_owner ? json_integer(c->tgid) : json_null(), "tid",
+		  c->has_owner ? json_integer(c->pid) : json_null(), "comm",
+		  c->has_owner ? json_string(c->comm) : json_null());
 	if (!o)
 		return NULL;
-	json_object_update_new(o, JPACK("{s:I, s:o, s:I, s:o, s:I, s:o, s:o, s:o, s:I, s:{s:I, s:I}}",
-		"start_ns", (json_int_t)v->dur.start_ns, "start_time", json_time(v->hdr, v->dur.start_ns),
-		"end_ns", (json_int_t)v->dur.end_ns, "end_time", json_time(v->hdr, v->dur.end_ns),
-		"duration_ns", (json_int_t)v->dur.lifetime_ns, "transitions", transitions(v),
-		"segments", segments(c, list), "timewait", timewait(v),
-		"retransmits", (json_int_t)c->retransmits, "resets", "sent",
-		(json_int_t)c->resets_sent, "received", (json_int_t)c->resets_received));
-	json_object_update_new(o, JPACK("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b, s:b}",
-		"outcome", outcome_name(v->outcome), "conn_state", zeek_state_name(v->zstate),
-		"history", c->history, "verdict", verdict_name(v->verdict),
-		"violations", strings_violations(c), "divergences", strings_flags(c, true),
-		"incomplete", strings_flags(c, false), "durations", durations(&v->dur),
-		"inferred", (int)c->inferred, "flow_only", (int)c->flow_only));
+	json_object_update_new(
+		o, JPACK("{s:I, s:o, s:I, s:o, s:I, s:o, s:o, s:o, s:I, s:{s:I, s:I}}", "start_ns",
+			 (json_int_t)v->dur.start_ns, "start_time",
+			 json_time(v->hdr, v->dur.start_ns), "end_ns", (json_int_t)v->dur.end_ns,
+			 "end_time", json_time(v->hdr, v->dur.end_ns), "duration_ns",
+			 (json_int_t)v->dur.lifetime_ns, "transitions", transitions(v), "segments",
+			 segments(c, list), "timewait", timewait(v), "retransmits",
+			 (json_int_t)c->retransmits, "resets", "sent", (json_int_t)c->resets_sent,
+			 "received", (json_int_t)c->resets_received));
+	json_object_update_new(
+		o, JPACK("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b, s:b}", "outcome",
+			 outcome_name(v->outcome), "conn_state", zeek_state_name(v->zstate),
+			 "history", c->history, "verdict", verdict_name(v->verdict), "violations",
+			 strings_violations(c), "divergences", strings_flags(c, true), "incomplete",
+			 strings_flags(c, false), "durations", durations(&v->dur), "inferred",
+			 (int)c->inferred, "flow_only", (int)c->flow_only));
 	return o;
 }

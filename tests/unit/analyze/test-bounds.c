@@ -127,7 +127,8 @@ static int summary_counts(const char *tail, bool json, struct summary *s)
 		while (line > tail && line[-1] != '\n')
 			line--;
 		unsigned long long c, a, ev;
-		if (sscanf(line, "%llu connections (%llu analysed), %llu events", &c, &a, &ev) == 3) {
+		if (sscanf(line, "%llu connections (%llu analysed), %llu events", &c, &a, &ev) ==
+		    3) {
 			s->conns = c;
 			s->events = ev;
 			return 0;
@@ -177,14 +178,15 @@ static int check_mode(const char *tcpana, const char *shape, const char *mode, i
 	if (getenv("TCPREC_TEST_VALGRIND")) {
 		printf("# peak RSS not judged: forked from a process under valgrind\n");
 	} else if (r.maxrss_kib > max_kib) {
-		fprintf(stderr, "FAIL: peak RSS %ld KiB above the bound of %ld KiB\n",
-			r.maxrss_kib, max_kib);
+		fprintf(stderr, "FAIL: peak RSS %ld KiB above the bound of %ld KiB\n", r.maxrss_kib,
+			max_kib);
 		bad = 1;
 	}
 	/* An event opens at most one endpoint. */
 	if (s.conns != x->connections || s.events != events || *peak_live > s.conns) {
-		fprintf(stderr, "FAIL: summary says %" PRIu64 " connections, %" PRIu64
-				" events, %" PRIu64 " live at most; expected %" PRIu64 ", %" PRIu64 "\n",
+		fprintf(stderr,
+			"FAIL: summary says %" PRIu64 " connections, %" PRIu64 " events, %" PRIu64
+			" live at most; expected %" PRIu64 ", %" PRIu64 "\n",
 			s.conns, s.events, *peak_live, x->connections, events);
 		bad = 1;
 	}

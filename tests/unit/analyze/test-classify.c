@@ -32,8 +32,11 @@ static void seg(struct conn *c, bool tx, const char *flags)
 static void seg_seq(struct conn *c, bool tx, const char *flags, uint32_t seq, uint32_t win,
 		    uint32_t len)
 {
-	struct seg_rec s = { .dir = tx ? TRC_DIR_TX : TRC_DIR_RX, .tcp_flags = tg_flags(flags),
-			     .flags = TRC_SEG_F_SEQ, .seq = seq, .window = win,
+	struct seg_rec s = { .dir = tx ? TRC_DIR_TX : TRC_DIR_RX,
+			     .tcp_flags = tg_flags(flags),
+			     .flags = TRC_SEG_F_SEQ,
+			     .seq = seq,
+			     .window = win,
 			     .payload_len = len };
 
 	classify_segment(c, &s);
@@ -141,11 +144,14 @@ static void conn_states(void)
 	zeek("tx:P. rx:.", "OTH");
 }
 
-static void trans(struct conn *c, int from, int to, enum cause_kind k, uint8_t fl, int dir,
-		  int div, bool owner)
+static void trans(struct conn *c, int from, int to, enum cause_kind k, uint8_t fl, int dir, int div,
+		  bool owner)
 {
-	struct transition t = { .from = (uint8_t)from, .to = (uint8_t)to, .owner = owner,
-				.divergence = (uint8_t)div, .judge = div ? JUDGE_LINUX : 0 };
+	struct transition t = { .from = (uint8_t)from,
+				.to = (uint8_t)to,
+				.owner = owner,
+				.divergence = (uint8_t)div,
+				.judge = div ? JUDGE_LINUX : 0 };
 
 	t.cause.kind = (uint8_t)k;
 	t.cause.tcp_flags = fl;
@@ -206,7 +212,8 @@ static void outcomes_established(void)
 	trans(c, TCP_ST_ESTABLISHED, TCP_ST_CLOSE, CAUSE_TIMER, 0, 0, LX_RETRIES_GIVEUP, false);
 	outcome(c, OUT_TIMEOUT, __LINE__);
 	c = fresh(); /* normal close, passive side */
-	trans(c, TCP_ST_LISTEN, TCP_ST_SYN_RECV, CAUSE_SEGMENT, 0x02, TRC_DIR_RX, LX_LISTEN_CHILD, false);
+	trans(c, TCP_ST_LISTEN, TCP_ST_SYN_RECV, CAUSE_SEGMENT, 0x02, TRC_DIR_RX, LX_LISTEN_CHILD,
+	      false);
 	trans(c, TCP_ST_SYN_RECV, TCP_ST_ESTABLISHED, CAUSE_SEGMENT, 0x10, TRC_DIR_RX, 0, false);
 	trans(c, TCP_ST_ESTABLISHED, TCP_ST_CLOSE_WAIT, CAUSE_SEGMENT, 0x11, TRC_DIR_RX, 0, false);
 	trans(c, TCP_ST_CLOSE_WAIT, TCP_ST_LAST_ACK, CAUSE_APP, 0, 0, 0, true);

@@ -20,8 +20,12 @@
 static struct trc_conn decl(uint64_t serial, const char *la, uint16_t lp, const char *ra,
 			    uint16_t rp, uint32_t netns, uint32_t flags)
 {
-	struct trc_conn d = { .serial = serial, .family = TRC_FAMILY_IPV4, .lport = lp,
-			      .rport = rp, .netns = netns, .flags = flags };
+	struct trc_conn d = { .serial = serial,
+			      .family = TRC_FAMILY_IPV4,
+			      .lport = lp,
+			      .rport = rp,
+			      .netns = netns,
+			      .flags = flags };
 
 	inet_pton(AF_INET, la, d.laddr);
 	inet_pton(AF_INET, ra, d.raddr);
@@ -161,8 +165,8 @@ static void index_random(void)
 		struct conn *c = live[k];
 
 		if (!c) {
-			struct trc_conn d = decl(k / 2 + 1, "198.51.100.1", (uint16_t)k, "198.51.100.2",
-						 443, 1, 0);
+			struct trc_conn d = decl(k / 2 + 1, "198.51.100.1", (uint16_t)k,
+						 "198.51.100.2", 443, 1, 0);
 
 			live[k] = conn_table_add(t, k & 1, &d);
 			CHECK(live[k] != NULL);

@@ -109,7 +109,7 @@ static void not_a_trace(void)
 	CHECK(r.rc < 0);
 }
 
-#define STORM_OPEN 100
+#define STORM_OPEN    100
 #define STORM_RECORDS 300000
 
 /* One connection over long before the storm; STORM_OPEN connections open

@@ -45,8 +45,9 @@ static void strbuf_basics(void)
 	char small[8];
 	struct strbuf fx = sb_fixed(small, sizeof(small));
 	char ref[64];
-	static const uint64_t nums[] = { 0, 9, 10, 99, 100, 101, 12345, 4294967295ull,
-					 1795324497308001733ull, UINT64_MAX };
+	static const uint64_t nums[] = {
+		0, 9, 10, 99, 100, 101, 12345, 4294967295ull, 1795324497308001733ull, UINT64_MAX
+	};
 
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		sb_reset(&sb);
@@ -109,10 +110,21 @@ static void json_string_matches(const char *s)
 static void json_strings(void)
 {
 	static const char *const fixed[] = {
-		"", "plain", "quote\" back\\slash /slash", "\b\f\n\r\t\x01\x1f\x7f",
+		"",
+		"plain",
+		"quote\" back\\slash /slash",
+		"\b\f\n\r\t\x01\x1f\x7f",
 		"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", /* 2-, 3- and 4-byte UTF-8 */
-		"\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
-		"\xf5\x80\x80\x80", "\x80", "ok\xff", "\xe2\x82", "a\xc3\xa9\xc3",
+		"\xc3",
+		"\xc0\xaf",
+		"\xe0\x80\xaf",
+		"\xed\xa0\x80",
+		"\xf4\x90\x80\x80",
+		"\xf5\x80\x80\x80",
+		"\x80",
+		"ok\xff",
+		"\xe2\x82",
+		"a\xc3\xa9\xc3",
 	};
 	uint64_t seed = 0x9e3779b97f4a7c15ull;
 	char s[12];
@@ -148,10 +160,12 @@ static void times_and_addresses(void)
 		CHECK_STR(a, b);
 		timefmt_duration_raw(ns, d);
 		if (ns >= 1000000000ull)
-			snprintf(r, sizeof(r), "%llu.%03llus", (unsigned long long)(ns / 1000000000ull),
+			snprintf(r, sizeof(r), "%llu.%03llus",
+				 (unsigned long long)(ns / 1000000000ull),
 				 (unsigned long long)(ns % 1000000000ull / 1000000ull));
 		else if (ns >= 1000000ull)
-			snprintf(r, sizeof(r), "%llu.%03llums", (unsigned long long)(ns / 1000000ull),
+			snprintf(r, sizeof(r), "%llu.%03llums",
+				 (unsigned long long)(ns / 1000000ull),
 				 (unsigned long long)(ns % 1000000ull / 1000ull));
 		else if (ns >= 1000ull)
 			snprintf(r, sizeof(r), "%lluus", (unsigned long long)(ns / 1000ull));
@@ -187,7 +201,9 @@ static void id_sort(void)
 	for (int round = 0; round < 3; round++) {
 		/* Dense ids, sparse ids, ids near the top of the range. */
 		for (size_t i = 0; i < N; i++) {
-			c[i].id = round == 0 ? i + 1 : round == 1 ? next_rand(&seed) : UINT64_MAX - i * 7;
+			c[i].id = round == 0   ? i + 1
+				  : round == 1 ? next_rand(&seed)
+					       : UINT64_MAX - i * 7;
 			v[i] = &c[i];
 		}
 		for (size_t i = N - 1; i > 0; i--) {
@@ -207,8 +223,11 @@ static void id_sort(void)
 
 static struct trc_conn decl(uint64_t serial, uint16_t lport, uint16_t rport)
 {
-	struct trc_conn d = { .serial = serial, .family = TRC_FAMILY_IPV4, .lport = lport,
-			      .rport = rport, .netns = 7 };
+	struct trc_conn d = { .serial = serial,
+			      .family = TRC_FAMILY_IPV4,
+			      .lport = lport,
+			      .rport = rport,
+			      .netns = 7 };
 
 	inet_pton(AF_INET, "192.0.2.1", d.laddr);
 	inet_pton(AF_INET, "192.0.2.2", d.raddr);
@@ -304,11 +323,19 @@ static void json_writer_matches(void)
 	struct conn *c = calloc(1, sizeof(*c));
 	struct seg_rec segs[2] = {
 		{ .t_ns = 6590622052999ull, .dir = TRC_DIR_TX, .tcp_flags = TRC_TCP_SYN },
-		{ .t_ns = 6590622053999ull, .dir = TRC_DIR_RX, .tcp_flags = TRC_TCP_SYN | TRC_TCP_ACK,
-		  .flags = TRC_SEG_F_SEQ, .seq = 4000000000u, .ack = 1, .window = 65535 },
+		{ .t_ns = 6590622053999ull,
+		  .dir = TRC_DIR_RX,
+		  .tcp_flags = TRC_TCP_SYN | TRC_TCP_ACK,
+		  .flags = TRC_SEG_F_SEQ,
+		  .seq = 4000000000u,
+		  .ack = 1,
+		  .window = 65535 },
 	};
-	struct conn_view v = { .c = c, .hdr = &h, .outcome = OUT_RESET_REMOTE,
-			       .zstate = ZS_RSTR, .verdict = VERDICT_VIOLATION };
+	struct conn_view v = { .c = c,
+			       .hdr = &h,
+			       .outcome = OUT_RESET_REMOTE,
+			       .zstate = ZS_RSTR,
+			       .verdict = VERDICT_VIOLATION };
 	struct strbuf sb = { 0 };
 
 	c->id = 9;
@@ -320,11 +347,20 @@ static void json_writer_matches(void)
 	c->tgid = 4242;
 	snprintf(c->comm, sizeof(c->comm), "a\"b\\c\td\xc3\xa9");
 	c->n_trans = 2;
-	c->trans[0] = (struct transition){ .t_ns = 6590622052853ull, .from = TCP_ST_CLOSE,
-		.to = TCP_ST_SYN_SENT, .cause = { .kind = CAUSE_APP, .input = RFC_IN_APP_ACTIVE_OPEN } };
-	c->trans[1] = (struct transition){ .t_ns = 6590622059999ull, .from = TCP_ST_SYN_SENT,
-		.to = TCP_ST_CLOSE, .judge = JUDGE_LINUX, .divergence = 1, .inferred = 1,
-		.cause = { .kind = CAUSE_SEGMENT, .dir = TRC_DIR_RX, .tcp_flags = TRC_TCP_RST } };
+	c->trans[0] = (struct transition){ .t_ns = 6590622052853ull,
+					   .from = TCP_ST_CLOSE,
+					   .to = TCP_ST_SYN_SENT,
+					   .cause = { .kind = CAUSE_APP,
+						      .input = RFC_IN_APP_ACTIVE_OPEN } };
+	c->trans[1] = (struct transition){
+		.t_ns = 6590622059999ull,
+		.from = TCP_ST_SYN_SENT,
+		.to = TCP_ST_CLOSE,
+		.judge = JUDGE_LINUX,
+		.divergence = 1,
+		.inferred = 1,
+		.cause = { .kind = CAUSE_SEGMENT, .dir = TRC_DIR_RX, .tcp_flags = TRC_TCP_RST }
+	};
 	c->seg_total = 2;
 	c->list = segs;
 	c->n_list = 2;

@@ -24,8 +24,8 @@ static void names(bool v6)
 	srv = S;
 }
 
-static void expect(const struct tg_result *r, const char *local, const char *remote,
-		   enum outcome o, enum verdict v, const char *path, const char *zeek)
+static void expect(const struct tg_result *r, const char *local, const char *remote, enum outcome o,
+		   enum verdict v, const char *path, const char *zeek)
 {
 	const struct tg_conn_res *c = tg_find(r, local, remote);
 
@@ -200,8 +200,9 @@ static void violations(bool v6)
 	expect(&r, cli, srv, OUT_ABORTED, VERDICT_VIOLATION, "SYN_SENT>FIN_WAIT2>CLOSE", NULL);
 	c = tg_find(&r, cli, srv);
 	if (c)
-		CHECK_STR(c->violation,
-			  "SYN_SENT -> FIN_WAIT2 is not a transition of the RFC 9293 state diagram");
+		CHECK_STR(
+			c->violation,
+			"SYN_SENT -> FIN_WAIT2 is not a transition of the RFC 9293 state diagram");
 }
 
 static void partial(bool v6)
@@ -424,14 +425,16 @@ static void shutdown_close(enum fw2_variant v)
 	CHECK_STR(verdict_name(r.conn[0].verdict), "linux-specific");
 	switch (v) {
 	case FW2_CLOSE_IN_FW1:
-		CHECK_STR(r.conn[0].path, "SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT1>FIN_WAIT2>CLOSE>"
-					  "TIME_WAIT");
+		CHECK_STR(r.conn[0].path,
+			  "SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT1>FIN_WAIT2>CLOSE>"
+			  "TIME_WAIT");
 		CHECK(r.conn[0].divergences & (1u << LX_REPEATED_STATE));
 		CHECK_STR(outcome_name(r.conn[0].outcome), "normal_close");
 		break;
 	case FW2_CLOSE_IN_FW2:
-		CHECK_STR(r.conn[0].path, "SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>FIN_WAIT2>CLOSE>"
-					  "TIME_WAIT");
+		CHECK_STR(r.conn[0].path,
+			  "SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>FIN_WAIT2>CLOSE>"
+			  "TIME_WAIT");
 		CHECK(r.conn[0].divergences & (1u << LX_REPEATED_STATE));
 		CHECK_EQ(r.conn[0].trans[4].cause.kind, CAUSE_APP); /* close() again */
 		CHECK_EQ(r.conn[0].trans[5].cause.kind, CAUSE_APP); /* hand-over, not a timer */

@@ -23,10 +23,22 @@ struct tcase {
 	int action;
 };
 
-#define T(st, k, fl, to, act) { TCP_ST_##st, k, fl, false, false, false, TCP_ST_##to, act }
-#define TD(st, k, fl, to, act) { TCP_ST_##st, k, fl, true, false, false, TCP_ST_##to, act }
-#define TU(st, k, fl, to, act) { TCP_ST_##st, k, fl, false, true, false, TCP_ST_##to, act }
-#define TP(st, k, fl, to, act) { TCP_ST_##st, k, fl, false, false, true, TCP_ST_##to, act }
+#define T(st, k, fl, to, act)                                                                      \
+	{                                                                                          \
+		TCP_ST_##st, k, fl, false, false, false, TCP_ST_##to, act                          \
+	}
+#define TD(st, k, fl, to, act)                                                                     \
+	{                                                                                          \
+		TCP_ST_##st, k, fl, true, false, false, TCP_ST_##to, act                           \
+	}
+#define TU(st, k, fl, to, act)                                                                     \
+	{                                                                                          \
+		TCP_ST_##st, k, fl, false, true, false, TCP_ST_##to, act                           \
+	}
+#define TP(st, k, fl, to, act)                                                                     \
+	{                                                                                          \
+		TCP_ST_##st, k, fl, false, false, true, TCP_ST_##to, act                           \
+	}
 
 static const struct tcase cases[] = {
 	/* CLOSED */
@@ -138,12 +150,13 @@ static const struct tcase cases[] = {
 
 static bool hit[256];
 
-static enum tcp_state run(enum tcp_state st, bool passive, int kind, const char *flags,
-			  bool data, bool unacked, struct rfc9293_result *r)
+static enum tcp_state run(enum tcp_state st, bool passive, int kind, const char *flags, bool data,
+			  bool unacked, struct rfc9293_result *r)
 {
 	struct rfc9293_model m = { .st = st, .passive = passive };
 	struct rfc9293_input in = { .kind = (enum rfc9293_input_kind)kind,
-				    .tcp_flags = tg_flags(flags), .data = data,
+				    .tcp_flags = tg_flags(flags),
+				    .data = data,
 				    .fin_unacked = unacked };
 	int rc = rfc9293_step(&m, &in, r);
 
@@ -161,8 +174,8 @@ static void table_cases(void)
 		const struct tcase *c = &cases[i];
 		struct rfc9293_result r;
 		char what[160];
-		enum tcp_state got = run(c->st, c->passive, c->kind, c->flags, c->data,
-					 c->unacked, &r);
+		enum tcp_state got =
+			run(c->st, c->passive, c->kind, c->flags, c->data, c->unacked, &r);
 
 		snprintf(what, sizeof(what), "case %zu: %s %s [%s]", i, tcp_state_name(c->st),
 			 rfc9293_input_name((enum rfc9293_input_kind)c->kind), c->flags);
@@ -194,34 +207,44 @@ static void sequence(const char *name, enum tcp_state start, const struct step *
 
 		(void)rfc9293_step(&m, &in, &r);
 		snprintf(what, sizeof(what), "%s step %zu", name, i);
-		check_str_at(tcp_state_name(m.st), tcp_state_name(s[i].to), what, __FILE__, __LINE__);
+		check_str_at(tcp_state_name(m.st), tcp_state_name(s[i].to), what, __FILE__,
+			     __LINE__);
 	}
 }
 
 static void sequences(void)
 {
 	static const struct step simopen[] = {
-		{ TX, "S", false, TCP_ST_SYN_SENT }, { RX, "S", false, TCP_ST_SYN_RECV },
-		{ TX, "S.", false, TCP_ST_SYN_RECV }, { RX, "S.", false, TCP_ST_ESTABLISHED },
+		{ TX, "S", false, TCP_ST_SYN_SENT },
+		{ RX, "S", false, TCP_ST_SYN_RECV },
+		{ TX, "S.", false, TCP_ST_SYN_RECV },
+		{ RX, "S.", false, TCP_ST_ESTABLISHED },
 	};
 	static const struct step simclose[] = {
-		{ TX, "F.", false, TCP_ST_FIN_WAIT1 }, { RX, "F.", true, TCP_ST_CLOSING },
-		{ TX, ".", false, TCP_ST_CLOSING }, { RX, ".", false, TCP_ST_TIME_WAIT },
+		{ TX, "F.", false, TCP_ST_FIN_WAIT1 },
+		{ RX, "F.", true, TCP_ST_CLOSING },
+		{ TX, ".", false, TCP_ST_CLOSING },
+		{ RX, ".", false, TCP_ST_TIME_WAIT },
 		{ RFC_IN_TIMER_2MSL, "", false, TCP_ST_CLOSE },
 	};
 	static const struct step passive_rst[] = {
-		{ RFC_IN_APP_PASSIVE_OPEN, "", false, TCP_ST_LISTEN }, { RX, "S", false, TCP_ST_SYN_RECV },
+		{ RFC_IN_APP_PASSIVE_OPEN, "", false, TCP_ST_LISTEN },
+		{ RX, "S", false, TCP_ST_SYN_RECV },
 		{ RX, "R", false, TCP_ST_LISTEN },
 	};
 	static const struct step active_rst[] = {
-		{ TX, "S", false, TCP_ST_SYN_SENT }, { RX, "S", false, TCP_ST_SYN_RECV },
+		{ TX, "S", false, TCP_ST_SYN_SENT },
+		{ RX, "S", false, TCP_ST_SYN_RECV },
 		{ RX, "R", false, TCP_ST_CLOSE },
 	};
 	static const struct step normal[] = {
 		{ RFC_IN_APP_ACTIVE_OPEN, "", false, TCP_ST_SYN_SENT },
-		{ RX, "S.", false, TCP_ST_ESTABLISHED }, { RX, "S", false, TCP_ST_ESTABLISHED },
-		{ TX, "F.", false, TCP_ST_FIN_WAIT1 }, { RX, ".", true, TCP_ST_FIN_WAIT1 },
-		{ RX, ".", false, TCP_ST_FIN_WAIT2 }, { RX, "FP.", false, TCP_ST_TIME_WAIT },
+		{ RX, "S.", false, TCP_ST_ESTABLISHED },
+		{ RX, "S", false, TCP_ST_ESTABLISHED },
+		{ TX, "F.", false, TCP_ST_FIN_WAIT1 },
+		{ RX, ".", true, TCP_ST_FIN_WAIT1 },
+		{ RX, ".", false, TCP_ST_FIN_WAIT2 },
+		{ RX, "FP.", false, TCP_ST_TIME_WAIT },
 		{ RFC_IN_TIMER_2MSL, "", false, TCP_ST_CLOSE },
 	};
 
@@ -237,7 +260,7 @@ static void rst_everywhere(void)
 {
 	static const enum tcp_state sync[] = {
 		TCP_ST_ESTABLISHED, TCP_ST_FIN_WAIT1, TCP_ST_FIN_WAIT2, TCP_ST_CLOSE_WAIT,
-		TCP_ST_CLOSING, TCP_ST_LAST_ACK, TCP_ST_TIME_WAIT,
+		TCP_ST_CLOSING,	    TCP_ST_LAST_ACK,  TCP_ST_TIME_WAIT,
 	};
 	struct rfc9293_result r;
 

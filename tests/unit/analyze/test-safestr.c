@@ -26,16 +26,19 @@ static void conversions(void)
 {
 	check_safe("", "");
 	check_safe("nginx: worker", "nginx: worker");
-	check_safe("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+	check_safe("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+		   "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
 	check_safe("\xff\xfe", FFFD FFFD);
-	check_safe("\x1b[31mX", FFFD "[31mX");            /* ESC */
+	check_safe("\x1b[31mX", FFFD "[31mX");		       /* ESC */
 	check_safe("a\tb\nc\x7f", "a" FFFD "b" FFFD "c" FFFD); /* C0 and DEL */
-	check_safe("\xc2\x9b" "2J", FFFD "2J");            /* C1 CSI */
-	check_safe("\xc2\xa0", "\xc2\xa0");                /* NBSP is text */
-	check_safe("\xc0\xaf", FFFD FFFD);                 /* overlong */
-	check_safe("\xed\xa0\x80", FFFD FFFD FFFD);        /* surrogate */
+	check_safe("\xc2\x9b"
+		   "2J",
+		   FFFD "2J");				     /* C1 CSI */
+	check_safe("\xc2\xa0", "\xc2\xa0");		     /* NBSP is text */
+	check_safe("\xc0\xaf", FFFD FFFD);		     /* overlong */
+	check_safe("\xed\xa0\x80", FFFD FFFD FFFD);	     /* surrogate */
 	check_safe("\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD); /* above U+10FFFF */
-	check_safe("ok\xe2\x82", "ok" FFFD FFFD);          /* cut sequence */
+	check_safe("ok\xe2\x82", "ok" FFFD FFFD);	     /* cut sequence */
 }
 
 static void truncation(void)

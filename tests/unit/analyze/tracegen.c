@@ -126,8 +126,8 @@ uint8_t tg_flags(const char *s)
 	return f;
 }
 
-void tg_seg_seq(struct tg *g, uint64_t serial, uint64_t t, bool tx, const char *flags,
-		uint32_t seq, uint32_t ack, uint32_t win, uint32_t len)
+void tg_seg_seq(struct tg *g, uint64_t serial, uint64_t t, bool tx, const char *flags, uint32_t seq,
+		uint32_t ack, uint32_t win, uint32_t len)
 {
 	struct trc_event ev = { .type = TRC_EV_SEGMENT, .t_ns = t, .conn_serial = serial };
 
@@ -197,7 +197,8 @@ uint8_t *tg_finish(struct tg *g, size_t *len)
 uint8_t *tg_finish_stopped(struct tg *g, uint64_t stop_t, size_t *len)
 {
 	struct trc_trailer stop = {
-		.end_realtime_ns = 1763782800ull * SEC + stop_t, .end_reason = TRC_END_SIGNAL,
+		.end_realtime_ns = 1763782800ull * SEC + stop_t,
+		.end_reason = TRC_END_SIGNAL,
 	};
 	struct trc_error e = { 0 };
 	struct stat st;

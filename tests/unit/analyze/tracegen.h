@@ -15,7 +15,7 @@
 #include "check.h"
 #include "trc.h"
 
-#define MS 1000000ull
+#define MS  1000000ull
 #define SEC 1000000000ull
 
 struct tg;
@@ -25,16 +25,16 @@ struct tg *tg_new(const char *source);
 /* The same with a small chunk size, so that a trace has many chunks. */
 struct tg *tg_new_chunked(const char *source, uint32_t chunk_bytes);
 /* A connection declaration; addresses in text. */
-uint64_t tg_conn(struct tg *g, const char *laddr, uint16_t lport, const char *raddr,
-		 uint16_t rport, uint32_t netns, uint32_t flags);
+uint64_t tg_conn(struct tg *g, const char *laddr, uint16_t lport, const char *raddr, uint16_t rport,
+		 uint32_t netns, uint32_t flags);
 void tg_close_conn(struct tg *g, uint64_t serial);
 /* owner: 0 = softirq, else pid (comm "app<pid>"). */
 void tg_state(struct tg *g, uint64_t serial, uint64_t t, int old, int nw, uint32_t owner);
 void tg_snapshot(struct tg *g, uint64_t serial, uint64_t t, int st);
 /* flags in tcpdump letters ("S", "S.", ".", "P.", "F.", "R", "R."); tx = sent. */
 void tg_seg(struct tg *g, uint64_t serial, uint64_t t, bool tx, const char *flags);
-void tg_seg_seq(struct tg *g, uint64_t serial, uint64_t t, bool tx, const char *flags,
-		uint32_t seq, uint32_t ack, uint32_t win, uint32_t len);
+void tg_seg_seq(struct tg *g, uint64_t serial, uint64_t t, bool tx, const char *flags, uint32_t seq,
+		uint32_t ack, uint32_t win, uint32_t len);
 void tg_tw(struct tg *g, uint64_t serial, uint64_t t, bool enter);
 void tg_retrans(struct tg *g, uint64_t serial, uint64_t t, const char *flags, int st);
 void tg_reset(struct tg *g, uint64_t serial, uint64_t t, bool tx);
@@ -83,6 +83,5 @@ void tg_analyze(const uint8_t *buf, size_t len, const struct analyzer_opts *opts
 /* Endpoint by "addr:port > addr:port" text of local and remote; fails the test if absent. */
 const struct tg_conn_res *tg_find(const struct tg_result *res, const char *local,
 				  const char *remote);
-
 
 #endif /* TESTS_ANALYZE_TRACEGEN_H */

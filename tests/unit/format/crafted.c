@@ -13,8 +13,11 @@
 
 /* CONN serial 1, IPv4 192.0.2.1:12345 -> 192.0.2.2:80, netns/cgroup 0. */
 static const uint8_t conn1[] = { 0x00, 0x02, WIRE_CF_NETNS_SAME | WIRE_CF_CGROUP_SAME,
-				 0x00, 192,  0,	   2,	 1,    0x01, 192, 0, 2, 2,
-				 0x39, 0x30, 80,   0 };
+				 0x00, 192,  0,
+				 2,    1,    0x01,
+				 192,  0,    2,
+				 2,    0x39, 0x30,
+				 80,   0 };
 /* STATE CLOSE -> SYN_SENT on id 0 (ref 1), delta 0 */
 static const uint8_t st1[] = { WIRE_TAG(WIRE_REC_STATE, TRC_TCP_SYN_SENT), 0x01, 0x00,
 			       TRC_TCP_CLOSE << 4 };
@@ -96,7 +99,9 @@ static size_t mk_extension(uint8_t *o)
 	uint8_t r[256];
 	size_t k = recs_basic(r);
 	/* EXTENSION type 300, 5 bytes, between the events */
-	static const uint8_t ext[] = { WIRE_TAG(WIRE_REC_EXTENSION, 0), 0xac, 0x02, 5, 1, 2, 3, 4, 5 };
+	static const uint8_t ext[] = {
+		WIRE_TAG(WIRE_REC_EXTENSION, 0), 0xac, 0x02, 5, 1, 2, 3, 4, 5
+	};
 	k += cat(r + k, ext, sizeof(ext));
 	k += cat(r + k, seg1, sizeof(seg1));
 	size_t n = hdr(o);
@@ -110,10 +115,28 @@ static size_t mk_extension(uint8_t *o)
 static size_t mk_seq_coding(uint8_t *o)
 {
 	static const uint8_t seg[] = {
-		WIRE_TAG(WIRE_REC_SEG_TX_EXT, 2), 0x01, 0x00, WIRE_SGF_SEQ, 0xe8, 0x07, 0x00,
-		0xf0, 0xf5, 0x03, 0x00,
-		WIRE_TAG(WIRE_REC_SEG_RX_EXT, 3), 0x00, 0x05, WIRE_SGF_SEQ, 0x90, 0x4e, 0x02,
-		0xff, 0xff, 0x03, 0x00,
+		WIRE_TAG(WIRE_REC_SEG_TX_EXT, 2),
+		0x01,
+		0x00,
+		WIRE_SGF_SEQ,
+		0xe8,
+		0x07,
+		0x00,
+		0xf0,
+		0xf5,
+		0x03,
+		0x00,
+		WIRE_TAG(WIRE_REC_SEG_RX_EXT, 3),
+		0x00,
+		0x05,
+		WIRE_SGF_SEQ,
+		0x90,
+		0x4e,
+		0x02,
+		0xff,
+		0xff,
+		0x03,
+		0x00,
 	};
 	uint8_t r[256];
 	size_t k = cat(r, conn1, sizeof(conn1));
@@ -157,8 +180,7 @@ static size_t mk_bad_fixed_size(uint8_t *o)
 }
 
 /* A chunk with one hostile record after the declaration. */
-static size_t bad_record_file(uint8_t *o, const uint8_t *rec, size_t len, uint64_t t0,
-			      uint64_t t1)
+static size_t bad_record_file(uint8_t *o, const uint8_t *rec, size_t len, uint64_t t0, uint64_t t1)
 {
 	uint8_t r[512];
 	size_t k = cat(r, conn1, sizeof(conn1));
@@ -280,16 +302,16 @@ static size_t mk_header_cut(uint8_t *o)
 
 static size_t mk_pcap(uint8_t *o)
 {
-	static const uint8_t g[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0,
+	static const uint8_t g[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2,    0,	   4, 0, 0, 0, 0, 0,
 				       0,    0,	   0,	 0,    0xff, 0xff, 0, 0, 1, 0, 0, 0 };
 	return cat(o, g, sizeof(g));
 }
 
 static size_t mk_pcapng(uint8_t *o)
 {
-	static const uint8_t shb[28] = { 0x0a, 0x0d, 0x0d, 0x0a, 28, 0, 0, 0, 0x4d, 0x3c,
+	static const uint8_t shb[28] = { 0x0a, 0x0d, 0x0d, 0x0a, 28, 0, 0,    0,    0x4d, 0x3c,
 					 0x2b, 0x1a, 1,	   0,	 0,  0, 0xff, 0xff, 0xff, 0xff,
-					 0xff, 0xff, 0xff, 0xff, 28, 0, 0, 0 };
+					 0xff, 0xff, 0xff, 0xff, 28, 0, 0,    0 };
 	return cat(o, shb, sizeof(shb));
 }
 
@@ -307,8 +329,14 @@ static size_t mk_empty(uint8_t *o)
 	return 0;
 }
 
-#define OK(n, f, ev, cor) { n, f, 0, TRC_EOF, ev, cor, NULL }
-#define BAD1(n, f) { n, f, 0, TRC_EOF, 0, 1, NULL }
+#define OK(n, f, ev, cor)                                                                          \
+	{                                                                                          \
+		n, f, 0, TRC_EOF, ev, cor, NULL                                                    \
+	}
+#define BAD1(n, f)                                                                                 \
+	{                                                                                          \
+		n, f, 0, TRC_EOF, 0, 1, NULL                                                       \
+	}
 const struct crafted crafted_cases[] = {
 	OK("valid", mk_valid, 6, 0),
 	{ "no-trailer", mk_no_trailer, 0, TRC_TRUNCATED, 6, 0, "no trailer" },

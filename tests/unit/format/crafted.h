@@ -17,11 +17,11 @@
 struct crafted {
 	const char *name;
 	size_t (*make)(uint8_t *out); /* fills out (CRAFTED_MAX bytes) */
-	int open_fails;               /* expected trc_reader_open result */
-	enum trc_status final;        /* open error code, or last status */
-	size_t events;                /* events returned */
-	size_t corrupt;               /* TRC_CORRUPT results */
-	const char *msg;              /* substring of the final/open message, or NULL */
+	int open_fails;		      /* expected trc_reader_open result */
+	enum trc_status final;	      /* open error code, or last status */
+	size_t events;		      /* events returned */
+	size_t corrupt;		      /* TRC_CORRUPT results */
+	const char *msg;	      /* substring of the final/open message, or NULL */
 };
 
 extern const struct crafted crafted_cases[];

@@ -31,7 +31,11 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < crafted_count; i++)
 		put(argv[1], crafted_cases[i].name, buf, crafted_cases[i].make(buf));
-	static const struct { const char *name; size_t events; uint32_t chunk; } v[] = {
+	static const struct {
+		const char *name;
+		size_t events;
+		uint32_t chunk;
+	} v[] = {
 		{ "model-small", 40, 1024 },
 		{ "model-chunks", 600, 1024 },
 		{ "model-seq", 1500, 4096 },

@@ -69,8 +69,8 @@ static struct outcome read_compare(const struct tbuf *b, const struct tu_model *
 	return o;
 }
 
-static void flip(struct tbuf *b, const struct tu_blk *blk, size_t nblk,
-		 const struct tu_model *m, size_t off, int bit, struct stats *s)
+static void flip(struct tbuf *b, const struct tu_blk *blk, size_t nblk, const struct tu_model *m,
+		 size_t off, int bit, struct stats *s)
 {
 	const struct tu_blk *k = &blk[block_of(blk, nblk, off)];
 	struct outcome o;
@@ -107,7 +107,7 @@ static void run(uint64_t seed, size_t events, uint32_t chunk, size_t stride)
 	struct stats s = { 0 };
 
 	for (size_t off = 0; off < b.len; off += stride)
-		for (int bit = 0; bit < 8; bit += stride > 1 ? 3 : 1)
+		for (int bit = 0; bit<8; bit += stride> 1 ? 3 : 1)
 			flip(&b, blk, nblk, &m, off, bit, &s);
 	printf("%zu-byte file, %zu blocks: %zu flips (%zu header, %zu chunk, %zu trailer, "
 	       "%zu magic) all caught\n",
@@ -151,7 +151,7 @@ static void shifts(void)
 int main(void)
 {
 	shifts();
-	run(11, 300, 1024, 1);       /* every bit of a small file */
-	run(12, 20000, 16384, 331);  /* a stride over a bigger one */
+	run(11, 300, 1024, 1);	    /* every bit of a small file */
+	run(12, 20000, 16384, 331); /* a stride over a bigger one */
 	return 0;
 }

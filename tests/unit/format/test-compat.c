@@ -24,8 +24,8 @@ static void run_case(const struct crafted *c)
 		ok = ok && rd.events == 0 && rd.corrupt == 0;
 	if (c->msg)
 		ok = ok && strstr(rd.last_err.msg, c->msg) != NULL;
-	printf("%-20s %-11s events %zu corrupt %zu: %s\n", c->name, trc_status_name(st),
-	       rd.events, rd.corrupt, rd.last_err.msg);
+	printf("%-20s %-11s events %zu corrupt %zu: %s\n", c->name, trc_status_name(st), rd.events,
+	       rd.corrupt, rd.last_err.msg);
 	if (!ok) {
 		fprintf(stderr, "case %s: expected %s, %zu events, %zu corrupt, msg ~ '%s'\n",
 			c->name, trc_status_name(c->final), c->events, c->corrupt,
@@ -76,9 +76,9 @@ static void seq_values(void)
 		REQUIRE(tu_read_all(buf, len, &rd, 2) == TRC_EOF && rd.events == 2);
 		const struct trc_ev_segment *a = &rd.evs[0].seg, *b = &rd.evs[1].seg;
 		REQUIRE(a->dir == TRC_DIR_TX && a->tcp_flags == 0x02 && a->seq == 1000 &&
-		      a->ack == 0 && a->window == 64240 && a->payload_len == 0);
+			a->ack == 0 && a->window == 64240 && a->payload_len == 0);
 		REQUIRE(b->dir == TRC_DIR_RX && b->tcp_flags == 0x12 && b->seq == 5000 &&
-		      b->ack == 1001 && b->window == 65535 && rd.evs[1].t_ns == 1005);
+			b->ack == 1001 && b->window == 65535 && rd.evs[1].t_ns == 1005);
 		REQUIRE(rd.conns[1].lport == 12345 && rd.conns[1].raddr[3] == 2);
 		tu_read_free(&rd);
 	}

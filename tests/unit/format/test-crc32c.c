@@ -37,7 +37,7 @@ int main(void)
 			REQUIRE(trc_crc32c(0, buf + off, len) == sw);
 			size_t half = len / 3;
 			REQUIRE(trc_crc32c(trc_crc32c(0, buf + off, half), buf + off + half,
-					 len - half) == sw);
+					   len - half) == sw);
 		}
 	return 0;
 }

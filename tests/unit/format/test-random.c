@@ -30,13 +30,15 @@ static void run(uint64_t seed, uint32_t chunk_bytes)
 	REQUIRE(rd.corrupt == 0 && rd.events == N_EVENTS);
 	for (size_t i = 0; i < N_EVENTS; i++) {
 		if (!tu_event_equal(&rd.evs[i], &m.evs[i])) {
-			fprintf(stderr, "seed %llu: event %zu differs\n", (unsigned long long)seed, i);
+			fprintf(stderr, "seed %llu: event %zu differs\n", (unsigned long long)seed,
+				i);
 			exit(1);
 		}
 		if (rd.evs[i].type != TRC_EV_LOST)
 			REQUIRE(tu_conn_equal(&rd.conns[i], &m.decl[rd.evs[i].conn_serial]));
 	}
-	REQUIRE(rd.st.chunks_ok >= ws.chunks && rd.st.chunks_ok <= ws.chunks + 1 && rd.st.chunks_ok >= 3);
+	REQUIRE(rd.st.chunks_ok >= ws.chunks && rd.st.chunks_ok <= ws.chunks + 1 &&
+		rd.st.chunks_ok >= 3);
 	REQUIRE(rd.st.has_trailer && !rd.st.truncated && rd.st.bytes_skipped == 0);
 	printf("seed %llu chunk %u: %d events, %llu chunks, %llu connections, %zu bytes\n",
 	       (unsigned long long)seed, chunk_bytes, N_EVENTS, (unsigned long long)ws.chunks,

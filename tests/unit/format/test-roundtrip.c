@@ -24,8 +24,12 @@ static uint64_t open_conn(struct trc_writer *w, int v6, uint16_t lport, uint16_t
 			  uint64_t cookie)
 {
 	struct trc_conn c = { .family = v6 ? TRC_FAMILY_IPV6 : TRC_FAMILY_IPV4,
-			      .lport = lport, .rport = rport, .netns = UINT32_MAX,
-			      .cgroup_id = UINT64_MAX, .cookie = cookie, .flags = UINT32_MAX };
+			      .lport = lport,
+			      .rport = rport,
+			      .netns = UINT32_MAX,
+			      .cgroup_id = UINT64_MAX,
+			      .cookie = cookie,
+			      .flags = UINT32_MAX };
 	uint64_t s;
 	memset(c.laddr, 0xff, sizeof(c.laddr));
 	memset(c.raddr, 0x00, sizeof(c.raddr));

@@ -18,8 +18,8 @@
 
 #include "tutil.h"
 
-#define N_CONNS 10000
-#define PER_CONN 20
+#define N_CONNS	   10000
+#define PER_CONN   20
 #define CONCURRENT 200
 
 struct gen_ev {
@@ -29,14 +29,13 @@ struct gen_ev {
 };
 
 static const uint8_t path[10][2] = {
-	{ TRC_TCP_CLOSE, TRC_TCP_SYN_SENT },	   { TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED },
-	{ TRC_TCP_ESTABLISHED, TRC_TCP_FIN_WAIT1 }, { TRC_TCP_FIN_WAIT1, TRC_TCP_FIN_WAIT2 },
-	{ TRC_TCP_FIN_WAIT2, TRC_TCP_CLOSE },	   { TRC_TCP_CLOSE, TRC_TCP_LISTEN },
-	{ TRC_TCP_LISTEN, TRC_TCP_SYN_RECV },	   { TRC_TCP_SYN_RECV, TRC_TCP_ESTABLISHED },
+	{ TRC_TCP_CLOSE, TRC_TCP_SYN_SENT },	     { TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED },
+	{ TRC_TCP_ESTABLISHED, TRC_TCP_FIN_WAIT1 },  { TRC_TCP_FIN_WAIT1, TRC_TCP_FIN_WAIT2 },
+	{ TRC_TCP_FIN_WAIT2, TRC_TCP_CLOSE },	     { TRC_TCP_CLOSE, TRC_TCP_LISTEN },
+	{ TRC_TCP_LISTEN, TRC_TCP_SYN_RECV },	     { TRC_TCP_SYN_RECV, TRC_TCP_ESTABLISHED },
 	{ TRC_TCP_ESTABLISHED, TRC_TCP_CLOSE_WAIT }, { TRC_TCP_CLOSE_WAIT, TRC_TCP_LAST_ACK },
 };
-static const uint8_t seg_flags[10] = { 0x02, 0x12, 0x10, 0x18, 0x10,
-				       0x18, 0x10, 0x11, 0x11, 0x10 };
+static const uint8_t seg_flags[10] = { 0x02, 0x12, 0x10, 0x18, 0x10, 0x18, 0x10, 0x11, 0x11, 0x10 };
 
 static int by_time(const void *a, const void *b)
 {
@@ -63,7 +62,8 @@ static void make_conn(uint64_t *rng, uint32_t i, struct trc_conn *c)
 		c->raddr[15] = (uint8_t)(100 + r);
 	} else {
 		c->laddr[0] = 192, c->laddr[1] = 0, c->laddr[2] = 2, c->laddr[3] = (uint8_t)(1 + l);
-		c->raddr[0] = 198, c->raddr[1] = 51, c->raddr[2] = 100, c->raddr[3] = (uint8_t)(10 + r);
+		c->raddr[0] = 198, c->raddr[1] = 51, c->raddr[2] = 100,
+		c->raddr[3] = (uint8_t)(10 + r);
 	}
 	c->lport = (uint16_t)(32768 + tu_rand(rng) % 28000);
 	c->rport = (const uint16_t[]){ 80, 443, 5432 }[tu_rand(rng) % 3];
@@ -155,8 +155,8 @@ static double run(int with_seq, size_t *events_out)
 	REQUIRE(tu_read_all(b.p, b.len, &rd, 0) == TRC_EOF && rd.events == N_CONNS * PER_CONN);
 	*events_out = rd.events;
 	double bpe = (double)b.len / (double)rd.events;
-	printf("%s: %zu events, %zu bytes, %.3f bytes/event\n",
-	       with_seq ? "with --seq" : "default", rd.events, b.len, bpe);
+	printf("%s: %zu events, %zu bytes, %.3f bytes/event\n", with_seq ? "with --seq" : "default",
+	       rd.events, b.len, bpe);
 	tu_read_free(&rd);
 	free(b.p);
 	free(g);

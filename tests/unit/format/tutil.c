@@ -56,7 +56,8 @@ struct tbuf tu_slurp(int fd)
 struct tbuf tu_finish(struct trc_writer *w, int fd)
 {
 	struct trc_error err;
-	struct trc_trailer extra = { .malformed = 3, .end_realtime_ns = 42,
+	struct trc_trailer extra = { .malformed = 3,
+				     .end_realtime_ns = 42,
 				     .end_reason = TRC_END_SIGNAL };
 	REQUIRE(trc_writer_close(w, &extra, &err) == 0);
 	struct tbuf b = tu_slurp(fd);

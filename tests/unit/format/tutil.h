@@ -16,7 +16,6 @@
 #include "check.h"
 #include "trc.h"
 
-
 struct tbuf {
 	uint8_t *p;
 	size_t len;
@@ -77,17 +76,14 @@ size_t tu_chunk_payload(uint8_t *dst, uint32_t seq, uint32_t events, uint32_t re
 size_t tu_header_block(uint8_t *dst, uint16_t major, uint16_t minor, const void *tlv,
 		       size_t tlv_len);
 
-
-
 /* The block layout of a valid file, by walking its length fields. */
 struct tu_blk {
 	size_t off, total;
 	char type;
-	uint32_t events;   /* chunks: events in it */
-	size_t ev_first;   /* index of its first event in the file */
+	uint32_t events; /* chunks: events in it */
+	size_t ev_first; /* index of its first event in the file */
 };
 size_t tu_blocks(const struct tbuf *b, struct tu_blk *out, size_t max);
 /* A small multi-chunk trace and its events. */
-struct tbuf tu_small_trace(uint64_t seed, size_t events, uint32_t chunk_bytes,
-			   struct tu_model *m);
+struct tbuf tu_small_trace(uint64_t seed, size_t events, uint32_t chunk_bytes, struct tu_model *m);
 #endif /* TUTIL_H */

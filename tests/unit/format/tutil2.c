@@ -59,8 +59,8 @@ int tu_event_equal(const struct trc_event *a, const struct trc_event *b)
 		return a->reset.dir == b->reset.dir;
 	case TRC_EV_LOST:
 		return a->lost.count == b->lost.count && a->lost.t_end_ns == b->lost.t_end_ns &&
-		       a->lost.t_begin_ns == b->lost.t_begin_ns &&
-		       a->lost.cpu == b->lost.cpu && a->lost.reason == b->lost.reason;
+		       a->lost.t_begin_ns == b->lost.t_begin_ns && a->lost.cpu == b->lost.cpu &&
+		       a->lost.reason == b->lost.reason;
 	}
 	return 0;
 }
@@ -171,8 +171,7 @@ size_t tu_blocks(const struct tbuf *b, struct tu_blk *out, size_t max)
 	return n;
 }
 
-struct tbuf tu_small_trace(uint64_t seed, size_t events, uint32_t chunk_bytes,
-			   struct tu_model *m)
+struct tbuf tu_small_trace(uint64_t seed, size_t events, uint32_t chunk_bytes, struct tu_model *m)
 {
 	int fd;
 	struct trc_writer *w = tu_writer(&fd, chunk_bytes);

@@ -34,7 +34,7 @@ struct imported {
 	struct trc_header hdr;
 	struct pcap_src_stats st;
 	uint64_t open_conns_at_end; /* writer's open connections before close */
-	int read_status; /* final trc_reader_next() status */
+	int read_status;	    /* final trc_reader_next() status */
 	size_t n;
 	struct imp_event evs[IMP_MAX_EVENTS];
 };
@@ -81,8 +81,8 @@ static inline void read_back(int fd, struct imported *out)
 static inline int imp_run(const struct capbuf *c, const struct pcap_src_opts *opts,
 			  struct imported *out)
 {
-	struct pcap_src_opts o = {0};
-	struct trc_header hdr = {0};
+	struct pcap_src_opts o = { 0 };
+	struct trc_header hdr = { 0 };
 	struct trc_error terr;
 
 	memset(out, 0, sizeof(*out));
@@ -96,7 +96,7 @@ static inline int imp_run(const struct capbuf *c, const struct pcap_src_opts *op
 	if (!fp)
 		return -1;
 	struct pcap_src *src =
-	    pcap_src_open_fp(fp, "dir/test.pcap", &o, &hdr, out->err, sizeof(out->err));
+		pcap_src_open_fp(fp, "dir/test.pcap", &o, &hdr, out->err, sizeof(out->err));
 	if (!src)
 		return -1;
 	out->opened = 1;
@@ -127,19 +127,19 @@ static inline void imp_pkt(struct capbuf *c, uint64_t t_ns, int from_client, uin
 			   uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
 			   size_t payload)
 {
-	struct ip4_spec ip = {.src = {192, 0, 2, 1}, .dst = {192, 0, 2, 2}};
-	struct tcp_spec t = {.sport = cport,
-			     .dport = sport,
-			     .seq = seq,
-			     .ack = ack,
-			     .flags = flags,
-			     .window = 1000,
-			     .payload = payload};
-	struct frame f = {.n = 0};
+	struct ip4_spec ip = { .src = { 192, 0, 2, 1 }, .dst = { 192, 0, 2, 2 } };
+	struct tcp_spec t = { .sport = cport,
+			      .dport = sport,
+			      .seq = seq,
+			      .ack = ack,
+			      .flags = flags,
+			      .window = 1000,
+			      .payload = payload };
+	struct frame f = { .n = 0 };
 
 	if (!from_client) {
-		memcpy(ip.src, (uint8_t[4]){192, 0, 2, 2}, 4);
-		memcpy(ip.dst, (uint8_t[4]){192, 0, 2, 1}, 4);
+		memcpy(ip.src, (uint8_t[4]){ 192, 0, 2, 2 }, 4);
+		memcpy(ip.dst, (uint8_t[4]){ 192, 0, 2, 1 }, 4);
 		t.sport = sport;
 		t.dport = cport;
 	}

@@ -34,7 +34,7 @@ static inline void cb_put(struct capbuf *c, const void *p, size_t n)
 
 static inline void cb_le16(struct capbuf *c, uint16_t v)
 {
-	uint8_t b[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
+	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
 	cb_put(c, b, 2);
 }
 

@@ -91,10 +91,10 @@ static inline void fr_tcp(struct frame *f, const struct tcp_spec *t)
 struct ip4_spec {
 	uint8_t src[4], dst[4];
 	uint8_t ihl_words; /* 0 = 5 */
-	uint16_t frag; /* flags + offset field */
-	uint8_t proto; /* 0 = TCP */
-	int tot_len; /* 0 = computed, -1 = write 0 */
-	uint8_t version; /* 0 = 4 */
+	uint16_t frag;	   /* flags + offset field */
+	uint8_t proto;	   /* 0 = TCP */
+	int tot_len;	   /* 0 = computed, -1 = write 0 */
+	uint8_t version;   /* 0 = 4 */
 };
 
 static inline void fr_ipv4(struct frame *f, const struct ip4_spec *s, size_t l4_len)

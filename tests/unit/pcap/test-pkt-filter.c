@@ -14,12 +14,11 @@
 #include "pkt_build.h"
 #include "pkt_filter.h"
 
-
 static void test_prefix(void)
 {
-	struct pcap_net n = {.family = 4, .addr = {192, 0, 2, 0}, .prefix_len = 23};
-	const uint8_t in[4] = {192, 0, 3, 255}, out[4] = {192, 0, 4, 1};
-	const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 9};
+	struct pcap_net n = { .family = 4, .addr = { 192, 0, 2, 0 }, .prefix_len = 23 };
+	const uint8_t in[4] = { 192, 0, 3, 255 }, out[4] = { 192, 0, 4, 1 };
+	const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 9 };
 
 	CHECK(pkt_net_contains(&n, 4, in) && !pkt_net_contains(&n, 4, out), "/23");
 	CHECK(!pkt_net_contains(&n, 6, v6), "family mismatch");
@@ -28,7 +27,7 @@ static void test_prefix(void)
 	n.prefix_len = 99; /* clamped to /32 */
 	memcpy(n.addr, in, 4);
 	CHECK(pkt_net_contains(&n, 4, in) && !pkt_net_contains(&n, 4, out), "/99 as /32");
-	struct pcap_net n6 = {.family = 6, .addr = {0x20, 0x01, 0x0d, 0xb8}, .prefix_len = 32};
+	struct pcap_net n6 = { .family = 6, .addr = { 0x20, 0x01, 0x0d, 0xb8 }, .prefix_len = 32 };
 	CHECK(pkt_net_contains(&n6, 6, v6), "v6 /32");
 	n6.prefix_len = 127;
 	CHECK(!pkt_net_contains(&n6, 6, v6), "v6 /127");
@@ -36,19 +35,20 @@ static void test_prefix(void)
 
 static void test_match(void)
 {
-	struct pkt_seg s = {.family = 4,
-			    .src = {192, 0, 2, 1},
-			    .dst = {198, 51, 100, 7},
-			    .sport = 40000,
-			    .dport = 443};
-	struct pcap_src_filter f = {.ports = {80, 443}, .n_ports = 2};
+	struct pkt_seg s = { .family = 4,
+			     .src = { 192, 0, 2, 1 },
+			     .dst = { 198, 51, 100, 7 },
+			     .sport = 40000,
+			     .dport = 443 };
+	struct pcap_src_filter f = { .ports = { 80, 443 }, .n_ports = 2 };
 
 	CHECK(pkt_filter_match(NULL, &s), "no filter");
 	CHECK(pkt_filter_match(&f, &s), "dport in list");
 	f.ports[1] = 8443;
 	CHECK(!pkt_filter_match(&f, &s), "port not in list");
-	f = (struct pcap_src_filter){.n_hosts = 1};
-	f.hosts[0] = (struct pcap_net){.family = 4, .addr = {198, 51, 100, 0}, .prefix_len = 24};
+	f = (struct pcap_src_filter){ .n_hosts = 1 };
+	f.hosts[0] =
+		(struct pcap_net){ .family = 4, .addr = { 198, 51, 100, 0 }, .prefix_len = 24 };
 	CHECK(pkt_filter_match(&f, &s), "dst host");
 	f.only_family = 6;
 	CHECK(!pkt_filter_match(&f, &s), "-6 rejects IPv4");
@@ -59,7 +59,7 @@ static int expr_accepts(const char *expr, const struct frame *fr)
 {
 	pcap_t *p = pcap_open_dead(DLT_EN10MB, 262);
 	struct bpf_program prog;
-	struct pcap_pkthdr h = {.caplen = (bpf_u_int32)fr->n, .len = (bpf_u_int32)fr->n};
+	struct pcap_pkthdr h = { .caplen = (bpf_u_int32)fr->n, .len = (bpf_u_int32)fr->n };
 	int ok = -1;
 
 	if (p && pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) == 0) {
@@ -74,15 +74,17 @@ static int expr_accepts(const char *expr, const struct frame *fr)
 static void test_expr(void)
 {
 	struct pcap_src_filter f = {
-	    .ports = {80, 8080}, .n_ports = 2, .only_family = 4, .n_hosts = 2};
+		.ports = { 80, 8080 }, .n_ports = 2, .only_family = 4, .n_hosts = 2
+	};
 	char buf[1024];
-	struct frame fr = {.n = 0};
-	struct ip4_spec ip = {.src = {192, 0, 2, 1}, .dst = {192, 0, 2, 2}};
-	struct tcp_spec t = {.sport = 40000, .dport = 8080, .flags = 2};
+	struct frame fr = { .n = 0 };
+	struct ip4_spec ip = { .src = { 192, 0, 2, 1 }, .dst = { 192, 0, 2, 2 } };
+	struct tcp_spec t = { .sport = 40000, .dport = 8080, .flags = 2 };
 
-	f.hosts[0] = (struct pcap_net){.family = 4, .addr = {192, 0, 2, 0}, .prefix_len = 24};
-	f.hosts[1] =
-	    (struct pcap_net){.family = 6, .addr = {0x20, 0x01, 0x0d, 0xb8}, .prefix_len = 64};
+	f.hosts[0] = (struct pcap_net){ .family = 4, .addr = { 192, 0, 2, 0 }, .prefix_len = 24 };
+	f.hosts[1] = (struct pcap_net){ .family = 6,
+					.addr = { 0x20, 0x01, 0x0d, 0xb8 },
+					.prefix_len = 64 };
 	CHECK(pkt_filter_expr(&f, "tcp[13] & 2 != 0", buf, sizeof(buf)) == 0, "expr built");
 	CHECK(strcmp(buf, "tcp and (tcp[13] & 2 != 0) and ip and (port 80 or port 8080) and "
 			  "(net 192.0.2.0/24 or net 2001:db8::/64)") == 0,

@@ -13,18 +13,17 @@
 #include "pkt_build.h"
 #include "pkt_parse.h"
 
-
-static const uint8_t A4[4] = {192, 0, 2, 1}, B4[4] = {192, 0, 2, 2};
-static const uint8_t A6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
-static const uint8_t B6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 2};
+static const uint8_t A4[4] = { 192, 0, 2, 1 }, B4[4] = { 192, 0, 2, 2 };
+static const uint8_t A6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+static const uint8_t B6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
 static const struct tcp_spec T = {
-    .sport = 40000,
-    .dport = 80,
-    .seq = 1000,
-    .ack = 2000,
-    .flags = 0x18,
-    .window = 512,
-    .payload = 10,
+	.sport = 40000,
+	.dport = 80,
+	.seq = 1000,
+	.ack = 2000,
+	.flags = 0x18,
+	.window = 512,
+	.payload = 10,
 };
 
 static int parse(uint32_t lt, const struct frame *f, struct pkt_seg *s)
@@ -56,9 +55,9 @@ static void build4(struct frame *f, const struct ip4_spec *ip, const struct tcp_
 
 static void test_link_types(void)
 {
-	struct ip4_spec ip = {.src = {192, 0, 2, 1}, .dst = {192, 0, 2, 2}};
+	struct ip4_spec ip = { .src = { 192, 0, 2, 1 }, .dst = { 192, 0, 2, 2 } };
 	struct frame f;
-	static const uint16_t q1[] = {0x8100}, q2[] = {0x88a8, 0x8100};
+	static const uint16_t q1[] = { 0x8100 }, q2[] = { 0x88a8, 0x8100 };
 
 	f.n = 0;
 	fr_eth(&f, NULL, 0, 0x0800);
@@ -106,7 +105,7 @@ static void test_link_types(void)
 	fr_eth(&f, NULL, 0, 0x0806);
 	fr_zero(&f, 28);
 	CHECK(parse(PKT_LINK_EN10MB, &f, &s) == PKT_NON_TCP, "ARP");
-	static const uint16_t q5[] = {0x8100, 0x8100, 0x8100, 0x8100, 0x8100};
+	static const uint16_t q5[] = { 0x8100, 0x8100, 0x8100, 0x8100, 0x8100 };
 	f.n = 0;
 	fr_eth(&f, q5, 5, 0x0800);
 	build4(&f, &ip, &T);
@@ -116,12 +115,12 @@ static void test_link_types(void)
 
 static void test_raw_and_loopback(void)
 {
-	struct ip4_spec ip = {.src = {192, 0, 2, 1}, .dst = {192, 0, 2, 2}};
+	struct ip4_spec ip = { .src = { 192, 0, 2, 1 }, .dst = { 192, 0, 2, 2 } };
 	struct frame f;
 	struct pkt_seg s;
 
-	const uint32_t raw[] = {PKT_LINK_RAW, PKT_LINK_RAW_OPENBSD, PKT_LINK_LINKTYPE_RAW,
-				PKT_LINK_IPV4};
+	const uint32_t raw[] = { PKT_LINK_RAW, PKT_LINK_RAW_OPENBSD, PKT_LINK_LINKTYPE_RAW,
+				 PKT_LINK_IPV4 };
 	for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++) {
 		f.n = 0;
 		build4(&f, &ip, &T);
@@ -129,7 +128,7 @@ static void test_raw_and_loopback(void)
 	}
 	/* Loopback: AF_INET in either byte order, under DLT_NULL and DLT_LOOP. */
 	for (int order = 0; order < 2; order++) {
-		const uint32_t lts[] = {PKT_LINK_NULL, PKT_LINK_LOOP};
+		const uint32_t lts[] = { PKT_LINK_NULL, PKT_LINK_LOOP };
 		for (int k = 0; k < 2; k++) {
 			f.n = 0;
 			if (order) {
@@ -143,7 +142,7 @@ static void test_raw_and_loopback(void)
 		}
 	}
 	/* AF_INET6 values of Linux, the BSDs and macOS. */
-	const uint32_t af6[] = {10, 24, 28, 30};
+	const uint32_t af6[] = { 10, 24, 28, 30 };
 	for (size_t i = 0; i < 4; i++) {
 		f.n = 0;
 		fr_be32(&f, af6[i]);
@@ -160,7 +159,7 @@ static void test_raw_and_loopback(void)
 
 static void test_ipv4(void)
 {
-	struct ip4_spec ip = {.src = {192, 0, 2, 1}, .dst = {192, 0, 2, 2}};
+	struct ip4_spec ip = { .src = { 192, 0, 2, 1 }, .dst = { 192, 0, 2, 2 } };
 	struct frame f;
 	struct pkt_seg s;
 
@@ -219,16 +218,16 @@ static void test_ipv6(void)
 {
 	struct frame f;
 	struct pkt_seg s;
-	const uint8_t ext_ok[] = {0, 43, 60, 51};
-	const uint8_t frag[] = {0, 44};
-	const uint8_t many[] = {60, 60, 60, 60, 60, 60, 60, 60, 60};
+	const uint8_t ext_ok[] = { 0, 43, 60, 51 };
+	const uint8_t frag[] = { 0, 44 };
+	const uint8_t many[] = { 60, 60, 60, 60, 60, 60, 60, 60, 60 };
 
 	f.n = 0;
 	fr_ipv6(&f, A6, B6, ext_ok, 4, 6, tcp_len(&T), -1);
 	fr_tcp(&f, &T);
 	int rc = parse(PKT_LINK_IPV6, &f, &s);
 	CHECK(rc == PKT_TCP && s.family == 6 && !memcmp(s.src, A6, 16) && s.payload_len == 10 &&
-		  s.sport == 40000,
+		      s.sport == 40000,
 	      "IPv6 ext chain: %d %s", rc, s.why ? s.why : "");
 	f.n = 0;
 	fr_ipv6(&f, A6, B6, frag, 2, 6, tcp_len(&T), -1);
@@ -270,7 +269,7 @@ static void test_ipv6(void)
 
 static void test_tcp(void)
 {
-	struct ip4_spec ip = {.src = {192, 0, 2, 1}, .dst = {192, 0, 2, 2}};
+	struct ip4_spec ip = { .src = { 192, 0, 2, 1 }, .dst = { 192, 0, 2, 2 } };
 	struct frame f;
 	struct pkt_seg s;
 	struct tcp_spec t = T;
@@ -315,11 +314,11 @@ static void test_tcp(void)
  * header bytes were not there. */
 static void test_truncation(void)
 {
-	struct ip4_spec ip = {.src = {192, 0, 2, 1}, .dst = {192, 0, 2, 2}, .ihl_words = 7};
-	static const uint16_t q2[] = {0x88a8, 0x8100};
-	const uint8_t ext[] = {0, 60};
+	struct ip4_spec ip = { .src = { 192, 0, 2, 1 }, .dst = { 192, 0, 2, 2 }, .ihl_words = 7 };
+	static const uint16_t q2[] = { 0x88a8, 0x8100 };
+	const uint8_t ext[] = { 0, 60 };
 	struct frame fs[3];
-	const uint32_t lts[3] = {PKT_LINK_EN10MB, PKT_LINK_LINUX_SLL2, PKT_LINK_RAW};
+	const uint32_t lts[3] = { PKT_LINK_EN10MB, PKT_LINK_LINUX_SLL2, PKT_LINK_RAW };
 	size_t hdr_end[3];
 	struct tcp_spec t = T;
 

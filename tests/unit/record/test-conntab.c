@@ -45,7 +45,7 @@ static void test_table(void)
 	CHECK(conntab_by_tuple(t, &b, 0) == e2); /* netns is part of the key */
 	f = conntab_add(t, 0, &a);
 	f->flow_only = 1;
-	CHECK(conntab_by_tuple(t, &a, 1) == f);  /* newest first */
+	CHECK(conntab_by_tuple(t, &a, 1) == f);	 /* newest first */
 	CHECK(conntab_by_tuple(t, &a, 0) == e1); /* sockets only */
 	CHECK_EQ(conntab_count(t), 3);
 	conntab_remove(t, f);
@@ -128,7 +128,7 @@ static void test_tw_diff(void)
 	add(&p, 7, TRC_TCP_TIME_WAIT);
 	add(&p, 5, TRC_TCP_TIME_WAIT);
 	add(&p, 9, TRC_TCP_ESTABLISHED); /* not TIME_WAIT: ignored */
-	add(&p, 0, TRC_TCP_TIME_WAIT);   /* no cookie: ignored */
+	add(&p, 0, TRC_TCP_TIME_WAIT);	 /* no cookie: ignored */
 	tw_poll_dedupe(&p);
 	CHECK_EQ(p.n_cur, 2);
 	/* cur must be sorted for the diff; tw_poll_walk sorts, do it here. */
@@ -175,12 +175,12 @@ static void test_tw_due(void)
 	CHECK(!drain_tw_candidate(TRC_TCP_FIN_WAIT1, TRC_TCP_FIN_WAIT2));
 
 	tw_poll_init(&p, 1000 * ms);
-	CHECK(!tw_poll_due(&p, 1100 * ms, 0));    /* idle: nothing to see */
+	CHECK(!tw_poll_due(&p, 1100 * ms, 0)); /* idle: nothing to see */
 	CHECK(!tw_poll_due(&p, 1999 * ms, 0));
-	CHECK(tw_poll_due(&p, 2000 * ms, 0));     /* a second since the last walk */
-	CHECK(tw_poll_due(&p, 1100 * ms, 1));     /* a candidate transition */
+	CHECK(tw_poll_due(&p, 2000 * ms, 0)); /* a second since the last walk */
+	CHECK(tw_poll_due(&p, 1100 * ms, 1)); /* a candidate transition */
 	tw_poll_walked(&p, 1);
-	CHECK(!tw_poll_due(&p, 1100 * ms, 1));    /* ... that was walked */
+	CHECK(!tw_poll_due(&p, 1100 * ms, 1)); /* ... that was walked */
 	CHECK(tw_poll_due(&p, 1100 * ms, 2));
 	tw_poll_fini(&p);
 
@@ -190,7 +190,7 @@ static void test_tw_due(void)
 	seed.state = TRC_TCP_TIME_WAIT;
 	CHECK_EQ(tw_poll_seed(&p, &seed), 0);
 	tw_poll_seed_end(&p);
-	CHECK(tw_poll_due(&p, 100 * ms, 0));      /* known sockets may leave */
+	CHECK(tw_poll_due(&p, 100 * ms, 0)); /* known sockets may leave */
 	/* A walk that took 40 ms of CPU: none for the next 800 ms, whatever
 	 * is pending; then due again. */
 	tw_poll_cost(&p, 100 * ms, 40 * ms);

@@ -30,7 +30,7 @@ static void test_state(void)
 
 	CHECK_EQ(ev_decode(&s, sizeof(s)), EV_STATE);
 	CHECK_EQ(ev_decode(&s, sizeof(s) - 1), -EBADMSG); /* header says 112, got 111 */
-	CHECK_EQ(ev_decode(&s, 8), -EBADMSG);              /* shorter than a header */
+	CHECK_EQ(ev_decode(&s, 8), -EBADMSG);		  /* shorter than a header */
 	CHECK_EQ(ev_decode(NULL, sizeof(s)), -EBADMSG);
 	memset(big, 0, sizeof(big));
 	memcpy(big, &s, sizeof(s));

@@ -96,7 +96,8 @@ static struct trc_writer *open_trace(int *fd, struct drain *d)
 	CHECK(w != NULL);
 	CHECK_EQ(drain_init(d, w, 0, 0, 1000), 0);
 	/* The listener, known before any child. */
-	CHECK_EQ(state(d, 1000, 0, LISTENER_COOKIE, tup(8080, 0), TRC_TCP_CLOSE, TRC_TCP_LISTEN), 0);
+	CHECK_EQ(state(d, 1000, 0, LISTENER_COOKIE, tup(8080, 0), TRC_TCP_CLOSE, TRC_TCP_LISTEN),
+		 0);
 	return w;
 }
 
@@ -111,8 +112,8 @@ static int close_trace(int fd, struct drain *d, struct trc_writer *w, struct see
 
 /* child_cookie[i] == 0: the cookie-less flavours; clone_cookie: what the
  * LISTEN -> SYN_RECV carried (6.1 and 6.12: a cookie later overwritten). */
-static void check_child(const struct seen *syn_recv, const struct seen *established,
-			uint16_t rport, uint64_t cookie)
+static void check_child(const struct seen *syn_recv, const struct seen *established, uint16_t rport,
+			uint64_t cookie)
 {
 	CHECK_EQ(syn_recv->old_state, TRC_TCP_LISTEN);
 	CHECK_EQ(syn_recv->new_state, TRC_TCP_SYN_RECV);
@@ -134,11 +135,14 @@ static void test_two_cpus(uint64_t clone_a, uint64_t clone_b, uint64_t cookie_a,
 	CHECK_EQ(state(&d, 1010, 0, clone_a, tup(8080, 0), TRC_TCP_LISTEN, TRC_TCP_SYN_RECV), 0);
 	CHECK_EQ(state(&d, 1011, 1, clone_b, tup(8080, 0), TRC_TCP_LISTEN, TRC_TCP_SYN_RECV), 0);
 	CHECK_EQ(state(&d, 1012, 1, cookie_b, tup(8080, 40002), TRC_TCP_SYN_RECV,
-		       TRC_TCP_ESTABLISHED), 0);
+		       TRC_TCP_ESTABLISHED),
+		 0);
 	CHECK_EQ(state(&d, 1013, 0, cookie_a, tup(8080, 40001), TRC_TCP_SYN_RECV,
-		       TRC_TCP_ESTABLISHED), 0);
+		       TRC_TCP_ESTABLISHED),
+		 0);
 	CHECK_EQ(state(&d, 1014, 0, cookie_a, tup(8080, 40001), TRC_TCP_ESTABLISHED,
-		       TRC_TCP_CLOSE_WAIT), 0);
+		       TRC_TCP_CLOSE_WAIT),
+		 0);
 	n = close_trace(fd, &d, w, s, 8);
 	CHECK_EQ(n, 6);
 	if (n == 6) {
@@ -188,7 +192,8 @@ static void test_known_socket(void)
 	CHECK_EQ(state(&d, 1011, 0, 41, tup(8080, 0), TRC_TCP_LISTEN, TRC_TCP_SYN_RECV), 0);
 	CHECK_EQ(state(&d, 1012, 0, 40, tup(8080, 40010), TRC_TCP_SYN_RECV, TRC_TCP_CLOSE), 0);
 	CHECK_EQ(d.children.n, 1);
-	CHECK_EQ(state(&d, 1013, 0, 42, tup(8080, 40011), TRC_TCP_SYN_RECV, TRC_TCP_ESTABLISHED), 0);
+	CHECK_EQ(state(&d, 1013, 0, 42, tup(8080, 40011), TRC_TCP_SYN_RECV, TRC_TCP_ESTABLISHED),
+		 0);
 	CHECK_EQ(d.children.n, 0);
 	n = close_trace(fd, &d, w, s, 8);
 	CHECK_EQ(n, 5);

@@ -165,9 +165,11 @@ static void test_concurrent_connects(int reverse)
 	CHECK_EQ(state(&d, 1001, 1000 + 6002, tup(0, 80), TRC_TCP_CLOSE, TRC_TCP_SYN_SENT, 1), 0);
 	CHECK_EQ(seg_of(&d, 1002, tup(first, 80), EV_DIR_TX, TRC_TCP_SYN, 1000u + first), 0);
 	CHECK_EQ(seg_of(&d, 1003, tup(second, 80), EV_DIR_TX, TRC_TCP_SYN, 1000u + second), 0);
-	CHECK_EQ(state(&d, 1004, 1000 + 6001, tup(6001, 80), TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 0),
+	CHECK_EQ(state(&d, 1004, 1000 + 6001, tup(6001, 80), TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED,
+		       0),
 		 0);
-	CHECK_EQ(state(&d, 1005, 1000 + 6002, tup(6002, 80), TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 0),
+	CHECK_EQ(state(&d, 1005, 1000 + 6002, tup(6002, 80), TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED,
+		       0),
 		 0);
 	CHECK_EQ(seg(&d, 1006, tup(6002, 80), EV_DIR_RX, TRC_TCP_ACK), 0);
 	CHECK_EQ(trc_writer_close(w, NULL, &err), 0);
@@ -223,7 +225,7 @@ static void test_tuple_reuse(void)
 		CHECK_EQ(s[11].serial, new_client); /* the SYN-ACK it received */
 		CHECK_EQ(s[12].serial, new_client);
 		CHECK_EQ(s[13].serial, new_client);
-		CHECK(server_flow != old_server);   /* the new child's handshake flow */
+		CHECK(server_flow != old_server); /* the new child's handshake flow */
 		CHECK_EQ(s[10].serial, server_flow);
 	}
 	close(fd);

@@ -12,8 +12,8 @@
 #include "rfc9293.h"
 #include "trc.h"
 
-#define SAME_STATE(x)                                                                   \
-	_Static_assert((int)EV_TCP_##x == (int)TRC_TCP_##x, #x ": events.h vs trc.h");  \
+#define SAME_STATE(x)                                                                              \
+	_Static_assert((int)EV_TCP_##x == (int)TRC_TCP_##x, #x ": events.h vs trc.h");             \
 	_Static_assert((int)TRC_TCP_##x == (int)TCP_ST_##x, #x ": trc.h vs rfc9293.h")
 SAME_STATE(ESTABLISHED);
 SAME_STATE(SYN_SENT);
@@ -28,7 +28,8 @@ SAME_STATE(LISTEN);
 SAME_STATE(CLOSING);
 SAME_STATE(NEW_SYN_RECV);
 SAME_STATE(BOUND_INACTIVE);
-_Static_assert((int)EV_TCP_BOUND_INACTIVE == (int)TRC_TCP_STATE_MAX, "a state is missing from events.h");
+_Static_assert((int)EV_TCP_BOUND_INACTIVE == (int)TRC_TCP_STATE_MAX,
+	       "a state is missing from events.h");
 _Static_assert(TCP_ST_COUNT == TRC_TCP_STATE_MAX + 1, "a state is missing from rfc9293.h");
 _Static_assert((int)TRC_TCP_UNKNOWN == (int)TCP_ST_UNKNOWN, "unknown state");
 

@@ -11,8 +11,8 @@
 
 #include "check.h"
 
-#define PIN(type, field, off, size)                                                    \
-	_Static_assert(offsetof(struct type, field) == (off), #type "." #field " offset"); \
+#define PIN(type, field, off, size)                                                                \
+	_Static_assert(offsetof(struct type, field) == (off), #type "." #field " offset");         \
 	_Static_assert(sizeof(((struct type *)0)->field) == (size), #type "." #field " size")
 
 _Static_assert(EVENTS_ABI_VERSION == 2, "ABI version: update the pins below");

@@ -25,7 +25,7 @@ static struct btf *fabricate(int *int_id, int *td_a, int *fn_b, int *fn_b2, int 
 	proto = btf__add_func_proto(btf, *int_id);
 	*fn_b = btf__add_func(btf, "tcp_b", BTF_FUNC_GLOBAL, proto);
 	*fn_b2 = btf__add_func(btf, "tcp_b", BTF_FUNC_STATIC, proto); /* a second, later one */
-	*td_b = btf__add_typedef(btf, "tcp_b", *int_id);		 /* same name, other kind */
+	*td_b = btf__add_typedef(btf, "tcp_b", *int_id);	      /* same name, other kind */
 	return btf;
 }
 
@@ -34,8 +34,8 @@ static void test_fabricated(void)
 	int int_id, td_a, fn_b, fn_b2, td_b;
 	struct btf *btf = fabricate(&int_id, &td_a, &fn_b, &fn_b2, &td_b);
 	struct kbtf_query q[] = {
-		{ "tcp_b", BTF_KIND_TYPEDEF, -1 }, { "missing", BTF_KIND_FUNC, -1 },
-		{ "tcp_b", BTF_KIND_FUNC, -1 },	   { "btf_trace_a", BTF_KIND_TYPEDEF, -1 },
+		{ "tcp_b", BTF_KIND_TYPEDEF, -1 },    { "missing", BTF_KIND_FUNC, -1 },
+		{ "tcp_b", BTF_KIND_FUNC, -1 },	      { "btf_trace_a", BTF_KIND_TYPEDEF, -1 },
 		{ "btf_trace_a", BTF_KIND_FUNC, -1 }, { "int", BTF_KIND_INT, -1 },
 		{ "tcp_b", BTF_KIND_FUNC, -1 },
 	};

@@ -144,12 +144,12 @@ static void test_command_lines(void)
 	CHECK(!strcmp(buf, "seq,packets=bpf,ringbuf=65536,count=100,duration=5"));
 
 	/* Usage errors, each caught before anything privileged. */
-	CHECK_EQ(parse(&c, ARGS("-c", "1")), -EINVAL);                   /* no -o */
-	CHECK_EQ(parse(&c, ARGS("-o", "x", "-c", "0")), -EINVAL);       /* count >= 1 */
+	CHECK_EQ(parse(&c, ARGS("-c", "1")), -EINVAL);		  /* no -o */
+	CHECK_EQ(parse(&c, ARGS("-o", "x", "-c", "0")), -EINVAL); /* count >= 1 */
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "-c", "1e3")), -EINVAL);
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "--duration", "-1")), -EINVAL);
-	CHECK_EQ(parse(&c, ARGS("-o", "x", "-B", "5000")), -EINVAL);    /* not a power of two */
-	CHECK_EQ(parse(&c, ARGS("-o", "x", "-B", "1K")), -EINVAL);      /* below a page */
+	CHECK_EQ(parse(&c, ARGS("-o", "x", "-B", "5000")), -EINVAL); /* not a power of two */
+	CHECK_EQ(parse(&c, ARGS("-o", "x", "-B", "1K")), -EINVAL);   /* below a page */
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "-B", "2G")), -EINVAL);
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "--pid", "0")), -EINVAL);
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "--host", "nohost")), -EINVAL);
@@ -163,8 +163,8 @@ static void test_command_lines(void)
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "--bogus")), -EINVAL);
 
 	/* Imports and live captures. */
-	CHECK_EQ(parse(&c, ARGS("-o", "x", "-r", "a.pcap", "--local", "192.0.2.0/24", "tcp",
-				"port", "80")),
+	CHECK_EQ(parse(&c, ARGS("-o", "x", "-r", "a.pcap", "--local", "192.0.2.0/24", "tcp", "port",
+				"80")),
 		 0);
 	CHECK(!strcmp(c.pcap_expr, "tcp port 80"));
 	CHECK_EQ(c.n_local_nets, 1);

@@ -20,8 +20,13 @@ static void all_funcs(struct probe_caps *c)
 
 static void test_everything(void)
 {
-	struct probe_caps c = { .ringbuf = 1, .fentry = 1, .kprobe = 1, .tp_btf = 1, .raw_tp = 1,
-				.tracepoint = 1, .iter_tcp = 1 };
+	struct probe_caps c = { .ringbuf = 1,
+				.fentry = 1,
+				.kprobe = 1,
+				.tp_btf = 1,
+				.raw_tp = 1,
+				.tracepoint = 1,
+				.iter_tcp = 1 };
 	struct probe_plan p;
 
 	all_funcs(&c);
@@ -199,8 +204,13 @@ static void test_owner_softirq(void)
  * taken, the rest stays the preferred one. */
 static void test_forced(void)
 {
-	struct probe_caps c = { .ringbuf = 1, .fentry = 1, .kprobe = 1, .tp_btf = 1, .raw_tp = 1,
-				.tracepoint = 1, .iter_tcp = 1 };
+	struct probe_caps c = { .ringbuf = 1,
+				.fentry = 1,
+				.kprobe = 1,
+				.tp_btf = 1,
+				.raw_tp = 1,
+				.tracepoint = 1,
+				.iter_tcp = 1 };
 	enum probe_flavour force[PE_COUNT] = { PF_NONE };
 	struct probe_plan p;
 	char err[200], buf[256];

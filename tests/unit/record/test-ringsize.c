@@ -44,7 +44,9 @@ static void test_sockstat(void)
 	CHECK_EQ(ringsize_parse_sockstat("sockets: used 8\n"
 					 "TCP: inuse 20032 orphan 6 tw 66528 alloc 20033 mem 0\n"
 					 "UDP: inuse 0 mem 0\n"
-					 "TCP6: inuse 5\nUDP6: inuse 1\n", &n), 0);
+					 "TCP6: inuse 5\nUDP6: inuse 1\n",
+					 &n),
+		 0);
 	CHECK_EQ(n, 20032 + 66528 + 5);
 	CHECK_EQ(ringsize_parse_sockstat("sockets: used 8\nUDP: inuse 0 mem 0\n", &n), -ENOENT);
 }
@@ -65,7 +67,7 @@ static void test_rule(void)
 	CHECK_EQ(ringsize_for(220000, 0), RINGSIZE_MAX);
 	CHECK_EQ(ringsize_for(10000000, 0), RINGSIZE_MAX);
 	CHECK_EQ(ringsize_for(UINT64_MAX, 0), RINGSIZE_MAX);
-	CHECK_EQ(ringsize_for(220000, 1ull << 30), 32ull << 20); /* 1G of memory: 32M */
+	CHECK_EQ(ringsize_for(220000, 1ull << 30), 32ull << 20);    /* 1G of memory: 32M */
 	CHECK_EQ(ringsize_for(220000, 100ull << 20), RINGSIZE_MIN); /* never below 16M */
 	for (uint64_t s = 0; s < 2000000; s += 12345) {
 		uint64_t a = ringsize_for(s, 0), b = ringsize_for(s + 12345, 0);
