@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reader_int.h"
+#include "decode.h"
+#include "decode_ev.h"
+#include "reader_block.h"
+#include "reader_state.h"
 #include "varint.h"
 
 #define FAIL(what)                                                                                 \

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reader_int.h"
+#include "decode_ev.h"
+#include "reader_state.h"
 #include "varint.h"
 
 #define FAIL(what)                                                                                 \

@@ -8,8 +8,10 @@
 #include <errno.h>
 #include <string.h>
 
+#include "encode.h"
 #include "varint.h"
-#include "writer_int.h"
+#include "writer_conn.h"
+#include "writer_state.h"
 
 const uint8_t wire_seg_flags[15] = {
 	0x10, /* .   */ 0x18, /* P.  */ 0x02, /* S   */ 0x12, /* S.  */

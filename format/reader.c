@@ -11,7 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "reader_int.h"
+#include "reader_block.h"
+#include "reader_state.h"
+#include "tlv.h"
 
 static ssize_t mem_read(void *ctx, void *buf, size_t len)
 {

@@ -13,7 +13,8 @@
 #include <string.h>
 
 #include "crc32c.h"
-#include "reader_int.h"
+#include "reader_block.h"
+#include "reader_state.h"
 
 /* Smallest read, and the slack kept beyond a block when the buffer grows:
  * small files need small buffers (the fuzzer opens thousands a second). */

@@ -8,7 +8,10 @@
  */
 #include <string.h>
 
-#include "reader_int.h"
+#include "decode.h"
+#include "reader_block.h"
+#include "reader_state.h"
+#include "tlv.h"
 
 static enum trc_status finish(struct trc_reader *r, enum trc_status st, struct trc_error *err)
 {

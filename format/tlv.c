@@ -9,9 +9,8 @@
 #include <string.h>
 
 #include "cursor.h"
-#include "reader_int.h"
+#include "tlv.h"
 #include "varint.h"
-#include "writer_int.h"
 
 static uint8_t *put_str(uint8_t *p, unsigned int key, const char *s, size_t size)
 {

@@ -16,7 +16,10 @@
 #include <unistd.h>
 
 #include "crc32c.h"
-#include "writer_int.h"
+#include "encode.h"
+#include "tlv.h"
+#include "writer_conn.h"
+#include "writer_state.h"
 
 static void set_err(struct trc_error *err, int code, const char *what)
 {

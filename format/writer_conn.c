@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "writer_int.h"
+#include "writer_conn.h"
+#include "writer_state.h"
 
 #define CTAB_MIN 256u
 

@@ -8,10 +8,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "pcap_src_int.h"
+#include "pcap_import.h"
 
-struct pcap_src *pcap_src_open_fp(FILE *fp, const char *name, const struct pcap_src_opts *opts,
-				  struct trc_header *hdr, char *errbuf, size_t errbuf_len)
+struct pcap_src *pcap_import_open_fp(FILE *fp, const char *name, const struct pcap_src_opts *opts,
+				     struct trc_header *hdr, char *errbuf, size_t errbuf_len)
 {
 	char pe[PCAP_ERRBUF_SIZE] = "";
 	char source[TRC_STR_MAX];
@@ -38,10 +38,10 @@ struct pcap_src *pcap_src_open_fp(FILE *fp, const char *name, const struct pcap_
 		 strcmp(name, "-") == 0 ? "stdin"
 		 : base			? base + 1
 					: name);
-	struct pcap_src *src = pcap_src_setup(p, 0, source, opts, hdr, errbuf, errbuf_len);
+	struct pcap_src *src = pcap_setup_source(p, 0, source, opts, hdr, errbuf, errbuf_len);
 	if (src && opts->bpf_expr && *opts->bpf_expr &&
-	    pcap_src_set_filter(p, opts->bpf_expr, errbuf, errbuf_len) < 0) {
-		pcap_src_close(src);
+	    pcap_setup_filter(p, opts->bpf_expr, errbuf, errbuf_len) < 0) {
+		pcap_setup_free(src);
 		errno = EINVAL;
 		return NULL;
 	}

@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "pcap_src_int.h"
+#include "pcap_live.h"
 #include "pkt_filter.h"
 
 #define LIVE_BUFFER_BYTES (8 << 20)
@@ -57,7 +57,7 @@ static int configure(pcap_t *p, const struct pcap_src_opts *opts, char *errbuf, 
 			 strerror(-rc));
 		return rc;
 	}
-	return pcap_src_set_filter(p, expr, errbuf, errbuf_len);
+	return pcap_setup_filter(p, expr, errbuf, errbuf_len);
 }
 
 struct pcap_src *pcap_live_open(const struct pcap_src_opts *opts, struct trc_header *hdr,
@@ -79,7 +79,7 @@ struct pcap_src *pcap_live_open(const struct pcap_src_opts *opts, struct trc_hea
 		return NULL;
 	}
 	snprintf(source, sizeof(source), "pcap-live:%s", opts->iface);
-	return pcap_src_setup(p, 1, source, opts, hdr, errbuf, errbuf_len);
+	return pcap_setup_source(p, 1, source, opts, hdr, errbuf, errbuf_len);
 }
 
 /* pcap_stats() drops are cumulative (and 32 bits wide on Linux): each

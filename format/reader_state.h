@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * reader_int.h - the reader's private state, shared by reader.c (open,
- * next, media), reader_block.c (buffering, block framing, resync) and
- * decode.c (chunk records -> events).  Not installed; users see trc.h.
+ * reader_state.h - the reader's private state, shared by reader.c (open,
+ * next, media), reader_block.c (buffering, block framing, resync),
+ * decode.c and decode_ev.c (chunk records -> events).  Types only; each
+ * module declares its functions in its own header.  Not installed; users
+ * see trc.h.
  */
-#ifndef TRC_READER_INT_H
-#define TRC_READER_INT_H
+#ifndef TRC_READER_STATE_H
+#define TRC_READER_STATE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -110,32 +112,4 @@ struct trc_reader {
 	uint32_t addrs_cap;
 };
 
-/* reader_block.c */
-int rd_ensure(struct trc_reader *r, size_t n);
-enum trc_status blk_next(struct trc_reader *r, struct blk *b, struct trc_error *err);
-void blk_consume(struct trc_reader *r, const struct blk *b);
-void rd_err(struct trc_error *err, enum trc_status code, uint64_t off, uint32_t chunk,
-	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-/* decode.c */
-int dec_begin(struct trc_reader *r, const struct blk *b, struct trc_error *err);
-int dec_validate(struct trc_reader *r, struct trc_error *err);
-/* 1: *ev filled; 0: chunk finished; -1: error (err filled). */
-int dec_next(struct trc_reader *r, struct trc_event *ev, const struct trc_conn **conn,
-	     struct trc_error *err);
-
-/* decode_ev.c: event payloads; -1 with *why on a corrupt record. */
-int dec_state(struct trc_reader *r, struct dec *d, unsigned int type, unsigned int hi,
-	      struct rconn *rc, struct trc_ev_state *s, const char **why);
-int dec_seg(struct dec *d, unsigned int type, unsigned int hi, struct rconn *rc,
-	    struct trc_ev_segment *g, const char **why);
-int dec_simple(struct dec *d, unsigned int type, unsigned int hi, struct trc_event *ev,
-	       const char **why);
-
-/* tlv.c */
-int tlv_parse_header(struct cur *c, struct trc_header *h, uint64_t *unknown, char *why,
-		     size_t why_len);
-int tlv_parse_trailer(struct cur *c, struct trc_trailer *t, uint64_t *unknown, char *why,
-		      size_t why_len);
-
-#endif /* TRC_READER_INT_H */
+#endif /* TRC_READER_STATE_H */

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * writer_int.h - the writer's private state, shared by writer.c (chunk and
- * file life cycle), writer_conn.c (connection and owner tables) and
- * encode.c (records).  Not installed; users see only trc.h.
+ * writer_state.h - the writer's private state, shared by writer.c (chunk
+ * and file life cycle), writer_conn.c (connection and owner tables) and
+ * encode.c (records).  Types only; each module declares its functions in
+ * its own header.  Not installed; users see only trc.h.
  */
-#ifndef TRC_WRITER_INT_H
-#define TRC_WRITER_INT_H
+#ifndef TRC_WRITER_STATE_H
+#define TRC_WRITER_STATE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -121,26 +122,4 @@ struct trc_writer {
 	struct addr_slot *addrs;   /* ADDR_SLOTS */
 };
 
-/* writer_conn.c */
-int ctab_init(struct conn_table *t);
-void ctab_free(struct conn_table *t);
-struct wconn *ctab_find(const struct conn_table *t, uint64_t serial);
-struct wconn *ctab_insert(struct conn_table *t, uint64_t serial);
-int ctab_remove(struct conn_table *t, uint64_t serial);
-/* Index of the owner in the current chunk; *is_new when it was added. */
-uint32_t owner_lookup(struct trc_writer *w, const struct trc_ev_state *s, bool *is_new);
-/* Index of the address (4 or 16 bytes by v6) in the current chunk. */
-uint32_t addr_lookup(struct trc_writer *w, int v6, const uint8_t *a, bool *is_new);
-
-/* encode.c: write at w->buf + w->len, caller guarantees WRITER_MAX_APPEND. */
-void enc_conn(struct trc_writer *w, struct wconn *wc);
-void enc_event(struct trc_writer *w, const struct trc_event *ev, struct wconn *wc);
-int enc_validate(const struct trc_event *ev);
-
-/* tlv.c */
-size_t tlv_put_header(uint8_t *p, const struct trc_header *h);
-size_t tlv_put_trailer(uint8_t *p, const struct trc_trailer *t);
-#define TLV_HEADER_MAX	(8u * 1024)
-#define TLV_TRAILER_MAX 256u
-
-#endif /* TRC_WRITER_INT_H */
+#endif /* TRC_WRITER_STATE_H */
