@@ -9,13 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer_int.h"
+#include "analyzer_state.h"
+#include "dispatch.h"
 #include "safestr.h"
-
-uint64_t analyzer_realtime(const struct trc_header *hdr, uint64_t t_ns)
-{
-	return hdr->anchor_realtime_ns + (t_ns - hdr->anchor_clock_ns);
-}
 
 static void warn(const struct analyzer *a, const struct input *in, const struct trc_error *e,
 		 int st)

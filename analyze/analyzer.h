@@ -13,21 +13,12 @@
 
 #include "classify.h"
 #include "conn.h"
+#include "conn_view.h"
 #include "durations.h"
+#include "filter.h"
 #include "replay.h"
 #include "verdict.h"
 #include "trc.h"
-
-/* A finalised endpoint with everything outputs print. */
-struct conn_view {
-	const struct conn *c;
-	const struct trc_header *hdr; /* header of the file it came from */
-	const char *file;
-	struct durations dur;
-	enum outcome outcome;
-	enum zeek_state zstate;
-	enum verdict verdict;
-};
 
 struct analyzer_summary {
 	uint64_t connections;	    /* endpoints reported (after filters) */
@@ -44,18 +35,6 @@ struct analyzer_summary {
 	uint64_t t_first_ns, t_last_ns; /* realtime of first/last event, 0 if none */
 	uint64_t peak_live;		/* most endpoints held at once */
 	int io_error;			/* a file failed to read part-way (-errno) */
-};
-
-/* Filters on reported connections; zero values mean "no filter". */
-struct analyzer_filter {
-	uint16_t port;	     /* local or remote port */
-	uint8_t host_family; /* 0 = no host filter */
-	uint8_t host[16];
-	uint32_t outcomes; /* bit (1 << enum outcome); 0 = all */
-	uint32_t verdicts; /* bit (1 << enum verdict); 0 = all */
-	bool since_set, until_set;
-	bool since_rel, until_rel;   /* seconds after the first event */
-	uint64_t since_ns, until_ns; /* realtime ns, or relative ns */
 };
 
 struct analyzer_sink {
@@ -92,12 +71,5 @@ int analyzer_run(const char *const *paths, int npaths, const struct analyzer_opt
 int analyzer_run_readers(struct trc_reader **readers, const char *const *names, int n,
 			 const struct analyzer_opts *opts, const struct analyzer_sink *sink,
 			 const struct analyzer_diag *diag, struct analyzer_summary *sum);
-
-/* Realtime of a trace time, by the header's clock anchors. */
-uint64_t analyzer_realtime(const struct trc_header *hdr, uint64_t t_ns);
-
-bool analyzer_filter_conn(const struct analyzer_filter *f, const struct conn_view *v,
-			  uint64_t trace_first_rt);
-bool analyzer_filter_decl(const struct analyzer_filter *f, const struct trc_conn *decl);
 
 #endif /* ANALYZE_ANALYZER_H */

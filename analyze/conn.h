@@ -237,7 +237,7 @@ struct conn *conn_table_by_tuple(struct conn_table *t, const struct conn_key *k,
 uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c);
 
 /* Finalisation queues, each ordered by close time; one per waiting
- * period (see analyzer_int.h). */
+ * period (see analyzer_state.h). */
 #define CONN_QUEUES 3
 void conn_table_queue(struct conn_table *t, struct conn *c, unsigned int q);
 void conn_table_unqueue(struct conn_table *t, struct conn *c);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer_int.h"
+#include "dispatch.h"
 #include "idsort.h"
 #include "replay_flow.h"
 

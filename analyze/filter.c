@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "analyzer.h"
+#include "filter.h"
 
 static bool addr_eq(const struct analyzer_filter *f, uint8_t family, const uint8_t *addr)
 {
@@ -40,8 +40,8 @@ bool analyzer_filter_conn(const struct analyzer_filter *f, const struct conn_vie
 		return false;
 	if (f->verdicts && !(f->verdicts & (1u << v->verdict)))
 		return false;
-	start = analyzer_realtime(v->hdr, v->dur.start_ns);
-	end = analyzer_realtime(v->hdr, v->dur.end_ns);
+	start = trc_realtime(v->hdr, v->dur.start_ns);
+	end = trc_realtime(v->hdr, v->dur.end_ns);
 	if (f->since_set && end < bound(f->since_rel, f->since_ns, first_rt))
 		return false;
 	if (f->until_set && start > bound(f->until_rel, f->until_ns, first_rt))

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * json_sb.h - JSON pieces appended to a strbuf, byte for byte as jansson's
- * json_dumpf(JSON_COMPACT) writes them (same escapes, "%lld" integers), so
- * the hot per-connection path can skip building a jansson tree while the
- * document stays identical.  Strings must be valid UTF-8, as json_string()
- * demands: json_sb_str() reports whether one was, and callers fall back
- * to jansson (and its error) when not.
+ * json_sb.h - JSON appended to a strbuf: the one JSON writer of tcpana
+ * (the document, its summary and each connection).  Bytes are what
+ * jansson's json_dumpf(JSON_COMPACT) writes (same escapes, "%lld"
+ * integers), so output stayed identical when the jansson trees went.
+ * Strings must be valid UTF-8: json_sb_str() reports whether one was.
  */
 #ifndef ANALYZE_JSON_SB_H
 #define ANALYZE_JSON_SB_H
@@ -46,5 +45,58 @@ static inline void json_sb_null(struct strbuf *sb)
 {
 	sb_mem(sb, "null", 4);
 }
+
+/* Separators and keys: "," before every member but the first.  Keys are
+ * literals, appended with their quotes and colon in one copy of a
+ * length known at compile time. */
+struct json_obj {
+	struct strbuf *sb;
+	bool more;
+};
+
+#define JKEY(k) "\"" k "\":", sizeof("\"" k "\":") - 1
+
+static inline struct json_obj json_obj_open(struct strbuf *sb)
+{
+	sb_ch(sb, '{');
+	return (struct json_obj){ .sb = sb };
+}
+
+static inline struct strbuf *json_member(struct json_obj *o, const char *quoted_key, size_t n)
+{
+	if (o->more)
+		sb_ch(o->sb, ',');
+	o->more = true;
+	sb_mem(o->sb, quoted_key, n);
+	return o->sb;
+}
+
+/* A member whose key is computed (flag and state names). */
+static inline struct strbuf *json_member_named(struct json_obj *o, const char *key)
+{
+	if (o->more)
+		sb_ch(o->sb, ',');
+	o->more = true;
+	json_sb_key(o->sb, key);
+	return o->sb;
+}
+
+static inline void json_obj_close(struct json_obj *o)
+{
+	sb_ch(o->sb, '}');
+}
+
+/* A string that needs no escape (names, addresses, flag letters). */
+static inline void json_plain_str(struct strbuf *sb, const char *s)
+{
+	sb_ch(sb, '"');
+	sb_str(sb, s);
+	sb_ch(sb, '"');
+}
+
+#define jm_int(o, k, v)	 json_sb_int(json_member(o, JKEY(k)), v)
+#define jm_str(o, k, s)	 json_plain_str(json_member(o, JKEY(k)), s)
+#define jm_null(o, k)	 json_sb_null(json_member(o, JKEY(k)))
+#define jm_bool(o, k, v) json_sb_bool(json_member(o, JKEY(k)), v)
 
 #endif /* ANALYZE_JSON_SB_H */

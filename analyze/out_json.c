@@ -1,34 +1,19 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * out_json.c - --json and --jsonl.  --json writes the envelope by hand and
- * streams each connection (out_json_write.c), so memory stays proportional
- * to open connections: {"schema_version", "trace", "inputs",
- * "connections": [...], "summary"}; header and summary are built with
- * jansson.  --jsonl writes one connection per line and a final
- * {"summary": ...} line.
+ * out_json.c - --json and --jsonl, written directly (json_sb.h), with
+ * each connection written by out_json_write.c.  --json streams one
+ * document, so memory stays proportional to open connections:
+ * {"schema_version", "trace", "inputs", "connections": [...], "summary"}.
+ * --jsonl writes one connection per line and a final {"summary": ...}
+ * line.  docs/JSON.md describes the shape; docs/json-schema.json states it
+ * for validators, and the tests hold every mode to it.
  */
 #include <errno.h>
-#include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 
-#include "out_json.h"
+#include "json_sb.h"
+#include "out_json_write.h"
 #include "timefmt.h"
-
-json_t *out_json_pack_at(int line, const char *fmt, ...)
-{
-	json_error_t e;
-	va_list ap;
-	json_t *j;
-
-	va_start(ap, fmt);
-	j = json_vpack_ex(&e, 0, fmt, ap);
-	va_end(ap);
-	if (!j)
-		fprintf(stderr, "tcpana: internal error: JSON pack at %s:%d: %s\n", __FILE__, line,
-			e.text);
-	return j;
-}
 
 static const char *clock_name(uint32_t c)
 {
@@ -38,46 +23,114 @@ static const char *clock_name(uint32_t c)
 					 : "unknown";
 }
 
-static json_t *header(const char *path, const struct trc_header *h)
+/* A string member that may need escapes; false when s is not UTF-8. */
+static bool str_member(struct json_obj *o, const char *key, const char *s)
 {
-	char ver[16];
-
-	snprintf(ver, sizeof(ver), "%u.%u", h->version_major, h->version_minor);
-	return JPACK("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:i, s:i, "
-		     "s:I, s:I}",
-		     "path", path, "version", ver, "tool_version", h->tool_version, "hostname",
-		     h->hostname, "kernel_release", h->kernel_release, "machine", h->machine,
-		     "clock", clock_name(h->clock), "anchor_clock_ns",
-		     (json_int_t)h->anchor_clock_ns, "anchor_realtime_ns",
-		     (json_int_t)h->anchor_realtime_ns, "source", h->source, "probes", h->probes,
-		     "filters", h->filters, "options", h->options, "pcap_linktype",
-		     (int)h->pcap_linktype, "pcap_snaplen", (int)h->pcap_snaplen, "ready_ns",
-		     (json_int_t)h->ready_ns, "startup_ns", (json_int_t)h->startup_ns);
+	return json_sb_str(json_member_named(o, key), s);
 }
 
-static int dump(struct out_ctx *o, json_t *j)
+/* One input file's header.  Its strings were made printable when the
+ * file was opened (safestr.h). */
+static bool header(struct strbuf *sb, const char *path, const struct trc_header *h)
+{
+	struct json_obj o = json_obj_open(sb);
+	char ver[16];
+	bool ok;
+
+	snprintf(ver, sizeof(ver), "%u.%u", h->version_major, h->version_minor);
+	ok = str_member(&o, "path", path);
+	jm_str(&o, "version", ver);
+	ok &= str_member(&o, "tool_version", h->tool_version);
+	ok &= str_member(&o, "hostname", h->hostname);
+	ok &= str_member(&o, "kernel_release", h->kernel_release);
+	ok &= str_member(&o, "machine", h->machine);
+	jm_str(&o, "clock", clock_name(h->clock));
+	jm_int(&o, "anchor_clock_ns", h->anchor_clock_ns);
+	jm_int(&o, "anchor_realtime_ns", h->anchor_realtime_ns);
+	ok &= str_member(&o, "source", h->source);
+	ok &= str_member(&o, "probes", h->probes);
+	ok &= str_member(&o, "filters", h->filters);
+	ok &= str_member(&o, "options", h->options);
+	jm_int(&o, "pcap_linktype", h->pcap_linktype);
+	jm_int(&o, "pcap_snaplen", h->pcap_snaplen);
+	jm_int(&o, "ready_ns", h->ready_ns);
+	jm_int(&o, "startup_ns", h->startup_ns);
+	json_obj_close(&o);
+	return ok;
+}
+
+static void iso_or_null(struct strbuf *sb, uint64_t realtime_ns)
+{
+	char b[TIMEFMT_ISO_LEN];
+
+	if (!realtime_ns) {
+		json_sb_null(sb);
+		return;
+	}
+	sb_ch(sb, '"');
+	sb_mem(sb, b, timefmt_iso_raw(realtime_ns, b));
+	sb_ch(sb, '"');
+}
+
+static void summary(struct strbuf *sb, const struct analyzer_summary *s)
+{
+	struct json_obj o = json_obj_open(sb), m;
+
+	jm_int(&o, "connections", s->connections);
+	jm_int(&o, "connections_total", s->connections_total);
+	jm_int(&o, "events", s->events);
+	m = json_obj_open(json_member(&o, JKEY("events_by_type")));
+	for (unsigned int i = 1; i <= TRC_EV_TYPE_MAX; i++)
+		json_sb_int(json_member_named(&m, trc_event_type_name(i)), s->events_by_type[i]);
+	json_obj_close(&m);
+	jm_int(&o, "lost_events", s->lost_events);
+	jm_int(&o, "lost_records", s->lost_records);
+	jm_int(&o, "truncated", s->truncated);
+	jm_int(&o, "corrupt_blocks", s->corrupt_blocks);
+	jm_int(&o, "bytes_skipped", s->bytes_skipped);
+	m = json_obj_open(json_member(&o, JKEY("by_outcome")));
+	for (int i = 0; i < OUT_COUNT; i++)
+		json_sb_int(json_member_named(&m, outcome_name((enum outcome)i)), s->by_outcome[i]);
+	json_obj_close(&m);
+	m = json_obj_open(json_member(&o, JKEY("by_verdict")));
+	for (int i = 0; i < VERDICT_COUNT; i++)
+		json_sb_int(json_member_named(&m, verdict_name((enum verdict)i)), s->by_verdict[i]);
+	json_obj_close(&m);
+	iso_or_null(json_member(&o, JKEY("first_time")), s->t_first_ns);
+	iso_or_null(json_member(&o, JKEY("last_time")), s->t_last_ns);
+	jm_int(&o, "peak_live_connections", s->peak_live);
+	json_obj_close(&o);
+}
+
+/* Writes o->sb out; -ENOMEM, -EILSEQ (a string that is not UTF-8: a bug,
+ * since every string is made printable on the way in) or -EIO. */
+static int emit(struct out_ctx *o, bool ok)
 {
 	int rc;
 
-	if (!j)
+	if (sb_failed(&o->sb))
 		return -ENOMEM;
-	rc = json_dumpf(j, o->fp, JSON_COMPACT);
-	json_decref(j);
-	return rc < 0 || ferror(o->fp) ? -EIO : 0;
+	if (!ok)
+		return -EILSEQ;
+	rc = sb_flush(&o->sb, o->fp);
+	return rc < 0 ? rc : ferror(o->fp) ? -EIO : 0;
 }
 
+/* Headers come before any connection: the first is the document's
+ * "trace", and every one is an entry of "inputs". */
 static int json_header(void *arg, const char *path, const struct trc_header *h)
 {
 	struct out_ctx *o = arg;
-	json_t *j = header(path, h);
+	size_t start = o->inputs.len;
 
-	if (!j)
-		return -ENOMEM;
-	if (!o->trace)
-		o->trace = json_incref(j);
-	if (!o->inputs)
-		o->inputs = json_array();
-	return o->inputs ? json_array_append_new(o->inputs, j) : -ENOMEM;
+	if (start)
+		sb_ch(&o->inputs, ',');
+	if (!header(&o->inputs, path, h))
+		return -EILSEQ;
+	if (!o->trace.len)
+		sb_mem(&o->trace, o->inputs.buf + start + (start ? 1 : 0),
+		       o->inputs.len - start - (start ? 1 : 0));
+	return sb_failed(&o->inputs) || sb_failed(&o->trace) ? -ENOMEM : 0;
 }
 
 /* The envelope up to the connections array, on first use. */
@@ -86,28 +139,16 @@ static int envelope(struct out_ctx *o)
 	if (o->envelope_done)
 		return 0;
 	o->envelope_done = true;
-	fprintf(o->fp, "{\"schema_version\": \"%s\", \"trace\": ", TCPANA_SCHEMA_VERSION);
-	if (dump(o, o->trace ? json_incref(o->trace) : json_null()) < 0)
-		return -EIO;
-	fprintf(o->fp, ", \"inputs\": ");
-	if (dump(o, o->inputs ? json_incref(o->inputs) : json_array()) < 0)
-		return -EIO;
-	fprintf(o->fp, ", \"connections\": [");
-	return ferror(o->fp) ? -EIO : 0;
-}
-
-/* One connection.  Its strings are valid UTF-8 by construction (the
- * owner's comm is made printable on the way in, safestr.h); a string that
- * is not is a bug, reported as -EILSEQ rather than written. */
-static int write_conn(struct out_ctx *o, const struct conn_view *v)
-{
-	int rc;
-
 	sb_reset(&o->sb);
-	if (!out_json_conn_sb(&o->sb, v, o->segments))
-		return sb_failed(&o->sb) ? -ENOMEM : -EILSEQ;
-	rc = sb_flush(&o->sb, o->fp);
-	return rc < 0 ? rc : ferror(o->fp) ? -EIO : 0;
+	sb_str(&o->sb, "{\"schema_version\": \"" TCPANA_SCHEMA_VERSION "\", \"trace\": ");
+	if (o->trace.len)
+		sb_mem(&o->sb, o->trace.buf, o->trace.len);
+	else
+		json_sb_null(&o->sb);
+	sb_str(&o->sb, ", \"inputs\": [");
+	sb_mem(&o->sb, o->inputs.buf, o->inputs.len);
+	sb_str(&o->sb, "], \"connections\": [");
+	return emit(o, true);
 }
 
 static int doc_conn(void *arg, const struct conn_view *v)
@@ -119,36 +160,9 @@ static int doc_conn(void *arg, const struct conn_view *v)
 		return rc;
 	if (v->verdict == VERDICT_VIOLATION)
 		o->violations++;
-	fputs(o->n_conns++ ? ",\n" : "\n", o->fp);
-	return write_conn(o, v);
-}
-
-static json_t *summary(const struct analyzer_summary *s)
-{
-	json_t *bo = json_object(), *bv = json_object(), *bt = json_object();
-	char a[TIMEFMT_ISO_LEN], b[TIMEFMT_ISO_LEN];
-
-	for (int i = 0; bo && i < OUT_COUNT; i++)
-		json_object_set_new(bo, outcome_name((enum outcome)i),
-				    json_integer((json_int_t)s->by_outcome[i]));
-	for (int i = 0; bv && i < VERDICT_COUNT; i++)
-		json_object_set_new(bv, verdict_name((enum verdict)i),
-				    json_integer((json_int_t)s->by_verdict[i]));
-	for (unsigned int i = 1; bt && i <= TRC_EV_TYPE_MAX; i++)
-		json_object_set_new(bt, trc_event_type_name(i),
-				    json_integer((json_int_t)s->events_by_type[i]));
-	return JPACK(
-		"{s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:I}",
-		"connections", (json_int_t)s->connections, "connections_total",
-		(json_int_t)s->connections_total, "events", (json_int_t)s->events, "events_by_type",
-		bt, "lost_events", (json_int_t)s->lost_events, "lost_records",
-		(json_int_t)s->lost_records, "truncated", (json_int_t)s->truncated,
-		"corrupt_blocks", (json_int_t)s->corrupt_blocks, "bytes_skipped",
-		(json_int_t)s->bytes_skipped, "by_outcome", bo, "by_verdict", bv, "first_time",
-		s->t_first_ns ? json_string(timefmt_iso(s->t_first_ns, a, sizeof(a))) : json_null(),
-		"last_time",
-		s->t_last_ns ? json_string(timefmt_iso(s->t_last_ns, b, sizeof(b))) : json_null(),
-		"peak_live_connections", (json_int_t)s->peak_live);
+	sb_reset(&o->sb);
+	sb_str(&o->sb, o->n_conns++ ? ",\n" : "\n");
+	return emit(o, out_json_conn_sb(&o->sb, v, o->segments));
 }
 
 static int doc_summary(void *arg, const struct analyzer_summary *s)
@@ -158,32 +172,36 @@ static int doc_summary(void *arg, const struct analyzer_summary *s)
 
 	if (rc < 0)
 		return rc;
-	fprintf(o->fp, "%s], \"summary\": ", o->n_conns ? "\n" : "");
-	rc = dump(o, summary(s));
-	fputs("}\n", o->fp);
-	return rc < 0 || ferror(o->fp) ? -EIO : 0;
+	sb_reset(&o->sb);
+	sb_str(&o->sb, o->n_conns ? "\n], \"summary\": " : "], \"summary\": ");
+	summary(&o->sb, s);
+	sb_str(&o->sb, "}\n");
+	return emit(o, true);
 }
 
 static int line_conn(void *arg, const struct conn_view *v)
 {
 	struct out_ctx *o = arg;
-	int rc;
+	bool ok;
 
 	if (v->verdict == VERDICT_VIOLATION)
 		o->violations++;
 	o->n_conns++;
-	rc = write_conn(o, v);
-	fputc('\n', o->fp);
-	return rc;
+	sb_reset(&o->sb);
+	ok = out_json_conn_sb(&o->sb, v, o->segments);
+	sb_ch(&o->sb, '\n');
+	return emit(o, ok);
 }
 
 static int line_summary(void *arg, const struct analyzer_summary *s)
 {
 	struct out_ctx *o = arg;
-	int rc = dump(o, JPACK("{s:o}", "summary", summary(s)));
 
-	fputc('\n', o->fp);
-	return rc < 0 || ferror(o->fp) ? -EIO : 0;
+	sb_reset(&o->sb);
+	sb_str(&o->sb, "{\"summary\":");
+	summary(&o->sb, s);
+	sb_str(&o->sb, "}\n");
+	return emit(o, true);
 }
 
 void out_json_sink(struct analyzer_sink *s, struct out_ctx *o, bool lines)
@@ -197,7 +215,6 @@ void out_json_sink(struct analyzer_sink *s, struct out_ctx *o, bool lines)
 
 void out_json_free(struct out_ctx *o)
 {
-	json_decref(o->trace);
-	json_decref(o->inputs);
-	o->trace = o->inputs = NULL;
+	sb_free(&o->trace);
+	sb_free(&o->inputs);
 }

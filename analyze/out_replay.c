@@ -63,7 +63,7 @@ static int rp_event(void *arg, const struct trc_header *h, const struct trc_even
 	struct out_ctx *o = arg;
 	char ts[TIMEFMT_ISO_LEN], l[64], r[64];
 
-	timefmt_iso(analyzer_realtime(h, ev->t_ns), ts, sizeof(ts));
+	timefmt_iso(trc_realtime(h, ev->t_ns), ts, sizeof(ts));
 	if (ev->type == TRC_EV_LOST) {
 		fprintf(o->fp, "%s LOST %llu events (%s, cpu %d) from -%lluns until +%lluns\n", ts,
 			(unsigned long long)ev->lost.count, lost_reason(ev->lost.reason),

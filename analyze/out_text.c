@@ -59,7 +59,7 @@ static void conn_line(struct strbuf *sb, const struct conn_view *v)
 	sb_ch(sb, ' ');
 	outfmt_owner_sb(&ob, c);
 	column(sb, sb_fixed_cstr(&ob), 20, true);
-	timefmt_iso_raw(analyzer_realtime(v->hdr, v->dur.start_ns), start);
+	timefmt_iso_raw(trc_realtime(v->hdr, v->dur.start_ns), start);
 	column(sb, start, 30, true);
 	timefmt_duration_raw(v->dur.lifetime_ns, dur);
 	column(sb, dur, 10, true);

@@ -27,7 +27,7 @@ static int tl_conn(void *arg, const struct conn_view *v)
 	for (uint16_t i = 0; i < c->n_trans; i++) {
 		const struct transition *t = &c->trans[i];
 
-		timefmt_iso(analyzer_realtime(v->hdr, t->t_ns), ts, sizeof(ts));
+		timefmt_iso(trc_realtime(v->hdr, t->t_ns), ts, sizeof(ts));
 		fprintf(o->fp, "  %s  %-12s -> %-12s %10s  %-16s %s", ts, tcp_state_name(t->from),
 			tcp_state_name(t->to),
 			timefmt_duration(v->dur.dwell[i], dwell, sizeof(dwell)),

@@ -14,7 +14,6 @@
 #define TCPANA_SCHEMA_VERSION "1.1"
 
 struct out_stats;
-struct json_t;
 
 struct out_ctx {
 	FILE *fp;
@@ -22,8 +21,8 @@ struct out_ctx {
 	const char *const *paths;
 	int npaths;
 	/* JSON envelope state */
-	struct json_t *trace;  /* header of the first file */
-	struct json_t *inputs; /* one entry per file */
+	struct strbuf trace;  /* JSON of the first file's header */
+	struct strbuf inputs; /* JSON of every file's header, comma-separated */
 	bool envelope_done;
 	uint64_t n_conns;
 	/* --stats state */

@@ -133,6 +133,12 @@ struct trc_header {
 	uint64_t startup_ns;
 };
 
+/* The wall-clock time of a trace time t, by the header's clock anchors. */
+static inline uint64_t trc_realtime(const struct trc_header *hdr, uint64_t t_ns)
+{
+	return hdr->anchor_realtime_ns + (t_ns - hdr->anchor_clock_ns);
+}
+
 /* ---------------------------------------------------------------------
  * Connections.  One declaration per socket (endpoint), seen from that
  * endpoint: laddr/lport is the local side.  The file-wide identity is

@@ -47,7 +47,7 @@ def main():
         if len(traces) < 20:
             sys.exit("FAIL: only %d traces generated" % len(traces))
         for path in traces:
-            for args in (["--json", "--segments"],):
+            for args in (["--json"], ["--json", "--segments"]):
                 out = run(tcpana, *args, path)
                 pairs = json.loads(out, object_pairs_hook=lambda p: p)
                 if pairs[0][0] != "schema_version":
@@ -67,6 +67,9 @@ def main():
                         failures += 1
                     if "--segments" in args and len(c["segments"]["list"]) != c["segments"]["total"]:
                         print("FAIL %s: segment list length" % path)
+                        failures += 1
+                    if "--segments" not in args and "list" in c["segments"]:
+                        print("FAIL %s: a segment list without --segments" % path)
                         failures += 1
                 if doc["summary"]["connections"] != len(doc["connections"]):
                     print("FAIL %s: summary.connections" % path)

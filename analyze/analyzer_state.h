@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * analyzer_int.h - state shared by the analysis loop (analyzer.c) and the
- * per-event dispatch (dispatch.c); not used by outputs.
+ * analyzer_state.h - the state of one analysis run (its inputs and the
+ * analyzer), shared by the analysis loop (analyzer.c) and the per-event
+ * dispatch (dispatch.c); not used by outputs.
  */
-#ifndef ANALYZE_ANALYZER_INT_H
-#define ANALYZE_ANALYZER_INT_H
+#ifndef ANALYZE_ANALYZER_STATE_H
+#define ANALYZE_ANALYZER_STATE_H
 
 #include "analyzer.h"
 
@@ -81,11 +82,4 @@ struct analyzer {
 	uint64_t coarse_corrupt; /* likewise for skipped blocks */
 };
 
-void dispatch_event(struct analyzer *a, struct input *in);
-void dispatch_expire(struct analyzer *a);
-void dispatch_flush(struct analyzer *a);
-/* Marks every live endpoint not closed before from_rt (lost events from
- * that time on, a block skipped after it). */
-void dispatch_mark_all(struct analyzer *a, uint32_t reason, uint64_t from_rt);
-
-#endif /* ANALYZE_ANALYZER_INT_H */
+#endif /* ANALYZE_ANALYZER_STATE_H */

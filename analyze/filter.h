@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * filter.h - tcpana's filters on reported connections (--port, --host,
+ * --outcome, --verdict, --since, --until).
+ */
+#ifndef ANALYZE_FILTER_H
+#define ANALYZE_FILTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conn_view.h"
+#include "trc.h"
+
+/* Filters on reported connections; zero values mean "no filter". */
+struct analyzer_filter {
+	uint16_t port;	     /* local or remote port */
+	uint8_t host_family; /* 0 = no host filter */
+	uint8_t host[16];
+	uint32_t outcomes; /* bit (1 << enum outcome); 0 = all */
+	uint32_t verdicts; /* bit (1 << enum verdict); 0 = all */
+	bool since_set, until_set;
+	bool since_rel, until_rel;   /* seconds after the first event */
+	uint64_t since_ns, until_ns; /* realtime ns, or relative ns */
+};
+
+/* Whether a finalised endpoint passes every filter; trace_first_rt is
+ * the realtime of the first event (relative --since/--until). */
+bool analyzer_filter_conn(const struct analyzer_filter *f, const struct conn_view *v,
+			  uint64_t trace_first_rt);
+bool analyzer_filter_decl(const struct analyzer_filter *f, const struct trc_conn *decl);
+
+#endif /* ANALYZE_FILTER_H */
