@@ -21,87 +21,36 @@
  * (ringsize.h) keeps the 16M buffer's batches. */
 #define LOADER_WAKEUP_MAX (2u << 20)
 
-/* Programs per (event, flavour), from bpf/ *.bpf.c. */
-static void wanted_programs(struct tcprec_bpf *s, enum probe_event e, enum probe_flavour f,
-			    struct bpf_program **out)
-{
-	struct bpf_program *p[2] = { NULL, NULL };
-
-	switch (e) {
-	case PE_STATES:
-		p[0] = f == PF_TP_BTF	    ? s->progs.on_set_state_btf
-		       : f == PF_RAW_TP	    ? s->progs.on_set_state_raw
-		       : f == PF_TRACEPOINT ? s->progs.on_set_state_tp
-					    : NULL;
-		break;
-	case PE_SEG_RX:
-		if (f == PF_FENTRY) {
-			p[0] = s->progs.on_rcv4_fentry;
-			p[1] = s->progs.on_rcv6_fentry;
-		} else if (f == PF_KPROBE) {
-			p[0] = s->progs.on_rcv4_kprobe;
-			p[1] = s->progs.on_rcv6_kprobe;
-		} else if (f == PF_TP_BTF) {
-			p[0] = s->progs.on_rcv_btf;
-		}
-		break;
-	case PE_SEG_TX:
-		if (f == PF_FENTRY) {
-			p[0] = s->progs.on_out4_fentry;
-			p[1] = s->progs.on_out6_fentry;
-		} else if (f == PF_KPROBE) {
-			p[0] = s->progs.on_out4_kprobe;
-			p[1] = s->progs.on_out6_kprobe;
-		} else if (f == PF_TP_BTF) {
-			p[0] = s->progs.on_xmit_btf;
-		}
-		break;
-	case PE_TW_ENTER:
-		p[0] = f == PF_FENTRY ? s->progs.on_tw_alloc_fexit
-		       : f == PF_ITER ? s->progs.iter_tcp_timewait
-				      : NULL;
-		break;
-	case PE_TW_EXIT:
-		p[0] = f == PF_FENTRY ? s->progs.on_tw_free_fentry
-		       : f == PF_ITER ? s->progs.iter_tcp_timewait
-				      : NULL;
-		break;
-	case PE_RETRANSMIT:
-		p[0] = f == PF_TP_BTF ? s->progs.on_retransmit_btf : NULL;
-		break;
-	case PE_RESET_TX:
-		p[0] = f == PF_TP_BTF ? s->progs.on_send_reset_btf : NULL;
-		break;
-	case PE_RESET_RX:
-		p[0] = f == PF_TP_BTF ? s->progs.on_receive_reset_btf : NULL;
-		break;
-	case PE_SNAPSHOT:
-		p[0] = f == PF_ITER ? s->progs.iter_tcp_snapshot : NULL;
-		break;
-	default:
-		break;
-	}
-	out[0] = p[0];
-	out[1] = p[1];
-}
-
-static void set_autoload(struct tcprec_bpf *s, const struct probe_plan *plan)
+/* Every program off, then on for each event's flavour in the plan, by
+ * the names plan.c's event table gives.  -ENOENT when a name is not in
+ * the object (the table and bpf/ disagree: a build error in spirit, and
+ * test-plan checks it). */
+static int set_autoload(struct tcprec_bpf *s, const struct probe_plan *plan, char *errbuf,
+			size_t errlen)
 {
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, s->obj) bpf_program__set_autoload(prog, false);
 	for (int e = 0; e < PE_COUNT; e++) {
-		struct bpf_program *p[2];
+		for (int i = 0; i < 2; i++) {
+			const char *name = probe_event_program(e, plan->flavour[e], i);
 
-		wanted_programs(s, e, plan->flavour[e], p);
-		for (int i = 0; i < 2; i++)
-			if (p[i])
-				bpf_program__set_autoload(p[i], true);
+			if (!name)
+				continue;
+			prog = bpf_object__find_program_by_name(s->obj, name);
+			if (!prog) {
+				snprintf(errbuf, errlen, "BPF program %s is not in the object",
+					 name);
+				return -ENOENT;
+			}
+			bpf_program__set_autoload(prog, true);
+		}
 	}
 	if (plan->owner == PO_SOFTIRQ) {
 		bpf_program__set_autoload(s->progs.on_softirq_entry, true);
 		bpf_program__set_autoload(s->progs.on_softirq_exit, true);
 	}
+	return 0;
 }
 
 static void set_filters(struct tcprec_bpf *s, const struct config *cfg,
@@ -151,7 +100,9 @@ int loader_load(struct loader *l, const struct config *cfg, const struct probe_p
 		return err;
 	}
 	set_filters(l->skel, cfg, plan);
-	set_autoload(l->skel, plan);
+	err = set_autoload(l->skel, plan, errbuf, errlen);
+	if (err)
+		goto fail;
 	/* The owned-tuple map only serves --pid: keep it minimal otherwise. */
 	err = bpf_map__set_max_entries(l->skel->maps.owned_tuples, cfg->pid ? 16384 : 1);
 	if (!err)

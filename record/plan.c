@@ -9,6 +9,7 @@
 #include "plan.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,12 +18,6 @@ static const char *const flavour_names[] = {
 	[PF_NONE] = "none",	[PF_FENTRY] = "fentry", [PF_KPROBE] = "kprobe",
 	[PF_TP_BTF] = "tp_btf", [PF_RAW_TP] = "raw_tp", [PF_TRACEPOINT] = "tracepoint",
 	[PF_ITER] = "iter",
-};
-
-static const char *const event_names[PE_COUNT] = {
-	[PE_STATES] = "states",	    [PE_SEG_RX] = "seg_rx",	[PE_SEG_TX] = "seg_tx",
-	[PE_TW_ENTER] = "tw_enter", [PE_TW_EXIT] = "tw_exit",	[PE_RETRANSMIT] = "retransmit",
-	[PE_RESET_TX] = "reset_tx", [PE_RESET_RX] = "reset_rx", [PE_SNAPSHOT] = "snapshot",
 };
 
 static const char *const func_names[PFN_COUNT] = {
@@ -37,9 +32,64 @@ static const char *const tp_names[PTP_COUNT] = {
 	[PTP_SEND_RESET] = "tcp_send_reset",	 [PTP_RECEIVE_RESET] = "tcp_receive_reset",
 };
 
+/* One row per event: the kernel hooks its flavours need and the BPF
+ * programs (bpf/ *.bpf.c) that record it in each flavour; a flavour is
+ * offered when it names a program.  The plan (usable(), --probe), the
+ * header's probe text and the loader (probe_event_program()) read only
+ * this, so an event or a flavour is added here and in its BPF file. */
+struct event_desc {
+	const char *name;
+	int func[2]; /* enum probe_func pair hooked by fentry/kprobe; -1: none */
+	int tp;	     /* enum probe_tp of the tracepoint flavours; -1: none */
+	const char *prog[PF_COUNT][2];
+};
+
+/* clang-format off */
+static const struct event_desc events[PE_COUNT] = {
+	[PE_STATES] = { "states", { -1, -1 }, PTP_SET_STATE, {
+		[PF_TP_BTF] = { "on_set_state_btf" },
+		[PF_RAW_TP] = { "on_set_state_raw" },
+		[PF_TRACEPOINT] = { "on_set_state_tp" } } },
+	[PE_SEG_RX] = { "seg_rx", { PFN_TCP_V4_RCV, PFN_TCP_V6_RCV }, PTP_NETIF_RECEIVE_SKB, {
+		[PF_FENTRY] = { "on_rcv4_fentry", "on_rcv6_fentry" },
+		[PF_KPROBE] = { "on_rcv4_kprobe", "on_rcv6_kprobe" },
+		[PF_TP_BTF] = { "on_rcv_btf" } } },
+	[PE_SEG_TX] = { "seg_tx", { PFN_IP_OUTPUT, PFN_IP6_OUTPUT }, PTP_NET_DEV_QUEUE, {
+		[PF_FENTRY] = { "on_out4_fentry", "on_out6_fentry" },
+		[PF_KPROBE] = { "on_out4_kprobe", "on_out6_kprobe" },
+		[PF_TP_BTF] = { "on_xmit_btf" } } },
+	[PE_TW_ENTER] = { "tw_enter", { PFN_TWSK_ALLOC, PFN_TWSK_FREE }, -1, {
+		[PF_FENTRY] = { "on_tw_alloc_fexit" },
+		[PF_ITER] = { "iter_tcp_timewait" } } },
+	[PE_TW_EXIT] = { "tw_exit", { PFN_TWSK_ALLOC, PFN_TWSK_FREE }, -1, {
+		[PF_FENTRY] = { "on_tw_free_fentry" },
+		[PF_ITER] = { "iter_tcp_timewait" } } },
+	[PE_RETRANSMIT] = { "retransmit", { -1, -1 }, PTP_RETRANSMIT, {
+		[PF_TP_BTF] = { "on_retransmit_btf" } } },
+	[PE_RESET_TX] = { "reset_tx", { -1, -1 }, PTP_SEND_RESET, {
+		[PF_TP_BTF] = { "on_send_reset_btf" } } },
+	[PE_RESET_RX] = { "reset_rx", { -1, -1 }, PTP_RECEIVE_RESET, {
+		[PF_TP_BTF] = { "on_receive_reset_btf" } } },
+	[PE_SNAPSHOT] = { "snapshot", { -1, -1 }, -1, {
+		[PF_ITER] = { "iter_tcp_snapshot" } } },
+};
+/* clang-format on */
+
+static bool offers(enum probe_event e, enum probe_flavour f)
+{
+	return (unsigned int)f < PF_COUNT && events[e].prog[f][0];
+}
+
+const char *probe_event_program(enum probe_event e, enum probe_flavour f, int i)
+{
+	if ((unsigned int)e >= PE_COUNT || (unsigned int)f >= PF_COUNT || i < 0 || i > 1)
+		return NULL;
+	return events[e].prog[f][i];
+}
+
 const char *probe_flavour_name(enum probe_flavour f)
 {
-	return (unsigned int)f <= PF_ITER ? flavour_names[f] : "?";
+	return (unsigned int)f < PF_COUNT ? flavour_names[f] : "?";
 }
 
 const char *probe_owner_name(enum probe_owner o)
@@ -57,7 +107,7 @@ const char *probe_owner_name(enum probe_owner o)
 
 const char *probe_event_name(enum probe_event e)
 {
-	return (unsigned int)e < PE_COUNT ? event_names[e] : "?";
+	return (unsigned int)e < PE_COUNT ? events[e].name : "?";
 }
 
 const char *probe_func_name(enum probe_func f)
@@ -70,58 +120,19 @@ const char *probe_tp_name(enum probe_tp tp)
 	return (unsigned int)tp < PTP_COUNT ? tp_names[tp] : "?";
 }
 
-/* Function pair hooked by fentry/kprobe per event (-1: none). */
-static const int event_funcs[PE_COUNT][2] = {
-	[PE_STATES] = { -1, -1 },
-	[PE_SEG_RX] = { PFN_TCP_V4_RCV, PFN_TCP_V6_RCV },
-	[PE_SEG_TX] = { PFN_IP_OUTPUT, PFN_IP6_OUTPUT },
-	[PE_TW_ENTER] = { PFN_TWSK_ALLOC, PFN_TWSK_FREE },
-	[PE_TW_EXIT] = { PFN_TWSK_ALLOC, PFN_TWSK_FREE },
-	[PE_RETRANSMIT] = { -1, -1 },
-	[PE_RESET_TX] = { -1, -1 },
-	[PE_RESET_RX] = { -1, -1 },
-	[PE_SNAPSHOT] = { -1, -1 },
-};
-
-/* Tracepoint per event (-1: none). */
-static const int event_tp[PE_COUNT] = {
-	[PE_STATES] = PTP_SET_STATE,
-	[PE_SEG_RX] = PTP_NETIF_RECEIVE_SKB,
-	[PE_SEG_TX] = PTP_NET_DEV_QUEUE,
-	[PE_TW_ENTER] = -1,
-	[PE_TW_EXIT] = -1,
-	[PE_RETRANSMIT] = PTP_RETRANSMIT,
-	[PE_RESET_TX] = PTP_SEND_RESET,
-	[PE_RESET_RX] = PTP_RECEIVE_RESET,
-	[PE_SNAPSHOT] = -1,
-};
-
-/* Which flavours each event's BPF code provides. */
-static const unsigned int event_offers[PE_COUNT] = {
-	[PE_STATES] = 1u << PF_TP_BTF | 1u << PF_RAW_TP | 1u << PF_TRACEPOINT,
-	[PE_SEG_RX] = 1u << PF_FENTRY | 1u << PF_KPROBE | 1u << PF_TP_BTF,
-	[PE_SEG_TX] = 1u << PF_FENTRY | 1u << PF_KPROBE | 1u << PF_TP_BTF,
-	[PE_TW_ENTER] = 1u << PF_FENTRY | 1u << PF_ITER,
-	[PE_TW_EXIT] = 1u << PF_FENTRY | 1u << PF_ITER,
-	[PE_RETRANSMIT] = 1u << PF_TP_BTF,
-	[PE_RESET_TX] = 1u << PF_TP_BTF,
-	[PE_RESET_RX] = 1u << PF_TP_BTF,
-	[PE_SNAPSHOT] = 1u << PF_ITER,
-};
-
 static int funcs_ok(const int *have, enum probe_event e)
 {
 	for (int i = 0; i < 2; i++)
-		if (event_funcs[e][i] < 0 || !have[event_funcs[e][i]])
+		if (events[e].func[i] < 0 || !have[events[e].func[i]])
 			return 0;
 	return 1;
 }
 
 static int usable(const struct probe_caps *c, enum probe_event e, enum probe_flavour f)
 {
-	int tp = event_tp[e];
+	int tp = events[e].tp;
 
-	if (!(event_offers[e] & (1u << f)))
+	if (!offers(e, f))
 		return 0;
 	switch (f) {
 	case PF_FENTRY:
@@ -201,11 +212,11 @@ static void why_unusable(const struct probe_caps *c, enum probe_event e, enum pr
 			 char *buf, size_t len)
 {
 	const int *have = f == PF_FENTRY ? c->func_btf : c->func_ksym;
-	int tp = event_tp[e];
+	int tp = events[e].tp;
 
-	if (!(event_offers[e] & (1u << f)))
+	if (!offers(e, f))
 		snprintf(buf, len, "tcprec has no %s program for %s", flavour_names[f],
-			 event_names[e]);
+			 events[e].name);
 	else if (f == PF_TRACEPOINT && tp >= 0 && !c->tp_tracefs[tp])
 		snprintf(buf, len,
 			 "tracepoint %s is not in tracefs (mounted at /sys/kernel/tracing?)",
@@ -216,9 +227,9 @@ static void why_unusable(const struct probe_caps *c, enum probe_event e, enum pr
 		snprintf(buf, len, "%s programs do not load on this kernel", flavour_names[f]);
 	else if (f == PF_FENTRY || f == PF_KPROBE) {
 		for (int i = 0; i < 2; i++)
-			if (!have[event_funcs[e][i]])
+			if (!have[events[e].func[i]])
 				snprintf(buf, len, "kernel function %s is not in %s",
-					 func_names[event_funcs[e][i]],
+					 func_names[events[e].func[i]],
 					 f == PF_FENTRY ? "the kernel's BTF" : "/proc/kallsyms");
 	} else
 		snprintf(buf, len, "tracepoint %s is not in %s", tp >= 0 ? tp_names[tp] : "-",
@@ -239,7 +250,7 @@ int probe_plan_select_forced(const struct probe_caps *caps, const enum probe_fla
 		if (!usable(caps, e, force[e])) {
 			why_unusable(caps, e, force[e], why, sizeof(why));
 			snprintf(plan->error, sizeof(plan->error), "--probe %s=%s: %s",
-				 event_names[e], flavour_names[force[e]], why);
+				 events[e].name, flavour_names[force[e]], why);
 			return -EOPNOTSUPP;
 		}
 		plan->flavour[e] = force[e];
@@ -255,6 +266,14 @@ static int lookup(const char *const *names, int n, const char *name, size_t len)
 	return -1;
 }
 
+static int event_lookup(const char *name, size_t len)
+{
+	for (int e = 0; e < PE_COUNT; e++)
+		if (strlen(events[e].name) == len && !strncmp(events[e].name, name, len))
+			return e;
+	return -1;
+}
+
 /* One "EVENT=FLAVOUR" item of --probe into force[]. */
 static int force_item(const char *item, size_t len, enum probe_flavour *force, char *err,
 		      size_t errlen)
@@ -266,7 +285,7 @@ static int force_item(const char *item, size_t len, enum probe_flavour *force, c
 		snprintf(err, errlen, "'%.*s': expected EVENT=FLAVOUR", (int)len, item);
 		return -EINVAL;
 	}
-	e = lookup(event_names, PE_COUNT, item, (size_t)(eq - item));
+	e = event_lookup(item, (size_t)(eq - item));
 	lo = hi = e;
 	if (e < 0 && eq - item == 3 && !strncmp(item, "seg", 3))
 		lo = PE_SEG_RX, hi = PE_SEG_TX;
@@ -282,18 +301,17 @@ static int force_item(const char *item, size_t len, enum probe_flavour *force, c
 		return -EINVAL;
 	}
 	len -= (size_t)(eq + 1 - item);
-	f = len == 5 && !strncmp(eq + 1, "fexit", 5)
-		    ? PF_FENTRY
-		    : lookup(flavour_names, PF_ITER + 1, eq + 1, len);
+	f = len == 5 && !strncmp(eq + 1, "fexit", 5) ? PF_FENTRY
+						     : lookup(flavour_names, PF_COUNT, eq + 1, len);
 	for (int i = lo; f > PF_NONE && i <= hi; i++)
-		if (!(event_offers[i] & (1u << f)))
+		if (!offers(i, f))
 			f = -1;
 	if (f <= PF_NONE) {
 		size_t used = (size_t)snprintf(err, errlen, "'%.*s': %s offers",
-					       (int)(eq - item + 1 + len), item, event_names[lo]);
+					       (int)(eq - item + 1 + len), item, events[lo].name);
 
-		for (int i = PF_FENTRY; i <= PF_ITER && used < errlen; i++)
-			if (event_offers[lo] & (1u << i))
+		for (int i = PF_FENTRY; i < PF_COUNT && used < errlen; i++)
+			if (offers(lo, i))
 				used += (size_t)snprintf(err + used, errlen - used, " %s",
 							 flavour_names[i]);
 		return -EINVAL;
@@ -301,7 +319,7 @@ static int force_item(const char *item, size_t len, enum probe_flavour *force, c
 	for (int i = lo; i <= hi; i++) {
 		if (force[i] != PF_NONE && (int)force[i] != f) {
 			snprintf(err, errlen, "'%.*s': %s was forced to %s already",
-				 (int)(eq - item + 1 + len), item, event_names[i],
+				 (int)(eq - item + 1 + len), item, events[i].name,
 				 flavour_names[force[i]]);
 			return -EINVAL;
 		}
@@ -342,7 +360,7 @@ void probe_force_format(const enum probe_flavour *force, char *buf, size_t len)
 
 		if (force[e] == PF_NONE)
 			continue;
-		n = snprintf(buf + used, len - used, "%s%s=%s", used ? "," : "", event_names[e],
+		n = snprintf(buf + used, len - used, "%s%s=%s", used ? "," : "", events[e].name,
 			     flavour_names[force[e]]);
 		if (n < 0)
 			break;
@@ -360,14 +378,14 @@ static const char *hook_name(enum probe_event e, enum probe_flavour f, char *buf
 {
 	if (f == PF_ITER)
 		return e == PE_SNAPSHOT ? "tcp" : "tcp(polled)";
-	if ((f == PF_FENTRY || f == PF_KPROBE) && event_funcs[e][0] >= 0) {
+	if ((f == PF_FENTRY || f == PF_KPROBE) && events[e].func[0] >= 0) {
 		if (e == PE_TW_ENTER || e == PE_TW_EXIT)
-			return func_names[event_funcs[e][e == PE_TW_EXIT]];
-		snprintf(buf, len, "%s+%s", func_names[event_funcs[e][0]],
-			 func_names[event_funcs[e][1]]);
+			return func_names[events[e].func[e == PE_TW_EXIT]];
+		snprintf(buf, len, "%s+%s", func_names[events[e].func[0]],
+			 func_names[events[e].func[1]]);
 		return buf;
 	}
-	return event_tp[e] >= 0 ? tp_names[event_tp[e]] : "-";
+	return events[e].tp >= 0 ? tp_names[events[e].tp] : "-";
 }
 
 void probe_plan_format(const struct probe_plan *plan, char *buf, size_t len)
@@ -383,10 +401,10 @@ void probe_plan_format(const struct probe_plan *plan, char *buf, size_t len)
 
 		if (f == PF_NONE)
 			n = snprintf(buf + used, len - used, "%s%s=none", e ? "," : "",
-				     event_names[e]);
+				     events[e].name);
 		else
 			n = snprintf(buf + used, len - used, "%s%s=%s/%s", e ? "," : "",
-				     event_names[e], flavour_names[f],
+				     events[e].name, flavour_names[f],
 				     hook_name(e, f, tmp, sizeof(tmp)));
 		if (n < 0)
 			break;

@@ -21,6 +21,7 @@ enum probe_flavour {
 	PF_RAW_TP,
 	PF_TRACEPOINT,
 	PF_ITER, /* iter/tcp walk: snapshot, or polled TIME_WAIT */
+	PF_COUNT,
 };
 
 /* How the BPF side tells process context from softirq (== enum
@@ -119,6 +120,11 @@ void probe_plan_no_segments(struct probe_plan *plan);
  * ...,owner=softirq" (owner=stack: stack walk; owner=none: pid/comm are
  * never recorded) */
 void probe_plan_format(const struct probe_plan *plan, char *buf, size_t len);
+
+/* The BPF programs (their names in bpf/ *.bpf.c) that record event e in
+ * flavour f: i = 0, and i = 1 for the IPv6 half of a function pair; NULL
+ * when there is none. */
+const char *probe_event_program(enum probe_event e, enum probe_flavour f, int i);
 
 const char *probe_flavour_name(enum probe_flavour f);
 const char *probe_owner_name(enum probe_owner o);

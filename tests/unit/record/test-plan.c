@@ -2,13 +2,15 @@
 /*
  * test-plan.c - probe plan selection with fabricated capabilities: every
  * fallback chain, the consistency rules and the error for a kernel that
- * can record nothing.
+ * can record nothing; and the event table against the BPF object.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "check.h"
+#include "events.h"
 #include "plan.h"
+#include "tcprec.skel.h"
 
 static void all_funcs(struct probe_caps *c)
 {
@@ -274,8 +276,50 @@ static void test_forced_unusable(void)
 	CHECK(strstr(err, "forced to iter already") != NULL);
 }
 
+/* Every program the event table names is in the BPF object, and every
+ * program of the object is named by the table or is one of the context
+ * trackers the loader adds for owner=softirq.  Opening parses the object;
+ * nothing is loaded, so no privileges are needed. */
+static void test_programs_exist(void)
+{
+	struct tcprec_bpf *s = tcprec_bpf__open();
+	struct bpf_program *prog;
+	int named = 0;
+
+	REQUIRE(s);
+	for (int e = 0; e < PE_COUNT; e++)
+		for (int f = PF_FENTRY; f < PF_COUNT; f++)
+			for (int i = 0; i < 2; i++) {
+				const char *name = probe_event_program(e, f, i);
+
+				if (!name)
+					continue;
+				named++;
+				CHECK(bpf_object__find_program_by_name(s->obj, name), "%s missing",
+				      name);
+			}
+	CHECK(named >= PE_COUNT);
+	bpf_object__for_each_program(prog, s->obj)
+	{
+		const char *name = bpf_program__name(prog);
+		bool found = !strcmp(name, "on_softirq_entry") || !strcmp(name, "on_softirq_exit");
+
+		for (int e = 0; !found && e < PE_COUNT; e++)
+			for (int f = PF_FENTRY; !found && f < PF_COUNT; f++)
+				for (int i = 0; !found && i < 2; i++)
+					found = probe_event_program(e, f, i) &&
+						!strcmp(probe_event_program(e, f, i), name);
+		CHECK(found, "program %s is in no row of the event table", name);
+	}
+	/* A flavour with no program is not offered. */
+	CHECK(!probe_event_program(PE_STATES, PF_FENTRY, 0));
+	CHECK(!probe_event_program(PE_COUNT, PF_ITER, 0));
+	tcprec_bpf__destroy(s);
+}
+
 int main(void)
 {
+	test_programs_exist();
 	test_forced();
 	test_forced_unusable();
 	test_everything();
