@@ -21,6 +21,7 @@
 #include "output.h"
 #include "privs.h"
 #include "probes.h"
+#include "ringalloc.h"
 #include "snapshot.h"
 #include "tcprec.h"
 
@@ -119,7 +120,8 @@ static int plan_and_load(struct live *l, const char **packets)
 	err = choose_plan(l, packets);
 	if (err)
 		return err;
-	err = loader_load(&l->ld, l->cfg, &l->plan, l->errmsg, sizeof(l->errmsg));
+	err = loader_load(&l->ld, l->cfg, &l->plan, ringalloc_fd(&l->ring), l->errmsg,
+			  sizeof(l->errmsg));
 	/* A flavour forced with --probe is not replaced. */
 	if (err && uses_functions(l->plan.flavour) && !uses_functions(l->cfg->force)) {
 		fprintf(stderr, "tcprec: %s; retrying without fentry/kprobe hooks\n", l->errmsg);
@@ -127,7 +129,8 @@ static int plan_and_load(struct live *l, const char **packets)
 		l->caps.fentry = l->caps.kprobe = 0;
 		err = choose_plan(l, packets);
 		if (!err)
-			err = loader_load(&l->ld, l->cfg, &l->plan, l->errmsg, sizeof(l->errmsg));
+			err = loader_load(&l->ld, l->cfg, &l->plan, ringalloc_fd(&l->ring),
+					  l->errmsg, sizeof(l->errmsg));
 	}
 	return err;
 }
@@ -280,7 +283,13 @@ int live_run(const struct config *cfg, uint64_t start_ns)
 		return TCPREC_EXIT_ERROR;
 	}
 	loader_set_verbose(cfg->verbose);
+	ringalloc_start(&l.ring, cfg->ringbuf_bytes);
 	err = plan_and_load(&l, &packets);
+	if (cfg->verbose && ringalloc_fd(&l.ring) >= 0)
+		fprintf(stderr, "tcprec: ring buffer created in %.1f ms, beside the probing\n",
+			l.ring.ms);
+	/* The loaded object holds the map; a failed load leaves it unused. */
+	ringalloc_close(&l.ring);
 	probed_ns = header_now_ns(CLOCK_MONOTONIC);
 	if (!err)
 		err = prepare_header(&l, packets);

@@ -88,7 +88,7 @@ static void set_filters(struct tcprec_bpf *s, const struct config *cfg,
 }
 
 int loader_load(struct loader *l, const struct config *cfg, const struct probe_plan *plan,
-		char *errbuf, size_t errlen)
+		int ring_fd, char *errbuf, size_t errlen)
 {
 	int err;
 
@@ -107,6 +107,8 @@ int loader_load(struct loader *l, const struct config *cfg, const struct probe_p
 	err = bpf_map__set_max_entries(l->skel->maps.owned_tuples, cfg->pid ? 16384 : 1);
 	if (!err)
 		err = bpf_map__set_max_entries(l->skel->maps.events, (__u32)cfg->ringbuf_bytes);
+	if (!err && ring_fd >= 0)
+		err = bpf_map__reuse_fd(l->skel->maps.events, ring_fd);
 	if (err) {
 		snprintf(errbuf, errlen, "sizing the BPF maps: %s", strerror(-err));
 		goto fail;

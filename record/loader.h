@@ -26,10 +26,12 @@ enum loader_iter {
 };
 
 /* Opens the skeleton, sets filters, ring buffer size and autoload from
- * the plan, and loads (verifies) the programs.  On failure everything is
- * undone and errbuf names the step.  Returns 0 or -errno. */
+ * the plan, and loads (verifies) the programs.  ring_fd, when >= 0, is a
+ * ring buffer map of cfg->ringbuf_bytes already created (ringalloc.h),
+ * used instead of a new one.  On failure everything is undone and errbuf
+ * names the step.  Returns 0 or -errno. */
 int loader_load(struct loader *l, const struct config *cfg, const struct probe_plan *plan,
-		char *errbuf, size_t errlen);
+		int ring_fd, char *errbuf, size_t errlen);
 
 /* Attaches the loaded programs and creates the ring buffer reader.  On
  * failure the loader is stopped.  Returns 0 or -errno. */

@@ -14,6 +14,7 @@
 #include "opts.h"
 #include "pcap_src.h"
 #include "plan.h"
+#include "ringalloc.h"
 #include "status.h"
 #include "trc.h"
 #include "tw_poll.h"
@@ -26,6 +27,7 @@ struct live {
 	int fd;
 	struct trc_writer *w;
 	struct loader ld;
+	struct ringalloc ring; /* the ring buffer, created beside the probing */
 	struct drain d;
 	struct tw_poll tw;
 	int tw_polled;	       /* plan uses the iterator for TIME_WAIT */
