@@ -68,15 +68,15 @@ int dec_state(struct trc_reader *r, struct dec *d, unsigned int type, unsigned i
 		if (s->flags & ~WIRE_STF_KNOWN)
 			FAIL("STATE record has unknown flags");
 	} else {
-		if (!rc->have_state)
+		if (!rc->ctx.have_state)
 			FAIL("STATE_NEXT without an earlier state of the connection");
-		s->old_state = rc->last_state;
+		s->old_state = rc->ctx.last_state;
 		s->flags = type == WIRE_REC_STATE_OWNER ? TRC_STATE_F_OWNER : 0;
 	}
 	if (s->old_state > TRC_TCP_STATE_MAX || s->new_state > TRC_TCP_STATE_MAX)
 		FAIL("TCP state number out of range");
-	rc->last_state = s->new_state;
-	rc->have_state = 1;
+	rc->ctx.last_state = s->new_state;
+	rc->ctx.have_state = 1;
 	if (s->flags & TRC_STATE_F_OWNER)
 		return dec_owner(r, d, s, why);
 	return 0;
@@ -105,17 +105,17 @@ int dec_seg(struct dec *d, unsigned int type, unsigned int hi, struct rconn *rc,
 	if (cur_varint(&d->c, &s) || cur_varint(&d->c, &a) || cur_varint(&d->c, &w) ||
 	    cur_varint32(&d->c, &g->payload_len))
 		FAIL("SEG seq/ack/window/length cut short");
-	if (rc->have_seq[dir]) {
-		g->seq = rc->seq[dir] + (uint32_t)zigzag_dec(s);
-		g->ack = rc->ack[dir] + (uint32_t)zigzag_dec(a);
-		g->window = rc->win[dir] + (uint32_t)zigzag_dec(w);
+	if (rc->ctx.have_seq[dir]) {
+		g->seq = rc->ctx.seq[dir] + (uint32_t)zigzag_dec(s);
+		g->ack = rc->ctx.ack[dir] + (uint32_t)zigzag_dec(a);
+		g->window = rc->ctx.win[dir] + (uint32_t)zigzag_dec(w);
 	} else {
 		if (w > UINT32_MAX)
 			FAIL("SEG window beyond 32 bits");
 		g->window = (uint32_t)w;
-		if (rc->have_seq[!dir]) {
-			g->seq = rc->ack[!dir] + (uint32_t)zigzag_dec(s);
-			g->ack = rc->seq[!dir] + (uint32_t)zigzag_dec(a);
+		if (rc->ctx.have_seq[!dir]) {
+			g->seq = rc->ctx.ack[!dir] + (uint32_t)zigzag_dec(s);
+			g->ack = rc->ctx.seq[!dir] + (uint32_t)zigzag_dec(a);
 		} else if (s > UINT32_MAX || a > UINT32_MAX) {
 			FAIL("SEG seq/ack beyond 32 bits");
 		} else {
@@ -123,10 +123,10 @@ int dec_seg(struct dec *d, unsigned int type, unsigned int hi, struct rconn *rc,
 			g->ack = (uint32_t)a;
 		}
 	}
-	rc->have_seq[dir] = 1;
-	rc->seq[dir] = g->seq;
-	rc->ack[dir] = g->ack;
-	rc->win[dir] = g->window;
+	rc->ctx.have_seq[dir] = 1;
+	rc->ctx.seq[dir] = g->seq;
+	rc->ctx.ack[dir] = g->ack;
+	rc->ctx.win[dir] = g->window;
 	return 0;
 }
 

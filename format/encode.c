@@ -108,8 +108,8 @@ void enc_conn(struct trc_writer *w, struct wconn *wc)
 
 	wc->gen = w->gen;
 	wc->cid = w->ch_conns++;
-	wc->have_state = 0;
-	wc->have_seq[0] = wc->have_seq[1] = 0;
+	wc->ctx.have_state = 0;
+	wc->ctx.have_seq[0] = wc->ctx.have_seq[1] = 0;
 	w->ch_records++;
 }
 
@@ -135,8 +135,8 @@ static uint8_t *put_state(struct trc_writer *w, uint8_t *tag, uint8_t *p,
 {
 	int owner = s->flags & TRC_STATE_F_OWNER;
 
-	if (!(s->flags & TRC_STATE_F_SNAPSHOT) && wc->have_state &&
-	    wc->last_state == s->old_state) {
+	if (!(s->flags & TRC_STATE_F_SNAPSHOT) && wc->ctx.have_state &&
+	    wc->ctx.last_state == s->old_state) {
 		*tag = WIRE_TAG(owner ? WIRE_REC_STATE_OWNER : WIRE_REC_STATE_NEXT, s->new_state);
 	} else {
 		*tag = WIRE_TAG(WIRE_REC_STATE, s->new_state);
@@ -144,8 +144,8 @@ static uint8_t *put_state(struct trc_writer *w, uint8_t *tag, uint8_t *p,
 	}
 	if (owner)
 		p = put_owner(w, p, s);
-	wc->last_state = s->new_state;
-	wc->have_state = 1;
+	wc->ctx.last_state = s->new_state;
+	wc->ctx.have_state = 1;
 	return p;
 }
 
@@ -167,23 +167,23 @@ static uint8_t *put_seg(uint8_t *tag, uint8_t *p, const struct trc_ev_segment *g
 		return p;
 	/* Deltas against this direction's previous segment; for the first
 	 * one, against the other direction (our seq is its ack and v.v.). */
-	if (wc->have_seq[d]) {
-		p = varint_put(p, zigzag_enc((int32_t)(g->seq - wc->seq[d])));
-		p = varint_put(p, zigzag_enc((int32_t)(g->ack - wc->ack[d])));
-		p = varint_put(p, zigzag_enc((int32_t)(g->window - wc->win[d])));
-	} else if (wc->have_seq[!d]) {
-		p = varint_put(p, zigzag_enc((int32_t)(g->seq - wc->ack[!d])));
-		p = varint_put(p, zigzag_enc((int32_t)(g->ack - wc->seq[!d])));
+	if (wc->ctx.have_seq[d]) {
+		p = varint_put(p, zigzag_enc((int32_t)(g->seq - wc->ctx.seq[d])));
+		p = varint_put(p, zigzag_enc((int32_t)(g->ack - wc->ctx.ack[d])));
+		p = varint_put(p, zigzag_enc((int32_t)(g->window - wc->ctx.win[d])));
+	} else if (wc->ctx.have_seq[!d]) {
+		p = varint_put(p, zigzag_enc((int32_t)(g->seq - wc->ctx.ack[!d])));
+		p = varint_put(p, zigzag_enc((int32_t)(g->ack - wc->ctx.seq[!d])));
 		p = varint_put(p, g->window);
 	} else {
 		p = varint_put(p, g->seq);
 		p = varint_put(p, g->ack);
 		p = varint_put(p, g->window);
 	}
-	wc->have_seq[d] = 1;
-	wc->seq[d] = g->seq;
-	wc->ack[d] = g->ack;
-	wc->win[d] = g->window;
+	wc->ctx.have_seq[d] = 1;
+	wc->ctx.seq[d] = g->seq;
+	wc->ctx.ack[d] = g->ack;
+	wc->ctx.win[d] = g->window;
 	return varint_put(p, g->payload_len);
 }
 

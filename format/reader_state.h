@@ -20,12 +20,7 @@
  * context that STATE_NEXT and sequence deltas refer to. */
 struct rconn {
 	struct trc_conn c;
-	uint8_t last_state;
-	uint8_t have_state;
-	uint8_t have_seq[2];
-	uint32_t seq[2];
-	uint32_t ack[2];
-	uint32_t win[2];
+	struct wire_conn_ctx ctx; /* what its records are coded against */
 };
 
 struct raddr {

@@ -165,4 +165,18 @@ static inline uint64_t wire_get_u64(const uint8_t *p)
 	return (uint64_t)wire_get_u32(p) | (uint64_t)wire_get_u32(p + 4) << 32;
 }
 
+/* What a connection's event records are coded against within a chunk
+ * (SPEC.md 5.2): its last new state (STATE_NEXT), and per direction the
+ * seq, ack and window of its last SEQ segment.  The writer and the reader
+ * each keep one per connection and update it the same way; a new chunk
+ * starts from none. */
+struct wire_conn_ctx {
+	uint8_t last_state;
+	uint8_t have_state;
+	uint8_t have_seq[2];
+	uint32_t seq[2];
+	uint32_t ack[2];
+	uint32_t win[2];
+};
+
 #endif /* TRC_WIRE_H */

@@ -22,12 +22,7 @@ struct wconn {
 	struct trc_conn c;
 	uint32_t gen;
 	uint32_t cid;
-	uint8_t last_state;
-	uint8_t have_state;
-	uint8_t have_seq[2];
-	uint32_t seq[2];
-	uint32_t ack[2];
-	uint32_t win[2];
+	struct wire_conn_ctx ctx; /* what its records are coded against */
 };
 
 /* Open-addressing (linear probing, backward-shift deletion) keyed by
