@@ -18,6 +18,27 @@ static const char *lost_reason(uint8_t r)
 					 : "capture";
 }
 
+/* "tcp_figures in ESTABLISHED: bytes_acked 1200, srtt_us 35"; a kind or
+ * field this tcpana does not know is shown by number. */
+static void sock_body(FILE *fp, const struct trc_ev_sock *s)
+{
+	const char *kind = trc_sock_kind_name(s->kind);
+
+	if (kind)
+		fprintf(fp, "%s in %s", kind, tcp_state_name(s->state));
+	else
+		fprintf(fp, "socket event %u in %s", s->kind, tcp_state_name(s->state));
+	for (unsigned int i = 0; i < s->n_fields; i++) {
+		const char *key = trc_sock_field_name(s->key[i]);
+
+		fputs(i ? ", " : ": ", fp);
+		if (key)
+			fprintf(fp, "%s %llu", key, (unsigned long long)s->value[i]);
+		else
+			fprintf(fp, "field %u %llu", s->key[i], (unsigned long long)s->value[i]);
+	}
+}
+
 static void body(FILE *fp, const struct trc_event *ev)
 {
 	char fl[16], comm[SAFESTR_LEN(TRC_COMM_LEN)];
@@ -51,6 +72,9 @@ static void body(FILE *fp, const struct trc_event *ev)
 		break;
 	case TRC_EV_RESET:
 		fprintf(fp, "reset %s", ev->reset.dir == TRC_DIR_RX ? "received" : "sent");
+		break;
+	case TRC_EV_SOCK:
+		sock_body(fp, &ev->sock);
 		break;
 	default:
 		fprintf(fp, "event type %u", ev->type);

@@ -11,7 +11,7 @@
 #include "analyzer.h"
 #include "strbuf.h"
 
-#define TCPANA_SCHEMA_VERSION "1.1"
+#define TCPANA_SCHEMA_VERSION "1.2"
 
 struct out_stats;
 

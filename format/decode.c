@@ -170,6 +170,8 @@ static int dec_time(struct dec *d, struct trc_event *ev, const char **why)
 		FAIL("time delta cut short or overflows");
 	if (ev->t_ns > d->t_last)
 		FAIL("event time beyond the chunk's last time");
+	if (ev->t_ns < d->ext_max)
+		FAIL("event time before an earlier socket event's");
 	if (++d->events > d->n_events)
 		FAIL("more events than the chunk header says");
 	d->t_prev = ev->t_ns;
@@ -202,13 +204,70 @@ static int dec_event(struct trc_reader *r, struct dec *d, unsigned int type, uns
 	}
 }
 
+/* A SOCK extension's body (SPEC.md 5.4), within its length: an event of
+ * its own connection and time that leaves prev_conn and t_prev as they
+ * were, so a reader that skips it decodes the rest the same.  Bytes after
+ * the fields are a later minor's and are skipped. */
+static int dec_sock(struct trc_reader *r, struct dec *d, struct cur body, struct trc_event *ev,
+		    struct rconn **rcp, const char **why)
+{
+	struct trc_ev_sock *s = &ev->sock;
+	uint64_t ref, dt, kind, key;
+	uint32_t flags;
+	uint8_t n;
+
+	if (cur_varint(&body, &ref) || cur_varint(&body, &dt))
+		FAIL("socket event cut short");
+	if (ref == 0 || ref > d->conns)
+		FAIL("socket event names no declared connection");
+	if (__builtin_add_overflow(d->t_prev, dt, &ev->t_ns))
+		FAIL("socket event time overflows");
+	if (cur_varint(&body, &kind) || cur_u8(&body, &s->state) || cur_varint32(&body, &flags) ||
+	    cur_u8(&body, &n))
+		FAIL("socket event cut short");
+	if (kind == 0 || kind > UINT16_MAX || s->state > TRC_TCP_STATE_MAX ||
+	    n > TRC_SOCK_MAX_FIELDS)
+		FAIL("socket event kind, state or field count out of range");
+	for (uint8_t i = 0; i < n; i++) {
+		if (cur_varint(&body, &key) || cur_varint(&body, &s->value[i]))
+			FAIL("socket event field cut short");
+		if (key == 0 || key > UINT16_MAX)
+			FAIL("socket event field key out of range");
+		s->key[i] = (uint16_t)key;
+	}
+	ev->type = TRC_EV_SOCK;
+	s->kind = (uint16_t)kind;
+	s->flags = flags;
+	s->n_fields = n;
+	*rcp = &r->conns[d->conns - (uint32_t)ref];
+	ev->conn_serial = (*rcp)->c.serial;
+	if (ev->t_ns > d->ext_max)
+		d->ext_max = ev->t_ns;
+	d->ext_events++;
+	return 1;
+}
+
+static int dec_extension(struct trc_reader *r, struct dec *d, struct trc_event *ev,
+			 struct rconn **rcp, const char **why)
+{
+	uint64_t ext_type, len;
+	const uint8_t *p;
+
+	if (cur_varint(&d->c, &ext_type) || cur_varint(&d->c, &len) || cur_take(&d->c, len, &p))
+		FAIL("extension record malformed or longer than the chunk");
+	if (ext_type == WIRE_EXT_SOCK)
+		return dec_sock(r, d, cur_make(p, len), ev, rcp, why);
+	if (!d->dry)
+		r->st.records_unknown++;
+	return 0;
+}
+
 /* One record.  1: an event in *ev; 0: a declaration or skipped extension;
  * -1: corrupt, *why says how. */
 static int dec_record(struct trc_reader *r, struct dec *d, struct trc_event *ev, struct rconn **rcp,
 		      const char **why)
 {
 	uint8_t tag;
-	uint64_t v, len;
 
 	if (cur_u8(&d->c, &tag))
 		FAIL("record cut short");
@@ -223,11 +282,9 @@ static int dec_record(struct trc_reader *r, struct dec *d, struct trc_event *ev,
 			FAIL("CONN tag with nonzero high bits");
 		return dec_conn(r, d, why);
 	case WIRE_REC_EXTENSION:
-		if (hi || cur_varint(&d->c, &v) || cur_varint(&d->c, &len) || cur_skip(&d->c, len))
-			FAIL("extension record malformed or longer than the chunk");
-		if (!d->dry)
-			r->st.records_unknown++;
-		return 0;
+		if (hi)
+			FAIL("extension tag with nonzero high bits");
+		return dec_extension(r, d, ev, rcp, why);
 	case WIRE_REC_LOST:
 		if (hi)
 			FAIL("LOST tag with nonzero high bits");
@@ -248,6 +305,8 @@ static void dec_rewind(struct dec *d, struct cur start)
 	d->c = start;
 	d->t_prev = d->t_first;
 	d->events = d->records = d->conns = d->owners = d->addrs = 0;
+	d->ext_events = 0;
+	d->ext_max = 0;
 	d->prev_cid = UINT32_MAX;
 	d->dp_serial = d->dp_cookie = d->dp_cgroup = 0;
 	d->dp_netns = 0;
@@ -272,6 +331,8 @@ int dec_validate(struct trc_reader *r, struct trc_error *err)
 	why = "last event time differs from the chunk's last time";
 	if (d->events && d->t_prev != d->t_last)
 		goto bad;
+	d->ext_count = d->ext_events;
+	d->ext_latest = d->ext_max;
 	d->dry = false;
 	dec_rewind(d, start);
 	return 0;

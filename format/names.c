@@ -36,6 +36,7 @@ static const char *const event_type_names[] = {
 	[TRC_EV_STATE] = "state",	[TRC_EV_SEGMENT] = "segment",
 	[TRC_EV_TIMEWAIT] = "timewait", [TRC_EV_RETRANSMIT] = "retransmit",
 	[TRC_EV_RESET] = "reset",	[TRC_EV_LOST] = "lost",
+	[TRC_EV_SOCK] = "sock",
 };
 
 const char *trc_event_type_name(unsigned int type)
@@ -43,6 +44,26 @@ const char *trc_event_type_name(unsigned int type)
 	if (type == 0 || type > TRC_EV_TYPE_MAX)
 		return NULL;
 	return event_type_names[type];
+}
+
+#define TRC_SOCK_CASE_(value, name, text)                                                          \
+	case value:                                                                                \
+		return text;
+
+const char *trc_sock_kind_name(unsigned int kind)
+{
+	switch (kind) {
+		TRC_SOCK_KINDS(TRC_SOCK_CASE_)
+	}
+	return NULL;
+}
+
+const char *trc_sock_field_name(unsigned int key)
+{
+	switch (key) {
+		TRC_SOCK_FIELDS(TRC_SOCK_CASE_)
+	}
+	return NULL;
 }
 
 const char *trc_status_name(enum trc_status st)

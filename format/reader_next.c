@@ -54,7 +54,7 @@ static int on_chunk(struct trc_reader *r, const struct blk *b, struct trc_error 
 	if (dec_begin(r, b, err) < 0 || dec_validate(r, err) < 0)
 		return damaged(r, b);
 	const struct dec *d = &r->d;
-	if (d->n_events && r->any_chunk && d->t_first < r->prev_t_last) {
+	if ((d->n_events || d->ext_count) && r->any_chunk && d->t_first < r->prev_t_last) {
 		rd_err(err, TRC_CORRUPT, b->offset, d->seq,
 		       "chunk %u at offset %llu starts at %llu ns, before the previous "
 		       "chunk's last event at %llu ns",
@@ -66,8 +66,12 @@ static int on_chunk(struct trc_reader *r, const struct blk *b, struct trc_error 
 	r->expect_seq = d->seq + 1;
 	r->damage_since_chunk = false;
 	r->any_chunk = true;
+	/* The latest time delivered: a socket event may follow the last core
+	 * event (SPEC.md 5.4). */
 	if (d->n_events)
 		r->prev_t_last = d->t_last;
+	if (d->ext_count && d->ext_latest > r->prev_t_last)
+		r->prev_t_last = d->ext_latest;
 	r->st.chunks_ok++;
 	r->cur_blk = *b;
 	r->state = RD_CHUNK;

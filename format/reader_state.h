@@ -44,6 +44,13 @@ struct dec {
 	uint32_t events, records, conns, owners;
 	uint32_t prev_cid; /* UINT32_MAX: none yet */
 	bool dry;	   /* validation pass: count nothing user-visible */
+	/* SOCK extension events: how many, and the latest time among them
+	 * (they do not move t_prev; the core events after one must not go
+	 * back before it) */
+	uint32_t ext_events;
+	uint64_t ext_max;
+	uint32_t ext_count;  /* ext_events and ext_max of the whole chunk, */
+	uint64_t ext_latest; /* kept from its validation pass */
 	/* previous-declaration context (SPEC.md "CONN") */
 	uint32_t addrs;
 	uint64_t dp_serial, dp_cookie, dp_cgroup;

@@ -31,7 +31,7 @@ extern "C" {
  * accept any minor (unknown extension records and header fields are
  * skipped). */
 #define TRC_VERSION_MAJOR 1
-#define TRC_VERSION_MINOR 1
+#define TRC_VERSION_MINOR 2
 
 /* Documented bounds; the reader rejects anything beyond them before it
  * allocates. */
@@ -179,7 +179,8 @@ enum trc_event_type {
 	TRC_EV_RETRANSMIT = 4,
 	TRC_EV_RESET = 5,
 	TRC_EV_LOST = 6,
-	TRC_EV_TYPE_MAX = 6,
+	TRC_EV_SOCK = 7, /* a socket event of a kind, with a typed field list (1.2) */
+	TRC_EV_TYPE_MAX = 7,
 };
 
 /* tcpdump-style flag string into buf ("S", "S.", "F.", "R.", "P.", "none"):
@@ -262,6 +263,46 @@ struct trc_ev_lost {
 	uint8_t reason; /* enum trc_lost_reason */
 };
 
+/* Socket events (TRC_EV_SOCK, format 1.2): one generic record for what
+ * the kernel says about a socket besides its state, segments and
+ * TIME_WAIT: a kind, the socket's state, flags, and up to
+ * TRC_SOCK_MAX_FIELDS (key, value) figures.  Kinds and keys are
+ * allocated in these lists and in SPEC.md; a reader shows one it does not
+ * know by number, and a writer may leave out any field (a kernel that
+ * lacks it).  X(value, NAME, "name") */
+#define TRC_SOCK_KINDS(X)                                                                          \
+	X(1, TCP_FIGURES, "tcp_figures") /* struct tcp_sock's counters at a state change */
+#define TRC_SOCK_FIELDS(X)                                                                         \
+	X(1, BYTES_ACKED, "bytes_acked")       /* bytes sent and acknowledged */                   \
+	X(2, BYTES_RECEIVED, "bytes_received") /* bytes received in order */                       \
+	X(3, SEGS_OUT, "segs_out")	       /* segments sent, retransmissions included */       \
+	X(4, SEGS_IN, "segs_in")	       /* segments received */                             \
+	X(5, TOTAL_RETRANS, "total_retrans")   /* segments retransmitted over the life */          \
+	X(6, SRTT_US, "srtt_us")	       /* smoothed round-trip time, microseconds */        \
+	X(7, RTTVAR_US, "rttvar_us")	       /* its mean deviation, microseconds */              \
+	X(8, SND_CWND, "snd_cwnd")	       /* congestion window, segments */                   \
+	X(9, DELIVERY_RATE, "delivery_rate")   /* bytes per second, the last sample */
+
+#define TRC_SOCK_ENUM_(value, name, text) TRC_SOCK_##name = value,
+enum trc_sock_kind { TRC_SOCK_KINDS(TRC_SOCK_ENUM_) };
+#define TRC_SOCKF_ENUM_(value, name, text) TRC_SOCKF_##name = value,
+enum trc_sock_field { TRC_SOCK_FIELDS(TRC_SOCKF_ENUM_) };
+
+#define TRC_SOCK_MAX_FIELDS 10
+
+struct trc_ev_sock {
+	uint16_t kind;			   /* enum trc_sock_kind, or a later one (>= 1) */
+	uint8_t state;			   /* enum trc_tcp_state of the socket when it happened */
+	uint8_t n_fields;		   /* <= TRC_SOCK_MAX_FIELDS */
+	uint32_t flags;			   /* per kind; none defined yet */
+	uint16_t key[TRC_SOCK_MAX_FIELDS]; /* enum trc_sock_field, or a later one (>= 1) */
+	uint64_t value[TRC_SOCK_MAX_FIELDS];
+};
+
+/* "tcp_figures", "bytes_acked", ...; NULL for a number not allocated. */
+const char *trc_sock_kind_name(unsigned int kind);
+const char *trc_sock_field_name(unsigned int key);
+
 struct trc_event {
 	uint32_t type; /* enum trc_event_type */
 	uint64_t t_ns;
@@ -275,6 +316,7 @@ struct trc_event {
 		struct trc_ev_retransmit retrans;
 		struct trc_ev_reset reset;
 		struct trc_ev_lost lost;
+		struct trc_ev_sock sock;
 	};
 };
 

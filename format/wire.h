@@ -72,6 +72,15 @@ enum wire_rec {
 
 #define WIRE_TAG(type, hi) ((uint8_t)((type) | ((hi) << 4)))
 
+/* Extension record types (SPEC.md 5.4), the ext_type of an EXTENSION. */
+enum wire_ext {
+	WIRE_EXT_SOCK = 1, /* a socket event: TRC_EV_SOCK (1.2) */
+};
+
+/* Largest body of a SOCK extension the writer makes: ref, dt, kind,
+ * state, flags, count and TRC_SOCK_MAX_FIELDS (key, value) varints. */
+#define WIRE_EXT_SOCK_MAX (10u + 10u + 3u + 1u + 5u + 1u + TRC_SOCK_MAX_FIELDS * (3u + 10u))
+
 /* STATE flags byte */
 #define WIRE_STF_SNAPSHOT 0x01u
 #define WIRE_STF_OWNER	  0x02u

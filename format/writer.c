@@ -89,7 +89,7 @@ static void chunk_reset(struct trc_writer *w)
 	w->gen++;
 	if (w->gen == 0) /* 0 means "never declared"; skip it on wrap */
 		w->gen = 1;
-	w->ch_events = w->ch_records = w->ch_conns = w->ch_owners = w->ch_addrs = 0;
+	w->ch_events = w->ch_ext = w->ch_records = w->ch_conns = w->ch_owners = w->ch_addrs = 0;
 	w->prev_cid = UINT32_MAX;
 	w->tick_start = 0;
 	memset(&w->dp, 0, sizeof(w->dp));
@@ -270,7 +270,8 @@ const struct trc_conn *trc_writer_conn_get(const struct trc_writer *w, uint64_t 
  * or would exceed a per-chunk limit the reader enforces. */
 static int make_room(struct trc_writer *w, const struct wconn *wc)
 {
-	if (w->len + WRITER_MAX_APPEND > w->cap || w->ch_events >= TRC_MAX_CHUNK_EVENTS ||
+	if (w->len + WRITER_MAX_APPEND > w->cap ||
+	    w->ch_events + w->ch_ext >= TRC_MAX_CHUNK_EVENTS ||
 	    w->ch_owners >= OWNER_MAX_PER_CHUNK || w->ch_addrs >= ADDR_MAX_PER_CHUNK ||
 	    (wc && wc->gen != w->gen && w->ch_conns >= TRC_MAX_CHUNK_CONNS))
 		return trc_writer_flush(w);
@@ -300,7 +301,7 @@ int trc_writer_append(struct trc_writer *w, const struct trc_event *in)
 	rc = make_room(w, wc);
 	if (rc < 0)
 		return rc;
-	if (w->ch_events == 0)
+	if (w->ch_events == 0 && w->ch_ext == 0)
 		w->t_first = w->t_prev = ev.t_ns;
 	if (w->st.events == 0)
 		w->t_first_file = ev.t_ns;

@@ -95,7 +95,8 @@ struct trc_writer {
 	/* current chunk */
 	uint32_t seq;
 	uint32_t gen;
-	uint32_t ch_events;
+	uint32_t ch_events; /* core event records */
+	uint32_t ch_ext;    /* SOCK extension events (records, not events) */
 	uint32_t ch_records;
 	uint32_t ch_conns;
 	uint32_t ch_owners;

@@ -48,6 +48,12 @@ static void check_event(const struct trc_event *ev, const struct trc_conn *c)
 	case TRC_EV_LOST:
 		REQUIRE(ev->lost.reason <= TRC_LOST_CAPTURE && ev->lost.t_end_ns >= ev->t_ns);
 		break;
+	case TRC_EV_SOCK:
+		REQUIRE(ev->sock.kind >= 1 && ev->sock.n_fields <= TRC_SOCK_MAX_FIELDS);
+		REQUIRE(trc_tcp_state_name(ev->sock.state) != NULL);
+		for (unsigned int i = 0; i < ev->sock.n_fields; i++)
+			REQUIRE(ev->sock.key[i] >= 1);
+		break;
 	}
 }
 

@@ -103,6 +103,26 @@ static const char *lost_reason(unsigned int r)
 	return r < 3 ? names[r] : "?";
 }
 
+/* kind and fields by name; a number this trcdump does not know stays a
+ * number ("field_12"). */
+static void add_sock(json_t *o, const struct trc_ev_sock *s)
+{
+	const char *kind = trc_sock_kind_name(s->kind);
+	json_t *f = json_object();
+	char key[32];
+
+	json_object_set_new(o, "kind", kind ? json_string(kind) : json_integer(s->kind));
+	json_object_set_new(o, "state", json_string(state_name(s->state)));
+	json_object_set_new(o, "flags", json_integer(s->flags));
+	for (unsigned int i = 0; f && i < s->n_fields; i++) {
+		const char *name = trc_sock_field_name(s->key[i]);
+
+		snprintf(key, sizeof(key), "field_%u", s->key[i]);
+		json_object_set_new(f, name ? name : key, ju64(s->value[i]));
+	}
+	json_object_set_new(o, "fields", f);
+}
+
 static void add_fields(json_t *o, const struct trc_event *ev)
 {
 	char fl[16];
@@ -135,6 +155,9 @@ static void add_fields(json_t *o, const struct trc_event *ev)
 		json_object_set_new(o, "t_end_ns", ju64(ev->lost.t_end_ns));
 		json_object_set_new(o, "cpu", json_integer(ev->lost.cpu));
 		json_object_set_new(o, "reason", json_string(lost_reason(ev->lost.reason)));
+		break;
+	case TRC_EV_SOCK:
+		add_sock(o, &ev->sock);
 		break;
 	}
 }

@@ -109,6 +109,69 @@ static size_t mk_extension(uint8_t *o)
 	return n + trailer(o + n, 4, 1);
 }
 
+/* recs_basic (t_prev 1010), a SOCK extension (SPEC.md 5.4) with the given
+ * body, then seg1: ref 0 and dt 5 still count from st2, as for a reader
+ * that skips the extension, so seg1 is at 1015. */
+static size_t sock_chunk(uint8_t *o, const uint8_t *body, size_t blen)
+{
+	uint8_t r[256];
+	size_t k = recs_basic(r);
+
+	r[k++] = WIRE_TAG(WIRE_REC_EXTENSION, 0);
+	r[k++] = WIRE_EXT_SOCK;
+	r[k++] = (uint8_t)blen;
+	k += cat(r + k, body, blen);
+	k += cat(r + k, seg1, sizeof(seg1));
+	size_t n = hdr(o);
+	n += chunk(o + n, 0, 4, 6, 1, 1000, 1015, r, k);
+	return n + trailer(o + n, 5, 1);
+}
+
+/* ref 1, +2 ns (1012), tcp_figures in ESTABLISHED, no flags, 2 fields:
+ * srtt_us 35, bytes_acked 1200; then 2 bytes a later minor might add. */
+static size_t mk_sock_event(uint8_t *o)
+{
+	static const uint8_t body[] = { 0x01, 0x02, 0x01, TRC_TCP_ESTABLISHED,
+					0x00, 0x02, 0x06, 0x23,
+					0x01, 0xb0, 0x09, 0xaa,
+					0xbb };
+	return sock_chunk(o, body, sizeof(body));
+}
+
+/* A kind and a key not allocated yet: kept, shown by number. */
+static size_t mk_sock_unknown_kind(uint8_t *o)
+{
+	static const uint8_t body[] = { 0x01, 0x02, 0x07, TRC_TCP_ESTABLISHED, 0x00, 0x01,
+					0xac, 0x02, 0x05 };
+	return sock_chunk(o, body, sizeof(body));
+}
+
+/* ref 0 ("same connection") is not allowed in a SOCK record. */
+static size_t mk_sock_ref_zero(uint8_t *o)
+{
+	static const uint8_t body[] = { 0x00, 0x02, 0x01, TRC_TCP_ESTABLISHED, 0x00, 0x00 };
+	return sock_chunk(o, body, sizeof(body));
+}
+
+/* 11 fields: one more than TRC_SOCK_MAX_FIELDS. */
+static size_t mk_sock_too_many(uint8_t *o)
+{
+	uint8_t body[64], *b = body;
+
+	*b++ = 0x01, *b++ = 0x02, *b++ = 0x01, *b++ = TRC_TCP_ESTABLISHED, *b++ = 0x00;
+	*b++ = TRC_SOCK_MAX_FIELDS + 1;
+	for (int i = 0; i <= TRC_SOCK_MAX_FIELDS; i++)
+		*b++ = 0x01, *b++ = 0x00;
+	return sock_chunk(o, body, (size_t)(b - body));
+}
+
+/* The SOCK event at 1019, then seg1 at 1015: time goes back. */
+static size_t mk_sock_then_older(uint8_t *o)
+{
+	static const uint8_t body[] = { 0x01, 0x09, 0x01, TRC_TCP_ESTABLISHED, 0x00, 0x00 };
+	return sock_chunk(o, body, sizeof(body));
+}
+
 /* SEG_TX_EXT "S" seq 1000 ack 0 win 64240, then SEG_RX_EXT "S." coded
  * against the other direction: seq 5000 (delta to ack 0), ack 1001 (delta
  * +1 to seq 1000), window 65535. */
@@ -342,6 +405,11 @@ const struct crafted crafted_cases[] = {
 	{ "no-trailer", mk_no_trailer, 0, TRC_TRUNCATED, 6, 0, "no trailer" },
 	{ "cut-mid-block", mk_cut_mid_block, 0, TRC_TRUNCATED, 3, 0, "inside a block" },
 	OK("extension-record", mk_extension, 4, 0),
+	OK("sock-event", mk_sock_event, 5, 0),
+	OK("sock-unknown-kind", mk_sock_unknown_kind, 5, 0),
+	BAD1("sock-ref-zero", mk_sock_ref_zero),
+	BAD1("sock-too-many", mk_sock_too_many),
+	BAD1("sock-then-older", mk_sock_then_older),
 	OK("newer-minor", mk_newer_minor, 3, 0),
 	OK("seq-coding", mk_seq_coding, 2, 0),
 	{ "major-2", mk_major2, 1, TRC_UNSUPPORTED, 0, 0, "version 2.0 is not supported" },

@@ -19,6 +19,7 @@ EVENT_KEYS = {
     "retransmit": {"flags", "old"},
     "reset": {"dir"},
     "lost": {"count", "t_end_ns", "cpu", "reason"},
+    "sock": {"kind", "state", "flags", "fields"},
 }
 CONN_KEYS = {"serial", "family", "laddr", "lport", "raddr", "rport", "netns",
              "cgroup_id", "cookie", "flags"}
@@ -40,7 +41,7 @@ def check_valid(trcdump, path, events):
     if rc != 0:
         fail(f"{path}: exit {rc}")
     hdr = lines[0]["header"]
-    if hdr["version"] != "1.1" or not {"ready_ns", "startup_ns"} <= hdr.keys():
+    if hdr["version"] != "1.2" or not {"ready_ns", "startup_ns"} <= hdr.keys():
         fail("header line: %r" % hdr)
     body, end = lines[1:-1], lines[-1]
     if len(body) != events and events >= 0:

@@ -158,6 +158,15 @@ static void random_payload(struct tu_model *m, struct trc_event *ev)
 	case TRC_EV_RESET:
 		ev->reset.dir = (uint8_t)(tu_rand(r) & 1);
 		break;
+	case TRC_EV_SOCK:
+		ev->sock.kind = (uint16_t)(1 + tu_rand(r) % 3); /* 2, 3: kinds not allocated yet */
+		ev->sock.state = (uint8_t)(tu_rand(r) % (TRC_TCP_STATE_MAX + 1));
+		ev->sock.n_fields = (uint8_t)(tu_rand(r) % (TRC_SOCK_MAX_FIELDS + 1));
+		for (unsigned int i = 0; i < ev->sock.n_fields; i++) {
+			ev->sock.key[i] = (uint16_t)(1 + tu_rand(r) % 12);
+			ev->sock.value[i] = tu_rand(r) >> (tu_rand(r) % 64);
+		}
+		break;
 	default:
 		ev->lost.count = tu_rand(r) % 1000;
 		ev->lost.t_end_ns = ev->t_ns + tu_rand(r) % 100000;
