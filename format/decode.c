@@ -6,6 +6,7 @@
  * delivered whole or reported as corrupt whole; then the delivering pass.
  * Every value from the file is range-checked before it indexes a table.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,6 +205,19 @@ static int dec_event(struct trc_reader *r, struct dec *d, unsigned int type, uns
 	}
 }
 
+/* What each record clears of *ev before filling it: the fixed part and
+ * every payload but a SOCK event's field arrays, whose entries count only
+ * below n_fields (trc.h).  Clearing the whole event (136 bytes) compiled
+ * to a "rep stos" that took 8 % of tcpana's time in summary mode. */
+#define EV_CLEAR_BYTES (offsetof(struct trc_event, state) + sizeof(struct trc_ev_state))
+_Static_assert(offsetof(struct trc_event, sock) + offsetof(struct trc_ev_sock, key) <=
+		       EV_CLEAR_BYTES,
+	       "a SOCK event's fixed fields are cleared");
+_Static_assert(sizeof(struct trc_ev_segment) <= sizeof(struct trc_ev_state) &&
+		       sizeof(struct trc_ev_timewait) <= sizeof(struct trc_ev_state) &&
+		       sizeof(struct trc_ev_lost) <= sizeof(struct trc_ev_state),
+	       "every other payload is cleared whole");
+
 /* A SOCK extension's body (SPEC.md 5.4), within its length: an event of
  * its own connection and time that leaves prev_conn and t_prev as they
  * were, so a reader that skips it decodes the rest the same.  Bytes after
@@ -274,7 +288,7 @@ static int dec_record(struct trc_reader *r, struct dec *d, struct trc_event *ev,
 	if (++d->records > d->n_records)
 		FAIL("more records than the chunk header says");
 	unsigned int type = tag & 0xf, hi = tag >> 4;
-	memset(ev, 0, sizeof(*ev));
+	memset(ev, 0, EV_CLEAR_BYTES);
 	*rcp = NULL;
 	switch (type) {
 	case WIRE_REC_CONN:

@@ -291,10 +291,12 @@ enum trc_sock_field { TRC_SOCK_FIELDS(TRC_SOCKF_ENUM_) };
 #define TRC_SOCK_MAX_FIELDS 10
 
 struct trc_ev_sock {
-	uint16_t kind;			   /* enum trc_sock_kind, or a later one (>= 1) */
-	uint8_t state;			   /* enum trc_tcp_state of the socket when it happened */
-	uint8_t n_fields;		   /* <= TRC_SOCK_MAX_FIELDS */
-	uint32_t flags;			   /* per kind; none defined yet */
+	uint16_t kind;	  /* enum trc_sock_kind, or a later one (>= 1) */
+	uint8_t state;	  /* enum trc_tcp_state of the socket when it happened */
+	uint8_t n_fields; /* <= TRC_SOCK_MAX_FIELDS */
+	uint32_t flags;	  /* per kind; none defined yet */
+	/* Entries [0, n_fields) are the fields; a reader leaves the rest as
+	 * they were. */
 	uint16_t key[TRC_SOCK_MAX_FIELDS]; /* enum trc_sock_field, or a later one (>= 1) */
 	uint64_t value[TRC_SOCK_MAX_FIELDS];
 };
