@@ -236,6 +236,10 @@ static int dec_sock(struct trc_reader *r, struct dec *d, struct cur body, struct
 		FAIL("socket event names no declared connection");
 	if (__builtin_add_overflow(d->t_prev, dt, &ev->t_ns))
 		FAIL("socket event time overflows");
+	/* Two of them in a row are both coded against t_prev: the later
+	 * must not be older. */
+	if (ev->t_ns < d->ext_max)
+		FAIL("socket event older than the one before it");
 	if (cur_varint(&body, &kind) || cur_u8(&body, &s->state) || cur_varint32(&body, &flags) ||
 	    cur_u8(&body, &n))
 		FAIL("socket event cut short");

@@ -13,7 +13,8 @@
 
 static int failures;
 
-static void report(const char *file, int line, const char *expr, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static void
+report(const char *file, int line, const char *expr, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s:%d: check failed", file, line);
 	if (expr)

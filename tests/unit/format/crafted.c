@@ -165,6 +165,33 @@ static size_t mk_sock_too_many(uint8_t *o)
 	return sock_chunk(o, body, (size_t)(b - body));
 }
 
+/* Two SOCK events, at 1013 and then 1011: time goes back between them. */
+static size_t mk_sock_backwards(uint8_t *o)
+{
+	static const uint8_t body[] = { 0x01, 0x03, 0x01, TRC_TCP_ESTABLISHED, 0x00, 0x00 };
+	static const uint8_t second[] = { WIRE_TAG(WIRE_REC_EXTENSION, 0),
+					  WIRE_EXT_SOCK,
+					  6,
+					  0x01,
+					  0x01,
+					  0x01,
+					  TRC_TCP_ESTABLISHED,
+					  0x00,
+					  0x00 };
+	uint8_t r[256];
+	size_t k = recs_basic(r);
+
+	r[k++] = WIRE_TAG(WIRE_REC_EXTENSION, 0);
+	r[k++] = WIRE_EXT_SOCK;
+	r[k++] = (uint8_t)sizeof(body);
+	k += cat(r + k, body, sizeof(body));
+	k += cat(r + k, second, sizeof(second));
+	k += cat(r + k, seg1, sizeof(seg1));
+	size_t n = hdr(o);
+	n += chunk(o + n, 0, 4, 7, 1, 1000, 1015, r, k);
+	return n + trailer(o + n, 6, 1);
+}
+
 /* The SOCK event at 1019, then seg1 at 1015: time goes back. */
 static size_t mk_sock_then_older(uint8_t *o)
 {
@@ -410,6 +437,7 @@ const struct crafted crafted_cases[] = {
 	BAD1("sock-ref-zero", mk_sock_ref_zero),
 	BAD1("sock-too-many", mk_sock_too_many),
 	BAD1("sock-then-older", mk_sock_then_older),
+	BAD1("sock-backwards", mk_sock_backwards),
 	OK("newer-minor", mk_newer_minor, 3, 0),
 	OK("seq-coding", mk_seq_coding, 2, 0),
 	{ "major-2", mk_major2, 1, TRC_UNSUPPORTED, 0, 0, "version 2.0 is not supported" },
