@@ -10,6 +10,7 @@
 #define ANALYZE_JSON_SB_H
 
 #include "strbuf.h"
+#include "timefmt.h"
 
 /* Whether s is UTF-8 that json_string() accepts (no overlong forms,
  * surrogates or code points above U+10FFFF). */
@@ -44,6 +45,16 @@ static inline void json_sb_bool(struct strbuf *sb, bool v)
 static inline void json_sb_null(struct strbuf *sb)
 {
 	sb_mem(sb, "null", 4);
+}
+
+/* "2026-11-22T03:40:59.123456789Z" (timefmt.h), quoted. */
+static inline void json_sb_iso(struct strbuf *sb, uint64_t realtime_ns)
+{
+	char b[TIMEFMT_ISO_LEN];
+
+	sb_ch(sb, '"');
+	sb_mem(sb, b, timefmt_iso_raw(realtime_ns, b));
+	sb_ch(sb, '"');
 }
 
 /* Separators and keys: "," before every member but the first.  Keys are

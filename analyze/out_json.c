@@ -13,7 +13,6 @@
 
 #include "json_sb.h"
 #include "out_json_write.h"
-#include "timefmt.h"
 
 static const char *clock_name(uint32_t c)
 {
@@ -61,15 +60,10 @@ static bool header(struct strbuf *sb, const char *path, const struct trc_header 
 
 static void iso_or_null(struct strbuf *sb, uint64_t realtime_ns)
 {
-	char b[TIMEFMT_ISO_LEN];
-
-	if (!realtime_ns) {
+	if (realtime_ns)
+		json_sb_iso(sb, realtime_ns);
+	else
 		json_sb_null(sb);
-		return;
-	}
-	sb_ch(sb, '"');
-	sb_mem(sb, b, timefmt_iso_raw(realtime_ns, b));
-	sb_ch(sb, '"');
 }
 
 static void summary(struct strbuf *sb, const struct analyzer_summary *s)

@@ -10,7 +10,6 @@
 #include "divergence.h"
 #include "json_sb.h"
 #include "out_json_write.h"
-#include "timefmt.h"
 
 static void ns_or_null(struct strbuf *sb, uint64_t v)
 {
@@ -21,15 +20,7 @@ static void ns_or_null(struct strbuf *sb, uint64_t v)
 }
 #define m_ns_or_null(o, k, v) ns_or_null(json_member(o, JKEY(k)), v)
 
-static void iso_time(struct strbuf *sb, const struct trc_header *h, uint64_t t)
-{
-	char b[TIMEFMT_ISO_LEN];
-
-	sb_ch(sb, '"');
-	sb_mem(sb, b, timefmt_iso_raw(trc_realtime(h, t), b));
-	sb_ch(sb, '"');
-}
-#define m_time(o, k, h, t) iso_time(json_member(o, JKEY(k)), h, t)
+#define m_time(o, k, h, t) json_sb_iso(json_member(o, JKEY(k)), trc_realtime(h, t))
 
 static void endpoint(struct strbuf *sb, uint8_t fam, const uint8_t *a, uint16_t port)
 {

@@ -287,7 +287,7 @@ int live_run(const struct config *cfg, uint64_t start_ns)
 	err = plan_and_load(&l, &packets);
 	if (cfg->verbose && ringalloc_fd(&l.ring) >= 0)
 		fprintf(stderr, "tcprec: ring buffer created in %.1f ms, beside the probing\n",
-			l.ring.ms);
+			(double)l.ring.create_ns / 1e6);
 	/* The loaded object holds the map; a failed load leaves it unused. */
 	ringalloc_close(&l.ring);
 	probed_ns = header_now_ns(CLOCK_MONOTONIC);

@@ -12,27 +12,19 @@
 #include "ringalloc.h"
 
 #include <bpf/bpf.h>
-#include <errno.h>
 #include <time.h>
 #include <unistd.h>
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
+#include "header.h"
 
 static void *create(void *arg)
 {
 	struct ringalloc *ra = arg;
-	double t0 = now_ms();
+	uint64_t t0 = header_now_ns(CLOCK_MONOTONIC);
 
 	/* The name the BPF object gives the map, for bpftool's listing. */
 	ra->fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "events", 0, 0, (__u32)ra->bytes, NULL);
-	ra->err = ra->fd < 0 ? -errno : 0;
-	ra->ms = now_ms() - t0;
+	ra->create_ns = header_now_ns(CLOCK_MONOTONIC) - t0;
 	return NULL;
 }
 
@@ -40,7 +32,6 @@ void ringalloc_start(struct ringalloc *ra, uint64_t bytes)
 {
 	ra->bytes = bytes;
 	ra->fd = -1;
-	ra->err = 0;
 	ra->started =
 		bytes && bytes <= UINT32_MAX && pthread_create(&ra->thread, NULL, create, ra) == 0;
 }

@@ -14,9 +14,8 @@ struct ringalloc {
 	pthread_t thread;
 	bool started;
 	uint64_t bytes;
-	int fd;	   /* the map, or -1 */
-	int err;   /* -errno of a failed creation */
-	double ms; /* how long the creation took */
+	int fd;		    /* the map, or -1 */
+	uint64_t create_ns; /* how long the creation took */
 };
 
 /* Starts creating a BPF_MAP_TYPE_RINGBUF of bytes (a power of two).  A

@@ -26,22 +26,6 @@ static int is_socket_cache(const char *name, size_t len)
 	return 0;
 }
 
-/* Calls fn on every line of text (without its newline). */
-static int each_line(const char *text, int (*fn)(const char *line, size_t len, uint64_t *acc),
-		     uint64_t *acc)
-{
-	int found = 0;
-
-	while (*text) {
-		const char *nl = strchr(text, '\n');
-		size_t len = nl ? (size_t)(nl - text) : strlen(text);
-
-		found |= fn(text, len, acc);
-		text += len + (nl != NULL);
-	}
-	return found;
-}
-
 /* The decimal at p if it starts before end (after blanks); -1 if none. */
 static int number_at(const char *p, const char *end, uint64_t *out)
 {
@@ -99,13 +83,22 @@ static int sockstat_line(const char *line, size_t len, uint64_t *acc)
 	return 0;
 }
 
-/* Sums what line_fn finds in text; -ENOENT when no line matched. */
+/* Sums what line_fn finds on each line of text (given without its
+ * newline); -ENOENT when no line matched. */
 static int sum_lines(const char *text, int (*line_fn)(const char *, size_t, uint64_t *),
 		     uint64_t *sockets)
 {
 	uint64_t n = 0;
+	int found = 0;
 
-	if (!each_line(text, line_fn, &n))
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t len = nl ? (size_t)(nl - text) : strlen(text);
+
+		found |= line_fn(text, len, &n);
+		text += len + (nl != NULL);
+	}
+	if (!found)
 		return -ENOENT;
 	*sockets = n;
 	return 0;
