@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define EVENTS_ABI_VERSION 2
+#define EVENTS_ABI_VERSION 3
 
 #define EV_COMM_LEN	  16
 #define EV_MAX_PORTS	  16
@@ -38,13 +38,14 @@ enum ev_ctx_state {
 };
 
 enum ev_type {
-	EV_STATE = 1,	   /* struct ev_state: inet_sock_set_state */
-	EV_SEGMENT = 2,	   /* struct ev_segment: one skb sent or received */
-	EV_RETRANSMIT = 3, /* struct ev_sock_event: tcp_retransmit_skb */
-	EV_RESET = 4,	   /* struct ev_sock_event: tcp_send_reset / tcp_receive_reset */
-	EV_TIMEWAIT = 5,   /* struct ev_sock_event: exact TIME_WAIT enter/exit */
-	EV_SOCK = 6,	   /* struct ev_sock_event: iter/tcp walk record */
-	EV_TYPE_MAX = 6,
+	EV_STATE = 1,	    /* struct ev_state: inet_sock_set_state */
+	EV_SEGMENT = 2,	    /* struct ev_segment: one skb sent or received */
+	EV_RETRANSMIT = 3,  /* struct ev_sock_event: tcp_retransmit_skb */
+	EV_RESET = 4,	    /* struct ev_sock_event: tcp_send_reset / tcp_receive_reset */
+	EV_TIMEWAIT = 5,    /* struct ev_sock_event: exact TIME_WAIT enter/exit */
+	EV_SOCK = 6,	    /* struct ev_sock_event: iter/tcp walk record */
+	EV_SOCK_FIELDS = 7, /* struct ev_sock_fields: a socket event with figures */
+	EV_TYPE_MAX = 7,
 };
 
 /* struct ev_sock_event.kind values, per type. */
@@ -55,6 +56,14 @@ enum ev_kind {
 	EV_KIND_TW_EXIT = 1,
 	EV_KIND_SNAPSHOT = 0, /* EV_SOCK: start-up walk, any state */
 	EV_KIND_TW_POLL = 1,  /* EV_SOCK: periodic walk, TIME_WAIT only */
+};
+
+/* When the state program reports a socket's tcp_figures (rodata
+ * cfg_figures). */
+enum ev_figures_mode {
+	EV_FIGURES_NONE = 0,
+	EV_FIGURES_CLOSE = 1, /* when it closes: the totals of its life */
+	EV_FIGURES_ALL = 2,   /* after every transition that has them */
 };
 
 enum ev_state_flags {
@@ -154,6 +163,28 @@ struct ev_sock_event {
 	__u8 state;	/* enum ev_tcp_state */
 	__u8 tcp_flags; /* EV_RETRANSMIT: flags of the retransmitted skb */
 	__u8 _pad[5];
+};
+
+/*
+ * A socket event: the trace's SOCK record (format/SPEC.md 5.4) as the
+ * kernel side fills it.  kind, keys and flags are format/trc_sock.h's
+ * numbers, so a new kind or figure needs no code between the program that
+ * fills it and the trace.  Entries [0, n_fields) are valid.
+ */
+#define EV_SOCK_MAX_FIELDS 10 /* == TRC_SOCK_MAX_FIELDS */
+
+struct ev_sock_fields {
+	struct ev_hdr hdr;
+	__u64 cookie; /* 0: keyed by tuple, as ev_state */
+	__u64 cgroup_id;
+	struct ev_tuple tuple;
+	__u16 kind;		       /* enum trc_sock_kind */
+	__u8 state;		       /* enum ev_tcp_state of the socket */
+	__u8 n_fields;		       /* <= EV_SOCK_MAX_FIELDS */
+	__u32 flags;		       /* per kind (trc_sock.h) */
+	__u16 key[EV_SOCK_MAX_FIELDS]; /* enum trc_sock_field */
+	__u8 _pad[4];
+	__u64 value[EV_SOCK_MAX_FIELDS];
 };
 
 /* Filter rodata layout, shared so user space fills the same shape. */

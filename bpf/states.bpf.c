@@ -7,8 +7,50 @@
  * IPPROTO_TCP passes.  pid/tgid/comm are filled only in process context
  * (in_process_context(), common.bpf.h): most transitions run in
  * softirq, where the current task is unrelated to the socket.
+ *
+ * When a connection's socket closes (with --figures=all, after each of its
+ * transitions) it also reports what tcplife and `ss -ti` read from struct
+ * tcp_sock (a tcp_figures socket event): per state change, never per
+ * packet.
  */
 #include "common.bpf.h"
+#include "figures.bpf.h"
+
+/* enum ev_figures_mode, set by user space (--figures). */
+const volatile __u8 cfg_figures = EV_FIGURES_NONE;
+
+/* Transitions of a full socket that has begun to count: listeners,
+ * request and timewait sockets have no tcp_sock counters, and a socket
+ * entering SYN_SENT or SYN_RECV has counted nothing yet (its SYN_RECV
+ * event may even name the listener, see drain_child.c). */
+static __always_inline int figures_wanted(int oldstate, int newstate)
+{
+	if (cfg_figures == EV_FIGURES_NONE ||
+	    (cfg_figures == EV_FIGURES_CLOSE && newstate != TCP_CLOSE))
+		return 0;
+	if (newstate == TCP_SYN_SENT || newstate == TCP_SYN_RECV || newstate == TCP_LISTEN ||
+	    newstate == TCP_NEW_SYN_RECV || newstate == TCP_TIME_WAIT)
+		return 0;
+	return oldstate != TCP_LISTEN && oldstate != TCP_NEW_SYN_RECV &&
+	       oldstate != TCP_TIME_WAIT && oldstate != TCP_CLOSE;
+}
+
+/* The socket's tcp_figures, in the state it entered. */
+static __always_inline void emit_tcp_figures(int direct, const struct sock *sk, __u64 cookie,
+					     __u64 cgroup_id, const struct ev_tuple *t,
+					     int newstate)
+{
+	const struct tcp_sock *tp = direct ? bpf_skc_to_tcp_sock((void *)sk) : (const void *)sk;
+	struct ev_sock_fields *e;
+
+	if (!tp)
+		return;
+	e = sockev_reserve(TRC_SOCK_TCP_FIGURES, (__u8)newstate, cookie, cgroup_id, t);
+	if (!e)
+		return;
+	tcp_figures_fill(direct, tp, e);
+	ev_submit(e);
+}
 
 /* direct: see KREAD (core_fixes.bpf.h). */
 static __always_inline int handle_set_state(int direct, void *ctx, const struct sock *sk,
@@ -16,6 +58,7 @@ static __always_inline int handle_set_state(int direct, void *ctx, const struct 
 {
 	struct ev_tuple t = {};
 	struct ev_state *e;
+	__u64 cgroup_id;
 	__u32 tgid = 0;
 	int owner;
 
@@ -33,8 +76,9 @@ static __always_inline int handle_set_state(int direct, void *ctx, const struct 
 	e = ev_reserve(sizeof(*e), EV_STATE);
 	if (!e)
 		return 0;
+	cgroup_id = sk_cgroup_id(direct, sk);
 	e->cookie = cookie;
-	e->cgroup_id = sk_cgroup_id(direct, sk);
+	e->cgroup_id = cgroup_id;
 	e->tuple = t;
 	e->old_state = (__u8)oldstate;
 	e->new_state = (__u8)newstate;
@@ -47,6 +91,8 @@ static __always_inline int handle_set_state(int direct, void *ctx, const struct 
 		e->flags = EV_STATE_F_OWNER;
 	}
 	ev_submit(e);
+	if (figures_wanted(oldstate, newstate))
+		emit_tcp_figures(direct, sk, cookie, cgroup_id, &t, newstate);
 	return 0;
 }
 

@@ -10,8 +10,22 @@
  * buffer: the walk is synchronous with the reader, nothing is lost, and
  * read() returning 0 marks the end of a walk.  The walk covers the
  * network namespace the iterator was opened in.
+ * iter_tcp_figures: when recording ends, the tcp_figures of every full
+ * socket still open, so a connection that outlives the recording has its
+ * bytes and RTT too.
  */
 #include "common.bpf.h"
+#include "figures.bpf.h"
+
+/* A walk's records carry the ring buffer's header: user space decodes both
+ * the same way. */
+static __always_inline void walk_hdr(struct ev_hdr *h, __u16 type, __u16 size)
+{
+	h->type = type;
+	h->size = size;
+	h->cpu = bpf_get_smp_processor_id();
+	h->t_ns = bpf_ktime_get_ns();
+}
 
 static __always_inline int handle_sk(struct bpf_iter__tcp *ctx, int tw_only)
 {
@@ -28,10 +42,7 @@ static __always_inline int handle_sk(struct bpf_iter__tcp *ctx, int tw_only)
 	tuple_from_skc(1, &rec.tuple, skc);
 	if (!tuple_pass(&rec.tuple) || !pid_pass(&rec.tuple, 0))
 		return 0;
-	rec.hdr.type = EV_SOCK;
-	rec.hdr.size = sizeof(rec);
-	rec.hdr.cpu = bpf_get_smp_processor_id();
-	rec.hdr.t_ns = bpf_ktime_get_ns();
+	walk_hdr(&rec.hdr, EV_SOCK, sizeof(rec));
 	/* Assigns the cookie if the socket has none yet, so later transitions
 	 * and its timewait successor carry the same one. */
 	rec.cookie = bpf_get_socket_cookie(skc);
@@ -54,6 +65,39 @@ SEC("iter/tcp")
 int iter_tcp_timewait(struct bpf_iter__tcp *ctx)
 {
 	return handle_sk(ctx, 1);
+}
+
+/* Full sockets past their handshake and not yet closed: the others have
+ * no counters worth reporting, or reported them when they closed. */
+static __always_inline int has_open_figures(__u8 state)
+{
+	return state == TCP_ESTABLISHED || state == TCP_FIN_WAIT1 || state == TCP_FIN_WAIT2 ||
+	       state == TCP_CLOSE_WAIT || state == TCP_LAST_ACK || state == TCP_CLOSING;
+}
+
+SEC("iter/tcp")
+int iter_tcp_figures(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct ev_sock_fields rec = {};
+	struct tcp_sock *tp;
+
+	if (!skc || !has_open_figures(skc->skc_state))
+		return 0;
+	tp = bpf_skc_to_tcp_sock(skc);
+	if (!tp)
+		return 0;
+	tuple_from_skc(1, &rec.tuple, skc);
+	if (!tuple_pass(&rec.tuple) || !pid_pass(&rec.tuple, 0))
+		return 0;
+	walk_hdr(&rec.hdr, EV_SOCK_FIELDS, sizeof(rec));
+	rec.cookie = bpf_get_socket_cookie(skc);
+	rec.cgroup_id = sk_cgroup_id(1, &tp->inet_conn.icsk_inet.sk);
+	rec.kind = TRC_SOCK_TCP_FIGURES;
+	rec.state = skc->skc_state;
+	tcp_figures_fill(1, tp, &rec);
+	bpf_seq_write(ctx->meta->seq, &rec, sizeof(rec));
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -30,8 +30,7 @@ static unsigned int seg_code(uint8_t flags)
 
 static bool sock_valid(const struct trc_ev_sock *s)
 {
-	if (s->kind == 0 || s->state > TRC_TCP_STATE_MAX || s->flags ||
-	    s->n_fields > TRC_SOCK_MAX_FIELDS)
+	if (s->kind == 0 || s->state > TRC_TCP_STATE_MAX || s->n_fields > TRC_SOCK_MAX_FIELDS)
 		return false;
 	for (unsigned int i = 0; i < s->n_fields; i++)
 		if (s->key[i] == 0)

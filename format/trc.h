@@ -23,6 +23,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "trc_sock.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -265,30 +267,7 @@ struct trc_ev_lost {
 
 /* Socket events (TRC_EV_SOCK, format 1.2): one generic record for what
  * the kernel says about a socket besides its state, segments and
- * TIME_WAIT: a kind, the socket's state, flags, and up to
- * TRC_SOCK_MAX_FIELDS (key, value) figures.  Kinds and keys are
- * allocated in these lists and in SPEC.md; a reader shows one it does not
- * know by number, and a writer may leave out any field (a kernel that
- * lacks it).  X(value, NAME, "name") */
-#define TRC_SOCK_KINDS(X)                                                                          \
-	X(1, TCP_FIGURES, "tcp_figures") /* struct tcp_sock's counters at a state change */
-#define TRC_SOCK_FIELDS(X)                                                                         \
-	X(1, BYTES_ACKED, "bytes_acked")       /* bytes sent and acknowledged */                   \
-	X(2, BYTES_RECEIVED, "bytes_received") /* bytes received in order */                       \
-	X(3, SEGS_OUT, "segs_out")	       /* segments sent, retransmissions included */       \
-	X(4, SEGS_IN, "segs_in")	       /* segments received */                             \
-	X(5, TOTAL_RETRANS, "total_retrans")   /* segments retransmitted over the life */          \
-	X(6, SRTT_US, "srtt_us")	       /* smoothed round-trip time, microseconds */        \
-	X(7, RTTVAR_US, "rttvar_us")	       /* its mean deviation, microseconds */              \
-	X(8, SND_CWND, "snd_cwnd")	       /* congestion window, segments */                   \
-	X(9, DELIVERY_RATE, "delivery_rate")   /* bytes per second, the last sample */
-
-#define TRC_SOCK_ENUM_(value, name, text) TRC_SOCK_##name = value,
-enum trc_sock_kind { TRC_SOCK_KINDS(TRC_SOCK_ENUM_) };
-#define TRC_SOCKF_ENUM_(value, name, text) TRC_SOCKF_##name = value,
-enum trc_sock_field { TRC_SOCK_FIELDS(TRC_SOCKF_ENUM_) };
-
-#define TRC_SOCK_MAX_FIELDS 10
+ * TIME_WAIT.  Kinds, keys and their numbers: trc_sock.h. */
 
 struct trc_ev_sock {
 	uint16_t kind;	  /* enum trc_sock_kind, or a later one (>= 1) */

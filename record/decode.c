@@ -24,6 +24,8 @@ size_t ev_type_size(unsigned int type)
 	case EV_TIMEWAIT:
 	case EV_SOCK:
 		return sizeof(struct ev_sock_event);
+	case EV_SOCK_FIELDS:
+		return sizeof(struct ev_sock_fields);
 	default:
 		return 0;
 	}
@@ -48,6 +50,20 @@ static int sock_event_ok(const struct ev_sock_event *e, unsigned int type)
 	default:
 		return 1;
 	}
+}
+
+/* The trace's SOCK rules (SPEC.md 5.4): kind and keys >= 1. */
+static int sock_fields_ok(const struct ev_sock_fields *e)
+{
+	_Static_assert(EV_SOCK_MAX_FIELDS == TRC_SOCK_MAX_FIELDS,
+		       "events.h and trc_sock.h disagree");
+	if (!tuple_ok(&e->tuple) || !e->kind || e->state > TRC_TCP_STATE_MAX ||
+	    e->n_fields > EV_SOCK_MAX_FIELDS)
+		return 0;
+	for (unsigned int i = 0; i < e->n_fields; i++)
+		if (!e->key[i])
+			return 0;
+	return 1;
 }
 
 int ev_decode(const void *data, size_t size)
@@ -77,6 +93,10 @@ int ev_decode(const void *data, size_t size)
 			return -EBADMSG;
 		break;
 	}
+	case EV_SOCK_FIELDS:
+		if (!sock_fields_ok(data))
+			return -EBADMSG;
+		break;
 	default: {
 		const struct ev_sock_event *e = data;
 

@@ -207,12 +207,30 @@ static int on_sock_event(struct drain *d, const struct ev_sock_event *r, unsigne
 	return dconn_append(d, &ev);
 }
 
+int drain_sock_fields(struct drain *d, const struct ev_sock_fields *r)
+{
+	struct trc_event ev = { .type = TRC_EV_SOCK, .t_ns = r->hdr.t_ns };
+	struct conn_entry *e = dconn_socket(d, r->cookie, &r->tuple, r->cgroup_id);
+
+	if (!e || dconn_declare(d, e))
+		return d->werr;
+	ev.conn_serial = e->serial;
+	ev.sock.kind = r->kind;
+	ev.sock.state = r->state;
+	ev.sock.flags = r->flags;
+	ev.sock.n_fields = r->n_fields;
+	memcpy(ev.sock.key, r->key, r->n_fields * sizeof(r->key[0]));
+	memcpy(ev.sock.value, r->value, r->n_fields * sizeof(r->value[0]));
+	return dconn_append(d, &ev);
+}
+
 static int sample_one(struct drain *d, void *raw, size_t size)
 {
 	union {
 		struct ev_state st;
 		struct ev_segment seg;
 		struct ev_sock_event sk;
+		struct ev_sock_fields fields;
 	} rec;
 	int type = ev_decode(raw, size);
 	void *data = &rec;
@@ -228,6 +246,8 @@ static int sample_one(struct drain *d, void *raw, size_t size)
 	case EV_RETRANSMIT:
 	case EV_RESET:
 		return on_sock_event(d, data, (unsigned int)type);
+	case EV_SOCK_FIELDS:
+		return drain_sock_fields(d, data);
 	case EV_TIMEWAIT: {
 		const struct ev_sock_event *r = data;
 

@@ -48,6 +48,11 @@ int drain_flush_due(struct drain *d, uint64_t now_ns);
  * during the walk), or the fatal error. */
 int drain_snapshot(struct drain *d, const struct ev_sock_event *rec, uint64_t t_ns);
 
+/* Writes a socket event (from the ring buffer or a walk) as the trace's
+ * SOCK record, on its socket's connection: kind, keys and flags are
+ * already the format's numbers (trc_sock.h).  0 or the writer's error. */
+int drain_sock_fields(struct drain *d, const struct ev_sock_fields *r);
+
 /* TIME_WAIT enter/exit of the socket with this cookie (tuple used when
  * the connection is not known yet). */
 int drain_timewait(struct drain *d, uint64_t cookie, const struct ev_tuple *tuple,

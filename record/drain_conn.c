@@ -39,7 +39,8 @@ int dconn_append(struct drain *d, const struct trc_event *ev)
 	}
 	if (ev->type <= TRC_EV_TYPE_MAX)
 		d->st.by_type[ev->type]++;
-	if (ev->type != TRC_EV_LOST && ++d->st.written == d->max_events)
+	/* -c counts core events; socket events ride along with them. */
+	if (ev->type != TRC_EV_LOST && ev->type != TRC_EV_SOCK && ++d->st.written == d->max_events)
 		d->done = 1;
 	return 0;
 }

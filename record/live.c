@@ -22,6 +22,7 @@
 #include "privs.h"
 #include "probes.h"
 #include "ringalloc.h"
+#include "endwalk.h"
 #include "snapshot.h"
 #include "tcprec.h"
 
@@ -37,6 +38,8 @@ static int choose_plan(struct live *l, const char **packets)
 	}
 	if (cfg->packets == PACKETS_NONE || cfg->packets == PACKETS_PCAP)
 		probe_plan_no_segments(&l->plan);
+	if (cfg->figures == FIGURES_NONE)
+		probe_plan_no_figures(&l->plan);
 	if (cfg->packets == PACKETS_BPF &&
 	    (l->plan.flavour[PE_SEG_RX] == PF_NONE || l->plan.flavour[PE_SEG_TX] == PF_NONE)) {
 		snprintf(l->errmsg, sizeof(l->errmsg),
@@ -214,6 +217,24 @@ static int start(struct live *l, uint64_t start_ns, uint64_t probed_ns)
 	return 0;
 }
 
+/* The figures of the sockets still open, after the last events were
+ * drained.  Not fatal: the trace is complete without them. */
+static void run_endwalk(struct live *l)
+{
+	uint64_t t0 = header_now_ns(CLOCK_MONOTONIC);
+	int n, fd;
+
+	if (l->plan.flavour[PE_FIGURES_END] != PF_ITER || !l->w)
+		return;
+	fd = loader_iter_fd(&l->ld, LOADER_ITER_FIGURES);
+	n = fd < 0 ? fd : endwalk_run(fd, &l->d);
+	if (n < 0)
+		fprintf(stderr, "tcprec: figures of the open sockets: %s\n", strerror(-n));
+	else if (l->cfg->verbose)
+		fprintf(stderr, "tcprec: figures of %d open sockets in %.1f ms\n", n,
+			(double)(header_now_ns(CLOCK_MONOTONIC) - t0) / 1e6);
+}
+
 static const char *end_name(enum trc_end_reason r)
 {
 	switch (r) {
@@ -310,6 +331,8 @@ int live_run(const struct config *cfg, uint64_t start_ns)
 	}
 	status_init(&l.status, cfg->quiet);
 	err = loop_run(&l);
+	if (!err)
+		run_endwalk(&l);
 	if (err && !l.errmsg[0])
 		snprintf(l.errmsg, sizeof(l.errmsg), "writing %s: %s", cfg->output, strerror(-err));
 	err = finish(&l, err);

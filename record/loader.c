@@ -77,6 +77,11 @@ static void set_filters(struct tcprec_bpf *s, const struct config *cfg,
 	s->rodata->cfg_netns = cfg->netns;
 	s->rodata->cfg_family = (__u8)f->only_family;
 	s->rodata->cfg_seq = cfg->seq ? 1 : 0;
+	_Static_assert((int)FIGURES_ALL == (int)EV_FIGURES_ALL &&
+			       (int)FIGURES_CLOSE == (int)EV_FIGURES_CLOSE &&
+			       (int)FIGURES_NONE == (int)EV_FIGURES_NONE,
+		       "opts.h and events.h disagree");
+	s->rodata->cfg_figures = (__u8)cfg->figures;
 	s->rodata->cfg_n_ports = f->n_ports;
 	for (unsigned int i = 0; i < f->n_ports && i < EV_MAX_PORTS; i++)
 		s->rodata->cfg_ports[i] = f->ports[i];
@@ -163,8 +168,12 @@ fail:
 
 int loader_iter_fd(const struct loader *l, enum loader_iter which)
 {
-	struct bpf_link *link = which == LOADER_ITER_SNAPSHOT ? l->skel->links.iter_tcp_snapshot
-							      : l->skel->links.iter_tcp_timewait;
+	struct bpf_link *links[] = {
+		[LOADER_ITER_SNAPSHOT] = l->skel->links.iter_tcp_snapshot,
+		[LOADER_ITER_TIMEWAIT] = l->skel->links.iter_tcp_timewait,
+		[LOADER_ITER_FIGURES] = l->skel->links.iter_tcp_figures,
+	};
+	struct bpf_link *link = links[which];
 	int fd;
 
 	if (!link)

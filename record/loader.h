@@ -23,6 +23,7 @@ struct loader {
 enum loader_iter {
 	LOADER_ITER_SNAPSHOT,
 	LOADER_ITER_TIMEWAIT,
+	LOADER_ITER_FIGURES,
 };
 
 /* Opens the skeleton, sets filters, ring buffer size and autoload from

@@ -27,6 +27,7 @@ enum opt_key {
 	OPT_PACKETS,
 	OPT_LOCAL,
 	OPT_PROBE,
+	OPT_FIGURES,
 };
 
 static const char doc[] =
@@ -55,6 +56,10 @@ static const struct argp_option options[] = {
 	{ "count", 'c', "COUNT", 0, "Stop after COUNT events", 0 },
 	{ "duration", OPT_DURATION, "SECS", 0, "Stop after SECS seconds", 0 },
 	{ "seq", OPT_SEQ, NULL, 0, "Record seq, ack, window and payload length of segments", 0 },
+	{ "figures", OPT_FIGURES, "close|all|none", 0,
+	  "When to record the kernel's byte, segment, retransmission and RTT counters of a socket: "
+	  "when it closes (default), after every state change, or never",
+	  0 },
 	{ "no-segments", OPT_NO_SEGMENTS, NULL, 0,
 	  "Do not record segments (same as --packets=none)", 0 },
 	{ "packets", OPT_PACKETS, "bpf|pcap|none", 0,
@@ -69,7 +74,8 @@ static const struct argp_option options[] = {
 	{ "probe", OPT_PROBE, "EVENT=FLAVOUR[,...]", 0,
 	  "Force an attach flavour per event instead of the best that loads; fail if it cannot "
 	  "(events: states seg_rx seg_tx seg tw_enter tw_exit tw retransmit reset_tx reset_rx "
-	  "snapshot; flavours: fentry kprobe tp_btf raw_tp tracepoint iter; repeatable)",
+	  "snapshot figures_end; flavours: fentry kprobe tp_btf raw_tp tracepoint iter; "
+	  "repeatable)",
 	  0 },
 	{ NULL, 0, NULL, 0, "Filters (applied in the kernel):", 1 },
 	{ "port", OPT_PORT, "N[,N...]", 0, "Either port is N (repeatable, up to 16)", 1 },
@@ -139,6 +145,19 @@ static int parse_packets(struct argp_state *state, struct config *cfg, const cha
 		cfg->packets = PACKETS_NONE;
 	else
 		return BAD("--packets '%s': expected bpf, pcap or none", arg);
+	return 0;
+}
+
+static int parse_figures(struct argp_state *state, struct config *cfg, const char *arg)
+{
+	if (!strcmp(arg, "close"))
+		cfg->figures = FIGURES_CLOSE;
+	else if (!strcmp(arg, "all"))
+		cfg->figures = FIGURES_ALL;
+	else if (!strcmp(arg, "none"))
+		cfg->figures = FIGURES_NONE;
+	else
+		return BAD("--figures '%s': expected close, all or none", arg);
 	return 0;
 }
 
@@ -262,6 +281,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (cfg->packets == PACKETS_NONE)
 			return BAD("--packets contradicts --no-segments");
 		return parse_packets(state, cfg, arg);
+	case OPT_FIGURES:
+		return parse_figures(state, cfg, arg);
 	case 'B':
 		return parse_ringbuf(state, cfg, arg);
 	case OPT_PROBE:
@@ -302,6 +323,7 @@ int opts_parse(int argc, char **argv, unsigned int argp_flags, struct config *cf
 	int err;
 
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->figures = FIGURES_CLOSE;
 	argp_err_exit_status = 2;
 	err = argp_parse(&argp, argc, argv, argp_flags, NULL, cfg);
 	return err ? -EINVAL : 0;
@@ -352,6 +374,11 @@ void opts_options_text(const struct config *cfg, const char *packets, char *buf,
 	if (cfg->seq)
 		catf(buf, len, "seq");
 	catf(buf, len, "%spackets=%s", SEP(buf, ","), packets);
+	if (!cfg->read_path)
+		catf(buf, len, ",figures=%s",
+		     cfg->figures == FIGURES_ALL    ? "all"
+		     : cfg->figures == FIGURES_NONE ? "none"
+						    : "close");
 	if (cfg->ringbuf_bytes)
 		catf(buf, len, ",ringbuf=%llu", (unsigned long long)cfg->ringbuf_bytes);
 	if (cfg->max_events)

@@ -18,6 +18,13 @@
 #define OPTS_MAX_RINGBUF (1u << 30)
 #define OPTS_MAX_EXPR	 1024
 
+/* --figures: when tcp_figures are recorded (== enum ev_figures_mode). */
+enum figures_mode {
+	FIGURES_NONE = 0,
+	FIGURES_CLOSE = 1, /* default */
+	FIGURES_ALL = 2,
+};
+
 enum packets_mode {
 	PACKETS_AUTO = 0, /* BPF segments where they load, else pcap with -i */
 	PACKETS_BPF,
@@ -33,6 +40,7 @@ struct config {
 	const char *user;	/* -Z */
 	int seq, quiet, verbose;
 	enum packets_mode packets;
+	enum figures_mode figures;
 	struct pcap_src_filter filter; /* --port, --host, -4, -6 */
 	uint32_t pid;		       /* --pid, 0 = any */
 	uint32_t netns;		       /* --netns inode, 0 = any */

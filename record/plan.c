@@ -72,6 +72,8 @@ static const struct event_desc events[PE_COUNT] = {
 		[PF_TP_BTF] = { "on_receive_reset_btf" } } },
 	[PE_SNAPSHOT] = { "snapshot", { -1, -1 }, -1, {
 		[PF_ITER] = { "iter_tcp_snapshot" } } },
+	[PE_FIGURES_END] = { "figures_end", { -1, -1 }, -1, {
+		[PF_ITER] = { "iter_tcp_figures" } } },
 };
 /* clang-format on */
 
@@ -296,7 +298,7 @@ static int force_item(const char *item, size_t len, enum probe_flavour *force, c
 	else if (e < 0) {
 		snprintf(err, errlen,
 			 "unknown event '%.*s' (states, seg_rx, seg_tx, seg, tw_enter, "
-			 "tw_exit, tw, retransmit, reset_tx, reset_rx, snapshot)",
+			 "tw_exit, tw, retransmit, reset_tx, reset_rx, snapshot, figures_end)",
 			 (int)(eq - item), item);
 		return -EINVAL;
 	}
@@ -374,10 +376,15 @@ void probe_plan_no_segments(struct probe_plan *plan)
 	plan->flavour[PE_SEG_TX] = PF_NONE;
 }
 
+void probe_plan_no_figures(struct probe_plan *plan)
+{
+	plan->flavour[PE_FIGURES_END] = PF_NONE;
+}
+
 static const char *hook_name(enum probe_event e, enum probe_flavour f, char *buf, size_t len)
 {
 	if (f == PF_ITER)
-		return e == PE_SNAPSHOT ? "tcp" : "tcp(polled)";
+		return e == PE_TW_ENTER || e == PE_TW_EXIT ? "tcp(polled)" : "tcp";
 	if ((f == PF_FENTRY || f == PF_KPROBE) && events[e].func[0] >= 0) {
 		if (e == PE_TW_ENTER || e == PE_TW_EXIT)
 			return func_names[events[e].func[e == PE_TW_EXIT]];

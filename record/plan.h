@@ -20,7 +20,7 @@ enum probe_flavour {
 	PF_TP_BTF,
 	PF_RAW_TP,
 	PF_TRACEPOINT,
-	PF_ITER, /* iter/tcp walk: snapshot, or polled TIME_WAIT */
+	PF_ITER, /* iter/tcp walk: snapshot, polled TIME_WAIT, figures at the end */
 	PF_COUNT,
 };
 
@@ -42,6 +42,7 @@ enum probe_event {
 	PE_RESET_TX,
 	PE_RESET_RX,
 	PE_SNAPSHOT,
+	PE_FIGURES_END, /* tcp_figures of the sockets still open when recording ends */
 	PE_COUNT,
 };
 
@@ -115,6 +116,8 @@ void probe_force_format(const enum probe_flavour *force, char *buf, size_t len);
 
 /* Drops segment events from the plan (--packets=none/pcap). */
 void probe_plan_no_segments(struct probe_plan *plan);
+/* Drops the end-of-recording figures walk (--figures=none). */
+void probe_plan_no_figures(struct probe_plan *plan);
 
 /* "states=tp_btf/inet_sock_set_state,seg_rx=...,tw_enter=iter/tcp(polled),
  * ...,owner=softirq" (owner=stack: stack walk; owner=none: pid/comm are

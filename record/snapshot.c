@@ -18,8 +18,9 @@ struct snap_ctx {
 	uint64_t now_ns;
 };
 
-static int on_rec(void *ctx, const struct ev_sock_event *rec)
+static int on_rec(void *ctx, const void *raw)
 {
+	const struct ev_sock_event *rec = raw;
 	struct snap_ctx *c = ctx;
 	int err = drain_snapshot(c->d, rec, c->now_ns);
 
@@ -36,7 +37,7 @@ int snapshot_run(int iter_fd, struct drain *d, struct tw_poll *tw, uint64_t now_
 {
 	struct snap_ctx c = { .d = d, .tw = tw, .now_ns = now_ns };
 	struct iterwalk_pump pump = { .fn = drain_pump, .ctx = d };
-	int n = iterwalk_read(iter_fd, on_rec, &c, &d->st.malformed, &pump);
+	int n = iterwalk_read(iter_fd, EV_SOCK, on_rec, &c, &d->st.malformed, &pump);
 
 	if (tw)
 		tw_poll_seed_end(tw);

@@ -30,13 +30,13 @@ void status_format(const struct drain *d, char *buf, size_t len)
 	snprintf(
 		buf, len,
 		"lost %llu, malformed %llu, events %llu (state %llu, seg %llu, tw %llu, retx %llu, "
-		"rst %llu), conns %llu (open %llu), %.1f KiB",
+		"rst %llu), sock %llu, conns %llu (open %llu), %.1f KiB",
 		(unsigned long long)d->st.lost, (unsigned long long)d->st.malformed,
 		(unsigned long long)d->st.written, (unsigned long long)n[TRC_EV_STATE],
 		(unsigned long long)n[TRC_EV_SEGMENT], (unsigned long long)n[TRC_EV_TIMEWAIT],
 		(unsigned long long)n[TRC_EV_RETRANSMIT], (unsigned long long)n[TRC_EV_RESET],
-		(unsigned long long)ws.connections, (unsigned long long)ws.open_connections,
-		(double)ws.bytes_written / 1024.0);
+		(unsigned long long)n[TRC_EV_SOCK], (unsigned long long)ws.connections,
+		(unsigned long long)ws.open_connections, (double)ws.bytes_written / 1024.0);
 }
 
 void status_update(struct status *s, const struct drain *d, uint64_t now_ns)

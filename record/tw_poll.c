@@ -122,7 +122,7 @@ void tw_poll_dedupe(struct tw_poll *p)
 	p->n_cur = out;
 }
 
-static int walk_cb(void *ctx, const struct ev_sock_event *rec)
+static int walk_cb(void *ctx, const void *rec)
 {
 	return tw_poll_add_cur(ctx, rec);
 }
@@ -167,7 +167,7 @@ int tw_poll_walk(struct tw_poll *p, int iter_fd, uint64_t start_ns, uint64_t *ma
 
 	p->n_cur = 0;
 	p->cur_start_ns = start_ns;
-	n = iterwalk_read(iter_fd, walk_cb, p, malformed, pump);
+	n = iterwalk_read(iter_fd, EV_SOCK, walk_cb, p, malformed, pump);
 	if (n < 0)
 		return n;
 	/* Sorted by cookie: a duplicate (a socket seen twice while the hash

@@ -99,8 +99,54 @@ static void test_sock_events(void)
 	CHECK_EQ(ev_type_size(99), 0);
 }
 
+static struct ev_sock_fields good_fields(void)
+{
+	struct ev_sock_fields f;
+
+	memset(&f, 0, sizeof(f));
+	f.hdr.type = EV_SOCK_FIELDS;
+	f.hdr.size = sizeof(f);
+	f.tuple.family = 6;
+	f.kind = 1;
+	f.state = 8;
+	f.flags = ~0u; /* per kind: not checked here */
+	f.n_fields = EV_SOCK_MAX_FIELDS;
+	for (unsigned int i = 0; i < EV_SOCK_MAX_FIELDS; i++)
+		f.key[i] = (__u16)(i + 1), f.value[i] = ~0ull;
+	return f;
+}
+
+/* Socket events follow the trace's SOCK rules: kind and keys >= 1, at
+ * most EV_SOCK_MAX_FIELDS fields, a real state. */
+static void test_sock_fields(void)
+{
+	struct ev_sock_fields f = good_fields();
+
+	CHECK_EQ(ev_type_size(EV_SOCK_FIELDS), sizeof(struct ev_sock_fields));
+	CHECK_EQ(ev_decode(&f, sizeof(f)), EV_SOCK_FIELDS);
+	f.kind = 0;
+	CHECK_EQ(ev_decode(&f, sizeof(f)), -EBADMSG);
+	f = good_fields();
+	f.n_fields = EV_SOCK_MAX_FIELDS + 1;
+	CHECK_EQ(ev_decode(&f, sizeof(f)), -EBADMSG);
+	f = good_fields();
+	f.key[9] = 0;
+	CHECK_EQ(ev_decode(&f, sizeof(f)), -EBADMSG);
+	f.n_fields = 9; /* key 0 beyond n_fields is not looked at */
+	CHECK_EQ(ev_decode(&f, sizeof(f)), EV_SOCK_FIELDS);
+	f = good_fields();
+	f.state = 14;
+	CHECK_EQ(ev_decode(&f, sizeof(f)), -EBADMSG);
+	f = good_fields();
+	f.tuple.family = 0;
+	CHECK_EQ(ev_decode(&f, sizeof(f)), -EBADMSG);
+	f = good_fields();
+	CHECK_EQ(ev_decode(&f, sizeof(f) - 8), -EBADMSG);
+}
+
 int main(void)
 {
+	test_sock_fields();
 	test_state();
 	test_segment();
 	test_sock_events();

@@ -261,8 +261,77 @@ static void test_cookieless_timewait(void)
 	close(fd);
 }
 
+/* A socket event goes to its socket's connection as a SOCK record with
+ * its kind, state, flags and fields unchanged, and does not count
+ * towards -c. */
+static void test_sock_fields(void)
+{
+	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
+	struct trc_error err;
+	struct drain d;
+	int fd = memfd_create("trace", 0);
+	struct trc_writer *w = trc_writer_open_fd(fd, &h, NULL, &err);
+	struct ev_tuple c = tup(7200, 80);
+	struct ev_sock_fields f;
+	struct trc_reader *r;
+	struct trc_event ev;
+	const struct trc_conn *conn;
+	uint64_t state_serial = 0;
+	int socks = 0;
+
+	CHECK(w != NULL);
+	CHECK_EQ(drain_init(&d, w, 2, 0, 1000), 0);
+	CHECK_EQ(state(&d, 1000, 31, c, TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 1), 0);
+	memset(&f, 0, sizeof(f));
+	f.hdr.type = EV_SOCK_FIELDS;
+	f.hdr.size = sizeof(f);
+	f.hdr.t_ns = 1001;
+	f.cookie = 31;
+	f.tuple = c;
+	f.kind = TRC_SOCK_TCP_FIGURES;
+	f.state = TRC_TCP_ESTABLISHED;
+	f.flags = TRC_SOCK_FIELD_BIT(TRC_SOCKF_DELIVERY_RATE);
+	f.n_fields = 2;
+	f.key[0] = TRC_SOCKF_SRTT_US, f.value[0] = 38;
+	f.key[1] = TRC_SOCKF_BYTES_ACKED, f.value[1] = 1ull << 40;
+	CHECK_EQ(drain_sample(&d, &f, sizeof(f)), 0);
+	CHECK_EQ(d.done, 0); /* one core event of -c 2 so far */
+	CHECK_EQ(d.st.by_type[TRC_EV_SOCK], 1);
+	CHECK_EQ(trc_writer_close(w, NULL, &err), 0);
+	drain_fini(&d);
+
+	off_t len = lseek(fd, 0, SEEK_END);
+	unsigned char *buf = malloc((size_t)len);
+
+	CHECK(buf && pread(fd, buf, (size_t)len, 0) == len);
+	r = buf ? trc_reader_open_mem(buf, (size_t)len, &err) : NULL;
+	CHECK(r != NULL);
+	while (r && trc_reader_next(r, &ev, &conn, &err) == TRC_OK) {
+		if (ev.type == TRC_EV_STATE)
+			state_serial = ev.conn_serial;
+		if (ev.type != TRC_EV_SOCK)
+			continue;
+		socks++;
+		CHECK_EQ(ev.conn_serial, state_serial);
+		CHECK_EQ(ev.t_ns, 1001);
+		CHECK_EQ(ev.sock.kind, TRC_SOCK_TCP_FIGURES);
+		CHECK_EQ(ev.sock.state, TRC_TCP_ESTABLISHED);
+		CHECK_EQ(ev.sock.flags, TRC_SOCK_FIELD_BIT(TRC_SOCKF_DELIVERY_RATE));
+		CHECK_EQ(ev.sock.n_fields, 2);
+		CHECK_EQ(ev.sock.key[0], TRC_SOCKF_SRTT_US);
+		CHECK_EQ(ev.sock.value[0], 38);
+		CHECK_EQ(ev.sock.key[1], TRC_SOCKF_BYTES_ACKED);
+		CHECK_EQ(ev.sock.value[1], 1ull << 40);
+	}
+	CHECK_EQ(socks, 1);
+	trc_reader_close(r);
+	free(buf);
+	close(fd);
+}
+
 int main(void)
 {
+	test_sock_fields();
 	test_cookieless_timewait();
 	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
 	struct trc_trailer tr = { 0 }, extra = { .end_reason = TRC_END_SIGNAL };

@@ -15,7 +15,7 @@
 	_Static_assert(offsetof(struct type, field) == (off), #type "." #field " offset");         \
 	_Static_assert(sizeof(((struct type *)0)->field) == (size), #type "." #field " size")
 
-_Static_assert(EVENTS_ABI_VERSION == 2, "ABI version: update the pins below");
+_Static_assert(EVENTS_ABI_VERSION == 3, "ABI version: update the pins below");
 
 PIN(ev_hdr, type, 0, 2);
 PIN(ev_hdr, size, 2, 2);
@@ -69,6 +69,19 @@ PIN(ev_sock_event, tcp_flags, 82, 1);
 PIN(ev_sock_event, _pad, 83, 5);
 _Static_assert(sizeof(struct ev_sock_event) == 88, "ev_sock_event size");
 
+PIN(ev_sock_fields, hdr, 0, 16);
+PIN(ev_sock_fields, cookie, 16, 8);
+PIN(ev_sock_fields, cgroup_id, 24, 8);
+PIN(ev_sock_fields, tuple, 32, 48);
+PIN(ev_sock_fields, kind, 80, 2);
+PIN(ev_sock_fields, state, 82, 1);
+PIN(ev_sock_fields, n_fields, 83, 1);
+PIN(ev_sock_fields, flags, 84, 4);
+PIN(ev_sock_fields, key, 88, 20);
+PIN(ev_sock_fields, _pad, 108, 4);
+PIN(ev_sock_fields, value, 112, 80);
+_Static_assert(sizeof(struct ev_sock_fields) == 192, "ev_sock_fields size");
+
 PIN(ev_host, addr, 0, 16);
 PIN(ev_host, family, 16, 1);
 PIN(ev_host, _pad, 17, 3);
@@ -83,7 +96,9 @@ int main(void)
 	CHECK_EQ(EV_RESET, 4);
 	CHECK_EQ(EV_TIMEWAIT, 5);
 	CHECK_EQ(EV_SOCK, 6);
-	CHECK_EQ(EV_TYPE_MAX, 6);
+	CHECK_EQ(EV_SOCK_FIELDS, 7);
+	CHECK_EQ(EV_TYPE_MAX, 7);
+	CHECK_EQ(EV_SOCK_MAX_FIELDS, 10);
 	CHECK_EQ(EV_DIR_RX, 0);
 	CHECK_EQ(EV_DIR_TX, 1);
 	CHECK_EQ(EV_STATE_F_OWNER, 1);

@@ -141,7 +141,15 @@ static void test_command_lines(void)
 	opts_filters_text(&c, buf, sizeof(buf));
 	CHECK(!strcmp(buf, "port=80,443,22 host=192.0.2.1 pid=42 netns=4026531840 family=6"));
 	opts_options_text(&c, "bpf", buf, sizeof(buf));
-	CHECK(!strcmp(buf, "seq,packets=bpf,ringbuf=65536,count=100,duration=5"));
+	CHECK(!strcmp(buf, "seq,packets=bpf,figures=close,ringbuf=65536,count=100,duration=5"));
+	CHECK_EQ(c.figures, FIGURES_CLOSE); /* the default */
+	CHECK_EQ(parse(&c, ARGS("-o", "x.trc", "--figures", "all")), 0);
+	CHECK_EQ(c.figures, FIGURES_ALL);
+	CHECK_EQ(parse(&c, ARGS("-o", "x.trc", "--figures=none")), 0);
+	CHECK_EQ(c.figures, FIGURES_NONE);
+	opts_options_text(&c, "none", buf, sizeof(buf));
+	CHECK(!strcmp(buf, "packets=none,figures=none"));
+	CHECK_EQ(parse(&c, ARGS("-o", "x.trc", "--figures", "some")), -EINVAL);
 
 	/* Usage errors, each caught before anything privileged. */
 	CHECK_EQ(parse(&c, ARGS("-c", "1")), -EINVAL);		  /* no -o */
