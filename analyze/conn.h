@@ -13,8 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "trc.h"
+#include "figures.h"
 #include "rfc9293.h"
+#include "trc.h"
 
 #define CONN_MAX_TRANS	  16 /* transitions kept per endpoint; more are counted */
 #define CONN_RECENT	  4  /* recent segments kept to explain a transition */
@@ -168,6 +169,7 @@ struct conn {
 
 	uint64_t tw_enter_ns, tw_exit_ns, tw_precision_ns;
 	uint64_t retransmits, resets_sent, resets_received;
+	struct figures fig; /* the kernel's counters, tcp_figures */
 
 	uint32_t pid, tgid;
 	bool has_owner;

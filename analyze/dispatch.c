@@ -352,6 +352,9 @@ void dispatch_event(struct analyzer *a, struct input *in)
 	case TRC_EV_RESET:
 		replay_reset(c, &in->ev);
 		break;
+	case TRC_EV_SOCK:
+		figures_apply(&c->fig, &in->ev.sock);
+		break;
 	default:
 		break;
 	}

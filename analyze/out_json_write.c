@@ -246,6 +246,29 @@ static bool identity(struct json_obj *o, const struct conn *c)
 	return ok;
 }
 
+/* The kernel's counters from the latest tcp_figures record: null when
+ * none was recorded; a figure the kernel lacks is null. */
+static void figures(struct json_obj *o, const struct conn *c)
+{
+	struct json_obj f;
+	uint64_t v;
+
+	if (!c->fig.seen) {
+		jm_null(o, "figures");
+		return;
+	}
+	f = json_obj_open(json_member(o, JKEY("figures")));
+	jm_str(&f, "state", tcp_state_name(c->fig.state));
+#define FIG_MEMBER_(key, name, text)                                                               \
+	if (figures_get(&c->fig, key, &v))                                                         \
+		jm_int(&f, text, v);                                                               \
+	else                                                                                       \
+		jm_null(&f, text);
+	TRC_SOCK_FIELDS(FIG_MEMBER_)
+#undef FIG_MEMBER_
+	json_obj_close(&f);
+}
+
 bool out_json_conn_sb(struct strbuf *sb, const struct conn_view *v, bool list)
 {
 	const struct conn *c = v->c;
@@ -266,6 +289,7 @@ bool out_json_conn_sb(struct strbuf *sb, const struct conn_view *v, bool list)
 	jm_int(&r, "sent", c->resets_sent);
 	jm_int(&r, "received", c->resets_received);
 	json_obj_close(&r);
+	figures(&o, c);
 	jm_str(&o, "outcome", outcome_name(v->outcome));
 	jm_str(&o, "conn_state", zeek_state_name(v->zstate));
 	ok &= json_sb_str(json_member(&o, JKEY("history")), c->history);

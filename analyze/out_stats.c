@@ -2,7 +2,8 @@
 /*
  * out_stats.c - --stats: log2 histograms in the style of bcc's tools
  * (connect latency, lifetime, CLOSE_WAIT and TIME_WAIT durations, in
- * microseconds) and the ten longest-lived connections.  Memory is fixed:
+ * microseconds; the kernel's smoothed RTT, bytes and retransmissions per
+ * connection) and the ten longest-lived connections.  Memory is fixed:
  * histogram slots and a ten-entry table.
  */
 #include <errno.h>
@@ -15,7 +16,7 @@
 #define HIST_SLOTS 64
 #define TOP_N	   10
 
-enum { H_CONNECT, H_LIFETIME, H_CLOSE_WAIT, H_TIME_WAIT, H_COUNT };
+enum { H_CONNECT, H_LIFETIME, H_CLOSE_WAIT, H_TIME_WAIT, H_SRTT, H_BYTES, H_RETRANS, H_COUNT };
 
 struct top_ent {
 	uint64_t lifetime_ns;
@@ -30,19 +31,38 @@ struct out_stats {
 	int ntop;
 };
 
-static void hist_add(struct out_stats *s, int h, uint64_t ns)
+/* Slot 0 holds 0 and 1, slot i [2^i, 2^(i+1)). */
+static void hist_add(struct out_stats *s, int h, uint64_t v)
 {
-	uint64_t us = ns / 1000;
 	int slot = 0;
 
-	while (us > 1 && slot < HIST_SLOTS - 1) {
-		us >>= 1;
+	while (v > 1 && slot < HIST_SLOTS - 1) {
+		v >>= 1;
 		slot++;
 	}
-	if (ns / 1000 == 0)
-		slot = 0;
 	s->hist[h][slot]++;
 	s->n[h]++;
+}
+
+static void hist_add_ns(struct out_stats *s, int h, uint64_t ns)
+{
+	hist_add(s, h, ns / 1000);
+}
+
+/* The kernel's figures of a closed connection: its totals. */
+static void figures_add(struct out_stats *s, const struct conn *c)
+{
+	uint64_t v, w;
+
+	if (!c->closed)
+		return;
+	if (figures_get(&c->fig, TRC_SOCKF_SRTT_US, &v) && v)
+		hist_add(s, H_SRTT, v);
+	if (figures_get(&c->fig, TRC_SOCKF_BYTES_ACKED, &v) &&
+	    figures_get(&c->fig, TRC_SOCKF_BYTES_RECEIVED, &w))
+		hist_add(s, H_BYTES, v + w);
+	if (figures_get(&c->fig, TRC_SOCKF_TOTAL_RETRANS, &v))
+		hist_add(s, H_RETRANS, v);
 }
 
 static void top_add(struct out_stats *s, const struct conn_view *v)
@@ -75,18 +95,19 @@ static int st_conn(void *arg, const struct conn_view *v)
 	if (v->verdict == VERDICT_VIOLATION)
 		o->violations++;
 	if (v->dur.connect_ns != DUR_NONE)
-		hist_add(s, H_CONNECT, v->dur.connect_ns);
+		hist_add_ns(s, H_CONNECT, v->dur.connect_ns);
 	if (v->c->closed)
-		hist_add(s, H_LIFETIME, v->dur.lifetime_ns);
+		hist_add_ns(s, H_LIFETIME, v->dur.lifetime_ns);
 	if (v->dur.states[TCP_ST_CLOSE_WAIT] != DUR_NONE)
-		hist_add(s, H_CLOSE_WAIT, v->dur.states[TCP_ST_CLOSE_WAIT]);
+		hist_add_ns(s, H_CLOSE_WAIT, v->dur.states[TCP_ST_CLOSE_WAIT]);
 	if (v->dur.timewait_ns != DUR_NONE)
-		hist_add(s, H_TIME_WAIT, v->dur.timewait_ns);
+		hist_add_ns(s, H_TIME_WAIT, v->dur.timewait_ns);
+	figures_add(s, v->c);
 	top_add(s, v);
 	return 0;
 }
 
-static void print_hist(FILE *fp, const char *title, const uint64_t *h, uint64_t n)
+static void print_hist(FILE *fp, const char *title, const char *unit, const uint64_t *h, uint64_t n)
 {
 	int last = -1;
 	uint64_t max = 0;
@@ -100,7 +121,7 @@ static void print_hist(FILE *fp, const char *title, const uint64_t *h, uint64_t 
 	}
 	if (last < 0)
 		return;
-	fprintf(fp, "%22s : count    distribution\n", "usecs");
+	fprintf(fp, "%22s : count    distribution\n", unit);
 	for (int i = 0; i <= last; i++) {
 		unsigned long long lo = i ? 1ull << i : 0, hi = (1ull << (i + 1)) - 1;
 		int stars = max ? (int)(h[i] * 40 / max) : 0;
@@ -120,13 +141,19 @@ static int st_summary(void *arg, const struct analyzer_summary *sum)
 		"lifetime (closed connections)",
 		"time in CLOSE_WAIT",
 		"time in TIME_WAIT",
+		"smoothed RTT at close (kernel srtt)",
+		"bytes acked + received (closed connections)",
+		"retransmitted segments (closed connections)",
+	};
+	static const char *const units[H_COUNT] = {
+		"usecs", "usecs", "usecs", "usecs", "usecs", "bytes", "segments",
 	};
 	struct out_ctx *o = arg;
 	struct out_stats *s = o->stats;
 	char d[32];
 
 	for (int h = 0; h < H_COUNT; h++)
-		print_hist(o->fp, titles[h], s->hist[h], s->n[h]);
+		print_hist(o->fp, titles[h], units[h], s->hist[h], s->n[h]);
 	fprintf(o->fp, "\ntop %d connections by lifetime\n", TOP_N);
 	for (int i = 0; i < s->ntop; i++)
 		fprintf(o->fp, "%5llu %12s  %s\n", (unsigned long long)s->top[i].id,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * out_text.c - the default output: one line per connection (id, tuple,
- * owner, start, duration, outcome, state path, verdict), its violation
- * sentences indented below it, then the summary.
+ * owner, start, duration, the kernel's byte, RTT and retransmission
+ * figures, outcome, state path, verdict), its violation sentences
+ * indented below it, then the summary.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -42,9 +43,31 @@ static void endpoint_column(struct strbuf *sb, const struct trc_conn *d, bool lo
 	sb_pad(sb, sb_fixed_cstr(&tmp), width, !local);
 }
 
+/* A kernel figure in width columns. */
+static void figure_column(struct strbuf *sb, const struct conn *c, unsigned int key, size_t width)
+{
+	char b[32];
+	struct strbuf tmp = sb_fixed_str(b, sizeof(b));
+
+	outfmt_figure_sb(&tmp, c, key);
+	column(sb, sb_fixed_cstr(&tmp), width, true);
+}
+
+/* Retransmissions: the kernel's count over the socket's life when it was
+ * recorded, else the retransmissions seen in the trace. */
+static void retrans_column(struct strbuf *sb, const struct conn *c)
+{
+	uint64_t v;
+
+	if (!figures_get(&c->fig, TRC_SOCKF_TOTAL_RETRANS, &v))
+		v = c->retransmits;
+	sb_pad_u64(sb, v, 4, true);
+	sb_ch(sb, ' ');
+}
+
 /* The line of one connection, built without printf (it was most of the
  * time of this mode): the columns of
- * "%-5llu %21s > %-22s %-20s %-30s %-10s %-14s %-8s %s %s%s\n". */
+ * "%-5llu %21s > %-22s %-20s %-30s %-10s %-6s %-6s %-9s %-4s %-14s %-8s %s %s%s\n". */
 static void conn_line(struct strbuf *sb, const struct conn_view *v)
 {
 	const struct conn *c = v->c;
@@ -63,6 +86,10 @@ static void conn_line(struct strbuf *sb, const struct conn_view *v)
 	column(sb, start, 30, true);
 	timefmt_duration_raw(v->dur.lifetime_ns, dur);
 	column(sb, dur, 10, true);
+	figure_column(sb, c, TRC_SOCKF_BYTES_ACKED, 6);
+	figure_column(sb, c, TRC_SOCKF_BYTES_RECEIVED, 6);
+	figure_column(sb, c, TRC_SOCKF_SRTT_US, 9);
+	retrans_column(sb, c);
 	column(sb, outcome_name(v->outcome), 14, true);
 	column(sb, zeek_state_name(v->zstate), 8, true);
 	outfmt_path_sb(sb, c);
@@ -82,9 +109,10 @@ static int text_conn(void *arg, const struct conn_view *v)
 	if (v->verdict == VERDICT_VIOLATION)
 		o->violations++;
 	if (!o->n_conns++)
-		fprintf(o->fp, "%-5s %-46s %-20s %-30s %-10s %-14s %-8s %s %s\n", "ID",
-			"LOCAL > REMOTE", "PID/COMM", "START", "DURATION", "OUTCOME", "ZEEK",
-			"PATH", "VERDICT");
+		fprintf(o->fp,
+			"%-5s %-46s %-20s %-30s %-10s %-6s %-6s %-9s %-4s %-14s %-8s %s %s\n", "ID",
+			"LOCAL > REMOTE", "PID/COMM", "START", "DURATION", "TX", "RX", "RTT",
+			"RETX", "OUTCOME", "ZEEK", "PATH", "VERDICT");
 	conn_line(&o->sb, v);
 	for (uint32_t i = 0; c->violations && i < c->n_violations && i < CONN_MAX_VIOL; i++) {
 		sb_str(&o->sb, "      violation: ");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "outputs.h"
+#include "timefmt.h"
 
 /* Dotted quad, as inet_ntop(AF_INET) writes it; returns the length. */
 static size_t ipv4_raw(const uint8_t *a, char *out)
@@ -150,6 +151,48 @@ const char *outfmt_owner(const struct conn *c, char *buf, size_t len)
 
 	outfmt_owner_sb(&sb, c);
 	return sb_fixed_cstr(&sb);
+}
+
+const char *outfmt_bytes(uint64_t v, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	double x = (double)v;
+	int u = -1;
+
+	if (v < 1024) {
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+		return buf;
+	}
+	while (x >= 1024 && u < 5) {
+		x /= 1024;
+		u++;
+	}
+	/* One decimal while it fits in two digits, as ls -h; never "10.0K". */
+	if (x < 9.95)
+		snprintf(buf, len, "%.1f%c", x, units[u]);
+	else
+		snprintf(buf, len, "%.0f%c", x < 1023.5 ? x : 1023.0, units[u]);
+	return buf;
+}
+
+void outfmt_figure_sb(struct strbuf *sb, const struct conn *c, unsigned int key)
+{
+	char b[32], d[TIMEFMT_DUR_LEN];
+	uint64_t v;
+
+	if (!figures_get(&c->fig, key, &v)) {
+		sb_ch(sb, '-');
+		return;
+	}
+	if (key == TRC_SOCKF_SRTT_US || key == TRC_SOCKF_RTTVAR_US) {
+		sb_mem(sb, d, timefmt_duration_raw(v * 1000, d));
+		return;
+	}
+	if (key == TRC_SOCKF_BYTES_ACKED || key == TRC_SOCKF_BYTES_RECEIVED) {
+		sb_str(sb, outfmt_bytes(v, b, sizeof(b)));
+		return;
+	}
+	sb_u64(sb, v);
 }
 
 void out_ctx_free(struct out_ctx *o)

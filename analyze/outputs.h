@@ -11,7 +11,7 @@
 #include "analyzer.h"
 #include "strbuf.h"
 
-#define TCPANA_SCHEMA_VERSION "1.2"
+#define TCPANA_SCHEMA_VERSION "1.3"
 
 struct out_stats;
 
@@ -53,6 +53,11 @@ void outfmt_owner_sb(struct strbuf *sb, const struct conn *c);
 const char *outfmt_endpoint(uint8_t family, const uint8_t *addr, uint16_t port, char *buf,
 			    size_t len);
 const char *outfmt_owner(const struct conn *c, char *buf, size_t len);
+/* A byte count as `ls -h` shows it: 1023, 1.0K, 976K, 1.5M. */
+const char *outfmt_bytes(uint64_t v, char *buf, size_t len);
+/* One of the endpoint's kernel figures (figures.h) for people: bytes as
+ * outfmt_bytes(), times with a unit, "-" when not recorded. */
+void outfmt_figure_sb(struct strbuf *sb, const struct conn *c, unsigned int key);
 /* "rx F." / "app close" / "timer giveup" / "snapshot" / "timewait" / "unknown" */
 const char *outfmt_cause(const struct cause *cs, char *buf, size_t len);
 /* Releases what the sinks allocated in o. */

@@ -83,6 +83,17 @@ def require_bpf():
     require_trcdump()
 
 
+def require_tracefs():
+    """tracefs at /sys/kernel/tracing, mounted here when it is not: peers
+    such as tcplife attach classic tracepoints, which need its event ids."""
+    path = "/sys/kernel/tracing"
+    if not os.path.ismount(path):
+        subprocess.run(["mount", "-t", "tracefs", "nodev", path], check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if not os.path.exists(os.path.join(path, "events", "sock", "inet_sock_set_state")):
+        skip("no tracefs with sock:inet_sock_set_state at %s" % path)
+
+
 def require_trcdump():
     return _require_exe("TRCDUMP", "trcdump")
 

@@ -28,7 +28,8 @@ Test skeleton:
     T.main(test)      # exit 0 pass, 1 fail (FAIL: reason), 77 skip
 
 Capabilities:  require_root(), require_netns(), require_bpf(),
-  require_tool(name), require_tcpana(), require_trcdump(); skip(reason)
+  require_tool(name), require_tcpana(), require_trcdump(), require_tracefs();
+  skip(reason)
   exits 77 with the reason on stderr (exit 1 under
   TCPREC_TESTS_REQUIRE_ALL=1).  Assertions: check(cond, msg),
   check_eq(actual, expected, what), fail(msg).
@@ -110,7 +111,8 @@ import traceback
 from pcapread import flags_str, read_pcap  # noqa: F401  (re-exported)
 from tcpbase import (EXIT_SKIP, TestFailure, check, check_eq, fail,  # noqa: F401
                      require_all, require_bpf, require_netns, require_root,
-                     require_tcpana, require_tool, require_trcdump, skip)
+                     require_tcpana, require_tool, require_tracefs, require_trcdump,
+                     skip)
 from tcptrace import Trace, TraceEndpoint, trcdump, tcpana_json  # noqa: F401
 from tcprun import (Endpoint, Recorder, RecorderResult, Capture,  # noqa: F401
                     READY_RE, SNAPSHOT_RE, kill_recorders, run_scenario, run_tcprec)

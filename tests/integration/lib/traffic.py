@@ -36,6 +36,8 @@ Scenarios (client side / server side):
   closewait     client closes; server never closes until released
   many          --count sequential short connections (1 byte each way)
   hold          --count connections opened, then held until released
+  bulk          client sends BULK_UP bytes and shuts down its side; the
+                server reads to EOF, answers BULK_DOWN bytes and closes
   shutdown-close, lingering-close, unread-close, shut-rd: server closes
                 the way real servers do (see each server_* function)
 and the scenarios the kernel's timers and limits shape: traffic_kernel.py.
@@ -56,6 +58,8 @@ from traffic_util import (REQUEST, RESPONSE, accept_request, connect, die, emit,
 
 HALFCLOSE_CHUNK = 1000
 HALFCLOSE_CHUNKS = 3
+BULK_UP = 1 << 20    # bytes the bulk client sends
+BULK_DOWN = 1 << 18  # bytes the bulk server answers
 
 # ---------------------------------------------------------------- server
 
@@ -186,6 +190,16 @@ def server_hold(ls, args):
     return {"count": args.count}
 
 
+def server_bulk(ls, args):
+    c, addr = ls.accept()
+    info = ports(c)
+    got = recv_eof(c)
+    c.sendall(b"d" * BULK_DOWN)
+    c.close()
+    info.update(received=got, sent=BULK_DOWN)
+    return info
+
+
 # ---------------------------------------------------------------- client
 
 def client_normal(args):
@@ -290,6 +304,17 @@ def client_halfclose(args):
     return info
 
 
+def client_bulk(args):
+    c = connect(args)
+    info = ports(c)
+    c.sendall(b"u" * BULK_UP)
+    c.shutdown(socket.SHUT_WR)
+    got = recv_eof(c)
+    c.close()
+    info.update(received=got, sent=BULK_UP)
+    return info
+
+
 def connect_retrying(fam, addr, limit_s=10.0):
     """connect(), retried while every ephemeral port is taken (EADDRNOTAVAIL:
     with a narrow port range, until a TIME_WAIT tuple may be reused)."""
@@ -335,7 +360,7 @@ SERVER = {"normal": server_normal, "server-close": server_close_first,
           "closewait": server_closewait, "many": server_many,
           "hold": server_hold, "shutdown-close": server_shutdown_close,
           "lingering-close": server_lingering_close, "unread-close": server_unread_close,
-          "shut-rd": server_shut_rd}
+          "shut-rd": server_shut_rd, "bulk": server_bulk}
 CLIENT = {"normal": client_normal, "server-close": client_server_closes,
           "refused": client_refused, "abort": client_abort,
           "syn-timeout": client_syn_timeout, "simclose": client_simclose,
@@ -343,7 +368,7 @@ CLIENT = {"normal": client_normal, "server-close": client_server_closes,
           "many": client_many, "hold": client_hold,
           "shutdown-close": client_server_closes_late,
           "lingering-close": client_server_closes_late, "unread-close": client_unread_close,
-          "shut-rd": client_server_closes}
+          "shut-rd": client_server_closes, "bulk": client_bulk}
 SERVER.update(traffic_kernel.SERVER)
 CLIENT.update(traffic_kernel.CLIENT)
 

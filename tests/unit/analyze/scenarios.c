@@ -72,27 +72,49 @@ static uint64_t exchange(struct tg *g, struct pair *p, uint64_t t)
 }
 
 /* a closes first, b follows: a ends in TIME_WAIT (timewait socket). */
-static uint64_t close_seq(struct tg *g, uint64_t a, uint32_t apid, uint64_t b, uint32_t bpid,
-			  uint64_t t, bool tw_exit)
+/* Called after each close transition with the endpoint, the state it
+ * entered and whether it closed first; NULL: nothing. */
+typedef void (*after_state_fn)(struct tg *g, uint64_t serial, uint64_t t, int st, bool active);
+
+static uint64_t close_seq_then(struct tg *g, uint64_t a, uint32_t apid, uint64_t b, uint32_t bpid,
+			       uint64_t t, bool tw_exit, after_state_fn after)
 {
+#define AFTER(serial, when, st)                                                                    \
+	do {                                                                                       \
+		if (after)                                                                         \
+			after(g, serial, when, st, serial == a);                                   \
+	} while (0)
 	tg_state(g, a, t, EST, FW1, apid);
+	AFTER(a, t, FW1);
 	tg_seg(g, a, t + 1000, true, "F.");
 	tg_seg(g, b, t + 50000, false, "F.");
 	tg_state(g, b, t + 50000, EST, CW, 0);
+	AFTER(b, t + 50000, CW);
 	tg_seg(g, b, t + 51000, true, ".");
 	tg_seg(g, a, t + 100000, false, ".");
 	tg_state(g, a, t + 100000, FW1, FW2, 0);
+	AFTER(a, t + 100000, FW2);
 	tg_state(g, b, t + 2 * MS, CW, LA, bpid);
+	AFTER(b, t + 2 * MS, LA);
 	tg_seg(g, b, t + 2 * MS + 1000, true, "F.");
 	tg_seg(g, a, t + 2 * MS + 50000, false, "F.");
 	tg_state(g, a, t + 2 * MS + 50000, FW2, CL, 0);
+	AFTER(a, t + 2 * MS + 50000, CL);
 	tg_seg(g, a, t + 2 * MS + 51000, true, ".");
 	tg_seg(g, b, t + 2 * MS + 100000, false, ".");
 	tg_state(g, b, t + 2 * MS + 100000, LA, CL, 0);
+	AFTER(b, t + 2 * MS + 100000, CL);
+#undef AFTER
 	tg_tw(g, a, t + 60 * MS, true);
 	if (tw_exit)
 		tg_tw(g, a, t + 60 * SEC + 60 * MS, false);
 	return t + 3 * MS;
+}
+
+static uint64_t close_seq(struct tg *g, uint64_t a, uint32_t apid, uint64_t b, uint32_t bpid,
+			  uint64_t t, bool tw_exit)
+{
+	return close_seq_then(g, a, apid, b, bpid, t, tw_exit, NULL);
 }
 
 uint8_t *sc_normal(bool v6, size_t *len)
@@ -105,6 +127,44 @@ uint8_t *sc_normal(bool v6, size_t *len)
 	t = handshake(g, v6, &p, 1 * MS);
 	t = exchange(g, &p, t);
 	close_seq(g, p.cli, CLIENT_PID, p.srv, SERVER_PID, t + 5 * MS, true);
+	tg_state(g, p.lis, 61 * SEC, LI, CL, SERVER_PID);
+	return tg_finish(g, len);
+}
+
+/* tcp_figures as tcprec --figures=all records them after each transition
+ * past the handshake: zeros left out; this kernel lacks delivery_rate.
+ * Counters grow with the connection; at CLOSE they are its totals: the
+ * client sent 200 bytes (+ SYN and FIN) and received 1 MiB - 1 (+ FIN). */
+static void figures(struct tg *g, uint64_t serial, uint64_t t, int st, bool client)
+{
+	static const uint16_t keys[] = { TRC_SOCKF_BYTES_ACKED, TRC_SOCKF_BYTES_RECEIVED,
+					 TRC_SOCKF_SRTT_US, TRC_SOCKF_SND_CWND };
+	uint64_t client_close[] = { 202, 1 << 20, 42, 10 },
+		 server_close[] = { 1 << 20, 202, 35, 10 };
+	uint64_t early[] = { 1, 0, 40, 10 };
+	const uint64_t *v = st != CL ? early : client ? client_close : server_close;
+	uint16_t k[4];
+	uint64_t val[4];
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < 4; i++)
+		if (v[i])
+			k[n] = keys[i], val[n++] = v[i];
+	tg_sock(g, serial, t, TRC_SOCK_TCP_FIGURES, st, TRC_SOCK_FIELD_BIT(TRC_SOCKF_DELIVERY_RATE),
+		n, k, val);
+}
+
+uint8_t *sc_figures(bool v6, size_t *len)
+{
+	struct tg *g = tg_new("ebpf");
+	struct pair p;
+	uint64_t t;
+
+	open_pair(g, v6, &p);
+	t = handshake(g, v6, &p, 1 * MS);
+	figures(g, p.cli, t, EST, true);
+	t = exchange(g, &p, t);
+	close_seq_then(g, p.cli, CLIENT_PID, p.srv, SERVER_PID, t + 5 * MS, true, figures);
 	tg_state(g, p.lis, 61 * SEC, LI, CL, SERVER_PID);
 	return tg_finish(g, len);
 }

@@ -28,6 +28,8 @@ extern const struct scenario scenarios[];
 
 uint8_t *sc_normal(bool v6, size_t *len);	/* client closes first */
 uint8_t *sc_server_close(bool v6, size_t *len); /* server closes first */
+/* normal, with the kernel's tcp_figures after each transition */
+uint8_t *sc_figures(bool v6, size_t *len);
 uint8_t *sc_refused(bool v6, size_t *len);
 uint8_t *sc_syn_timeout(bool v6, size_t *len);
 uint8_t *sc_abort(bool v6, size_t *len); /* client SO_LINGER 0 */

@@ -58,6 +58,7 @@ uint8_t *sc_pcap_simclose(bool v6, size_t *len)
 
 const struct scenario scenarios[] = {
 	{ "normal", sc_normal },
+	{ "figures", sc_figures },
 	{ "server-close", sc_server_close },
 	{ "refused", sc_refused },
 	{ "syn-timeout", sc_syn_timeout },

@@ -316,12 +316,12 @@ static void freeze_round_trip(void)
 
 /* The object's members in the order docs/JSON.md lists them. */
 static const char *const conn_keys[] = {
-	"id",	      "family",	     "local",	    "remote",	   "netns",	  "cgroup_id",
-	"cookie",     "peer",	     "pid",	    "tid",	   "comm",	  "start_ns",
-	"start_time", "end_ns",	     "end_time",    "duration_ns", "transitions", "segments",
-	"timewait",   "retransmits", "resets",	    "outcome",	   "conn_state",  "history",
-	"verdict",    "violations",  "divergences", "incomplete",  "durations",	  "inferred",
-	"flow_only",
+	"id",	      "family",	     "local",	   "remote",	  "netns",	 "cgroup_id",
+	"cookie",     "peer",	     "pid",	   "tid",	  "comm",	 "start_ns",
+	"start_time", "end_ns",	     "end_time",   "duration_ns", "transitions", "segments",
+	"timewait",   "retransmits", "resets",	   "figures",	  "outcome",	 "conn_state",
+	"history",    "verdict",     "violations", "divergences", "incomplete",	 "durations",
+	"inferred",   "flow_only",
 };
 
 static json_int_t jint(json_t *o, const char *path)
@@ -401,6 +401,12 @@ static void check_conn_json(const char *text, bool list)
 	CHECK(jint(tw, "enter_ns") == 6590622060000ll);
 	CHECK(json_is_null(json_object_get(tw, "exit_ns")));
 	CHECK(!strcmp(jstr(tw, "precision"), "polled") && jint(tw, "precision_ns") == 100000000);
+	g = json_object_get(o, "figures");
+	CHECK(!strcmp(jstr(g, "state"), "SYN_SENT"));
+	CHECK(jint(g, "segs_out") == 2 && jint(g, "srtt_us") == 0); /* left out: 0 */
+	CHECK(jint(g, "bytes_acked") == -1);			    /* UINT64_MAX, signed */
+	CHECK(json_is_null(json_object_get(g, "delivery_rate")));   /* the kernel lacks it */
+	CHECK(json_object_size(g) == 1 + FIG_KEY_MAX);
 	CHECK(!strcmp(jstr(o, "outcome"), "reset_remote"));
 	CHECK(!strcmp(jstr(o, "conn_state"), "RSTR"));
 	CHECK(!strcmp(jstr(o, "history"), "ShR"));
@@ -463,6 +469,12 @@ static void json_writer(void)
 		.divergence = 1,
 		.inferred = 1,
 		.cause = { .kind = CAUSE_SEGMENT, .dir = TRC_DIR_RX, .tcp_flags = TRC_TCP_RST }
+	};
+	c->fig = (struct figures){
+		.seen = true,
+		.state = TCP_ST_SYN_SENT,
+		.known = 0xff, /* all but delivery_rate */
+		.value = { [TRC_SOCKF_SEGS_OUT] = 2, [TRC_SOCKF_BYTES_ACKED] = UINT64_MAX }
 	};
 	c->seg_total = 2;
 	c->list = segs;

@@ -472,8 +472,71 @@ static void open_until_stop(void)
 	CHECK_EQ(r.conn[1].dur.lifetime_ns, 7 * SEC);
 }
 
+/* The latest tcp_figures record of an endpoint is its figures: provided
+ * figures it leaves out are 0, unprovided ones unknown; the verdicts are
+ * those of the same traffic without figures. */
+static void kernel_figures(bool v6)
+{
+	static struct tg_result r;
+	const struct tg_conn_res *c, *s;
+	uint64_t v;
+
+	run(sc_figures, v6, &r);
+	CHECK_EQ(r.n, 3);
+	expect(&r, cli, srv, OUT_NORMAL_CLOSE, VERDICT_LINUX,
+	       "SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>CLOSE>TIME_WAIT", "SF");
+	expect(&r, srv, cli, OUT_NORMAL_CLOSE, VERDICT_LINUX,
+	       "SYN_RECV>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE", "SF");
+	c = tg_find(&r, cli, srv);
+	s = tg_find(&r, srv, cli);
+	if (!c || !s)
+		return;
+	CHECK(c->fig.seen && s->fig.seen);
+	CHECK_EQ(c->fig.state, TRC_TCP_CLOSE);
+	CHECK(figures_get(&c->fig, TRC_SOCKF_BYTES_ACKED, &v) && v == 202);
+	CHECK(figures_get(&c->fig, TRC_SOCKF_BYTES_RECEIVED, &v) && v == 1 << 20);
+	CHECK(figures_get(&c->fig, TRC_SOCKF_SRTT_US, &v) && v == 42);
+	CHECK(figures_get(&c->fig, TRC_SOCKF_TOTAL_RETRANS, &v) && v == 0); /* left out, 0 */
+	CHECK(!figures_get(&c->fig, TRC_SOCKF_DELIVERY_RATE, &v));	    /* lacking */
+	CHECK(!figures_get(&c->fig, 12, &v));				    /* beyond the keys */
+	CHECK(figures_get(&s->fig, TRC_SOCKF_BYTES_ACKED, &v) && v == 1 << 20);
+}
+
+/* figures_apply(): flags name the figures the kernel lacks, any other
+ * left out is 0; other kinds leave figures alone. */
+static void figures_rules(void)
+{
+	struct figures f = { 0 };
+	struct trc_ev_sock s = { .kind = TRC_SOCK_TCP_FIGURES, .state = TRC_TCP_ESTABLISHED };
+	uint64_t v;
+
+	CHECK(!figures_get(&f, TRC_SOCKF_SRTT_US, &v)); /* none recorded */
+	s.n_fields = 1;
+	s.key[0] = TRC_SOCKF_SRTT_US, s.value[0] = 77;
+	figures_apply(&f, &s);
+	CHECK(f.seen);
+	CHECK(figures_get(&f, TRC_SOCKF_SRTT_US, &v) && v == 77);
+	CHECK(figures_get(&f, TRC_SOCKF_BYTES_ACKED, &v) && v == 0); /* left out: 0 */
+	s.flags = TRC_SOCK_FIELD_BIT(TRC_SOCKF_BYTES_ACKED);
+	s.value[0] = 78;
+	figures_apply(&f, &s);
+	CHECK(!figures_get(&f, TRC_SOCKF_BYTES_ACKED, &v)); /* lacking: unknown */
+	CHECK(figures_get(&f, TRC_SOCKF_SRTT_US, &v) && v == 78);
+	s.kind = 99; /* a later kind: not figures */
+	s.value[0] = 1;
+	figures_apply(&f, &s);
+	CHECK(figures_get(&f, TRC_SOCKF_SRTT_US, &v) && v == 78);
+	s.kind = TRC_SOCK_TCP_FIGURES;
+	s.key[0] = 200; /* a later key: kept out of value[], no harm */
+	s.flags = ~0u;
+	figures_apply(&f, &s);
+	CHECK(!figures_get(&f, TRC_SOCKF_SRTT_US, &v));
+	CHECK_EQ(f.known, 0);
+}
+
 int main(void)
 {
+	figures_rules();
 	open_until_stop();
 	shutdown_close(FW2_CLOSE_IN_FW1);
 	shutdown_close(FW2_CLOSE_IN_FW2);
@@ -483,6 +546,7 @@ int main(void)
 	late_fin_after_timewait();
 	for (int v6 = 0; v6 < 2; v6++) {
 		normal(v6);
+		kernel_figures(v6);
 		closes(v6);
 		failures(v6);
 		violations(v6);

@@ -45,6 +45,7 @@ static int collect(void *arg, const struct conn_view *v)
 	o->dur = v->dur;
 	o->seg_total = c->seg_total;
 	o->retransmits = c->retransmits;
+	o->fig = c->fig;
 	return 0;
 }
 

@@ -177,6 +177,20 @@ void tg_reset(struct tg *g, uint64_t serial, uint64_t t, bool tx)
 	append(g, &ev);
 }
 
+void tg_sock(struct tg *g, uint64_t serial, uint64_t t, unsigned int kind, int st, uint32_t flags,
+	     unsigned int n, const uint16_t *keys, const uint64_t *values)
+{
+	struct trc_event ev = { .type = TRC_EV_SOCK, .t_ns = t, .conn_serial = serial };
+
+	ev.sock.kind = (uint16_t)kind;
+	ev.sock.state = (uint8_t)st;
+	ev.sock.flags = flags;
+	ev.sock.n_fields = (uint8_t)n;
+	memcpy(ev.sock.key, keys, n * sizeof(*keys));
+	memcpy(ev.sock.value, values, n * sizeof(*values));
+	append(g, &ev);
+}
+
 void tg_lost(struct tg *g, uint64_t t, uint64_t t_begin, uint64_t t_end, uint64_t count)
 {
 	struct trc_event ev = { .type = TRC_EV_LOST, .t_ns = t };

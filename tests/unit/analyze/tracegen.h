@@ -38,6 +38,9 @@ void tg_seg_seq(struct tg *g, uint64_t serial, uint64_t t, bool tx, const char *
 void tg_tw(struct tg *g, uint64_t serial, uint64_t t, bool enter);
 void tg_retrans(struct tg *g, uint64_t serial, uint64_t t, const char *flags, int st);
 void tg_reset(struct tg *g, uint64_t serial, uint64_t t, bool tx);
+/* A socket event: kind, state, flags and n (key, value) fields. */
+void tg_sock(struct tg *g, uint64_t serial, uint64_t t, unsigned int kind, int st, uint32_t flags,
+	     unsigned int n, const uint16_t *keys, const uint64_t *values);
 /* A LOST record at t for losses in [t_begin, t_end]. */
 void tg_lost(struct tg *g, uint64_t t, uint64_t t_begin, uint64_t t_end, uint64_t count);
 /* Closes the writer; returns the file bytes (malloc'd). */
@@ -68,6 +71,7 @@ struct tg_conn_res {
 	uint16_t n_trans;
 	struct durations dur;
 	uint64_t seg_total, retransmits;
+	struct figures fig;
 };
 
 struct tg_result {
