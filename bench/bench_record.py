@@ -35,6 +35,9 @@ def tracer_configs(tools):
         # kernel, what is recorded, which here is everything there is.
         cfg["tcprec"] = lambda d, ns: _tcprec(tools, d, ns, [])
         cfg["tcprec --no-segments"] = lambda d, ns: _tcprec(tools, d, ns, ["--no-segments"])
+        # The events alone, without the per-socket tcp_figures (about 30
+        # bytes per closed socket): what the compactness target is about.
+        cfg["tcprec --figures=none"] = lambda d, ns: _tcprec(tools, d, ns, ["--figures=none"])
     if os.access("/usr/sbin/tcpstates", os.X_OK):
         cfg["tcpstates"] = _tcpstates
     if _which("bpftrace"):

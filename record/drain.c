@@ -210,7 +210,7 @@ static int on_sock_event(struct drain *d, const struct ev_sock_event *r, unsigne
 int drain_sock_fields(struct drain *d, const struct ev_sock_fields *r)
 {
 	struct trc_event ev = { .type = TRC_EV_SOCK, .t_ns = r->hdr.t_ns };
-	struct conn_entry *e = dconn_socket(d, r->cookie, &r->tuple, r->cgroup_id);
+	struct conn_entry *e = dconn_named_socket(d, r->cookie, &r->tuple, r->cgroup_id);
 
 	if (!e || dconn_declare(d, e))
 		return d->werr;
@@ -350,20 +350,10 @@ int drain_timewait(struct drain *d, uint64_t cookie, const struct ev_tuple *tupl
 		   uint64_t precision_ns)
 {
 	struct trc_event ev = { .type = TRC_EV_TIMEWAIT, .t_ns = t_ns };
-	struct conn_entry *e = cookie ? conntab_by_cookie(d->ct, cookie) : NULL;
+	/* The walk generates a cookie for the timewait socket; see
+	 * dconn_named_socket(). */
+	struct conn_entry *e = dconn_named_socket(d, cookie, tuple, 0);
 	int err;
-
-	/* raw_tp and tracepoint state events carry the socket's cookie only
-	 * if something generated it, usually not: the walk generates one for
-	 * the timewait socket, so it is joined to the cookie-less socket of
-	 * its tuple instead. */
-	if (!e && cookie) {
-		e = conntab_by_tuple(d->ct, tuple, 0);
-		if (e && e->cookie)
-			e = NULL;
-	}
-	if (!e)
-		e = dconn_socket(d, cookie, tuple, 0);
 
 	if (!e || dconn_declare(d, e))
 		return d->werr;

@@ -118,6 +118,19 @@ struct conn_entry *dconn_socket(struct drain *d, uint64_t cookie, const struct e
 	return e;
 }
 
+struct conn_entry *dconn_named_socket(struct drain *d, uint64_t cookie, const struct ev_tuple *t,
+				      uint64_t cgroup_id)
+{
+	struct conn_entry *e = cookie ? conntab_by_cookie(d->ct, cookie) : NULL;
+
+	if (!e && cookie) {
+		e = conntab_by_tuple(d->ct, t, 0);
+		if (e && e->cookie)
+			e = NULL;
+	}
+	return e ? e : dconn_socket(d, cookie, t, cgroup_id);
+}
+
 struct conn_entry *dconn_flow(struct drain *d, const struct ev_tuple *t)
 {
 	struct conn_entry *e = conntab_by_tuple(d->ct, t, 1);

@@ -22,6 +22,13 @@ int dconn_hold(struct conn_entry *e, const struct trc_event *ev);
 struct conn_entry *dconn_socket(struct drain *d, uint64_t cookie, const struct ev_tuple *t,
 				uint64_t cgroup_id);
 
+/* The socket a walk record or a socket event names.  A walk generates the
+ * cookie of the socket it visits, and raw_tp and tracepoint state events
+ * usually carry none: a cookie not known goes to the cookie-less socket
+ * of its tuple, then dconn_socket(). */
+struct conn_entry *dconn_named_socket(struct drain *d, uint64_t cookie, const struct ev_tuple *t,
+				      uint64_t cgroup_id);
+
 /* Declared entry for a segment's tuple: the newest socket or flow with
  * it, else a new flow-only connection. */
 struct conn_entry *dconn_flow(struct drain *d, const struct ev_tuple *t);

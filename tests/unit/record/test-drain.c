@@ -329,9 +329,47 @@ static void test_sock_fields(void)
 	close(fd);
 }
 
+/* raw_tp/tracepoint: state events without a cookie, then the end walk's
+ * figures with the cookie the walk generated: on the same connection. */
+static void test_cookieless_figures(void)
+{
+	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
+	struct trc_trailer tr = { 0 };
+	struct trc_error err;
+	struct seen s[8];
+	struct drain d;
+	int fd = memfd_create("trace", 0), n;
+	struct trc_writer *w = trc_writer_open_fd(fd, &h, NULL, &err);
+	struct ev_tuple c = tup(7300, 80);
+	struct ev_sock_fields f;
+
+	CHECK(w != NULL);
+	CHECK_EQ(drain_init(&d, w, 0, 0, 1000), 0);
+	CHECK_EQ(state(&d, 1000, 0, c, TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 1), 0);
+	memset(&f, 0, sizeof(f));
+	f.hdr.type = EV_SOCK_FIELDS;
+	f.hdr.size = sizeof(f);
+	f.hdr.t_ns = 2000;
+	f.cookie = 99;
+	f.tuple = c;
+	f.kind = TRC_SOCK_TCP_FIGURES;
+	f.state = TRC_TCP_ESTABLISHED;
+	CHECK_EQ(drain_sock_fields(&d, &f), 0);
+	CHECK_EQ(trc_writer_close(w, NULL, &err), 0);
+	drain_fini(&d);
+	n = read_back(fd, s, 8, &tr);
+	CHECK_EQ(n, 2);
+	if (n == 2) {
+		CHECK_EQ(s[1].type, TRC_EV_SOCK);
+		CHECK_EQ(s[1].serial, s[0].serial);
+	}
+	close(fd);
+}
+
 int main(void)
 {
 	test_sock_fields();
+	test_cookieless_figures();
 	test_cookieless_timewait();
 	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
 	struct trc_trailer tr = { 0 }, extra = { .end_reason = TRC_END_SIGNAL };
