@@ -39,8 +39,8 @@ const char *zeek_state_name(enum zeek_state z)
 
 static bool visited(const struct conn *c, uint8_t st)
 {
-	for (uint16_t i = 0; i < c->n_trans; i++)
-		if (c->trans[i].to == st)
+	for (uint16_t i = 0; i < c->b->n_trans; i++)
+		if (c->b->trans[i].to == st)
 			return true;
 	return false;
 }
@@ -50,41 +50,41 @@ void classify_finish(struct conn *c)
 {
 	bool local_orig;
 
-	if (c->seg_total)
+	if (c->b->seg_total)
 		return;
 	if (visited(c, TCP_ST_SYN_SENT))
-		c->originator = 1;
+		c->b->originator = 1;
 	else if (visited(c, TCP_ST_SYN_RECV))
-		c->originator = -1;
-	if (!c->originator)
+		c->b->originator = -1;
+	if (!c->b->originator)
 		return;
-	local_orig = c->originator > 0;
-	c->orig_syn = true;
-	c->syn_seen = true;
+	local_orig = c->b->originator > 0;
+	c->b->orig_syn = true;
+	c->b->syn_seen = true;
 	if (visited(c, TCP_ST_ESTABLISHED))
-		c->resp_synack = true;
+		c->b->resp_synack = true;
 	if (visited(c, TCP_ST_FIN_WAIT1) || visited(c, TCP_ST_LAST_ACK))
-		*(local_orig ? &c->orig_fin : &c->resp_fin) = c->tx_fin = true;
+		*(local_orig ? &c->b->orig_fin : &c->b->resp_fin) = c->b->tx_fin = true;
 	if (visited(c, TCP_ST_CLOSE_WAIT) || visited(c, TCP_ST_CLOSING) ||
-	    (c->divergences & (1u << LX_TIMEWAIT_TAKEOVER)))
-		*(local_orig ? &c->resp_fin : &c->orig_fin) = c->rx_fin = true;
-	if (c->resets_sent)
-		*(local_orig ? &c->orig_rst : &c->resp_rst) = true;
-	if (c->resets_received)
-		*(local_orig ? &c->resp_rst : &c->orig_rst) = true;
+	    (c->b->divergences & (1u << LX_TIMEWAIT_TAKEOVER)))
+		*(local_orig ? &c->b->resp_fin : &c->b->orig_fin) = c->b->rx_fin = true;
+	if (c->b->resets_sent)
+		*(local_orig ? &c->b->orig_rst : &c->b->resp_rst) = true;
+	if (c->b->resets_received)
+		*(local_orig ? &c->b->resp_rst : &c->b->orig_rst) = true;
 }
 
 static const struct transition *closing_transition(const struct conn *c)
 {
-	for (int i = c->n_trans - 1; i >= 0; i--)
-		if (c->trans[i].to == TCP_ST_CLOSE && c->trans[i].from != TCP_ST_UNKNOWN)
-			return &c->trans[i];
+	for (int i = c->b->n_trans - 1; i >= 0; i--)
+		if (c->b->trans[i].to == TCP_ST_CLOSE && c->b->trans[i].from != TCP_ST_UNKNOWN)
+			return &c->b->trans[i];
 	return NULL;
 }
 
 static bool is_listener(const struct conn *c)
 {
-	return (c->kstate == TCP_ST_LISTEN || visited(c, TCP_ST_LISTEN)) &&
+	return (c->b->kstate == TCP_ST_LISTEN || visited(c, TCP_ST_LISTEN)) &&
 	       !visited(c, TCP_ST_SYN_RECV) && !visited(c, TCP_ST_ESTABLISHED) &&
 	       !visited(c, TCP_ST_SYN_SENT);
 }
@@ -92,17 +92,17 @@ static bool is_listener(const struct conn *c)
 static enum outcome closed_outcome(const struct conn *c, bool established)
 {
 	const struct transition *t = closing_transition(c);
-	bool rx_rst = c->rx_rst || c->resets_received;
-	bool tx_rst = c->tx_rst || c->resets_sent;
+	bool rx_rst = c->b->rx_rst || c->b->resets_received;
+	bool tx_rst = c->b->tx_rst || c->b->resets_sent;
 	bool rst_cause = t && t->cause.kind == CAUSE_SEGMENT && (t->cause.tcp_flags & TRC_TCP_RST);
 
 	if (!established) {
 		/* A RST before the handshake completed: the originator was
 		 * refused, or the responder refused it. */
 		if (rx_rst || (rst_cause && t->cause.dir == TRC_DIR_RX))
-			return c->originator >= 0 ? OUT_REFUSED : OUT_RESET_REMOTE;
+			return c->b->originator >= 0 ? OUT_REFUSED : OUT_RESET_REMOTE;
 		if (tx_rst)
-			return c->originator < 0 ? OUT_REFUSED : OUT_RESET_LOCAL;
+			return c->b->originator < 0 ? OUT_REFUSED : OUT_RESET_LOCAL;
 		if (t && t->from == TCP_ST_SYN_SENT)
 			return t->owner ? OUT_ABORTED : OUT_SYN_TIMEOUT;
 		return t && t->owner ? OUT_ABORTED : OUT_CLOSED_UNKNOWN;
@@ -117,14 +117,14 @@ static enum outcome closed_outcome(const struct conn *c, bool established)
 	 * the peer's FIN: what reached the tuple after it decides (the FIN
 	 * makes it a normal close, below); once that socket is gone without
 	 * either, it gave up waiting. */
-	if (t && t->divergence == LX_FIN_WAIT2_TIMEOUT && !c->rx_fin) {
+	if (t && t->divergence == LX_FIN_WAIT2_TIMEOUT && !c->b->rx_fin) {
 		if (rx_rst)
 			return OUT_RESET_REMOTE;
 		if (tx_rst)
 			return OUT_RESET_LOCAL;
 		return c->tw_enter && !c->tw_exit ? OUT_HALF_OPEN : OUT_TIMEOUT;
 	}
-	if (c->rx_fin && c->tx_fin)
+	if (c->b->rx_fin && c->b->tx_fin)
 		return OUT_NORMAL_CLOSE;
 	if (t && (t->from == TCP_ST_LAST_ACK || t->from == TCP_ST_CLOSING ||
 		  t->divergence == LX_TIMEWAIT_TAKEOVER))
@@ -142,47 +142,48 @@ enum outcome classify_outcome(const struct conn *c)
 {
 	bool established = visited(c, TCP_ST_ESTABLISHED) ||
 			   (c->incomplete & (INC_SNAPSHOT | INC_MIDSTREAM) &&
-			    c->kstate != TCP_ST_SYN_SENT && c->kstate != TCP_ST_LISTEN);
-	bool tx_rst = c->tx_rst || c->resets_sent, rx_rst = c->rx_rst || c->resets_received;
+			    c->b->kstate != TCP_ST_SYN_SENT && c->b->kstate != TCP_ST_LISTEN);
+	bool tx_rst = c->b->tx_rst || c->b->resets_sent,
+	     rx_rst = c->b->rx_rst || c->b->resets_received;
 
 	if (is_listener(c))
 		return OUT_LISTENER;
-	if (!established && c->originator < 0 && tx_rst && c->orig_syn)
+	if (!established && c->b->originator < 0 && tx_rst && c->b->orig_syn)
 		return OUT_REFUSED; /* we answered a SYN with RST */
-	if (!established && c->originator > 0 && rx_rst)
+	if (!established && c->b->originator > 0 && rx_rst)
 		return OUT_REFUSED;
 	if (c->closed)
 		return closed_outcome(c, established);
-	if (c->kstate == TCP_ST_SYN_SENT && c->inferred && c->by_flag[0] >= 2)
+	if (c->b->kstate == TCP_ST_SYN_SENT && c->b->inferred && c->b->by_flag[0] >= 2)
 		return OUT_SYN_TIMEOUT;
-	if (!established && !c->n_trans && c->originator < 0 && !c->seg_tx)
+	if (!established && !c->b->n_trans && c->b->originator < 0 && !c->b->seg_tx)
 		return OUT_SYN_TIMEOUT; /* a responder that never answered */
-	if (established && c->rx_fin != c->tx_fin)
+	if (established && c->b->rx_fin != c->b->tx_fin)
 		return OUT_HALF_OPEN;
 	return OUT_OPEN_AT_END;
 }
 
 enum zeek_state classify_conn_state(const struct conn *c)
 {
-	if (!c->orig_syn) {
-		if (c->resp_synack)
-			return c->resp_rst ? ZS_RSTRH : c->resp_fin ? ZS_SHR : ZS_OTH;
+	if (!c->b->orig_syn) {
+		if (c->b->resp_synack)
+			return c->b->resp_rst ? ZS_RSTRH : c->b->resp_fin ? ZS_SHR : ZS_OTH;
 		return ZS_OTH;
 	}
-	if (!c->resp_synack) {
-		if (c->resp_rst)
+	if (!c->b->resp_synack) {
+		if (c->b->resp_rst)
 			return ZS_REJ;
-		if (c->orig_rst)
+		if (c->b->orig_rst)
 			return ZS_RSTOS0;
-		return c->orig_fin ? ZS_SH : ZS_S0;
+		return c->b->orig_fin ? ZS_SH : ZS_S0;
 	}
-	if (c->orig_rst)
+	if (c->b->orig_rst)
 		return ZS_RSTO;
-	if (c->resp_rst)
+	if (c->b->resp_rst)
 		return ZS_RSTR;
-	if (c->orig_fin && c->resp_fin)
+	if (c->b->orig_fin && c->b->resp_fin)
 		return ZS_SF;
-	if (c->orig_fin)
+	if (c->b->orig_fin)
 		return ZS_S2;
-	return c->resp_fin ? ZS_S3 : ZS_S1;
+	return c->b->resp_fin ? ZS_S3 : ZS_S1;
 }

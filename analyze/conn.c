@@ -55,9 +55,9 @@ struct conn_table *conn_table_new(void)
 /* The parts allocated only when needed. */
 static void free_parts(struct conn *c)
 {
-	free(c->list);
-	free(c->flowbuf);
-	free(c->violations);
+	free(c->b->list);
+	free(c->b->flowbuf);
+	free(c->b->violations);
 }
 
 void conn_free(struct conn *c)
@@ -68,6 +68,8 @@ void conn_free(struct conn *c)
 		conn_frozen_free_parts(c);
 	else
 		free_parts(c);
+	free(c->b);
+	free(c->enc);
 	free(c);
 }
 
@@ -80,28 +82,49 @@ void conn_table_release(struct conn_table *t, struct conn *c)
 		return;
 	}
 	free_parts(c);
-	conn_table_recycle(t, c);
-}
-
-void conn_table_recycle(struct conn_table *t, struct conn *c)
-{
-	if (t->n_free >= CONN_FREE_MAX) {
-		free(c);
-		return;
-	}
 	c->fnext = t->free_list;
 	t->free_list = c;
 	t->n_free++;
 }
 
-struct conn *conn_table_shell(struct conn_table *t)
+struct conn_body *conn_table_body(struct conn_table *t)
+{
+	struct conn_body *b = t->free_bodies;
+
+	if (!b)
+		return malloc(sizeof(*b));
+	memcpy(&t->free_bodies, b, sizeof(t->free_bodies));
+	t->n_free_bodies--;
+	return b;
+}
+
+void conn_table_body_release(struct conn_table *t, struct conn_body *b)
+{
+	if (t->n_free_bodies >= CONN_FREE_BODIES) {
+		free(b);
+		return;
+	}
+	/* A free body's first bytes link the list. */
+	memcpy(b, &t->free_bodies, sizeof(t->free_bodies));
+	t->free_bodies = b;
+	t->n_free_bodies++;
+}
+
+/* A head with a body, both reused when possible; neither initialised. */
+static struct conn *conn_shell(struct conn_table *t)
 {
 	struct conn *c = t->free_list;
 
-	if (!c)
-		return malloc(sizeof(*c));
-	t->free_list = c->fnext;
-	t->n_free--;
+	if (c) {
+		t->free_list = c->fnext;
+		t->n_free--;
+		return c; /* its body came back with it */
+	}
+	c = malloc(sizeof(*c));
+	if (c && !(c->b = conn_table_body(t))) {
+		free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -113,7 +136,14 @@ void conn_table_free(struct conn_table *t)
 		return;
 	while ((c = t->free_list)) {
 		t->free_list = c->fnext;
+		free(c->b);
 		free(c);
+	}
+	while (t->free_bodies) {
+		struct conn_body *b = t->free_bodies;
+
+		memcpy(&t->free_bodies, b, sizeof(t->free_bodies));
+		free(b);
 	}
 	while ((c = conn_table_pop(t))) {
 		if (c->mirror)
@@ -170,6 +200,7 @@ static int grow(struct conn_table *t)
 
 struct conn *conn_table_add(struct conn_table *t, uint32_t file, const struct trc_conn *decl)
 {
+	struct conn_body *body;
 	struct conn *c;
 
 	if (t->live >= t->nbuckets && grow(t) < 0) {
@@ -178,18 +209,21 @@ struct conn *conn_table_add(struct conn_table *t, uint32_t file, const struct tr
 	}
 	/* Reuse: finalising and opening connections at the same rate then
 	 * costs no allocation. */
-	c = conn_table_shell(t);
+	c = conn_shell(t);
 	if (!c)
 		return NULL;
+	body = c->b;
 	memset(c, 0, sizeof(*c));
+	memset(body, 0, sizeof(*body));
+	c->b = body;
 	c->id = t->next_id++;
 	c->file = file;
 	c->serial = decl->serial;
-	c->decl = *decl;
+	c->b->decl = *decl;
 	c->flow_only = decl->flags & TRC_CONN_F_FLOW_ONLY;
 	conn_key_from_decl(&c->key, decl, false);
 	if (sidx_insert(t, c) < 0) {
-		conn_table_recycle(t, c);
+		conn_table_release(t, c);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -203,17 +237,19 @@ struct conn *conn_table_add_mirror(struct conn_table *t, struct conn *c)
 {
 	struct conn *m = calloc(1, sizeof(*m));
 
-	if (!m)
+	if (!m || !(m->b = calloc(1, sizeof(*m->b)))) {
+		free(m);
 		return NULL;
+	}
 	m->id = t->next_id++;
 	m->file = c->file;
 	m->serial = c->serial;
-	m->decl = c->decl;
-	memcpy(m->decl.laddr, c->decl.raddr, 16);
-	memcpy(m->decl.raddr, c->decl.laddr, 16);
-	m->decl.lport = c->decl.rport;
-	m->decl.rport = c->decl.lport;
-	conn_key_from_decl(&m->key, &m->decl, false);
+	m->b->decl = c->b->decl;
+	memcpy(m->b->decl.laddr, c->b->decl.raddr, 16);
+	memcpy(m->b->decl.raddr, c->b->decl.laddr, 16);
+	m->b->decl.lport = c->b->decl.rport;
+	m->b->decl.rport = c->b->decl.lport;
+	conn_key_from_decl(&m->key, &m->b->decl, false);
 	m->flow_only = true;
 	m->is_mirror = true;
 	m->mirror = c;
@@ -300,7 +336,7 @@ uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c)
 
 	if (c->peer_id || c->flow_only || c->key.rport == 0)
 		return c->peer_id;
-	conn_key_from_decl(&rev, &c->decl, true);
+	conn_key_from_decl(&rev, &c->b->decl, true);
 	p = t->tbuckets[tuple_slot(t, rev.laddr, rev.lport, rev.raddr, rev.rport)];
 	for (unsigned int n = 0; p && n < CONN_TUPLE_WALK_MAX; p = p->tnext, n++) {
 		if (p == c || p->flow_only || p->peer_id || !tuple_eq(&p->key, &rev))

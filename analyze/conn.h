@@ -26,6 +26,7 @@
 #define CONN_SEG_LIST_MAX (1u << 20) /* --segments: entries kept per endpoint */
 #define CONN_LOOKASIDE	  4096	     /* recently finalised endpoints kept for peer linking */
 #define CONN_FREE_MAX	  1024	     /* finalised endpoints kept for reuse */
+#define CONN_FREE_BODIES  1024	     /* frozen endpoints' bodies kept for reuse */
 /* Entries of one tuple-index chain examined per lookup.  Live sockets of
  * one tuple are few on a real host (one per netns, plus the closed ones
  * held for the grace period); a hostile trace with a million endpoints
@@ -107,35 +108,11 @@ struct conn_key {
 	uint16_t lport, rport;
 };
 
-struct conn {
-	/* Head: what the table, the finalisation queues and loss marking
-	 * read.  It stays addressable while the endpoint is frozen. */
-	uint64_t id;	     /* output id, assigned in order of first appearance */
-	uint64_t serial;     /* trc serial within that file */
-	uint32_t file;	     /* index of the input file */
-	uint32_t incomplete; /* enum incomplete_reason bits (verdict input) */
-	struct conn_key key;
-	struct conn *fnext;	    /* reuse list */
-	struct conn *tnext;	    /* tuple index chain */
-	struct conn **tpprev;	    /* the pointer to c in that chain: O(1) removal */
-	struct conn *qnext, *qprev; /* finalisation queue */
-	struct conn *cnext, *cprev; /* cooling list: closed, not yet frozen */
-	struct conn *mirror;	    /* segment-only: the other endpoint of the flow */
-	struct conn *flow;	    /* socket: the flow whose segments it receives */
-	struct conn *sock;	    /* flow: the socket its segments go to */
-	struct conn *peer;
-	uint64_t peer_id; /* 0 = none */
-	uint64_t close_ns, last_ns;
-	uint64_t born_mark; /* the analyzer's mark_seq when it was created */
-	bool flow_only, is_mirror, in_tuple_index, queued, adopted;
-	bool indexed;  /* in the serial hash (added, not yet removed) */
-	bool frozen;   /* only the head is here; conn_table_thaw() */
-	bool cooling;  /* on the cooling list */
-	uint8_t queue; /* which finalisation queue */
-	bool closed, tw_enter, tw_exit;
-
-	/* Body: everything else (frozen endpoints hold it encoded).  Small
-	 * fields are grouped to leave no padding between the large ones. */
+/* Body: all an endpoint's analysis state but what its head holds.  A
+ * held endpoint's body may be frozen (stored encoded, conn_freeze.c) and
+ * thawed again; the endpoint itself never moves.  Small fields are
+ * grouped to leave no padding between the large ones. */
+struct conn_body {
 	struct trc_conn decl;
 	struct rfc9293_model model;
 	uint8_t kstate; /* last state the kernel (or inference) reported */
@@ -192,9 +169,39 @@ struct conn {
 	char (*violations)[CONN_VIOL_LEN]; /* CONN_MAX_VIOL, allocated on the first */
 };
 
-/* Where the body begins: a frozen endpoint is an allocation of this many
- * bytes plus its encoded body, and only fields before it may be read. */
-#define CONN_HEAD_SIZE offsetof(struct conn, decl)
+/* One endpoint.  Its address is fixed from conn_table_add() to its
+ * release, so every link to it stays valid while its body is frozen. */
+struct conn {
+	/* Head: what the table, the finalisation queues and loss marking
+	 * read, frozen or not. */
+	uint64_t id;	     /* output id, assigned in order of first appearance */
+	uint64_t serial;     /* trc serial within that file */
+	uint32_t file;	     /* index of the input file */
+	uint32_t incomplete; /* enum incomplete_reason bits (verdict input) */
+	struct conn_key key;
+	struct conn *fnext;	    /* reuse list */
+	struct conn *tnext;	    /* tuple index chain */
+	struct conn **tpprev;	    /* the pointer to c in that chain: O(1) removal */
+	struct conn *qnext, *qprev; /* finalisation queue */
+	struct conn *cnext, *cprev; /* cooling list: closed, not yet frozen */
+	struct conn *mirror;	    /* segment-only: the other endpoint of the flow */
+	struct conn *flow;	    /* socket: the flow whose segments it receives */
+	struct conn *sock;	    /* flow: the socket its segments go to */
+	struct conn *peer;
+	uint64_t peer_id; /* 0 = none */
+	uint64_t close_ns, last_ns;
+	uint64_t born_mark; /* the analyzer's mark_seq when it was created */
+	bool flow_only, is_mirror, in_tuple_index, queued, adopted;
+	bool indexed;  /* in the serial hash (added, not yet removed) */
+	bool frozen;   /* the body is encoded; conn_table_thaw() */
+	bool cooling;  /* on the cooling list */
+	uint8_t queue; /* which finalisation queue */
+	bool closed, tw_enter, tw_exit;
+	/* The body: b while thawed; NULL while frozen, when enc holds it
+	 * encoded (conn_table_freeze()). */
+	struct conn_body *b;
+	unsigned char *enc;
+};
 
 /* Table of live endpoints. */
 struct conn_table;
@@ -247,16 +254,16 @@ struct conn *conn_table_queue_head(struct conn_table *t, unsigned int q);
 
 /* Frozen endpoints.  A closed endpoint is held for the grace period (and
  * through TIME_WAIT) while hardly any event still reaches it; freezing
- * replaces it by its head and its body with zero bytes left out, about a
- * third of the memory.  Only head fields of a frozen endpoint may be
- * read; thaw it before anything else.  Both return the endpoint's new
- * address (every table link, queue link and peer/mirror/flow pointer to
- * it is updated), or: freeze the same endpoint when it cannot be frozen
- * (open, a mirror, or a flow joined to a socket) or memory is short; thaw
- * NULL when memory is short (the frozen endpoint stays valid).  A
- * segment-only endpoint is frozen and thawed with its mirror. */
-struct conn *conn_table_freeze(struct conn_table *t, struct conn *c);
-struct conn *conn_table_thaw(struct conn_table *t, struct conn *c);
+ * stores its body with zero bytes left out (c->enc), about a third of the
+ * memory, and leaves c->b NULL: only the head may be read until it is
+ * thawed.  The endpoint keeps its address either way, so no link to it
+ * changes.  freeze: true when c is frozen (now or before), false when it
+ * cannot be (open, a mirror, or a flow joined to a socket) or memory is
+ * short; thaw: false when memory
+ * is short (it stays frozen and valid).  A segment-only endpoint is
+ * frozen and thawed with its mirror. */
+bool conn_table_freeze(struct conn_table *t, struct conn *c);
+bool conn_table_thaw(struct conn_table *t, struct conn *c);
 
 /* The cooling list: closed endpoints, least recently touched first, that
  * are frozen once no event reached them for a while (freezing at once

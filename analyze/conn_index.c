@@ -125,13 +125,3 @@ int sidx_remove(struct conn_table *t, const struct conn *c)
 	t->sidx_used--;
 	return 0;
 }
-
-int sidx_replace(struct conn_table *t, const struct conn *old, struct conn *c)
-{
-	size_t i = slot_of(t, old);
-
-	if (i == SIDX_NONE)
-		return -ENOENT;
-	t->sidx[i].c = c;
-	return 0;
-}

@@ -36,8 +36,10 @@ struct conn_table {
 	/* Direct-mapped by tuple hash: a newer endpoint may evict an older one
 	 * with the same slot; the bound is CONN_LOOKASIDE entries. */
 	struct lookaside_ent look[CONN_LOOKASIDE];
-	struct conn *free_list; /* finalised endpoints kept for reuse */
+	struct conn *free_list; /* finalised endpoints kept for reuse, with their bodies */
 	unsigned int n_free;
+	struct conn_body *free_bodies; /* thawed-then-frozen bodies kept for reuse */
+	unsigned int n_free_bodies;
 	size_t pop_cursor; /* slots before it are empty once popping started */
 };
 
@@ -77,12 +79,10 @@ int sidx_init(struct conn_table *t);
 struct conn *sidx_find(const struct conn_table *t, uint32_t file, uint64_t serial);
 int sidx_insert(struct conn_table *t, struct conn *c);
 int sidx_remove(struct conn_table *t, const struct conn *c);
-int sidx_replace(struct conn_table *t, const struct conn *old, struct conn *c);
-
-/* A struct conn's worth of memory, reused or new (not initialised), and
- * its return to the reuse list; neither touches what the memory holds. */
-struct conn *conn_table_shell(struct conn_table *t);
-void conn_table_recycle(struct conn_table *t, struct conn *c);
+/* A body's worth of memory, reused or new (not initialised), and its
+ * return to the reuse list; neither touches what the body owns. */
+struct conn_body *conn_table_body(struct conn_table *t);
+void conn_table_body_release(struct conn_table *t, struct conn_body *b);
 
 /* Frees what a frozen endpoint's encoded body owns (list, flowbuf,
  * violations), not the endpoint itself. */

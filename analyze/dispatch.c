@@ -21,8 +21,8 @@ static uint64_t rt(const struct analyzer *a, const struct conn *c, uint64_t t)
 
 static bool is_empty(const struct conn *c)
 {
-	return !c->n_trans && !c->seg_total && !c->tw_enter && !c->retransmits && !c->resets_sent &&
-	       !c->resets_received;
+	return !c->b->n_trans && !c->b->seg_total && !c->tw_enter && !c->b->retransmits &&
+	       !c->b->resets_sent && !c->b->resets_received;
 }
 
 static void report(struct analyzer *a, struct conn *c)
@@ -66,24 +66,21 @@ static void finalise_removed(struct analyzer *a, struct conn *c)
 	conn_table_release(a->tab, c);
 }
 
-/* The full endpoint of a frozen one (the same pointer otherwise); NULL,
- * with the error set, when memory ran out. */
+/* c with its body thawed; NULL, with the error set, when memory ran
+ * out. */
 static struct conn *thaw(struct analyzer *a, struct conn *c)
 {
-	struct conn *full = c->frozen ? conn_table_thaw(a->tab, c) : c;
-
-	if (!full)
-		a->err = -ENOMEM;
-	return full;
+	if (conn_table_thaw(a->tab, c))
+		return c;
+	a->err = -ENOMEM;
+	return NULL;
 }
 
 /* finalise_removed() of an endpoint that may be frozen. */
 static void finalise_frozen(struct analyzer *a, struct conn *c)
 {
-	struct conn *full = thaw(a, c);
-
-	if (full) {
-		finalise_removed(a, full);
+	if (thaw(a, c)) {
+		finalise_removed(a, c);
 		return;
 	}
 	conn_free(c->mirror); /* cannot be reported */
@@ -107,35 +104,35 @@ static void finalise(struct analyzer *a, struct conn *c)
 
 static void list_append(struct conn *c, const struct seg_rec *s)
 {
-	if (c->n_list == c->cap_list) {
-		uint32_t cap = c->cap_list ? c->cap_list * 2 : 16;
+	if (c->b->n_list == c->b->cap_list) {
+		uint32_t cap = c->b->cap_list ? c->b->cap_list * 2 : 16;
 		struct seg_rec *n;
 
-		if (c->cap_list >= CONN_SEG_LIST_MAX ||
-		    !(n = realloc(c->list, (size_t)cap * sizeof(*n)))) {
-			c->list_dropped++;
+		if (c->b->cap_list >= CONN_SEG_LIST_MAX ||
+		    !(n = realloc(c->b->list, (size_t)cap * sizeof(*n)))) {
+			c->b->list_dropped++;
 			return;
 		}
-		c->list = n;
-		c->cap_list = cap;
+		c->b->list = n;
+		c->b->cap_list = cap;
 	}
-	c->list[c->n_list++] = *s;
+	c->b->list[c->b->n_list++] = *s;
 }
 
 static void deliver(struct analyzer *a, struct conn *c, const struct seg_rec *s, bool dual)
 {
-	if (!c->first_ns)
-		c->first_ns = s->t_ns;
+	if (!c->b->first_ns)
+		c->b->first_ns = s->t_ns;
 	c->last_ns = s->t_ns;
 	classify_segment(c, s);
 	if (!c->flow_only) {
 		replay_segment(c, s);
 	} else {
 		replay_flow_segment(c, s);
-		if (!dual && !c->flowbuf)
-			c->flowbuf = calloc(CONN_FLOW_BUF, sizeof(*c->flowbuf));
-		if (!dual && c->flowbuf && c->n_flowbuf < CONN_FLOW_BUF)
-			c->flowbuf[c->n_flowbuf++] = *s;
+		if (!dual && !c->b->flowbuf)
+			c->b->flowbuf = calloc(CONN_FLOW_BUF, sizeof(*c->b->flowbuf));
+		if (!dual && c->b->flowbuf && c->b->n_flowbuf < CONN_FLOW_BUF)
+			c->b->flowbuf[c->b->n_flowbuf++] = *s;
 	}
 	if (a->opts->keep_segments)
 		list_append(c, s);
@@ -148,12 +145,12 @@ static void adopt(struct analyzer *a, struct conn *sock)
 	struct conn *f = conn_table_by_tuple(a->tab, &sock->key, true);
 
 	if (!f || f->mirror || f->sock || f->file != sock->file ||
-	    sock->first_ns > f->last_ns + ANALYZER_ADOPT_NS || !(f = thaw(a, f)))
+	    sock->b->first_ns > f->last_ns + ANALYZER_ADOPT_NS || !thaw(a, f))
 		return;
-	for (uint8_t i = 0; i < f->n_flowbuf; i++)
-		deliver(a, sock, &f->flowbuf[i], false);
+	for (uint8_t i = 0; i < f->b->n_flowbuf; i++)
+		deliver(a, sock, &f->b->flowbuf[i], false);
 	sock->incomplete |= f->incomplete & (INC_LOST | INC_CORRUPT);
-	if (f->seg_total == f->n_flowbuf) {
+	if (f->b->seg_total == f->b->n_flowbuf) {
 		/* Everything it had now belongs to the socket. */
 		conn_table_remove(a->tab, f);
 		conn_free(f);
@@ -188,7 +185,7 @@ static struct conn *get_conn(struct analyzer *a, struct input *in, uint32_t file
 		a->err = -ENOMEM;
 		return NULL;
 	}
-	c->first_ns = in->ev.t_ns;
+	c->b->first_ns = in->ev.t_ns;
 	c->born_mark = a->mark_seq;
 	if (a->now_rt <= a->lost_until_rt + ANALYZER_LOST_SLACK_NS)
 		c->incomplete |= INC_LOST;
@@ -216,7 +213,7 @@ static uint64_t close_time(const struct conn *c)
 
 static void queue(struct analyzer *a, struct conn *c)
 {
-	conn_table_queue(a->tab, c, c->tw_expected && !c->tw_enter ? 1 : 0);
+	conn_table_queue(a->tab, c, c->b->tw_expected && !c->tw_enter ? 1 : 0);
 }
 
 /* The socket a flow's segments go to, by tuple.  A flow that opens with
@@ -232,7 +229,7 @@ static struct conn *flow_socket(struct analyzer *a, const struct conn *flow,
 	struct conn *sock = conn_table_by_tuple(a->tab, &flow->key, false);
 	bool opens = (s->tcp_flags & (TRC_TCP_SYN | TRC_TCP_ACK)) == TRC_TCP_SYN;
 
-	if (sock && sock->closed && (opens || flow->syn_seen || sock->tw_exit))
+	if (sock && sock->closed && (opens || flow->b->syn_seen || sock->tw_exit))
 		return NULL;
 	return sock;
 }
@@ -254,7 +251,7 @@ static void on_segment(struct analyzer *a, struct input *in, struct conn *c)
 	if (c->flow_only && !in->dual) {
 		struct conn *sock = c->sock ? c->sock : flow_socket(a, c, &s);
 
-		if (sock && !(sock = thaw(a, sock)))
+		if (sock && !thaw(a, sock))
 			return;
 		if (sock) {
 			conn_table_join(sock, c);
@@ -353,7 +350,7 @@ void dispatch_event(struct analyzer *a, struct input *in)
 		replay_reset(c, &in->ev);
 		break;
 	case TRC_EV_SOCK:
-		figures_apply(&c->fig, &in->ev.sock);
+		figures_apply(&c->b->fig, &in->ev.sock);
 		break;
 	default:
 		break;
@@ -361,7 +358,7 @@ void dispatch_event(struct analyzer *a, struct input *in)
 	/* A closed endpoint is held, mostly untouched, for the grace period
 	 * (and through TIME_WAIT): it is frozen once it has cooled down and
 	 * its TIME_WAIT enter (due within a poll interval) came. */
-	if (c && !c->frozen && c->closed && !(c->tw_expected && !c->tw_enter))
+	if (c && !c->frozen && c->closed && !(c->b->tw_expected && !c->tw_enter))
 		conn_table_cool(a->tab, c);
 }
 
@@ -371,9 +368,8 @@ static void freeze_cold(struct analyzer *a)
 
 	while ((c = conn_table_cool_head(a->tab)) &&
 	       rt(a, c, c->last_ns) + ANALYZER_FREEZE_NS <= a->now_rt) {
-		struct conn *f = conn_table_freeze(a->tab, c);
-
-		conn_table_uncool(a->tab, f); /* also when it could not be frozen */
+		conn_table_freeze(a->tab, c);
+		conn_table_uncool(a->tab, c); /* also when it could not be frozen */
 	}
 }
 

@@ -34,7 +34,7 @@ bool analyzer_filter_conn(const struct analyzer_filter *f, const struct conn_vie
 {
 	uint64_t start, end;
 
-	if (!analyzer_filter_decl(f, &v->c->decl))
+	if (!analyzer_filter_decl(f, &v->c->b->decl))
 		return false;
 	if (f->outcomes && !(f->outcomes & (1u << v->outcome)))
 		return false;

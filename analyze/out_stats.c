@@ -56,12 +56,12 @@ static void figures_add(struct out_stats *s, const struct conn *c)
 
 	if (!c->closed)
 		return;
-	if (figures_get(&c->fig, TRC_SOCKF_SRTT_US, &v) && v)
+	if (figures_get(&c->b->fig, TRC_SOCKF_SRTT_US, &v) && v)
 		hist_add(s, H_SRTT, v);
-	if (figures_get(&c->fig, TRC_SOCKF_BYTES_ACKED, &v) &&
-	    figures_get(&c->fig, TRC_SOCKF_BYTES_RECEIVED, &w))
+	if (figures_get(&c->b->fig, TRC_SOCKF_BYTES_ACKED, &v) &&
+	    figures_get(&c->b->fig, TRC_SOCKF_BYTES_RECEIVED, &w))
 		hist_add(s, H_BYTES, v + w);
-	if (figures_get(&c->fig, TRC_SOCKF_TOTAL_RETRANS, &v))
+	if (figures_get(&c->b->fig, TRC_SOCKF_TOTAL_RETRANS, &v))
 		hist_add(s, H_RETRANS, v);
 }
 
@@ -80,9 +80,9 @@ static void top_add(struct out_stats *s, const struct conn_view *v)
 	e->lifetime_ns = v->dur.lifetime_ns;
 	e->id = v->c->id;
 	snprintf(e->text, sizeof(e->text), "%s > %s %s %s",
-		 outfmt_endpoint(v->c->decl.family, v->c->decl.laddr, v->c->decl.lport, l,
+		 outfmt_endpoint(v->c->b->decl.family, v->c->b->decl.laddr, v->c->b->decl.lport, l,
 				 sizeof(l)),
-		 outfmt_endpoint(v->c->decl.family, v->c->decl.raddr, v->c->decl.rport, r,
+		 outfmt_endpoint(v->c->b->decl.family, v->c->b->decl.raddr, v->c->b->decl.rport, r,
 				 sizeof(r)),
 		 outfmt_owner(v->c, own, sizeof(own)), outcome_name(v->outcome));
 }

@@ -59,8 +59,8 @@ static void retrans_column(struct strbuf *sb, const struct conn *c)
 {
 	uint64_t v;
 
-	if (!figures_get(&c->fig, TRC_SOCKF_TOTAL_RETRANS, &v))
-		v = c->retransmits;
+	if (!figures_get(&c->b->fig, TRC_SOCKF_TOTAL_RETRANS, &v))
+		v = c->b->retransmits;
 	sb_pad_u64(sb, v, 4, true);
 	sb_ch(sb, ' ');
 }
@@ -76,9 +76,9 @@ static void conn_line(struct strbuf *sb, const struct conn_view *v)
 
 	sb_pad_u64(sb, c->id, 5, true);
 	sb_ch(sb, ' ');
-	endpoint_column(sb, &c->decl, true, 21);
+	endpoint_column(sb, &c->b->decl, true, 21);
 	sb_mem(sb, " > ", 3);
-	endpoint_column(sb, &c->decl, false, 22);
+	endpoint_column(sb, &c->b->decl, false, 22);
 	sb_ch(sb, ' ');
 	outfmt_owner_sb(&ob, c);
 	column(sb, sb_fixed_cstr(&ob), 20, true);
@@ -95,7 +95,7 @@ static void conn_line(struct strbuf *sb, const struct conn_view *v)
 	outfmt_path_sb(sb, c);
 	sb_ch(sb, ' ');
 	sb_str(sb, verdict_name(v->verdict));
-	if (c->inferred)
+	if (c->b->inferred)
 		sb_str(sb, " (inferred)");
 	sb_ch(sb, '\n');
 }
@@ -114,9 +114,9 @@ static int text_conn(void *arg, const struct conn_view *v)
 			"LOCAL > REMOTE", "PID/COMM", "START", "DURATION", "TX", "RX", "RTT",
 			"RETX", "OUTCOME", "ZEEK", "PATH", "VERDICT");
 	conn_line(&o->sb, v);
-	for (uint32_t i = 0; c->violations && i < c->n_violations && i < CONN_MAX_VIOL; i++) {
+	for (uint32_t i = 0; c->b->violations && i < c->b->n_violations && i < CONN_MAX_VIOL; i++) {
 		sb_str(&o->sb, "      violation: ");
-		sb_str(&o->sb, c->violations[i]);
+		sb_str(&o->sb, c->b->violations[i]);
 		sb_ch(&o->sb, '\n');
 	}
 	rc = sb_flush(&o->sb, o->fp);

@@ -18,14 +18,14 @@ static int tl_conn(void *arg, const struct conn_view *v)
 
 	if (v->verdict == VERDICT_VIOLATION)
 		o->violations++;
-	outfmt_endpoint(c->decl.family, c->decl.laddr, c->decl.lport, l, sizeof(l));
-	outfmt_endpoint(c->decl.family, c->decl.raddr, c->decl.rport, r, sizeof(r));
+	outfmt_endpoint(c->b->decl.family, c->b->decl.laddr, c->b->decl.lport, l, sizeof(l));
+	outfmt_endpoint(c->b->decl.family, c->b->decl.raddr, c->b->decl.rport, r, sizeof(r));
 	outfmt_owner(c, own, sizeof(own));
 	fprintf(o->fp, "connection %llu: %s > %s owner %s outcome %s verdict %s%s\n",
 		(unsigned long long)c->id, l, r, own, outcome_name(v->outcome),
-		verdict_name(v->verdict), c->inferred ? " (inferred)" : "");
-	for (uint16_t i = 0; i < c->n_trans; i++) {
-		const struct transition *t = &c->trans[i];
+		verdict_name(v->verdict), c->b->inferred ? " (inferred)" : "");
+	for (uint16_t i = 0; i < c->b->n_trans; i++) {
+		const struct transition *t = &c->b->trans[i];
 
 		timefmt_iso(trc_realtime(v->hdr, t->t_ns), ts, sizeof(ts));
 		fprintf(o->fp, "  %s  %-12s -> %-12s %10s  %-16s %s", ts, tcp_state_name(t->from),
@@ -38,10 +38,10 @@ static int tl_conn(void *arg, const struct conn_view *v)
 				lx_divergence_name((enum lx_divergence)t->divergence));
 		fputc('\n', o->fp);
 	}
-	if (c->trans_dropped)
-		fprintf(o->fp, "  ... %u more transitions not kept\n", c->trans_dropped);
-	for (uint32_t i = 0; c->violations && i < c->n_violations && i < CONN_MAX_VIOL; i++)
-		fprintf(o->fp, "  violation: %s\n", c->violations[i]);
+	if (c->b->trans_dropped)
+		fprintf(o->fp, "  ... %u more transitions not kept\n", c->b->trans_dropped);
+	for (uint32_t i = 0; c->b->violations && i < c->b->n_violations && i < CONN_MAX_VIOL; i++)
+		fprintf(o->fp, "  violation: %s\n", c->b->violations[i]);
 	return ferror(o->fp) ? -EIO : 0;
 }
 

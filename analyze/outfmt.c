@@ -70,16 +70,16 @@ void outfmt_path_sb(struct strbuf *sb, const struct conn *c)
 {
 	/* The states entered, in order: where an endpoint started (CLOSE,
 	 * or LISTEN for an accepted child) is implied by its first state. */
-	if (!c->n_trans) {
+	if (!c->b->n_trans) {
 		sb_ch(sb, '-');
 		return;
 	}
-	for (uint16_t i = 0; i < c->n_trans; i++) {
+	for (uint16_t i = 0; i < c->b->n_trans; i++) {
 		if (i)
 			sb_ch(sb, '>');
-		sb_str(sb, tcp_state_name(c->trans[i].to));
+		sb_str(sb, tcp_state_name(c->b->trans[i].to));
 	}
-	if (c->trans_dropped)
+	if (c->b->trans_dropped)
 		sb_str(sb, ">...");
 }
 
@@ -136,13 +136,13 @@ int outfmt_summary(FILE *fp, const struct analyzer_summary *s)
 
 void outfmt_owner_sb(struct strbuf *sb, const struct conn *c)
 {
-	if (!c->has_owner) {
+	if (!c->b->has_owner) {
 		sb_ch(sb, '-');
 		return;
 	}
-	sb_u64(sb, c->tgid);
+	sb_u64(sb, c->b->tgid);
 	sb_ch(sb, '/');
-	sb_str(sb, c->comm);
+	sb_str(sb, c->b->comm);
 }
 
 const char *outfmt_owner(const struct conn *c, char *buf, size_t len)
@@ -180,7 +180,7 @@ void outfmt_figure_sb(struct strbuf *sb, const struct conn *c, unsigned int key)
 	char b[32], d[TIMEFMT_DUR_LEN];
 	uint64_t v;
 
-	if (!figures_get(&c->fig, key, &v)) {
+	if (!figures_get(&c->b->fig, key, &v)) {
 		sb_ch(sb, '-');
 		return;
 	}

@@ -57,20 +57,21 @@ const char *incomplete_reason_name(enum incomplete_reason r)
  * are what tell the two apart. */
 static void settle_fin_wait2(struct conn *c)
 {
-	struct transition *t = c->n_trans ? &c->trans[c->n_trans - 1] : NULL;
+	struct transition *t = c->b->n_trans ? &c->b->trans[c->b->n_trans - 1] : NULL;
 
-	if (t && t->divergence == LX_TIMEWAIT_TAKEOVER && t->from == TCP_ST_CLOSE && c->n_trans > 1)
+	if (t && t->divergence == LX_TIMEWAIT_TAKEOVER && t->from == TCP_ST_CLOSE &&
+	    c->b->n_trans > 1)
 		t--; /* the CLOSE -> TIME_WAIT appended after it */
 	if (!t || t->divergence != LX_FIN_WAIT2_TIMEOUT || !t->owner || c->tw_enter ||
-	    !(c->tx_rst || c->resets_sent))
+	    !(c->b->tx_rst || c->b->resets_sent))
 		return;
 	t->divergence = LX_ABORT_CLOSE;
 	t->cause.input = RFC_IN_APP_ABORT;
-	c->divergences &= ~(1u << LX_FIN_WAIT2_TIMEOUT);
-	for (uint16_t i = 0; i < c->n_trans; i++)
-		if (c->trans[i].divergence == LX_FIN_WAIT2_TIMEOUT)
-			c->divergences |= 1u << LX_FIN_WAIT2_TIMEOUT;
-	c->divergences |= 1u << LX_ABORT_CLOSE;
+	c->b->divergences &= ~(1u << LX_FIN_WAIT2_TIMEOUT);
+	for (uint16_t i = 0; i < c->b->n_trans; i++)
+		if (c->b->trans[i].divergence == LX_FIN_WAIT2_TIMEOUT)
+			c->b->divergences |= 1u << LX_FIN_WAIT2_TIMEOUT;
+	c->b->divergences |= 1u << LX_ABORT_CLOSE;
 }
 
 void replay_finish(struct conn *c)
@@ -78,27 +79,27 @@ void replay_finish(struct conn *c)
 	uint32_t kept = 0;
 
 	settle_fin_wait2(c);
-	if (c->inferred)
+	if (c->b->inferred)
 		replay_flow_flush(c);
-	if (c->tw_trans_pending && c->closed)
+	if (c->b->tw_trans_pending && c->closed)
 		replay_add_timewait(c);
-	if (c->seg_total || !c->n_viol_seg)
+	if (c->b->seg_total || !c->b->n_viol_seg)
 		return;
 	/* No segment was recorded for this endpoint at all (segment probes
 	 * off or unavailable): a transition needing one is unexplained, not
 	 * a violation. */
-	for (uint16_t i = 0; i < c->n_trans; i++)
-		if (c->trans[i].judge == JUDGE_VIOLATION && c->trans[i].needs_seg) {
-			c->trans[i].judge = JUDGE_UNEXPLAINED;
-			c->trans[i].cause.kind = CAUSE_UNKNOWN;
+	for (uint16_t i = 0; i < c->b->n_trans; i++)
+		if (c->b->trans[i].judge == JUDGE_VIOLATION && c->b->trans[i].needs_seg) {
+			c->b->trans[i].judge = JUDGE_UNEXPLAINED;
+			c->b->trans[i].cause.kind = CAUSE_UNKNOWN;
 		}
-	for (uint32_t i = 0; i < c->n_violations && i < CONN_MAX_VIOL; i++)
-		if (!(c->viol_needs_seg & (1u << i)))
-			memmove(c->violations[kept++], c->violations[i], CONN_VIOL_LEN);
-	c->n_unexplained += c->n_viol_seg;
-	c->n_violations -= c->n_viol_seg;
-	c->n_viol_seg = 0;
-	c->viol_needs_seg = 0;
+	for (uint32_t i = 0; i < c->b->n_violations && i < CONN_MAX_VIOL; i++)
+		if (!(c->b->viol_needs_seg & (1u << i)))
+			memmove(c->b->violations[kept++], c->b->violations[i], CONN_VIOL_LEN);
+	c->b->n_unexplained += c->b->n_viol_seg;
+	c->b->n_violations -= c->b->n_viol_seg;
+	c->b->n_viol_seg = 0;
+	c->b->viol_needs_seg = 0;
 }
 
 enum verdict replay_verdict(const struct conn *c)
@@ -107,9 +108,9 @@ enum verdict replay_verdict(const struct conn *c)
 	 * a skipped block never yields a violation. */
 	if (c->incomplete & (INC_LOST | INC_CORRUPT))
 		return VERDICT_INCOMPLETE;
-	if (c->n_violations)
+	if (c->b->n_violations)
 		return VERDICT_VIOLATION;
 	if (c->incomplete)
 		return VERDICT_INCOMPLETE;
-	return c->divergences ? VERDICT_LINUX : VERDICT_CONFORMANT;
+	return c->b->divergences ? VERDICT_LINUX : VERDICT_CONFORMANT;
 }

@@ -17,7 +17,7 @@ static struct conn *fresh(void)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 
-	if (!c)
+	if (!c || !(c->b = calloc(1, sizeof(*c->b))))
 		exit(99);
 	return c;
 }
@@ -50,7 +50,7 @@ static const char *hist(struct conn *c, const char *script)
 	snprintf(buf, sizeof(buf), "%s", script);
 	for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
 		seg(c, t[0] == 't', strchr(t, ':') + 1);
-	return c->history;
+	return c->b->history;
 }
 
 static void history(void)
@@ -60,45 +60,45 @@ static void history(void)
 	/* Originator = local: upper case for what we send; a, d once. */
 	CHECK_STR(hist(c, "tx:S rx:S. tx:. tx:P. rx:. rx:P. tx:. rx:P. tx:F. rx:F. tx:."),
 		  "ShADadFf");
-	CHECK_EQ(c->seg_total, 11);
-	CHECK_EQ(c->by_flag[0], 1);
-	CHECK_EQ(c->by_flag[1], 1);
-	CHECK_EQ(c->by_flag[4], 2);
-	free(c);
+	CHECK_EQ(c->b->seg_total, 11);
+	CHECK_EQ(c->b->by_flag[0], 1);
+	CHECK_EQ(c->b->by_flag[1], 1);
+	CHECK_EQ(c->b->by_flag[4], 2);
+	conn_free(c);
 	/* Originator = remote: the letters of what we send are lower case. */
 	c = fresh();
 	CHECK_STR(hist(c, "rx:S tx:S. rx:. rx:R."), "ShAR");
-	CHECK_EQ(c->originator, -1);
-	free(c);
+	CHECK_EQ(c->b->originator, -1);
+	conn_free(c);
 	/* Without sequence numbers, a repeated SYN is recorded once... */
 	c = fresh();
 	CHECK_STR(hist(c, "tx:S tx:S tx:S"), "S");
-	free(c);
+	conn_free(c);
 	/* ...with them, again when the sequence number differs. */
 	c = fresh();
 	seg_seq(c, true, "S", 100, 1000, 0);
 	seg_seq(c, true, "S", 100, 1000, 0);
 	seg_seq(c, true, "S", 500, 1000, 0);
-	CHECK_STR(c->history, "SS");
-	free(c);
+	CHECK_STR(c->b->history, "SS");
+	conn_free(c);
 	/* SYN+FIN and SYN+RST are q, FIN+RST is i. */
 	c = fresh();
 	CHECK_STR(hist(c, "tx:SF rx:RF"), "Qi");
-	free(c);
+	conn_free(c);
 	/* Retransmissions and zero windows: 1st, 10th, 100th. */
 	c = fresh();
 	seg(c, true, "S");
 	for (int i = 0; i < 100; i++)
 		classify_retransmit(c);
-	CHECK_STR(c->history, "STTT");
-	CHECK_EQ(c->retransmits, 100);
-	free(c);
+	CHECK_STR(c->b->history, "STTT");
+	CHECK_EQ(c->b->retransmits, 100);
+	conn_free(c);
 	c = fresh();
 	seg(c, true, "S");
 	for (int i = 0; i < 12; i++)
 		seg_seq(c, false, ".", 10, 0, 0);
-	CHECK_STR(c->history, "Saww");
-	free(c);
+	CHECK_STR(c->b->history, "Saww");
+	conn_free(c);
 	/* Flows: retransmissions recognised by their sequence numbers. */
 	c = fresh();
 	c->flow_only = true;
@@ -108,14 +108,14 @@ static void history(void)
 	seg_seq(c, true, "P.", 101, 1000, 10);
 	seg_seq(c, true, "P.", 101, 1000, 10);
 	seg_seq(c, true, "P.", 111, 1000, 10);
-	CHECK_STR(c->history, "SThD");
-	CHECK_EQ(c->retransmits, 2);
-	free(c);
+	CHECK_STR(c->b->history, "SThD");
+	CHECK_EQ(c->b->retransmits, 2);
+	conn_free(c);
 	/* Midstream: the first sender is the originator. */
 	c = fresh();
 	CHECK_STR(hist(c, "rx:P. tx:."), "Da");
-	CHECK(c->first_seg_not_syn);
-	free(c);
+	CHECK(c->b->first_seg_not_syn);
+	conn_free(c);
 }
 
 static void zeek(const char *script, const char *want)
@@ -124,7 +124,7 @@ static void zeek(const char *script, const char *want)
 
 	hist(c, script);
 	check_str_at(zeek_state_name(classify_conn_state(c)), want, script, __FILE__, __LINE__);
-	free(c);
+	conn_free(c);
 }
 
 static void conn_states(void)
@@ -157,7 +157,7 @@ static void trans(struct conn *c, int from, int to, enum cause_kind k, uint8_t f
 	t.cause.tcp_flags = fl;
 	t.cause.dir = (uint8_t)dir;
 	replay_add_transition(c, &t);
-	c->kstate = (uint8_t)to;
+	c->b->kstate = (uint8_t)to;
 	if (to == TCP_ST_CLOSE)
 		c->closed = true;
 }
@@ -167,7 +167,7 @@ static void outcome(struct conn *c, enum outcome want, int line)
 	classify_finish(c);
 	check_str_at(outcome_name(classify_outcome(c)), outcome_name(want), "outcome", __FILE__,
 		     line);
-	free(c);
+	conn_free(c);
 }
 
 static void outcomes(void)

@@ -264,13 +264,15 @@ static void serial_index_churn(void)
 	conn_table_free(t);
 }
 
+/* Freezing stores the body encoded and thawing restores it byte for
+ * byte; the endpoint never moves, so the table, the queues and its peer
+ * reach it throughout. */
 static void freeze_round_trip(void)
 {
 	struct conn_table *t = conn_table_new();
 	struct trc_conn d1 = decl(1, 40000, 80), d2 = decl(2, 80, 40000), d3 = decl(3, 40001, 80);
 	struct conn *a = conn_table_add(t, 0, &d1), *b, *x = conn_table_add(t, 0, &d3);
-	struct conn *copy = malloc(sizeof(*copy));
-	struct conn *f, *g;
+	struct conn_body *copy = malloc(sizeof(*copy));
 
 	memcpy(d2.laddr, d1.raddr, 16);
 	memcpy(d2.raddr, d1.laddr, 16);
@@ -279,37 +281,32 @@ static void freeze_round_trip(void)
 	/* Body contents: transitions, counters, owned allocations. */
 	a->closed = true;
 	a->close_ns = 123456789;
-	a->n_trans = 3;
-	a->trans[2].t_ns = 0x0102030405060708ull;
-	a->trans[2].to = TCP_ST_CLOSE;
-	a->by_flag[4] = 2;
-	a->seg_total = 1ull << 40;
-	snprintf(a->comm, sizeof(a->comm), "client");
-	a->list = malloc(4 * sizeof(*a->list));
-	a->violations = calloc(CONN_MAX_VIOL, sizeof(*a->violations));
+	a->b->n_trans = 3;
+	a->b->trans[2].t_ns = 0x0102030405060708ull;
+	a->b->trans[2].to = TCP_ST_CLOSE;
+	a->b->by_flag[4] = 2;
+	a->b->seg_total = 1ull << 40;
+	snprintf(a->b->comm, sizeof(a->b->comm), "client");
+	a->b->list = malloc(4 * sizeof(*a->b->list));
+	a->b->violations = calloc(CONN_MAX_VIOL, sizeof(*a->b->violations));
 	a->incomplete = INC_LOST;
 	conn_table_queue(t, x, 0);
 	conn_table_queue(t, a, 0);
-	memcpy(copy, a, sizeof(*copy));
-	CHECK(conn_table_freeze(t, b) == b); /* still open: stays */
-	f = conn_table_freeze(t, a);
-	CHECK(f != a && f->frozen);
-	CHECK(conn_table_lookup(t, 0, 1) == f);
-	CHECK(conn_table_by_tuple(t, &copy->key, false) == f);
-	CHECK(b->peer == f && f->peer == b);
-	CHECK(conn_table_queue_head(t, 0) == x && x->qnext == f);
-	CHECK(f->closed && f->close_ns == 123456789 && f->incomplete == INC_LOST);
-	g = conn_table_thaw(t, f);
-	CHECK(g && !g->frozen);
-	CHECK(conn_table_lookup(t, 0, 1) == g);
-	CHECK(b->peer == g && x->qnext == g && g->qprev == x);
-	CHECK(!memcmp((char *)g + CONN_HEAD_SIZE, (char *)copy + CONN_HEAD_SIZE,
-		      sizeof(*g) - CONN_HEAD_SIZE));
-	CHECK(g->list == copy->list && g->violations == copy->violations);
+	memcpy(copy, a->b, sizeof(*copy));
+	CHECK(!conn_table_freeze(t, b)); /* still open: stays */
+	CHECK(!b->frozen && b->b);
+	CHECK(conn_table_freeze(t, a));
+	CHECK(a->frozen && !a->b && a->enc);
+	CHECK(conn_table_lookup(t, 0, 1) == a);
+	CHECK(b->peer == a && a->peer == b);
+	CHECK(conn_table_queue_head(t, 0) == x && x->qnext == a);
+	CHECK(a->closed && a->close_ns == 123456789 && a->incomplete == INC_LOST);
+	CHECK(conn_table_thaw(t, a));
+	CHECK(!a->frozen && a->b && !a->enc);
+	CHECK(!memcmp(a->b, copy, sizeof(*copy)));
 	/* Frozen endpoints freed with the table release what they own (the
 	 * sanitizer build would report a leak). */
-	f = conn_table_freeze(t, g);
-	CHECK(f->frozen);
+	CHECK(conn_table_freeze(t, a));
 	free(copy);
 	conn_table_free(t);
 }
@@ -430,6 +427,7 @@ static void json_writer(void)
 	struct trc_header h = { .anchor_realtime_ns = 1795324497308001733ull,
 				.anchor_clock_ns = 6590622052853ull };
 	struct conn *c = calloc(1, sizeof(*c));
+	struct conn_body *body = calloc(1, sizeof(*body));
 	struct seg_rec segs[2] = {
 		{ .t_ns = 6590622052999ull, .dir = TRC_DIR_TX, .tcp_flags = TRC_TCP_SYN },
 		{ .t_ns = 6590622053999ull,
@@ -447,21 +445,28 @@ static void json_writer(void)
 			       .verdict = VERDICT_VIOLATION };
 	struct strbuf sb = { 0 };
 
+	if (!c || !body) {
+		CHECK(false);
+		free(c);
+		free(body);
+		return;
+	}
+	c->b = body;
 	c->id = 9;
-	c->decl = decl(1, 40000, 80);
-	c->decl.family = TRC_FAMILY_IPV6;
-	c->decl.cookie = UINT64_MAX; /* printed as json_int_t, negative */
+	c->b->decl = decl(1, 40000, 80);
+	c->b->decl.family = TRC_FAMILY_IPV6;
+	c->b->decl.cookie = UINT64_MAX; /* printed as json_int_t, negative */
 	c->peer_id = 10;
-	c->has_owner = true;
-	c->tgid = 4242;
-	snprintf(c->comm, sizeof(c->comm), "a\"b\\c\td\xc3\xa9");
-	c->n_trans = 2;
-	c->trans[0] = (struct transition){ .t_ns = 6590622052853ull,
-					   .from = TCP_ST_CLOSE,
-					   .to = TCP_ST_SYN_SENT,
-					   .cause = { .kind = CAUSE_APP,
-						      .input = RFC_IN_APP_ACTIVE_OPEN } };
-	c->trans[1] = (struct transition){
+	c->b->has_owner = true;
+	c->b->tgid = 4242;
+	snprintf(c->b->comm, sizeof(c->b->comm), "a\"b\\c\td\xc3\xa9");
+	c->b->n_trans = 2;
+	c->b->trans[0] = (struct transition){ .t_ns = 6590622052853ull,
+					      .from = TCP_ST_CLOSE,
+					      .to = TCP_ST_SYN_SENT,
+					      .cause = { .kind = CAUSE_APP,
+							 .input = RFC_IN_APP_ACTIVE_OPEN } };
+	c->b->trans[1] = (struct transition){
 		.t_ns = 6590622059999ull,
 		.from = TCP_ST_SYN_SENT,
 		.to = TCP_ST_CLOSE,
@@ -470,25 +475,25 @@ static void json_writer(void)
 		.inferred = 1,
 		.cause = { .kind = CAUSE_SEGMENT, .dir = TRC_DIR_RX, .tcp_flags = TRC_TCP_RST }
 	};
-	c->fig = (struct figures){
+	c->b->fig = (struct figures){
 		.seen = true,
 		.state = TCP_ST_SYN_SENT,
 		.known = 0xff, /* all but delivery_rate */
 		.value = { [TRC_SOCKF_SEGS_OUT] = 2, [TRC_SOCKF_BYTES_ACKED] = UINT64_MAX }
 	};
-	c->seg_total = 2;
-	c->list = segs;
-	c->n_list = 2;
+	c->b->seg_total = 2;
+	c->b->list = segs;
+	c->b->n_list = 2;
 	c->tw_enter = true;
-	c->tw_enter_ns = 6590622060000ull;
-	c->tw_precision = TRC_TW_POLLED;
-	c->tw_precision_ns = 100000000;
-	c->violations = calloc(CONN_MAX_VIOL, sizeof(*c->violations));
-	c->n_violations = 1;
-	snprintf(c->violations[0], CONN_VIOL_LEN, "SYN_SENT -> CLOSE without a RST received");
-	c->divergences = 1u << 1;
+	c->b->tw_enter_ns = 6590622060000ull;
+	c->b->tw_precision = TRC_TW_POLLED;
+	c->b->tw_precision_ns = 100000000;
+	c->b->violations = calloc(CONN_MAX_VIOL, sizeof(*c->b->violations));
+	c->b->n_violations = 1;
+	snprintf(c->b->violations[0], CONN_VIOL_LEN, "SYN_SENT -> CLOSE without a RST received");
+	c->b->divergences = 1u << 1;
 	c->incomplete = INC_LOST | INC_TRACE_END;
-	snprintf(c->history, sizeof(c->history), "ShR");
+	snprintf(c->b->history, sizeof(c->b->history), "ShR");
 	durations_compute(c, 6590622070000ull, &v.dur);
 	for (int list = 0; list < 2; list++) {
 		sb_reset(&sb);
@@ -497,11 +502,12 @@ static void json_writer(void)
 	}
 	/* A comm that is not UTF-8 (safestr.h keeps such names out of
 	 * struct conn): the writer declines, as jansson would. */
-	c->comm[0] = (char)0xff;
+	c->b->comm[0] = (char)0xff;
 	sb_reset(&sb);
 	CHECK(!out_json_conn_sb(&sb, &v, false));
 	sb_free(&sb);
-	free(c->violations);
+	free(c->b->violations);
+	free(c->b);
 	free(c);
 }
 

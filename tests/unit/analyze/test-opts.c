@@ -66,11 +66,12 @@ static void times(void)
 static void filters(void)
 {
 	struct trc_header h = { .anchor_realtime_ns = 1000 * SEC };
-	struct conn c = { .decl = { .family = 4,
-				    .lport = 40000,
-				    .rport = 80,
-				    .laddr = { 192, 0, 2, 1 },
-				    .raddr = { 192, 0, 2, 2 } } };
+	struct conn_body body = { .decl = { .family = 4,
+					    .lport = 40000,
+					    .rport = 80,
+					    .laddr = { 192, 0, 2, 1 },
+					    .raddr = { 192, 0, 2, 2 } } };
+	struct conn c = { .b = &body };
 	struct conn_view v = {
 		.c = &c, .hdr = &h, .outcome = OUT_REFUSED, .verdict = VERDICT_CONFORMANT
 	};

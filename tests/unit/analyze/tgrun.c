@@ -23,29 +23,31 @@ static int collect(void *arg, const struct conn_view *v)
 	memset(o, 0, sizeof(*o));
 	o->id = c->id;
 	o->peer_id = c->peer_id;
-	outfmt_endpoint(c->decl.family, c->decl.laddr, c->decl.lport, o->local, sizeof(o->local));
-	outfmt_endpoint(c->decl.family, c->decl.raddr, c->decl.rport, o->remote, sizeof(o->remote));
+	outfmt_endpoint(c->b->decl.family, c->b->decl.laddr, c->b->decl.lport, o->local,
+			sizeof(o->local));
+	outfmt_endpoint(c->b->decl.family, c->b->decl.raddr, c->b->decl.rport, o->remote,
+			sizeof(o->remote));
 	o->outcome = v->outcome;
 	o->verdict = v->verdict;
 	o->zstate = v->zstate;
-	memcpy(o->history, c->history, sizeof(o->history));
+	memcpy(o->history, c->b->history, sizeof(o->history));
 	path = sb_fixed_str(o->path, sizeof(o->path));
 	outfmt_path_sb(&path, c);
 	sb_fixed_cstr(&path);
-	o->n_violations = c->n_violations;
-	if (c->n_violations && c->violations)
-		memcpy(o->violation, c->violations[0], sizeof(o->violation));
+	o->n_violations = c->b->n_violations;
+	if (c->b->n_violations && c->b->violations)
+		memcpy(o->violation, c->b->violations[0], sizeof(o->violation));
 	o->incomplete = c->incomplete;
-	o->divergences = c->divergences;
-	o->inferred = c->inferred;
-	o->has_owner = c->has_owner;
-	o->pid = c->tgid;
-	memcpy(o->trans, c->trans, sizeof(o->trans));
-	o->n_trans = c->n_trans;
+	o->divergences = c->b->divergences;
+	o->inferred = c->b->inferred;
+	o->has_owner = c->b->has_owner;
+	o->pid = c->b->tgid;
+	memcpy(o->trans, c->b->trans, sizeof(o->trans));
+	o->n_trans = c->b->n_trans;
 	o->dur = v->dur;
-	o->seg_total = c->seg_total;
-	o->retransmits = c->retransmits;
-	o->fig = c->fig;
+	o->seg_total = c->b->seg_total;
+	o->retransmits = c->b->retransmits;
+	o->fig = c->b->fig;
 	return 0;
 }
 
