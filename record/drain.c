@@ -57,10 +57,21 @@ static int tuple_incomplete(const struct ev_tuple *t, uint8_t new_state)
 	       (!t->lport || !t->rport);
 }
 
+/* The socket of a state event.  One that leaves CLOSE opens a socket;
+ * any other names one that may have had no cookie before: raw_tp and
+ * tracepoint events carry the cookie only once something assigned it,
+ * such as the retransmit and reset hooks (dconn_named_socket()). */
+static struct conn_entry *state_socket(struct drain *d, const struct ev_state *r)
+{
+	if (r->old_state == TRC_TCP_CLOSE)
+		return dconn_socket(d, r->cookie, &r->tuple, r->cgroup_id);
+	return dconn_named_socket(d, r->cookie, &r->tuple, r->cgroup_id);
+}
+
 static int write_state(struct drain *d, const struct ev_state *r)
 {
 	struct trc_event ev = { .type = TRC_EV_STATE, .t_ns = r->hdr.t_ns };
-	struct conn_entry *e = dconn_socket(d, r->cookie, &r->tuple, r->cgroup_id);
+	struct conn_entry *e = state_socket(d, r);
 
 	if (!e)
 		return d->werr;
@@ -190,7 +201,7 @@ static int on_sock_event(struct drain *d, const struct ev_sock_event *r, unsigne
 	struct trc_event ev = { .t_ns = r->hdr.t_ns };
 	struct conn_entry *e;
 
-	e = r->cookie ? dconn_socket(d, r->cookie, &r->tuple, r->cgroup_id)
+	e = r->cookie ? dconn_named_socket(d, r->cookie, &r->tuple, r->cgroup_id)
 		      : dconn_flow(d, &r->tuple);
 	if (!e || dconn_declare(d, e))
 		return d->werr;

@@ -22,10 +22,12 @@ int dconn_hold(struct conn_entry *e, const struct trc_event *ev);
 struct conn_entry *dconn_socket(struct drain *d, uint64_t cookie, const struct ev_tuple *t,
 				uint64_t cgroup_id);
 
-/* The socket a walk record or a socket event names.  A walk generates the
- * cookie of the socket it visits, and raw_tp and tracepoint state events
- * usually carry none: a cookie not known goes to the cookie-less socket
- * of its tuple, then dconn_socket(). */
+/* The socket a record names that is not a socket's first: a walk record,
+ * a socket event, a retransmit or reset, a later transition.  The walks,
+ * the retransmit and the reset hooks assign the cookie of the socket they
+ * see, and raw_tp and tracepoint state events carry the cookie only once
+ * something assigned it: a cookie not known goes to the cookie-less
+ * socket of its tuple, then dconn_socket(). */
 struct conn_entry *dconn_named_socket(struct drain *d, uint64_t cookie, const struct ev_tuple *t,
 				      uint64_t cgroup_id);
 

@@ -175,13 +175,15 @@ def check_timewait_enter(ep):
     if ep.trace.probes().get("states") == "tp_btf":
         T.check(tw["conn"]["cookie"] != 0, "timewait record without cookie")
     # The walk runs every 100 ms, but a loaded (or sanitized) recorder may
-    # walk later: the bound only rejects nonsense such as a boot time.
+    # walk later: the next walk waits TW_POLL_BUDGET (20) times the CPU the
+    # last one took, seconds under qemu TCG (5.6 s seen in the vm suite).
+    # The bound, TIME_WAIT's 60 s, only rejects nonsense such as a boot time.
     if precision == "exact":
         T.check_eq(tw["precision_ns"], 0, "exact TIME_WAIT precision_ns")
         T.check(tw["t_ns"] <= closed["t_ns"], "exact TIME_WAIT after the CLOSE: %r vs %r" % (
             tw, closed))
     else:
-        T.check(0 < tw["precision_ns"] <= 5000000000, "precision_ns %r" % tw["precision_ns"])
+        T.check(0 < tw["precision_ns"] <= 60000000000, "precision_ns %r" % tw["precision_ns"])
     T.check(tw["t_ns"] > before["t_ns"], "TIME_WAIT seen before %s>%s: %s" % (
         before["old"], before["new"], ep.summary()))
     T.check(tw["t_ns"] - tw["precision_ns"] <= closed["t_ns"],

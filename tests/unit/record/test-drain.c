@@ -366,9 +366,49 @@ static void test_cookieless_figures(void)
 	close(fd);
 }
 
+/* raw_tp/tracepoint: a retransmission assigns the socket's cookie in the
+ * middle of its life; its retransmit record and later transitions carry
+ * it, and stay on the socket's connection. */
+static void test_cookie_assigned_midway(void)
+{
+	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
+	struct trc_trailer tr = { 0 };
+	struct trc_error err;
+	struct seen s[8];
+	struct drain d;
+	int fd = memfd_create("trace", 0), n;
+	struct trc_writer *w = trc_writer_open_fd(fd, &h, NULL, &err);
+	struct ev_tuple c = tup(7400, 80);
+	struct ev_sock_event rt;
+
+	CHECK(w != NULL);
+	CHECK_EQ(drain_init(&d, w, 0, 0, 1000), 0);
+	CHECK_EQ(state(&d, 1000, 0, tup(0, 80), TRC_TCP_CLOSE, TRC_TCP_SYN_SENT, 1), 0);
+	CHECK_EQ(seg(&d, 1001, c, EV_DIR_TX, TRC_TCP_SYN), 0);
+	CHECK_EQ(state(&d, 1002, 0, c, TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 0), 0);
+	memset(&rt, 0, sizeof(rt));
+	rt.hdr.type = EV_RETRANSMIT;
+	rt.hdr.size = sizeof(rt);
+	rt.hdr.t_ns = 1003;
+	rt.cookie = 4242;
+	rt.tuple = c;
+	rt.state = TRC_TCP_ESTABLISHED;
+	rt.tcp_flags = TRC_TCP_ACK | TRC_TCP_PSH;
+	CHECK_EQ(drain_sample(&d, &rt, sizeof(rt)), 0);
+	CHECK_EQ(state(&d, 1004, 4242, c, TRC_TCP_ESTABLISHED, TRC_TCP_FIN_WAIT1, 1), 0);
+	CHECK_EQ(trc_writer_close(w, NULL, &err), 0);
+	drain_fini(&d);
+	n = read_back(fd, s, 8, &tr);
+	CHECK_EQ(n, 5);
+	for (int i = 1; i < n; i++)
+		CHECK_EQ(s[i].serial, s[0].serial);
+	close(fd);
+}
+
 int main(void)
 {
 	test_sock_fields();
+	test_cookie_assigned_midway();
 	test_cookieless_figures();
 	test_cookieless_timewait();
 	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
