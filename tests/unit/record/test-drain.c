@@ -329,23 +329,51 @@ static void test_sock_fields(void)
 	close(fd);
 }
 
+/* A drain writing to a memory file, for one test. */
+struct fixture {
+	int fd;
+	struct trc_writer *w;
+	struct drain d;
+};
+
+static int fixture_open(struct fixture *fx)
+{
+	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
+	struct trc_error err;
+
+	fx->fd = memfd_create("trace", 0);
+	fx->w = trc_writer_open_fd(fx->fd, &h, NULL, &err);
+	CHECK(fx->w != NULL);
+	return fx->w && drain_init(&fx->d, fx->w, 0, 0, 1000) == 0;
+}
+
+/* Ends the trace and reads its events back into s[max]; their count. */
+static int fixture_read_back(struct fixture *fx, struct seen *s, int max)
+{
+	struct trc_trailer tr = { 0 };
+	struct trc_error err;
+	int n;
+
+	CHECK_EQ(trc_writer_close(fx->w, NULL, &err), 0);
+	drain_fini(&fx->d);
+	n = read_back(fx->fd, s, max, &tr);
+	close(fx->fd);
+	return n;
+}
+
 /* raw_tp/tracepoint: state events without a cookie, then the end walk's
  * figures with the cookie the walk generated: on the same connection. */
 static void test_cookieless_figures(void)
 {
-	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
-	struct trc_trailer tr = { 0 };
-	struct trc_error err;
+	struct fixture fx;
 	struct seen s[8];
-	struct drain d;
-	int fd = memfd_create("trace", 0), n;
-	struct trc_writer *w = trc_writer_open_fd(fd, &h, NULL, &err);
 	struct ev_tuple c = tup(7300, 80);
 	struct ev_sock_fields f;
+	int n;
 
-	CHECK(w != NULL);
-	CHECK_EQ(drain_init(&d, w, 0, 0, 1000), 0);
-	CHECK_EQ(state(&d, 1000, 0, c, TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 1), 0);
+	if (!fixture_open(&fx))
+		return;
+	CHECK_EQ(state(&fx.d, 1000, 0, c, TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 1), 0);
 	memset(&f, 0, sizeof(f));
 	f.hdr.type = EV_SOCK_FIELDS;
 	f.hdr.size = sizeof(f);
@@ -354,16 +382,13 @@ static void test_cookieless_figures(void)
 	f.tuple = c;
 	f.kind = TRC_SOCK_TCP_FIGURES;
 	f.state = TRC_TCP_ESTABLISHED;
-	CHECK_EQ(drain_sock_fields(&d, &f), 0);
-	CHECK_EQ(trc_writer_close(w, NULL, &err), 0);
-	drain_fini(&d);
-	n = read_back(fd, s, 8, &tr);
+	CHECK_EQ(drain_sock_fields(&fx.d, &f), 0);
+	n = fixture_read_back(&fx, s, 8);
 	CHECK_EQ(n, 2);
 	if (n == 2) {
 		CHECK_EQ(s[1].type, TRC_EV_SOCK);
 		CHECK_EQ(s[1].serial, s[0].serial);
 	}
-	close(fd);
 }
 
 /* raw_tp/tracepoint: a retransmission assigns the socket's cookie in the
@@ -371,21 +396,17 @@ static void test_cookieless_figures(void)
  * it, and stay on the socket's connection. */
 static void test_cookie_assigned_midway(void)
 {
-	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
-	struct trc_trailer tr = { 0 };
-	struct trc_error err;
+	struct fixture fx;
 	struct seen s[8];
-	struct drain d;
-	int fd = memfd_create("trace", 0), n;
-	struct trc_writer *w = trc_writer_open_fd(fd, &h, NULL, &err);
 	struct ev_tuple c = tup(7400, 80);
 	struct ev_sock_event rt;
+	int n;
 
-	CHECK(w != NULL);
-	CHECK_EQ(drain_init(&d, w, 0, 0, 1000), 0);
-	CHECK_EQ(state(&d, 1000, 0, tup(0, 80), TRC_TCP_CLOSE, TRC_TCP_SYN_SENT, 1), 0);
-	CHECK_EQ(seg(&d, 1001, c, EV_DIR_TX, TRC_TCP_SYN), 0);
-	CHECK_EQ(state(&d, 1002, 0, c, TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 0), 0);
+	if (!fixture_open(&fx))
+		return;
+	CHECK_EQ(state(&fx.d, 1000, 0, tup(0, 80), TRC_TCP_CLOSE, TRC_TCP_SYN_SENT, 1), 0);
+	CHECK_EQ(seg(&fx.d, 1001, c, EV_DIR_TX, TRC_TCP_SYN), 0);
+	CHECK_EQ(state(&fx.d, 1002, 0, c, TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 0), 0);
 	memset(&rt, 0, sizeof(rt));
 	rt.hdr.type = EV_RETRANSMIT;
 	rt.hdr.size = sizeof(rt);
@@ -394,15 +415,12 @@ static void test_cookie_assigned_midway(void)
 	rt.tuple = c;
 	rt.state = TRC_TCP_ESTABLISHED;
 	rt.tcp_flags = TRC_TCP_ACK | TRC_TCP_PSH;
-	CHECK_EQ(drain_sample(&d, &rt, sizeof(rt)), 0);
-	CHECK_EQ(state(&d, 1004, 4242, c, TRC_TCP_ESTABLISHED, TRC_TCP_FIN_WAIT1, 1), 0);
-	CHECK_EQ(trc_writer_close(w, NULL, &err), 0);
-	drain_fini(&d);
-	n = read_back(fd, s, 8, &tr);
+	CHECK_EQ(drain_sample(&fx.d, &rt, sizeof(rt)), 0);
+	CHECK_EQ(state(&fx.d, 1004, 4242, c, TRC_TCP_ESTABLISHED, TRC_TCP_FIN_WAIT1, 1), 0);
+	n = fixture_read_back(&fx, s, 8);
 	CHECK_EQ(n, 5);
 	for (int i = 1; i < n; i++)
 		CHECK_EQ(s[i].serial, s[0].serial);
-	close(fd);
 }
 
 int main(void)
