@@ -27,7 +27,9 @@ static const struct argp_option options[] = {
 	{ "timeline", 't', NULL, 0, "Each connection's transitions with time in state and cause",
 	  1 },
 	{ "replay", 'r', NULL, 0, "Every event in time order, like tcpstates/tcpdump", 1 },
-	{ "stats", 's', NULL, 0, "Histograms (connect latency, lifetime, CLOSE_WAIT, TIME_WAIT)",
+	{ "stats", 's', NULL, 0,
+	  "Histograms (connect latency, lifetime, CLOSE_WAIT, TIME_WAIT; the kernel's RTT, bytes "
+	  "and retransmissions at close)",
 	  1 },
 	{ NULL, 0, NULL, 0, "Analysis:", 2 },
 	{ "segments", 'S', NULL, 0, "Include the per-segment list in JSON output", 2 },
