@@ -234,6 +234,14 @@ int loop_run(struct live *l)
 		if (!l->d.yielded)
 			break;
 	}
+	/* One last TIME_WAIT walk, whatever the walk budget says: a socket
+	 * that entered TIME_WAIT since the last walk is recorded, not lost
+	 * with the stop (the budget spaces walks seconds apart on a slow
+	 * machine). */
+	if (!err && !l->d.done && l->tw_polled) {
+		l->tw.not_before_ns = 0;
+		err = on_tw(l);
+	}
 	if (!err)
 		err = drain_tick(&l->d, header_now_ns(CLOCK_MONOTONIC));
 	if (err)
