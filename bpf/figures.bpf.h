@@ -41,19 +41,22 @@ static __always_inline __u64 delivery_rate(int direct, const struct tcp_sock *tp
 static __always_inline void tcp_figures_fill(int direct, const struct tcp_sock *tp,
 					     struct ev_sock_fields *e)
 {
-/* A figure read from a field some kernels lack: flagged unknown there. */
-#define FIGURE_IF_EXISTS(key, field)                                                               \
-	do {                                                                                       \
-		if (bpf_core_field_exists(tp->field))                                              \
-			figure(e, key, KREAD(direct, tp, field));                                  \
-		else                                                                               \
-			figure_lacking(e, key);                                                    \
-	} while (0)
-	FIGURE_IF_EXISTS(TRC_SOCKF_BYTES_ACKED, bytes_acked);
-	FIGURE_IF_EXISTS(TRC_SOCKF_BYTES_RECEIVED, bytes_received);
-	FIGURE_IF_EXISTS(TRC_SOCKF_SEGS_OUT, segs_out);
-	FIGURE_IF_EXISTS(TRC_SOCKF_SEGS_IN, segs_in);
-#undef FIGURE_IF_EXISTS
+	if (bpf_core_field_exists(tp->bytes_acked))
+		figure(e, TRC_SOCKF_BYTES_ACKED, KREAD(direct, tp, bytes_acked));
+	else
+		figure_lacking(e, TRC_SOCKF_BYTES_ACKED);
+	if (bpf_core_field_exists(tp->bytes_received))
+		figure(e, TRC_SOCKF_BYTES_RECEIVED, KREAD(direct, tp, bytes_received));
+	else
+		figure_lacking(e, TRC_SOCKF_BYTES_RECEIVED);
+	if (bpf_core_field_exists(tp->segs_out))
+		figure(e, TRC_SOCKF_SEGS_OUT, KREAD(direct, tp, segs_out));
+	else
+		figure_lacking(e, TRC_SOCKF_SEGS_OUT);
+	if (bpf_core_field_exists(tp->segs_in))
+		figure(e, TRC_SOCKF_SEGS_IN, KREAD(direct, tp, segs_in));
+	else
+		figure_lacking(e, TRC_SOCKF_SEGS_IN);
 	figure(e, TRC_SOCKF_TOTAL_RETRANS, KREAD(direct, tp, total_retrans));
 	/* Kept scaled by the kernel: srtt << 3, mdev << 2 (tcp_get_info()). */
 	figure(e, TRC_SOCKF_SRTT_US, KREAD(direct, tp, srtt_us) >> 3);

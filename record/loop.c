@@ -239,7 +239,7 @@ int loop_run(struct live *l)
 	 * with the stop (the budget spaces walks seconds apart on a slow
 	 * machine). */
 	if (!err && !l->d.done && l->tw_polled) {
-		tw_poll_last_walk(&l->tw);
+		l->tw.not_before_ns = 0;
 		err = on_tw(l);
 	}
 	if (!err)

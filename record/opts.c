@@ -148,22 +148,17 @@ static int parse_packets(struct argp_state *state, struct config *cfg, const cha
 	return 0;
 }
 
-/* --figures names, by enum figures_mode: parsed and written back alike. */
-static const char *const figures_names[] = {
-	[FIGURES_NONE] = "none",
-	[FIGURES_CLOSE] = "close",
-	[FIGURES_ALL] = "all",
-};
-
 static int parse_figures(struct argp_state *state, struct config *cfg, const char *arg)
 {
-	for (size_t m = 0; m < sizeof(figures_names) / sizeof(figures_names[0]); m++) {
-		if (!strcmp(arg, figures_names[m])) {
-			cfg->figures = (enum figures_mode)m;
-			return 0;
-		}
-	}
-	return BAD("--figures '%s': expected close, all or none", arg);
+	if (!strcmp(arg, "close"))
+		cfg->figures = FIGURES_CLOSE;
+	else if (!strcmp(arg, "all"))
+		cfg->figures = FIGURES_ALL;
+	else if (!strcmp(arg, "none"))
+		cfg->figures = FIGURES_NONE;
+	else
+		return BAD("--figures '%s': expected close, all or none", arg);
+	return 0;
 }
 
 static int parse_filter_opt(int key, const char *arg, struct argp_state *state, struct config *cfg)
@@ -380,7 +375,10 @@ void opts_options_text(const struct config *cfg, const char *packets, char *buf,
 		catf(buf, len, "seq");
 	catf(buf, len, "%spackets=%s", SEP(buf, ","), packets);
 	if (!cfg->read_path)
-		catf(buf, len, ",figures=%s", figures_names[cfg->figures]);
+		catf(buf, len, ",figures=%s",
+		     cfg->figures == FIGURES_ALL    ? "all"
+		     : cfg->figures == FIGURES_NONE ? "none"
+						    : "close");
 	if (cfg->ringbuf_bytes)
 		catf(buf, len, ",ringbuf=%llu", (unsigned long long)cfg->ringbuf_bytes);
 	if (cfg->max_events)

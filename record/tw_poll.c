@@ -155,11 +155,6 @@ void tw_poll_cost(struct tw_poll *p, uint64_t start_ns, uint64_t cpu_ns)
 	p->walk_cpu_ns += cpu_ns;
 }
 
-void tw_poll_last_walk(struct tw_poll *p)
-{
-	p->not_before_ns = 0;
-}
-
 void tw_poll_walked(struct tw_poll *p, uint64_t candidates)
 {
 	p->candidates_walked = candidates;

@@ -51,9 +51,6 @@ struct tw_poll {
  * since the walk before it. */
 bool tw_poll_due(const struct tw_poll *p, uint64_t now_ns, uint64_t candidates);
 
-/* Lifts the budget for the next walk: the last one, when recording stops. */
-void tw_poll_last_walk(struct tw_poll *p);
-
 /* Records that the walk started at start_ns took cpu_ns of CPU (the
  * iterator's kernel time, reading, sorting and diffing; not the ring
  * buffer drained in between): the next one is due no sooner than
