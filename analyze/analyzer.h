@@ -2,8 +2,9 @@
 /*
  * analyzer.h - the streaming analysis loop: reads one or more traces in
  * time order through the format library, feeds every event to its endpoint
- * (replay, classification), finalises each endpoint once it is closed and
- * hands it to an output sink, then reports a summary.
+ * (replay, classification), finalises each endpoint once it is closed,
+ * hands each connection (its one or two endpoints, connection.h) to an
+ * output sink, then reports a summary.
  */
 #ifndef ANALYZE_ANALYZER_H
 #define ANALYZE_ANALYZER_H
@@ -14,6 +15,7 @@
 #include "classify.h"
 #include "conn.h"
 #include "conn_view.h"
+#include "connection.h"
 #include "durations.h"
 #include "filter.h"
 #include "replay.h"
@@ -21,8 +23,11 @@
 #include "trc.h"
 
 struct analyzer_summary {
-	uint64_t connections;	    /* endpoints reported (after filters) */
-	uint64_t connections_total; /* endpoints analysed */
+	uint64_t connections;	    /* connections reported (after filters) */
+	uint64_t connections_total; /* connections analysed */
+	uint64_t listeners;	    /* listening sockets reported (rows, not connections) */
+	uint64_t endpoints;	    /* endpoints of the reported connections */
+	uint64_t endpoints_total;   /* endpoints analysed */
 	uint64_t events;
 	uint64_t events_by_type[TRC_EV_TYPE_MAX + 1];
 	uint64_t lost_events; /* sum of lost-event counts */
@@ -30,7 +35,7 @@ struct analyzer_summary {
 	uint64_t truncated; /* input files that ended inside a block */
 	uint64_t corrupt_blocks;
 	uint64_t bytes_skipped;
-	uint64_t by_outcome[OUT_COUNT];
+	uint64_t by_outcome[OUT_COUNT]; /* of connections */
 	uint64_t by_verdict[VERDICT_COUNT];
 	uint64_t t_first_ns, t_last_ns; /* realtime of first/last event, 0 if none */
 	uint64_t peak_live;		/* most endpoints held at once */
@@ -43,7 +48,8 @@ struct analyzer_sink {
 	/* Every event in time order (--replay), after the host/port filter. */
 	int (*event)(void *arg, const struct trc_header *hdr, const struct trc_event *ev,
 		     const struct trc_conn *conn);
-	int (*conn)(void *arg, const struct conn_view *v);
+	/* Every connection once its endpoints were finalised. */
+	int (*conn)(void *arg, const struct connection_view *cv);
 	int (*summary)(void *arg, const struct analyzer_summary *s);
 	void *arg;
 };

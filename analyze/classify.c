@@ -13,9 +13,9 @@
 const char *outcome_name(enum outcome o)
 {
 	static const char *const n[OUT_COUNT] = {
-		"normal_close", "refused",   "reset_local", "reset_remote",
-		"syn_timeout",	"half_open", "open_at_end", "closed_unknown",
-		"listener",	"aborted",   "timeout",
+		"normal_close", "refused",     "reset_local",	 "reset_remote", "syn_timeout",
+		"half_open",	"open_at_end", "closed_unknown", "listener",	 "aborted",
+		"timeout",	"reset_orig",  "reset_resp",
 	};
 	return (unsigned int)o < OUT_COUNT ? n[o] : "unknown";
 }

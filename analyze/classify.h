@@ -22,6 +22,9 @@ enum outcome {
 	OUT_LISTENER,	      /* a listening socket */
 	OUT_ABORTED,	      /* closed by the application before established */
 	OUT_TIMEOUT,	      /* established, closed by retransmission give-up */
+	/* Of connections only (connection.h): who sent the reset. */
+	OUT_RESET_ORIG, /* established, then the originator reset it */
+	OUT_RESET_RESP, /* established, then the responder reset it */
 	OUT_COUNT,
 };
 const char *outcome_name(enum outcome o);

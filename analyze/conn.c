@@ -64,6 +64,7 @@ void conn_free(struct conn *c)
 {
 	if (!c)
 		return;
+	conn_free(c->parked);
 	if (c->frozen)
 		conn_frozen_free_parts(c);
 	else
@@ -77,6 +78,8 @@ void conn_table_release(struct conn_table *t, struct conn *c)
 {
 	if (!c)
 		return;
+	conn_free(c->parked);
+	c->parked = NULL;
 	if (c->frozen || t->n_free >= CONN_FREE_MAX) {
 		conn_free(c);
 		return;
@@ -310,7 +313,10 @@ void conn_table_remove(struct conn_table *t, struct conn *c)
 		c->peer->peer = NULL; /* the id stays, the pointer must not */
 		c->peer = NULL;
 	}
-	if (c->flow_only || c->key.rport == 0)
+	/* Only an endpoint still without a peer waits for a late one: one
+	 * that had its peer would pair with the next incarnation of its
+	 * tuple. */
+	if (c->flow_only || c->key.rport == 0 || c->peer_id)
 		return;
 	l = look_slot(t, &c->key);
 	l->key = c->key;
@@ -357,4 +363,44 @@ uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c)
 		l->id = 0; /* one peer per endpoint */
 	}
 	return c->peer_id;
+}
+
+/* c's key with its ends swapped. */
+static void key_reversed(struct conn_key *r, const struct conn_key *k)
+{
+	*r = *k;
+	memcpy(r->laddr, k->raddr, 16);
+	memcpy(r->raddr, k->laddr, 16);
+	r->lport = k->rport;
+	r->rport = k->lport;
+}
+
+/* Whether p can be the socket-or-flow partner of c. */
+static bool may_partner(const struct conn *c, const struct conn *p, const struct conn_key *rev)
+{
+	return p != c && p->flow_only != c->flow_only && p->key.rport && !p->is_mirror &&
+	       !p->mirror && !p->peer_id && !p->parked && !p->sock && !p->adopted &&
+	       tuple_eq(&p->key, rev);
+}
+
+struct conn *conn_table_partner(struct conn_table *t, const struct conn *c)
+{
+	struct conn_key rev;
+	struct conn *p, *best = NULL;
+
+	if (c->is_mirror || c->mirror)
+		return NULL; /* reported with its mirror */
+	if (c->peer)
+		return c->peer;
+	if (c->peer_id || c->sock || c->adopted || !c->key.rport || !c->key.lport)
+		return NULL;
+	key_reversed(&rev, &c->key);
+	p = t->tbuckets[tuple_slot(t, rev.laddr, rev.lport, rev.raddr, rev.rport)];
+	for (unsigned int n = 0; p && n < CONN_TUPLE_WALK_MAX; p = p->tnext, n++) {
+		if (!may_partner(c, p, &rev))
+			continue;
+		if (!best || p->key.netns == c->key.netns)
+			best = p;
+	}
+	return best;
 }

@@ -189,6 +189,10 @@ struct conn {
 	struct conn *sock;	    /* flow: the socket its segments go to */
 	struct conn *peer;
 	uint64_t peer_id; /* 0 = none */
+	/* The other half of its connection, finalised first and out of the
+	 * table, waiting to be reported with this one (dispatch.c).  Owned
+	 * by this endpoint: freeing it frees the parked one. */
+	struct conn *parked;
 	uint64_t close_ns, last_ns;
 	uint64_t born_mark; /* the analyzer's mark_seq when it was created */
 	bool flow_only, is_mirror, in_tuple_index, queued, adopted;
@@ -245,6 +249,14 @@ struct conn *conn_table_by_tuple(struct conn_table *t, const struct conn_key *k,
  * finalised recently (lookaside).  Returns the peer id or 0. */
 uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c);
 
+/* The live endpoint c's connection waits for once c is finalised: its
+ * peer, else (a socket and a segment-only flow) the unlinked endpoint of
+ * the other kind whose tuple is c's reversed, preferring c's netns: a
+ * socket whose handshake was refused or unanswered is one connection
+ * with the flow of the segments that reached the other side.  NULL when
+ * there is none.  Reads only heads, so c and the others may be frozen. */
+struct conn *conn_table_partner(struct conn_table *t, const struct conn *c);
+
 /* Finalisation queues, each ordered by close time; one per waiting
  * period (see analyzer_state.h). */
 #define CONN_QUEUES 3
@@ -280,7 +292,9 @@ void conn_table_foreach(struct conn_table *t, void (*cb)(struct conn *, void *),
  * twice the live endpoints; the index does not shrink). */
 uint64_t conn_table_foreach_cost(const struct conn_table *t);
 
-/* Removes and returns some live endpoint, or NULL when empty (trace end). */
+/* Some live endpoint, or NULL when empty (trace end); peek leaves it in
+ * the table, pop removes it. */
+struct conn *conn_table_peek(struct conn_table *t);
 struct conn *conn_table_pop(struct conn_table *t);
 
 uint64_t conn_table_live(const struct conn_table *t);

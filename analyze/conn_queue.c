@@ -55,20 +55,25 @@ uint64_t conn_table_foreach_cost(const struct conn_table *t)
 	return t->sidx_cap;
 }
 
-struct conn *conn_table_pop(struct conn_table *t)
+struct conn *conn_table_peek(struct conn_table *t)
 {
 	/* Removal only shifts entries back towards the slot it emptied,
 	 * never below it, so the slots before the cursor stay empty. */
 	for (size_t i = t->pop_cursor; i < t->sidx_cap && t->live; i++) {
 		t->pop_cursor = i;
-		if (t->sidx[i].c) {
-			struct conn *c = t->sidx[i].c;
-
-			conn_table_remove(t, c);
-			return c;
-		}
+		if (t->sidx[i].c)
+			return t->sidx[i].c;
 	}
 	return NULL;
+}
+
+struct conn *conn_table_pop(struct conn_table *t)
+{
+	struct conn *c = conn_table_peek(t);
+
+	if (c)
+		conn_table_remove(t, c);
+	return c;
 }
 
 uint64_t conn_table_live(const struct conn_table *t)

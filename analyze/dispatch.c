@@ -25,45 +25,65 @@ static bool is_empty(const struct conn *c)
 	       !c->b->resets_sent && !c->b->resets_received;
 }
 
-static void report(struct analyzer *a, struct conn *c)
+/* The view of a finalised endpoint; false when it has nothing of its own
+ * to report (a flow whose segments all went to its socket). */
+static bool endpoint_view(struct analyzer *a, struct conn *c, struct conn_view *v)
 {
 	const struct input *in = &a->in[c->file];
-	struct conn_view v = { .c = c, .hdr = in->hdr, .file = in->name };
-	int rc;
 
 	if (is_empty(c))
-		return; /* a flow whose segments all went to its socket */
+		return false;
 	if (c->born_mark < a->coarse_lost)
 		c->incomplete |= INC_LOST;
 	if (c->born_mark < a->coarse_corrupt)
 		c->incomplete |= INC_CORRUPT;
 	replay_finish(c);
 	classify_finish(c);
-	durations_compute(c, in->last_t, &v.dur);
-	v.outcome = classify_outcome(c);
-	v.zstate = classify_conn_state(c);
-	v.verdict = replay_verdict(c);
-	a->sum->connections_total++;
-	if (!analyzer_filter_conn(&a->opts->filter, &v, a->sum->t_first_ns))
+	*v = (struct conn_view){ .c = c, .hdr = in->hdr, .file = in->name };
+	durations_compute(c, in->last_t, &v->dur);
+	v->outcome = classify_outcome(c);
+	v->zstate = classify_conn_state(c);
+	v->verdict = replay_verdict(c);
+	a->sum->endpoints_total++;
+	return true;
+}
+
+/* Reports the connection of one endpoint or two (y may be NULL). */
+static void report(struct analyzer *a, struct conn *x, struct conn *y)
+{
+	struct conn_view vx, vy;
+	bool has_x = endpoint_view(a, x, &vx), has_y = y && endpoint_view(a, y, &vy);
+	struct connection_view cv;
+	int rc;
+
+	if (!has_x && !has_y)
 		return;
-	a->sum->connections++;
-	a->sum->by_outcome[v.outcome]++;
-	a->sum->by_verdict[v.verdict]++;
-	if (a->sink->conn && !a->err && (rc = a->sink->conn(a->sink->arg, &v)) < 0)
+	connection_build(&cv, has_x ? &vx : NULL, has_y ? &vy : NULL);
+	cv.first_rt = a->sum->t_first_ns;
+	if (cv.outcome != OUT_LISTENER)
+		a->sum->connections_total++;
+	if (!analyzer_filter_connection(&a->opts->filter, &cv, a->sum->t_first_ns))
+		return;
+	if (cv.outcome == OUT_LISTENER)
+		a->sum->listeners++;
+	else
+		a->sum->connections++;
+	a->sum->endpoints += (uint64_t)has_x + has_y;
+	a->sum->by_outcome[cv.outcome]++;
+	a->sum->by_verdict[cv.verdict]++;
+	if (a->sink->conn && !a->err && (rc = a->sink->conn(a->sink->arg, &cv)) < 0)
 		a->err = rc;
 }
 
-/* Reports c (and its mirror) and frees it.  c is out of the table, and
- * leaving it cut every link another endpoint had to it: what is freed
- * here is reachable from nowhere. */
+/* Reports c's connection (with its mirror or the half parked on it) and
+ * frees them.  c is out of the table, and leaving it cut every link
+ * another endpoint had to it: what is freed here is reachable from
+ * nowhere. */
 static void finalise_removed(struct analyzer *a, struct conn *c)
 {
-	report(a, c);
-	if (c->mirror) {
-		report(a, c->mirror);
-		conn_free(c->mirror);
-	}
-	conn_table_release(a->tab, c);
+	report(a, c, c->mirror ? c->mirror : c->parked);
+	conn_free(c->mirror);
+	conn_table_release(a->tab, c); /* and the parked half */
 }
 
 /* c with its body thawed; NULL, with the error set, when memory ran
@@ -76,9 +96,14 @@ static struct conn *thaw(struct analyzer *a, struct conn *c)
 	return NULL;
 }
 
-/* finalise_removed() of an endpoint that may be frozen. */
+/* finalise_removed() of an endpoint that may be frozen, as its parked
+ * half may be. */
 static void finalise_frozen(struct analyzer *a, struct conn *c)
 {
+	if (c->parked && !thaw(a, c->parked)) {
+		conn_free(c->parked); /* cannot be reported */
+		c->parked = NULL;
+	}
 	if (thaw(a, c)) {
 		finalise_removed(a, c);
 		return;
@@ -87,9 +112,35 @@ static void finalise_frozen(struct analyzer *a, struct conn *c)
 	conn_free(c);
 }
 
+/* The half parked on an endpoint that is going away without a report of
+ * its own goes to to, or is reported alone. */
+static void hand_over_parked(struct analyzer *a, struct conn *from, struct conn *to)
+{
+	struct conn *p = from->parked;
+
+	if (!p)
+		return;
+	from->parked = NULL;
+	if (to && !to->parked)
+		to->parked = p;
+	else
+		finalise_frozen(a, p);
+}
+
+/* Out of the table, then reported, or parked on the live other half of
+ * its connection to be reported with it. */
+static void finalise_or_park(struct analyzer *a, struct conn *c, struct conn *partner)
+{
+	if (partner && !partner->parked && !c->parked) {
+		partner->parked = c;
+		return;
+	}
+	finalise_frozen(a, c);
+}
+
 static void finalise(struct analyzer *a, struct conn *c)
 {
-	struct conn *flow = c->flow;
+	struct conn *flow = c->flow, *partner = conn_table_partner(a->tab, c);
 
 	/* Out of the table first (which cuts the join to its flow): a frozen
 	 * endpoint then thaws without relinking anything. */
@@ -97,9 +148,10 @@ static void finalise(struct analyzer *a, struct conn *c)
 	if (flow && is_empty(flow)) {
 		/* All its segments went to c: nothing of its own to report. */
 		conn_table_remove(a->tab, flow);
+		hand_over_parked(a, flow, c);
 		conn_free(flow);
 	}
-	finalise_frozen(a, c);
+	finalise_or_park(a, c, partner == flow ? NULL : partner);
 }
 
 static void list_append(struct conn *c, const struct seg_rec *s)
@@ -153,6 +205,7 @@ static void adopt(struct analyzer *a, struct conn *sock)
 	if (f->b->seg_total == f->b->n_flowbuf) {
 		/* Everything it had now belongs to the socket. */
 		conn_table_remove(a->tab, f);
+		hand_over_parked(a, f, sock);
 		conn_free(f);
 		return;
 	}
@@ -457,13 +510,19 @@ void dispatch_flush(struct analyzer *a)
 	struct conn **all = calloc(n ? n : 1, sizeof(*all));
 	struct conn *c;
 
-	/* Popping takes each endpoint out of the table and cuts its join, so
-	 * that finalising one frees no other. */
-	while ((c = conn_table_pop(a->tab))) {
+	/* Taking each endpoint out of the table cuts its join, so that
+	 * finalising one frees no other; one whose other half is still in
+	 * the table is parked on it. */
+	while ((c = conn_table_peek(a->tab))) {
+		struct conn *partner = conn_table_partner(a->tab, c);
+
+		conn_table_remove(a->tab, c);
 		mark_end(a, c);
 		if (c->mirror)
 			mark_end(a, c->mirror);
-		if (all)
+		if (partner && !partner->parked && !c->parked)
+			partner->parked = c;
+		else if (all)
 			all[k++] = c;
 		else
 			finalise_frozen(a, c); /* out of memory: unsorted is fine */

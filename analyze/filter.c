@@ -29,22 +29,30 @@ static uint64_t bound(bool rel, uint64_t v, uint64_t first_rt)
 	return rel ? first_rt + v : v;
 }
 
-bool analyzer_filter_conn(const struct analyzer_filter *f, const struct conn_view *v,
-			  uint64_t first_rt)
+static bool outcome_wanted(const struct analyzer_filter *f, const struct connection_view *cv)
 {
-	uint64_t start, end;
+	if (!f->outcomes || (f->outcomes & (1u << cv->outcome)))
+		return true;
+	for (int s = 0; s < SIDE_COUNT; s++)
+		if (cv->half[s] && (f->outcomes & (1u << cv->half[s]->outcome)))
+			return true;
+	return false;
+}
+
+bool analyzer_filter_connection(const struct analyzer_filter *f, const struct connection_view *cv,
+				uint64_t first_rt)
+{
+	const struct conn_view *v = cv->half[SIDE_ORIG] ? cv->half[SIDE_ORIG] : cv->half[SIDE_RESP];
 
 	if (!analyzer_filter_decl(f, &v->c->b->decl))
 		return false;
-	if (f->outcomes && !(f->outcomes & (1u << v->outcome)))
+	if (!outcome_wanted(f, cv))
 		return false;
-	if (f->verdicts && !(f->verdicts & (1u << v->verdict)))
+	if (f->verdicts && !(f->verdicts & (1u << cv->verdict)))
 		return false;
-	start = trc_realtime(v->hdr, v->dur.start_ns);
-	end = trc_realtime(v->hdr, v->dur.end_ns);
-	if (f->since_set && end < bound(f->since_rel, f->since_ns, first_rt))
+	if (f->since_set && cv->end_rt < bound(f->since_rel, f->since_ns, first_rt))
 		return false;
-	if (f->until_set && start > bound(f->until_rel, f->until_ns, first_rt))
+	if (f->until_set && cv->start_rt > bound(f->until_rel, f->until_ns, first_rt))
 		return false;
 	return true;
 }

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "conn_view.h"
+#include "connection.h"
 #include "trc.h"
 
 /* Filters on reported connections; zero values mean "no filter". */
@@ -24,10 +24,13 @@ struct analyzer_filter {
 	uint64_t since_ns, until_ns; /* realtime ns, or relative ns */
 };
 
-/* Whether a finalised endpoint passes every filter; trace_first_rt is
- * the realtime of the first event (relative --since/--until). */
-bool analyzer_filter_conn(const struct analyzer_filter *f, const struct conn_view *v,
-			  uint64_t trace_first_rt);
+/* Whether a connection passes every filter; trace_first_rt is the
+ * realtime of the first event (relative --since/--until).  --outcome
+ * matches the connection's outcome or either endpoint's (reset_local
+ * names an endpoint, reset_orig a connection); --verdict the
+ * connection's, the worst of its endpoints'. */
+bool analyzer_filter_connection(const struct analyzer_filter *f, const struct connection_view *cv,
+				uint64_t trace_first_rt);
 bool analyzer_filter_decl(const struct analyzer_filter *f, const struct trc_conn *decl);
 
 #endif /* ANALYZE_FILTER_H */

@@ -83,6 +83,7 @@ int main(int argc, char **argv)
 	dc.quiet = cfg.quiet;
 	o.fp = stdout;
 	o.segments = cfg.segments;
+	o.wide = cfg.wide;
 	o.paths = cfg.paths;
 	o.npaths = cfg.npaths;
 	aopts.keep_segments = cfg.segments && (cfg.mode == MODE_JSON || cfg.mode == MODE_JSONL);

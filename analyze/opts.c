@@ -33,6 +33,10 @@ static const struct argp_option options[] = {
 	  1 },
 	{ NULL, 0, NULL, 0, "Analysis:", 2 },
 	{ "segments", 'S', NULL, 0, "Include the per-segment list in JSON output", 2 },
+	{ "wide", 'w', NULL, 0,
+	  "Text table: full addresses, and under each connection a line per endpoint (owner, "
+	  "state path, verdict) and its violations",
+	  2 },
 	{ "check", 'c', NULL, 0, "Exit 3 when any reported connection has a violation", 2 },
 	{ "quiet", 'q', NULL, 0, "No warnings on stderr (truncated/corrupt input)", 2 },
 	{ NULL, 0, NULL, 0, "Filters (on reported connections):", 3 },
@@ -49,8 +53,9 @@ static const struct argp_option options[] = {
 };
 
 static const char doc[] =
-	"Analyse tcprec traces: one line per TCP connection (endpoint) with its owner, "
-	"outcome, state path and RFC 9293 conformance.\n"
+	"Analyse tcprec traces: one line per TCP connection (originator and responder, "
+	"both endpoints where both were recorded) with its bytes, RTT, outcome and RFC 9293 "
+	"conformance.\n"
 	"\n"
 	"USAGE: tcpana [OPTIONS] FILE...\n"
 	"\n"
@@ -200,6 +205,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		return set_mode(st, cfg, MODE_STATS);
 	case 'S':
 		cfg->segments = true;
+		return 0;
+	case 'w':
+		cfg->wide = true;
 		return 0;
 	case 'c':
 		cfg->check = true;

@@ -29,6 +29,7 @@ struct config {
 	enum output_mode mode;
 	bool mode_set;
 	bool segments;
+	bool wide; /* --wide: full addresses, a line per endpoint */
 	bool check;
 	bool quiet; /* no warnings on stderr */
 	struct analyzer_filter filter;

@@ -72,6 +72,9 @@ static void summary(struct strbuf *sb, const struct analyzer_summary *s)
 
 	jm_int(&o, "connections", s->connections);
 	jm_int(&o, "connections_total", s->connections_total);
+	jm_int(&o, "listeners", s->listeners);
+	jm_int(&o, "endpoints", s->endpoints);
+	jm_int(&o, "endpoints_total", s->endpoints_total);
 	jm_int(&o, "events", s->events);
 	m = json_obj_open(json_member(&o, JKEY("events_by_type")));
 	for (unsigned int i = 1; i <= TRC_EV_TYPE_MAX; i++)
@@ -84,7 +87,9 @@ static void summary(struct strbuf *sb, const struct analyzer_summary *s)
 	jm_int(&o, "bytes_skipped", s->bytes_skipped);
 	m = json_obj_open(json_member(&o, JKEY("by_outcome")));
 	for (int i = 0; i < OUT_COUNT; i++)
-		json_sb_int(json_member_named(&m, outcome_name((enum outcome)i)), s->by_outcome[i]);
+		if (connection_outcome_ok((enum outcome)i))
+			json_sb_int(json_member_named(&m, outcome_name((enum outcome)i)),
+				    s->by_outcome[i]);
 	json_obj_close(&m);
 	m = json_obj_open(json_member(&o, JKEY("by_verdict")));
 	for (int i = 0; i < VERDICT_COUNT; i++)
@@ -145,18 +150,18 @@ static int envelope(struct out_ctx *o)
 	return emit(o, true);
 }
 
-static int doc_conn(void *arg, const struct conn_view *v)
+static int doc_conn(void *arg, const struct connection_view *cv)
 {
 	struct out_ctx *o = arg;
 	int rc = envelope(o);
 
 	if (rc < 0)
 		return rc;
-	if (v->verdict == VERDICT_VIOLATION)
+	if (cv->verdict == VERDICT_VIOLATION)
 		o->violations++;
 	sb_reset(&o->sb);
 	sb_str(&o->sb, o->n_conns++ ? ",\n" : "\n");
-	return emit(o, out_json_conn_sb(&o->sb, v, o->segments));
+	return emit(o, out_json_connection_sb(&o->sb, cv, o->segments));
 }
 
 static int doc_summary(void *arg, const struct analyzer_summary *s)
@@ -173,16 +178,16 @@ static int doc_summary(void *arg, const struct analyzer_summary *s)
 	return emit(o, true);
 }
 
-static int line_conn(void *arg, const struct conn_view *v)
+static int line_conn(void *arg, const struct connection_view *cv)
 {
 	struct out_ctx *o = arg;
 	bool ok;
 
-	if (v->verdict == VERDICT_VIOLATION)
+	if (cv->verdict == VERDICT_VIOLATION)
 		o->violations++;
 	o->n_conns++;
 	sb_reset(&o->sb);
-	ok = out_json_conn_sb(&o->sb, v, o->segments);
+	ok = out_json_connection_sb(&o->sb, cv, o->segments);
 	sb_ch(&o->sb, '\n');
 	return emit(o, ok);
 }

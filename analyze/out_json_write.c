@@ -271,7 +271,7 @@ static void figures(struct json_obj *o, const struct conn *c)
 	json_obj_close(&f);
 }
 
-bool out_json_conn_sb(struct strbuf *sb, const struct conn_view *v, bool list)
+bool out_json_endpoint_sb(struct strbuf *sb, const struct conn_view *v, bool list)
 {
 	const struct conn *c = v->c;
 	struct json_obj o = json_obj_open(sb);
@@ -302,6 +302,58 @@ bool out_json_conn_sb(struct strbuf *sb, const struct conn_view *v, bool list)
 	durations(&o, &v->dur);
 	jm_bool(&o, "inferred", c->b->inferred);
 	jm_bool(&o, "flow_only", c->flow_only);
+	json_obj_close(&o);
+	return ok;
+}
+
+static void figure_or_null(struct json_obj *o, const char *quoted_key, size_t n, bool known,
+			   uint64_t v)
+{
+	if (known)
+		json_sb_int(json_member(o, quoted_key, n), v);
+	else
+		json_sb_null(json_member(o, quoted_key, n));
+}
+
+static bool half(struct json_obj *o, const char *quoted_key, size_t n, const struct conn_view *v,
+		 bool list)
+{
+	if (!v) {
+		json_sb_null(json_member(o, quoted_key, n));
+		return true;
+	}
+	return out_json_endpoint_sb(json_member(o, quoted_key, n), v, list);
+}
+
+bool out_json_connection_sb(struct strbuf *sb, const struct connection_view *cv, bool list)
+{
+	struct json_obj o = json_obj_open(sb), e;
+	bool ok;
+
+	jm_int(&o, "id", cv->id);
+	jm_int(&o, "family", cv->family);
+	endpoint(json_member(&o, JKEY("orig")), cv->family, cv->addr[SIDE_ORIG],
+		 cv->port[SIDE_ORIG]);
+	endpoint(json_member(&o, JKEY("resp")), cv->family, cv->addr[SIDE_RESP],
+		 cv->port[SIDE_RESP]);
+	jm_str(&o, "seen", connection_seen_name(cv));
+	jm_bool(&o, "direction_known", cv->direction_known);
+	json_sb_iso(json_member(&o, JKEY("start_time")), cv->start_rt);
+	json_sb_iso(json_member(&o, JKEY("end_time")), cv->end_rt);
+	jm_int(&o, "duration_ns", cv->end_rt - cv->start_rt);
+	jm_bool(&o, "open", cv->open);
+	jm_str(&o, "outcome", outcome_name(cv->outcome));
+	jm_str(&o, "conn_state", zeek_state_name(cv->zstate));
+	ok = json_sb_str(json_member(&o, JKEY("history")), cv->history);
+	jm_str(&o, "verdict", verdict_name(cv->verdict));
+	figure_or_null(&o, JKEY("orig_bytes"), cv->bytes_known[SIDE_ORIG], cv->bytes[SIDE_ORIG]);
+	figure_or_null(&o, JKEY("resp_bytes"), cv->bytes_known[SIDE_RESP], cv->bytes[SIDE_RESP]);
+	figure_or_null(&o, JKEY("rtt_us"), cv->rtt_known, cv->rtt_us);
+	jm_int(&o, "retransmits", cv->retransmits);
+	e = json_obj_open(json_member(&o, JKEY("endpoints")));
+	ok &= half(&e, JKEY("orig"), cv->half[SIDE_ORIG], list);
+	ok &= half(&e, JKEY("resp"), cv->half[SIDE_RESP], list);
+	json_obj_close(&e);
 	json_obj_close(&o);
 	return ok;
 }

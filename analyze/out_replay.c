@@ -106,11 +106,11 @@ static int rp_event(void *arg, const struct trc_header *h, const struct trc_even
 	return ferror(o->fp) ? -EIO : 0;
 }
 
-static int rp_conn(void *arg, const struct conn_view *v)
+static int rp_conn(void *arg, const struct connection_view *cv)
 {
 	struct out_ctx *o = arg;
 
-	if (v->verdict == VERDICT_VIOLATION)
+	if (cv->verdict == VERDICT_VIOLATION)
 		o->violations++;
 	return 0;
 }

@@ -65,35 +65,33 @@ static void figures_add(struct out_stats *s, const struct conn *c)
 		hist_add(s, H_RETRANS, v);
 }
 
-static void top_add(struct out_stats *s, const struct conn_view *v)
+/* The longest-lived connections. */
+static void top_add(struct out_stats *s, const struct connection_view *cv)
 {
-	char l[64], r[64], own[96];
+	uint64_t lifetime = cv->end_rt - cv->start_rt;
+	char b[96], r[96];
+	struct strbuf ob = sb_fixed_str(b, sizeof(b)), rb = sb_fixed_str(r, sizeof(r));
 	struct top_ent *e;
 	int i;
 
-	if (s->ntop == TOP_N && v->dur.lifetime_ns <= s->top[TOP_N - 1].lifetime_ns)
+	if (s->ntop == TOP_N && lifetime <= s->top[TOP_N - 1].lifetime_ns)
 		return;
 	i = s->ntop < TOP_N ? s->ntop++ : TOP_N - 1;
-	for (; i > 0 && s->top[i - 1].lifetime_ns < v->dur.lifetime_ns; i--)
+	for (; i > 0 && s->top[i - 1].lifetime_ns < lifetime; i--)
 		s->top[i] = s->top[i - 1];
 	e = &s->top[i];
-	e->lifetime_ns = v->dur.lifetime_ns;
-	e->id = v->c->id;
-	snprintf(e->text, sizeof(e->text), "%s > %s %s %s",
-		 outfmt_endpoint(v->c->b->decl.family, v->c->b->decl.laddr, v->c->b->decl.lport, l,
-				 sizeof(l)),
-		 outfmt_endpoint(v->c->b->decl.family, v->c->b->decl.raddr, v->c->b->decl.rport, r,
-				 sizeof(r)),
-		 outfmt_owner(v->c, own, sizeof(own)), outcome_name(v->outcome));
+	e->lifetime_ns = lifetime;
+	e->id = cv->id;
+	outfmt_side_sb(&ob, cv, SIDE_ORIG);
+	outfmt_side_sb(&rb, cv, SIDE_RESP);
+	snprintf(e->text, sizeof(e->text), "%s > %s %s", sb_fixed_cstr(&ob), sb_fixed_cstr(&rb),
+		 outcome_name(cv->outcome));
 }
 
-static int st_conn(void *arg, const struct conn_view *v)
+/* The distributions are of endpoints: each side measures its own
+ * connect latency, time in CLOSE_WAIT and TIME_WAIT, and figures. */
+static void endpoint_add(struct out_stats *s, const struct conn_view *v)
 {
-	struct out_ctx *o = arg;
-	struct out_stats *s = o->stats;
-
-	if (v->verdict == VERDICT_VIOLATION)
-		o->violations++;
 	if (v->dur.connect_ns != DUR_NONE)
 		hist_add_ns(s, H_CONNECT, v->dur.connect_ns);
 	if (v->c->closed)
@@ -103,7 +101,18 @@ static int st_conn(void *arg, const struct conn_view *v)
 	if (v->dur.timewait_ns != DUR_NONE)
 		hist_add_ns(s, H_TIME_WAIT, v->dur.timewait_ns);
 	figures_add(s, v->c);
-	top_add(s, v);
+}
+
+static int st_conn(void *arg, const struct connection_view *cv)
+{
+	struct out_ctx *o = arg;
+
+	if (cv->verdict == VERDICT_VIOLATION)
+		o->violations++;
+	for (int i = 0; i < SIDE_COUNT; i++)
+		if (cv->half[i])
+			endpoint_add(o->stats, cv->half[i]);
+	top_add(o->stats, cv);
 	return 0;
 }
 
@@ -112,7 +121,7 @@ static void print_hist(FILE *fp, const char *title, const char *unit, const uint
 	int last = -1;
 	uint64_t max = 0;
 
-	fprintf(fp, "\n%s (%llu connections)\n", title, (unsigned long long)n);
+	fprintf(fp, "\n%s (%llu endpoints)\n", title, (unsigned long long)n);
 	for (int i = 0; i < HIST_SLOTS; i++) {
 		if (h[i])
 			last = i;
@@ -138,12 +147,12 @@ static int st_summary(void *arg, const struct analyzer_summary *sum)
 {
 	static const char *const titles[H_COUNT] = {
 		"connect latency (SYN_SENT dwell)",
-		"lifetime (closed connections)",
+		"lifetime (closed endpoints)",
 		"time in CLOSE_WAIT",
 		"time in TIME_WAIT",
 		"smoothed RTT at close (kernel srtt)",
-		"bytes acked + received (closed connections)",
-		"retransmitted segments (closed connections)",
+		"bytes acked + received (closed endpoints)",
+		"retransmitted segments (closed endpoints)",
 	};
 	static const char *const units[H_COUNT] = {
 		"usecs", "usecs", "usecs", "usecs", "usecs", "bytes", "segments",

@@ -1,15 +1,29 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * out_text.c - the default output: one line per connection (id, tuple,
- * owner, start, duration, the kernel's byte, RTT and retransmission
- * figures, outcome, state path, verdict), its violation sentences
- * indented below it, then the summary.
+ * out_text.c - the default output: one line per connection, within 120
+ * columns for IPv4 and IPv6 alike (id, originator, responder, start,
+ * duration, bytes each way, RTT, retransmissions, outcome, verdict), then
+ * the summary.  A column holds no spaces, so awk and grep can use any of
+ * them.  --wide prints addresses whole and adds, under each connection,
+ * a line per endpoint (owner, state path, verdict) and its violations.
  */
 #include <errno.h>
 #include <stdio.h>
 
 #include "outputs.h"
 #include "timefmt.h"
+
+/* Widths of the table's columns; the last (VERDICT) is at most 14. */
+enum {
+	W_ID = 5,
+	W_ADDR = 21, /* "255.255.255.255:65535"; IPv6 is shortened to fit */
+	W_START = 9,
+	W_DURATION = 8,
+	W_BYTES = 5,
+	W_RTT = 6,
+	W_RETX = 4,
+	W_OUTCOME = 12,
+};
 
 static int text_header(void *arg, const char *path, const struct trc_header *h)
 {
@@ -24,101 +38,126 @@ static int text_header(void *arg, const char *path, const struct trc_header *h)
 	return 0;
 }
 
-/* Appends s padded like printf's "%-*s" (left) or "%*s". */
+/* Appends s padded like printf's "%-*s" (left) or "%*s", and a space. */
 static void column(struct strbuf *sb, const char *s, size_t width, bool left)
 {
 	sb_pad(sb, s, width, left);
 	sb_ch(sb, ' ');
 }
 
-/* The endpoint "a:p" right- or left-aligned in width columns. */
-static void endpoint_column(struct strbuf *sb, const struct trc_conn *d, bool local, size_t width)
+static void side_column(struct strbuf *sb, const struct connection_view *cv, enum conn_side side,
+			bool wide)
 {
-	char b[96];
+	char b[96], s[W_ADDR + 1];
 	struct strbuf tmp = sb_fixed_str(b, sizeof(b));
+	const char *text;
 
-	/* Formatted on the stack first: the padding needs its length. */
-	outfmt_endpoint_sb(&tmp, d->family, local ? d->laddr : d->raddr,
-			   local ? d->lport : d->rport);
-	sb_pad(sb, sb_fixed_cstr(&tmp), width, !local);
+	outfmt_side_sb(&tmp, cv, side);
+	text = sb_fixed_cstr(&tmp);
+	if (!wide && tmp.len > W_ADDR)
+		text = outfmt_endpoint_fit(text, W_ADDR, s);
+	column(sb, text, W_ADDR, side == SIDE_RESP);
 }
 
-/* A kernel figure in width columns. */
-static void figure_column(struct strbuf *sb, const struct conn *c, unsigned int key, size_t width)
+static void bytes_column(struct strbuf *sb, const struct connection_view *cv, enum conn_side side)
 {
 	char b[32];
-	struct strbuf tmp = sb_fixed_str(b, sizeof(b));
 
-	outfmt_figure_sb(&tmp, c, key);
-	column(sb, sb_fixed_cstr(&tmp), width, true);
+	column(sb, cv->bytes_known[side] ? outfmt_bytes(cv->bytes[side], b, sizeof(b)) : "-",
+	       W_BYTES, false);
 }
 
-/* Retransmissions: the kernel's count over the socket's life when it was
- * recorded, else the retransmissions seen in the trace. */
-static void retrans_column(struct strbuf *sb, const struct conn *c)
+static void start_column(struct strbuf *sb, const struct connection_view *cv)
 {
-	uint64_t v;
+	char b[32];
+	uint64_t rel = cv->start_rt > cv->first_rt ? cv->start_rt - cv->first_rt : 0;
 
-	if (!figures_get(&c->b->fig, TRC_SOCKF_TOTAL_RETRANS, &v))
-		v = c->b->retransmits;
-	sb_pad_u64(sb, v, 4, true);
-	sb_ch(sb, ' ');
+	snprintf(b, sizeof(b), "%.3f", (double)rel / 1e9);
+	column(sb, b, W_START, false);
 }
 
 /* The line of one connection, built without printf (it was most of the
- * time of this mode): the columns of
- * "%-5llu %21s > %-22s %-20s %-30s %-10s %-6s %-6s %-9s %-4s %-14s %-8s %s %s%s\n". */
-static void conn_line(struct strbuf *sb, const struct conn_view *v)
+ * time of this mode). */
+static void conn_line(struct strbuf *sb, const struct connection_view *cv, bool wide)
 {
-	const struct conn *c = v->c;
-	char own[96], start[TIMEFMT_ISO_LEN], dur[TIMEFMT_DUR_LEN];
-	struct strbuf ob = sb_fixed_str(own, sizeof(own));
+	char b[32];
 
-	sb_pad_u64(sb, c->id, 5, true);
+	sb_pad_u64(sb, cv->id, W_ID, true);
 	sb_ch(sb, ' ');
-	endpoint_column(sb, &c->b->decl, true, 21);
-	sb_mem(sb, " > ", 3);
-	endpoint_column(sb, &c->b->decl, false, 22);
+	side_column(sb, cv, SIDE_ORIG, wide);
+	side_column(sb, cv, SIDE_RESP, wide);
+	start_column(sb, cv);
+	column(sb, outfmt_duration_short(cv->end_rt - cv->start_rt, b, sizeof(b)), W_DURATION,
+	       false);
+	bytes_column(sb, cv, SIDE_ORIG);
+	bytes_column(sb, cv, SIDE_RESP);
+	column(sb, cv->rtt_known ? outfmt_duration_short(cv->rtt_us * 1000, b, sizeof(b)) : "-",
+	       W_RTT, false);
+	sb_pad_u64(sb, cv->retransmits, W_RETX, false);
 	sb_ch(sb, ' ');
-	outfmt_owner_sb(&ob, c);
-	column(sb, sb_fixed_cstr(&ob), 20, true);
-	timefmt_iso_raw(trc_realtime(v->hdr, v->dur.start_ns), start);
-	column(sb, start, 30, true);
-	timefmt_duration_raw(v->dur.lifetime_ns, dur);
-	column(sb, dur, 10, true);
-	figure_column(sb, c, TRC_SOCKF_BYTES_ACKED, 6);
-	figure_column(sb, c, TRC_SOCKF_BYTES_RECEIVED, 6);
-	figure_column(sb, c, TRC_SOCKF_SRTT_US, 9);
-	retrans_column(sb, c);
-	column(sb, outcome_name(v->outcome), 14, true);
-	column(sb, zeek_state_name(v->zstate), 8, true);
-	outfmt_path_sb(sb, c);
-	sb_ch(sb, ' ');
-	sb_str(sb, verdict_name(v->verdict));
-	if (c->b->inferred)
-		sb_str(sb, " (inferred)");
+	column(sb, outcome_name(cv->outcome), W_OUTCOME, true);
+	sb_str(sb, verdict_name(cv->verdict));
 	sb_ch(sb, '\n');
 }
 
-static int text_conn(void *arg, const struct conn_view *v)
+/* --wide: "  orig #2 32356/python3 SYN_SENT>...>CLOSE normal_close SF
+ * conformant", then its violations. */
+static void endpoint_lines(struct strbuf *sb, const struct connection_view *cv)
+{
+	static const char *const side_name[SIDE_COUNT] = { "orig", "resp" };
+
+	for (int s = 0; s < SIDE_COUNT; s++) {
+		const struct conn_view *v = cv->half[s];
+		const struct conn *c;
+
+		if (!v && cv->outcome == OUT_LISTENER)
+			continue; /* a listener has no other side */
+		sb_str(sb, "      ");
+		sb_str(sb, side_name[s]);
+		if (!v) {
+			sb_str(sb, " not recorded\n");
+			continue;
+		}
+		c = v->c;
+		sb_str(sb, " #");
+		sb_u64(sb, c->id);
+		sb_ch(sb, ' ');
+		outfmt_owner_sb(sb, c);
+		sb_ch(sb, ' ');
+		outfmt_path_sb(sb, c);
+		sb_ch(sb, ' ');
+		sb_str(sb, outcome_name(v->outcome));
+		sb_ch(sb, ' ');
+		sb_str(sb, zeek_state_name(v->zstate));
+		sb_ch(sb, ' ');
+		sb_str(sb, verdict_name(v->verdict));
+		if (c->b->inferred)
+			sb_str(sb, " (inferred)");
+		sb_ch(sb, '\n');
+		for (uint32_t i = 0;
+		     c->b->violations && i < c->b->n_violations && i < CONN_MAX_VIOL; i++) {
+			sb_str(sb, "        violation: ");
+			sb_str(sb, c->b->violations[i]);
+			sb_ch(sb, '\n');
+		}
+	}
+}
+
+static int text_conn(void *arg, const struct connection_view *cv)
 {
 	struct out_ctx *o = arg;
-	const struct conn *c = v->c;
 	int rc;
 
-	if (v->verdict == VERDICT_VIOLATION)
+	if (cv->verdict == VERDICT_VIOLATION)
 		o->violations++;
 	if (!o->n_conns++)
-		fprintf(o->fp,
-			"%-5s %-46s %-20s %-30s %-10s %-6s %-6s %-9s %-4s %-14s %-8s %s %s\n", "ID",
-			"LOCAL > REMOTE", "PID/COMM", "START", "DURATION", "TX", "RX", "RTT",
-			"RETX", "OUTCOME", "ZEEK", "PATH", "VERDICT");
-	conn_line(&o->sb, v);
-	for (uint32_t i = 0; c->b->violations && i < c->b->n_violations && i < CONN_MAX_VIOL; i++) {
-		sb_str(&o->sb, "      violation: ");
-		sb_str(&o->sb, c->b->violations[i]);
-		sb_ch(&o->sb, '\n');
-	}
+		fprintf(o->fp, "%-*s %*s %-*s %*s %*s %*s %*s %*s %*s %-*s %s\n", W_ID, "ID",
+			W_ADDR, "ORIG", W_ADDR, "RESP", W_START, "START", W_DURATION, "DURATION",
+			W_BYTES, "ORIGB", W_BYTES, "RESPB", W_RTT, "RTT", W_RETX, "RETX", W_OUTCOME,
+			"OUTCOME", "VERDICT");
+	conn_line(&o->sb, cv, o->wide);
+	if (o->wide)
+		endpoint_lines(&o->sb, cv);
 	rc = sb_flush(&o->sb, o->fp);
 	if (rc < 0)
 		return rc;

@@ -10,18 +10,16 @@
 #include "outputs.h"
 #include "timefmt.h"
 
-static int tl_conn(void *arg, const struct conn_view *v)
+/* One endpoint: its header line, then a line per transition. */
+static void tl_endpoint(struct out_ctx *o, const char *side, const struct conn_view *v)
 {
-	struct out_ctx *o = arg;
 	const struct conn *c = v->c;
 	char l[64], r[64], own[96], ts[TIMEFMT_ISO_LEN], dwell[32], cause[48];
 
-	if (v->verdict == VERDICT_VIOLATION)
-		o->violations++;
 	outfmt_endpoint(c->b->decl.family, c->b->decl.laddr, c->b->decl.lport, l, sizeof(l));
 	outfmt_endpoint(c->b->decl.family, c->b->decl.raddr, c->b->decl.rport, r, sizeof(r));
 	outfmt_owner(c, own, sizeof(own));
-	fprintf(o->fp, "connection %llu: %s > %s owner %s outcome %s verdict %s%s\n",
+	fprintf(o->fp, " %s endpoint %llu: %s > %s owner %s outcome %s verdict %s%s\n", side,
 		(unsigned long long)c->id, l, r, own, outcome_name(v->outcome),
 		verdict_name(v->verdict), c->b->inferred ? " (inferred)" : "");
 	for (uint16_t i = 0; i < c->b->n_trans; i++) {
@@ -42,6 +40,25 @@ static int tl_conn(void *arg, const struct conn_view *v)
 		fprintf(o->fp, "  ... %u more transitions not kept\n", c->b->trans_dropped);
 	for (uint32_t i = 0; c->b->violations && i < c->b->n_violations && i < CONN_MAX_VIOL; i++)
 		fprintf(o->fp, "  violation: %s\n", c->b->violations[i]);
+}
+
+static int tl_conn(void *arg, const struct connection_view *cv)
+{
+	static const char *const side_name[SIDE_COUNT] = { "orig", "resp" };
+	struct out_ctx *o = arg;
+	char orig[96], resp[96];
+	struct strbuf ob = sb_fixed_str(orig, sizeof(orig)), rb = sb_fixed_str(resp, sizeof(resp));
+
+	if (cv->verdict == VERDICT_VIOLATION)
+		o->violations++;
+	outfmt_side_sb(&ob, cv, SIDE_ORIG);
+	outfmt_side_sb(&rb, cv, SIDE_RESP);
+	fprintf(o->fp, "connection %llu: %s > %s outcome %s verdict %s seen %s\n",
+		(unsigned long long)cv->id, sb_fixed_cstr(&ob), sb_fixed_cstr(&rb),
+		outcome_name(cv->outcome), verdict_name(cv->verdict), connection_seen_name(cv));
+	for (int s = 0; s < SIDE_COUNT; s++)
+		if (cv->half[s])
+			tl_endpoint(o, side_name[s], cv->half[s]);
 	return ferror(o->fp) ? -EIO : 0;
 }
 

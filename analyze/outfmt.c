@@ -115,14 +115,16 @@ const char *cause_kind_name(enum cause_kind k)
 int outfmt_summary(FILE *fp, const struct analyzer_summary *s)
 {
 	fprintf(fp,
-		"\n%llu connections (%llu analysed), %llu events, %llu lost events, "
-		"%llu truncated file(s), %llu corrupt block(s) skipped\n",
+		"\n%llu connection(s) (%llu analysed), %llu listener(s), %llu endpoint(s)\n"
+		"%llu events, %llu lost events, %llu truncated file(s), %llu corrupt block(s) "
+		"skipped\n",
 		(unsigned long long)s->connections, (unsigned long long)s->connections_total,
+		(unsigned long long)s->listeners, (unsigned long long)s->endpoints,
 		(unsigned long long)s->events, (unsigned long long)s->lost_events,
 		(unsigned long long)s->truncated, (unsigned long long)s->corrupt_blocks);
 	fprintf(fp, "outcomes:");
 	for (int i = 0; i < OUT_COUNT; i++)
-		if (s->by_outcome[i])
+		if (s->by_outcome[i] && connection_outcome_ok((enum outcome)i))
 			fprintf(fp, " %s=%llu", outcome_name((enum outcome)i),
 				(unsigned long long)s->by_outcome[i]);
 	fprintf(fp, "\nverdicts:");
@@ -151,6 +153,61 @@ const char *outfmt_owner(const struct conn *c, char *buf, size_t len)
 
 	outfmt_owner_sb(&sb, c);
 	return sb_fixed_cstr(&sb);
+}
+
+const char *outfmt_duration_short(uint64_t ns, char *buf, size_t len)
+{
+	static const struct {
+		uint64_t ns;
+		const char *unit;
+	} units[] = { { 1000000000ull, "s" }, { 1000000, "ms" }, { 1000, "us" } };
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		double x = (double)ns / (double)units[i].ns;
+
+		if (ns < units[i].ns)
+			continue;
+		/* Rounding may carry into the next width: 9.995 -> "10.0". */
+		snprintf(buf, len,
+			 x < 9.995   ? "%.2f%s"
+			 : x < 99.95 ? "%.1f%s"
+				     : "%.0f%s",
+			 x, units[i].unit);
+		return buf;
+	}
+	snprintf(buf, len, "%lluns", (unsigned long long)ns);
+	return buf;
+}
+
+const char *outfmt_endpoint_fit(const char *s, size_t width, char *out)
+{
+	size_t len = strlen(s);
+	const char *colon = strrchr(s, ':');
+	const char *tailp = colon && colon > s && colon[-1] == ']' ? colon - 1 : colon;
+	size_t tail = tailp ? (size_t)(s + len - tailp) : 0;
+	size_t keep, back;
+
+	if (len <= width) {
+		memcpy(out, s, len + 1);
+		return out;
+	}
+	if (tail + 4 > width) { /* no room for both ends of the address: cut */
+		memcpy(out, s, width);
+		out[width] = '\0';
+		return out;
+	}
+	keep = width - tail - 2;
+	back = keep / 2;
+	memcpy(out, s, keep - back);
+	memcpy(out + keep - back, "..", 2);
+	memcpy(out + keep + 2 - back, tailp - back, back + tail);
+	out[width] = '\0';
+	return out;
+}
+
+void outfmt_side_sb(struct strbuf *sb, const struct connection_view *cv, enum conn_side side)
+{
+	outfmt_endpoint_sb(sb, cv->family, cv->addr[side], cv->port[side]);
 }
 
 const char *outfmt_bytes(uint64_t v, char *buf, size_t len)

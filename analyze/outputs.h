@@ -11,13 +11,14 @@
 #include "analyzer.h"
 #include "strbuf.h"
 
-#define TCPANA_SCHEMA_VERSION "1.3"
+#define TCPANA_SCHEMA_VERSION "2.0"
 
 struct out_stats;
 
 struct out_ctx {
 	FILE *fp;
 	bool segments; /* --segments: per-segment list in JSON */
+	bool wide;     /* --wide: text table without shortening, endpoint lines */
 	const char *const *paths;
 	int npaths;
 	/* JSON envelope state */
@@ -27,7 +28,7 @@ struct out_ctx {
 	uint64_t n_conns;
 	/* --stats state */
 	struct out_stats *stats;
-	uint64_t violations; /* endpoints with verdict violation (--check) */
+	uint64_t violations; /* connections with verdict violation (--check) */
 	struct strbuf sb;    /* one connection's output, written at once */
 };
 
@@ -53,6 +54,15 @@ void outfmt_owner_sb(struct strbuf *sb, const struct conn *c);
 const char *outfmt_endpoint(uint8_t family, const uint8_t *addr, uint16_t port, char *buf,
 			    size_t len);
 const char *outfmt_owner(const struct conn *c, char *buf, size_t len);
+/* A duration in at most 6 columns, 3 significant digits: 57.0us, 1.23ms,
+ * 162ms, 3.15s. */
+const char *outfmt_duration_short(uint64_t ns, char *buf, size_t len);
+/* An endpoint text of outfmt_endpoint_sb() in width columns (out holds
+ * width + 1 bytes): one longer keeps its port and both ends of its address
+ * around "..", as "[2001:db8:..:beef]:443".  Returns out. */
+const char *outfmt_endpoint_fit(const char *s, size_t width, char *out);
+/* The endpoint of one side of a connection, as outfmt_endpoint_sb(). */
+void outfmt_side_sb(struct strbuf *sb, const struct connection_view *cv, enum conn_side side);
 /* A byte count as `ls -h` shows it: 1023, 1.0K, 976K, 1.5M. */
 const char *outfmt_bytes(uint64_t v, char *buf, size_t len);
 /* One of the endpoint's kernel figures (figures.h) for people: bytes as

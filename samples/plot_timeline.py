@@ -67,7 +67,11 @@ def draw(doc, out, max_lanes, port):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    conns = [c for c in doc["connections"]
+    # One lane per endpoint: both halves of a connection, where recorded.
+    conns = [e for c in doc["connections"]
+             for e in (c["endpoints"]["orig"], c["endpoints"]["resp"])
+             if e and (port is None or port in (e["local"]["port"], e["remote"]["port"]))]
+    conns = [c for c in conns
              if port is None or port in (c["local"]["port"], c["remote"]["port"])]
     conns.sort(key=lambda c: (c["start_ns"], c["id"]))
     conns = conns[:max_lanes]

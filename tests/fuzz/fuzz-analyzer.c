@@ -356,7 +356,7 @@ static int fan_event(void *arg, const struct trc_header *hdr, const struct trc_e
 	return rc;
 }
 
-static int fan_conn(void *arg, const struct conn_view *v)
+static int fan_conn(void *arg, const struct connection_view *v)
 {
 	struct fan *f = arg;
 	int rc = 0;
@@ -424,7 +424,7 @@ static void analyse(const uint8_t *buf, size_t len, int n, struct mode_out *mode
 	for (int i = 0; i < n; i++)
 		trc_reader_close(r[i]);
 	for (int i = 0; i < nm; i++)
-		mode_close(&modes[i], sum.connections);
+		mode_close(&modes[i], sum.connections + sum.listeners);
 }
 
 /* Every output mode: one pass without the per-segment lists (text, --json,

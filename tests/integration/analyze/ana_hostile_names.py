@@ -55,7 +55,7 @@ def main():
             rr = rec.stop()
         T.check_eq(rr.returncode, 0, "tcprec exit code: " + rr.stderr)
         doc = json.loads(tcpana("--json", out))
-        mine = [c for c in doc["connections"] if PORT in (c["local"]["port"],
+        mine = [c for c in T.endpoints(doc) if PORT in (c["local"]["port"],
                                                           c["remote"]["port"])]
         T.check_eq(len(mine), 3, "listener, client and server endpoints")
         named = [c["comm"] for c in mine if c["comm"] is not None]
@@ -63,10 +63,11 @@ def main():
         T.check(all(n == EXPECTED for n in named), "comm in JSON: %r" % named)
         for line in tcpana("--jsonl", out).splitlines():
             json.loads(line)
-        for args in ([], ["--replay"], ["--timeline"], ["--stats"]):
+        # The default table and --stats show no owner; the others do.
+        for args in ([], ["--wide"], ["--replay"], ["--timeline"], ["--stats"]):
             text = tcpana(*(args + [out]))
             T.check(b"\x1b" not in text, "tcpana %s printed the escape byte" % args)
-            T.check(EXPECTED.encode() in text or args == ["--stats"],
+            T.check(EXPECTED.encode() in text or args in ([], ["--stats"]),
                     "tcpana %s does not show the name as %r" % (args, EXPECTED))
         print("comm %r shown as %r" % (NAME, EXPECTED))
 

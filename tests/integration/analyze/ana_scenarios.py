@@ -15,6 +15,10 @@ usage: ana_scenarios.py 4|6 SCENARIO
   imported with tcprec -r: both endpoints replayed from segments alone.
 """
 
+import json
+import os
+import re
+import subprocess
 import sys
 import time
 
@@ -26,6 +30,11 @@ S_OPEN = ["SYN_RECV", "ESTABLISHED"]
 ACTIVE = ["FIN_WAIT1", "FIN_WAIT2", "CLOSE", "TIME_WAIT"]
 PASSIVE = ["CLOSE_WAIT", "LAST_ACK", "CLOSE"]
 OK_VERDICTS = ("conformant", "linux-specific")
+
+
+# Scenarios where the server end of a client's connection may be absent:
+# SYNs that never reached it or got no socket (syncookies' abandoned flood).
+ONE_SIDED = ("syn-timeout", "syncookies", "user-timeout")
 
 
 def record(topo, scenario, count=1, stop_at=None):
@@ -57,7 +66,7 @@ def record(topo, scenario, count=1, stop_at=None):
 
 def find(doc, laddr, lport, raddr, rport, flow=False):
     """The one endpoint with this tuple (lport None: any)."""
-    got = [c for c in doc["connections"]
+    got = [c for c in T.endpoints(doc)
            if (c["local"]["addr"], c["remote"]["addr"], c["remote"]["port"]) == (laddr, raddr, rport)
            and lport in (None, c["local"]["port"]) and c["flow_only"] == flow]
     T.check(len(got) == 1, "endpoint %s:%d > %s:%d: %d matches among %s" % (
@@ -69,7 +78,7 @@ def summary(doc):
     return "; ".join("#%d %s:%d>%s:%d %s %s %s" % (
         c["id"], c["local"]["addr"], c["local"]["port"], c["remote"]["addr"],
         c["remote"]["port"], ">".join(t["to"] for t in c["transitions"]), c["outcome"],
-        c["verdict"]) for c in doc["connections"])
+        c["verdict"]) for c in T.endpoints(doc))
 
 
 def path(c):
@@ -96,8 +105,70 @@ def pair(topo, doc):
     return c, s
 
 
+# An endpoint's outcome as its connection's, for the side it is on.
+CONN_OUTCOME = {("orig", "reset_local"): "reset_orig", ("orig", "reset_remote"): "reset_resp",
+                ("resp", "reset_local"): "reset_resp", ("resp", "reset_remote"): "reset_orig"}
+
+
+# Where the client's outcome is not the connection's: the server's
+# FIN_WAIT2 timed out, and the client's late segment got a reset.
+CONN_EXPECT = {"fin-timeout": "timeout"}
+
+
+def check_connections(topo, doc, traces, scenario):
+    """Connections are the unit: each client connection to the server,
+    recorded in both namespaces, is one connection with both ends, the
+    client its originator; the text table has a line per connection
+    within 120 columns; --check passes."""
+    mine = [c for c in doc["connections"] if c["endpoints"]["orig"] and
+            c["endpoints"]["orig"]["local"]["addr"] == topo.client.addr and
+            c["resp"]["port"] == PORT and not c["endpoints"]["orig"]["flow_only"]]
+    T.check(mine, "no connection from the client: " + summary(doc))
+    for c in mine:
+        o, r = c["endpoints"]["orig"], c["endpoints"]["resp"]
+        T.check_eq((c["orig"]["addr"], c["orig"]["port"]), (o["local"]["addr"], o["local"]["port"]),
+                   "connection %d originator" % c["id"])
+        if scenario not in ONE_SIDED:
+            T.check(r is not None, "connection %d: no server side: %s" % (c["id"], summary(doc)))
+        if r is not None:
+            T.check_eq((r["local"]["addr"], r["local"]["port"]), (topo.server.addr, PORT),
+                       "connection %d responder" % c["id"])
+        want = CONN_EXPECT.get(scenario) or CONN_OUTCOME.get(("orig", o["outcome"]), o["outcome"])
+        T.check(c["outcome"] in (want, "open_at_end", "half_open"),
+                "connection %d outcome %s, client's %s" % (c["id"], c["outcome"], o["outcome"]))
+    text = subprocess.run([os.environ["TCPANA"]] + traces, capture_output=True, text=True,
+                          check=True).stdout
+    rows = [ln for ln in text.splitlines() if re.match(r"\d+ +\S+ +\S+ +\d+\.\d{3} ", ln)]
+    T.check_eq(len(rows), len(doc["connections"]), "table rows:\n" + text)
+    T.check(all(len(ln) <= 120 for ln in text.splitlines() if not ln.startswith("# ")),
+            "a line of the table over 120 columns:\n" + text)
+    chk = subprocess.run([os.environ["TCPANA"], "--check"] + traces, capture_output=True,
+                         text=True)
+    T.check_eq(chk.returncode, 0, "tcpana --check: " + chk.stdout[-800:])
+
+
+def dump_traces(traces, limit=400):
+    """A failure's evidence in the log, where CI keeps it after the
+    temporary directory is gone: every record but segments, compactly."""
+    for path in traces:
+        sys.stderr.write("--- %s (trcdump, segments left out)\n" % os.path.basename(path))
+        n = 0
+        for d in T.trcdump(path, expect_rc=None):
+            if d.get("type") == "segment":
+                continue
+            if "conn" in d:
+                c = d.pop("conn")
+                d["conn"] = "#%d %s:%d>%s:%d ck%d" % (c["serial"], c["laddr"], c["lport"],
+                                                       c["raddr"], c["rport"], c["cookie"])
+            sys.stderr.write(json.dumps(d, separators=(",", ":"))[:300] + "\n")
+            n += 1
+            if n >= limit:
+                sys.stderr.write("... more left out\n")
+                break
+
+
 def check_doc(doc):
-    for c in doc["connections"]:
+    for c in T.endpoints(doc):
         T.check(c["verdict"] != "violation", "violation: %s" % summary(doc))
     T.check_eq(doc["summary"]["lost_events"], 0, "lost events")
     T.check_eq(doc["summary"]["truncated"], 0, "truncated files")
@@ -144,82 +215,92 @@ def run(family, scenario):
         count = 200 if scenario == "many" else 1
         stop_at = "server:release" if scenario == "closewait" else None
         _, traces = record(topo, "normal" if loopback else scenario, count, stop_at)
-        doc = T.tcpana_json(traces[0], *traces[1:])
-        check_doc(doc)
-        if scenario in ("normal", "loopback", "halfclose"):
-            c, s = pair(topo, doc)
-            expect(c, "normal_close", C_OPEN + ACTIVE, "client")
-            expect(s, "normal_close", S_OPEN + PASSIVE, "server")
-            T.check(c["pid"] is not None and c["comm"], "client owner: %r" % c)
-            T.check(c["durations"]["connect_ns"] is not None, "connect latency")
-        elif scenario == "server-close":
-            c, s = pair(topo, doc)
-            expect(c, "normal_close", C_OPEN + PASSIVE, "client")
-            expect(s, "normal_close", S_OPEN + ACTIVE, "server")
-        elif scenario in ("shutdown-close", "lingering-close"):
-            # The client closes 0.3 s after the server's FIN: a server
-            # that closes at once does so in FIN_WAIT1 or FIN_WAIT2 (the
-            # kernel sets that state again), and its orphan is handed
-            # to a timewait socket that then receives the client's FIN.
-            c, s = pair(topo, doc)
-            expect(c, "normal_close", C_OPEN + PASSIVE, "client")
-            sp = [st for i, st in enumerate(path(s)) if i == 0 or st != path(s)[i - 1]]
-            T.check_eq(sp, S_OPEN + ACTIVE, "server state path without repeats")
-            T.check_eq(s["outcome"], "normal_close", "server outcome")
-            T.check(s["verdict"] in OK_VERDICTS, "server verdict %s" % s["violations"])
-            if scenario == "shutdown-close":
-                T.check(len(path(s)) > len(sp) and "repeated-state" in s["divergences"],
-                        "close() after shutdown() reported as a repeated state: %s" % path(s))
-        elif scenario == "unread-close":
-            c, s = pair(topo, doc)
-            expect(c, "reset_remote", C_OPEN + ["CLOSE"], "client")
-            expect(s, "reset_local", S_OPEN + ["CLOSE"], "server")
-            T.check_eq(s["divergences"], ["listen-child", "abort-close"], "server divergences")
-        elif scenario == "shut-rd":
-            c, s = pair(topo, doc)
-            expect(c, "normal_close", C_OPEN + PASSIVE, "client")
-            expect(s, "normal_close", S_OPEN + ACTIVE, "server")
-        elif scenario == "refused":
-            c = client(topo, doc)
-            expect(c, "refused", ["SYN_SENT", "CLOSE"], "client")
-            T.check_eq(c["conn_state"], "REJ", "client conn_state")
-            T.check_eq(c["history"], "Sr", "client history")
-            # No socket on the server: its segments, replayed alone.
-            s = find(doc, topo.server.addr, PORT, topo.client.addr, c["local"]["port"], flow=True)
-            T.check(s["inferred"], "server flow inferred")
-            T.check_eq(s["outcome"], "refused", "server flow outcome")
-        elif scenario == "abort":
-            c, s = pair(topo, doc)
-            expect(c, "reset_local", C_OPEN + ["CLOSE"], "client")
-            expect(s, "reset_remote", S_OPEN + ["CLOSE"], "server")
-        elif scenario == "syn-timeout":
-            c = client(topo, doc)
-            expect(c, "syn_timeout", ["SYN_SENT", "CLOSE"], "client")
-            T.check_eq(c["divergences"], ["syn-timeout"], "divergence")
-        elif scenario == "simclose":
-            c, s = pair(topo, doc)
-            expect(c, "normal_close", C_OPEN + ["FIN_WAIT1", "CLOSING", "CLOSE", "TIME_WAIT"],
-                   "client")
-            expect(s, "normal_close", S_OPEN + ACTIVE, "server")
-        elif scenario == "closewait":
-            c, s = pair(topo, doc)
-            expect(c, "half_open", C_OPEN + ACTIVE, "client")
-            expect(s, "half_open", S_OPEN + ["CLOSE_WAIT"], "server",
-                   verdicts=("incomplete",))
-            T.check_eq(s["incomplete"], ["open-at-trace-end"], "server incomplete reason")
-        elif scenario == "many":
-            clients = [c for c in doc["connections"]
-                       if c["local"]["addr"] == topo.client.addr and c["remote"]["port"] == PORT]
-            T.check_eq(len(clients), count, "client endpoints")
-            T.check(all(c["outcome"] == "normal_close" and c["peer"] for c in clients),
-                    "every client closed normally and has a peer")
-        else:
-            judge_kernel(topo, scenario, doc)
+        try:
+            judge(topo, scenario, traces, count)
+        except T.TestFailure:
+            dump_traces(traces)
+            raise
+
+
+def judge(topo, scenario, traces, count):
+    """The checks of one recorded scenario."""
+    doc = T.tcpana_json(traces[0], *traces[1:])
+    check_doc(doc)
+    check_connections(topo, doc, traces, scenario)
+    if scenario in ("normal", "loopback", "halfclose"):
+        c, s = pair(topo, doc)
+        expect(c, "normal_close", C_OPEN + ACTIVE, "client")
+        expect(s, "normal_close", S_OPEN + PASSIVE, "server")
+        T.check(c["pid"] is not None and c["comm"], "client owner: %r" % c)
+        T.check(c["durations"]["connect_ns"] is not None, "connect latency")
+    elif scenario == "server-close":
+        c, s = pair(topo, doc)
+        expect(c, "normal_close", C_OPEN + PASSIVE, "client")
+        expect(s, "normal_close", S_OPEN + ACTIVE, "server")
+    elif scenario in ("shutdown-close", "lingering-close"):
+        # The client closes 0.3 s after the server's FIN: a server
+        # that closes at once does so in FIN_WAIT1 or FIN_WAIT2 (the
+        # kernel sets that state again), and its orphan is handed
+        # to a timewait socket that then receives the client's FIN.
+        c, s = pair(topo, doc)
+        expect(c, "normal_close", C_OPEN + PASSIVE, "client")
+        sp = [st for i, st in enumerate(path(s)) if i == 0 or st != path(s)[i - 1]]
+        T.check_eq(sp, S_OPEN + ACTIVE, "server state path without repeats")
+        T.check_eq(s["outcome"], "normal_close", "server outcome")
+        T.check(s["verdict"] in OK_VERDICTS, "server verdict %s" % s["violations"])
+        if scenario == "shutdown-close":
+            T.check(len(path(s)) > len(sp) and "repeated-state" in s["divergences"],
+                    "close() after shutdown() reported as a repeated state: %s" % path(s))
+    elif scenario == "unread-close":
+        c, s = pair(topo, doc)
+        expect(c, "reset_remote", C_OPEN + ["CLOSE"], "client")
+        expect(s, "reset_local", S_OPEN + ["CLOSE"], "server")
+        T.check_eq(s["divergences"], ["listen-child", "abort-close"], "server divergences")
+    elif scenario == "shut-rd":
+        c, s = pair(topo, doc)
+        expect(c, "normal_close", C_OPEN + PASSIVE, "client")
+        expect(s, "normal_close", S_OPEN + ACTIVE, "server")
+    elif scenario == "refused":
+        c = client(topo, doc)
+        expect(c, "refused", ["SYN_SENT", "CLOSE"], "client")
+        T.check_eq(c["conn_state"], "REJ", "client conn_state")
+        T.check_eq(c["history"], "Sr", "client history")
+        # No socket on the server: its segments, replayed alone.
+        s = find(doc, topo.server.addr, PORT, topo.client.addr, c["local"]["port"], flow=True)
+        T.check(s["inferred"], "server flow inferred")
+        T.check_eq(s["outcome"], "refused", "server flow outcome")
+    elif scenario == "abort":
+        c, s = pair(topo, doc)
+        expect(c, "reset_local", C_OPEN + ["CLOSE"], "client")
+        expect(s, "reset_remote", S_OPEN + ["CLOSE"], "server")
+    elif scenario == "syn-timeout":
+        c = client(topo, doc)
+        expect(c, "syn_timeout", ["SYN_SENT", "CLOSE"], "client")
+        T.check_eq(c["divergences"], ["syn-timeout"], "divergence")
+    elif scenario == "simclose":
+        c, s = pair(topo, doc)
+        expect(c, "normal_close", C_OPEN + ["FIN_WAIT1", "CLOSING", "CLOSE", "TIME_WAIT"],
+               "client")
+        expect(s, "normal_close", S_OPEN + ACTIVE, "server")
+    elif scenario == "closewait":
+        c, s = pair(topo, doc)
+        expect(c, "half_open", C_OPEN + ACTIVE, "client")
+        expect(s, "half_open", S_OPEN + ["CLOSE_WAIT"], "server",
+               verdicts=("incomplete",))
+        T.check_eq(s["incomplete"], ["open-at-trace-end"], "server incomplete reason")
+    elif scenario == "many":
+        clients = [c for c in T.endpoints(doc)
+                   if c["local"]["addr"] == topo.client.addr and c["remote"]["port"] == PORT]
+        T.check_eq(len(clients), count, "client endpoints")
+        T.check(all(c["outcome"] == "normal_close" and c["peer"] for c in clients),
+                "every client closed normally and has a peer")
+    else:
+        judge_kernel(topo, scenario, doc)
 
 
 def pairs(topo, doc, n):
     """The n client endpoints to the server's port, each with its peer."""
-    clients = [c for c in doc["connections"] if c["local"]["addr"] == topo.client.addr
+    clients = [c for c in T.endpoints(doc) if c["local"]["addr"] == topo.client.addr
                and c["remote"]["port"] == PORT and not c["flow_only"]]
     T.check_eq(len(clients), n, "client endpoints: " + summary(doc))
     out = []
@@ -255,13 +336,13 @@ def judge_kernel(topo, scenario, doc):
         T.check(c["retransmits"] >= 1, "client retransmitted into the blackhole")
         expect(s, "reset_remote", S_OPEN + ["FIN_WAIT1", "CLOSE"], "server")
     elif scenario == "syncookies":
-        flood = [c for c in doc["connections"] if c["local"]["addr"] == topo.client.addr
+        flood = [c for c in T.endpoints(doc) if c["local"]["addr"] == topo.client.addr
                  and c["remote"]["port"] == PORT and c["transitions"]
                  and path(c) == ["SYN_SENT", "CLOSE"]]
         T.check_eq(len(flood), 32, "abandoned SYNs: " + summary(doc))
         for f in flood:
             expect(f, "aborted", ["SYN_SENT", "CLOSE"], "flood client")
-        rest = [c for c in doc["connections"] if c["local"]["addr"] == topo.client.addr
+        rest = [c for c in T.endpoints(doc) if c["local"]["addr"] == topo.client.addr
                 and c["remote"]["port"] == PORT and c not in flood and not c["flow_only"]]
         T.check_eq(len(rest), 1, "the connection after the flood")
         s = find(doc, topo.server.addr, PORT, topo.client.addr, rest[0]["local"]["port"])

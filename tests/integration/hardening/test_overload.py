@@ -46,7 +46,7 @@ def test():
         doc = T.tcpana_json(out)
         summary = doc.get("summary", {})
         T.check_eq(summary.get("lost_events"), s["lost"], "tcpana --json summary.lost_events")
-        conns = doc.get("connections", [])
+        conns = T.endpoints(doc)
         verdicts = {}
         for c in conns:
             verdicts[c.get("verdict")] = verdicts.get(c.get("verdict"), 0) + 1

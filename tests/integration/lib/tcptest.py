@@ -89,7 +89,7 @@ Capture(host, path, ifname=None, bpf_filter=None): tcpdump -w in host's
   namespace, start()/stop() -> list of segments (pcapread.read_pcap).
 
 tcpana_json(path, *args, expect_rc=0) runs $TCPANA --json and returns
-  the parsed document.  flags_str(bits) is trc_tcp_flags_str() in Python.
+  the parsed document; endpoints(doc) lists its endpoint objects.  flags_str(bits) is trc_tcp_flags_str() in Python.
 
 Debugging: TCPREC_TESTS_KEEP=1 keeps each Topology's tmpdir (traces,
 captures).  Example tests: tests/integration/record/ (recassert.py shows
@@ -113,7 +113,7 @@ from tcpbase import (EXIT_SKIP, TestFailure, check, check_eq, fail,  # noqa: F40
                      require_all, require_bpf, require_netns, require_root,
                      require_tcpana, require_tool, require_tracefs, require_trcdump,
                      skip)
-from tcptrace import Trace, TraceEndpoint, trcdump, tcpana_json  # noqa: F401
+from tcptrace import Trace, TraceEndpoint, trcdump, tcpana_json, endpoints  # noqa: F401
 from tcprun import (Endpoint, Recorder, RecorderResult, Capture,  # noqa: F401
                     READY_RE, SNAPSHOT_RE, kill_recorders, run_scenario, run_tcprec)
 

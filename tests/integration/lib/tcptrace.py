@@ -34,6 +34,13 @@ def trcdump(path, expect_rc=0):
     return out
 
 
+def endpoints(doc):
+    """Every endpoint object of a tcpana JSON document (schema 2): the
+    originator's and the responder's of each connection, where seen."""
+    return [e for c in doc["connections"]
+            for e in (c["endpoints"]["orig"], c["endpoints"]["resp"]) if e]
+
+
 def tcpana_json(path, *args, expect_rc=0):
     """`$TCPANA --json ARGS path` parsed as one JSON document."""
     r = subprocess.run([_tool("TCPANA"), "--json"] + list(args) + [path],

@@ -117,13 +117,13 @@ def canonical(streams, with_len=True):
 
 
 def tcpana_outcomes(trc):
-    """Set of outcome strings tcpana reports, or None when tcpana is not
+    """Set of the outcomes tcpana gives the endpoints, or None when tcpana is not
     built (the assertion is then left out; it is not a capability the
     import needs)."""
     if not os.environ.get("TCPANA") or not os.path.exists(os.environ["TCPANA"]):
         return None
     doc = T.tcpana_json(trc)
-    return {c.get("outcome") for c in doc.get("connections", [])}
+    return {e.get("outcome") for e in T.endpoints(doc)}
 
 
 def require_tcprec():

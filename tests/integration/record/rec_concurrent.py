@@ -32,7 +32,7 @@ def record(topo, count, threads):
 
 
 def check_clients(doc, count):
-    conns = doc["connections"]
+    conns = T.endpoints(doc)
     clients = [c for c in conns if c["remote"]["port"] == R.PORT]
     T.check_eq(len(clients), count, "client connections")
     bad = [c for c in conns if c["verdict"] == "violation"]

@@ -86,7 +86,7 @@ def reuse(family, count):
             T.check_eq(seen[tr], count + (failed if tr == ("CLOSE", "SYN_SENT") else 0),
                        "%s->%s transitions" % tr)
         doc = T.tcpana_json(topo.tmp("server.trc"))
-        conns = doc["connections"]
+        conns = T.endpoints(doc)
         bad = [c for c in conns if c["verdict"] == "violation"]
         T.check(not bad, "%d violations, first: %r" % (len(bad), bad[0]["violations"] if bad
                                                         else None))

@@ -99,7 +99,7 @@ static int run_tcpana(const char *tcpana, const char *mode, int trace_fd, struct
 }
 
 struct summary {
-	uint64_t conns, events, peak_live;
+	uint64_t conns, events, peak_live; /* conns: endpoints reported */
 };
 
 /* The number after "key": in the tail at or after p; NULL if absent. */
@@ -118,18 +118,20 @@ static const char *json_u64(const char *p, const char *key, uint64_t *v)
 static int summary_counts(const char *tail, bool json, struct summary *s)
 {
 	if (json) {
-		const char *p = json_u64(strstr(tail, "\"summary\""), "connections", &s->conns);
+		const char *p = json_u64(strstr(tail, "\"summary\""), "endpoints", &s->conns);
 		p = json_u64(p, "events", &s->events);
 		return json_u64(p, "peak_live_connections", &s->peak_live) ? 0 : -1;
 	}
-	for (const char *p = tail; (p = strstr(p, " connections (")) != NULL; p++) {
+	for (const char *p = tail; (p = strstr(p, " connection(s) (")) != NULL; p++) {
 		const char *line = p;
 		while (line > tail && line[-1] != '\n')
 			line--;
-		unsigned long long c, a, ev;
-		if (sscanf(line, "%llu connections (%llu analysed), %llu events", &c, &a, &ev) ==
-		    3) {
-			s->conns = c;
+		unsigned long long c, l, a, e, ev;
+		if (sscanf(line,
+			   "%llu connection(s) (%llu analysed), %llu listener(s), %llu endpoint(s) "
+			   "%llu events",
+			   &c, &a, &l, &e, &ev) == 5) {
+			s->conns = e;
 			s->events = ev;
 			return 0;
 		}

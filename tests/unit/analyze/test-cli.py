@@ -7,6 +7,7 @@ error, 2 usage, 3 --check violation), the text, --replay, --timeline and
 usage: test-cli.py GEN_TRACES TCPANA
 """
 import json
+import re
 import os
 import subprocess
 import sys
@@ -51,18 +52,36 @@ def main(d):
           "non-trace message: %r" % r.stderr)
     r = run(os.path.join(d, "missing.trc"), rc=1)
     check(len(r.stderr.strip().splitlines()) == 1, "missing file message: %r" % r.stderr)
-    # default text
-    r = run(t("normal-v4"))
-    check("SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>CLOSE>TIME_WAIT" in r.stdout, "text path")
-    check("linux-specific" in r.stdout and "100/app100" in r.stdout, "text verdict/owner")
-    check("3 connections" in r.stdout and "normal_close=2" in r.stdout, "text summary")
+    # default text: a line per connection, within 120 columns for both
+    # families; the client originated it and both ends were recorded
+    for fam in ("v4", "v6"):
+        r = run(t("normal-" + fam))
+        rows = [l for l in r.stdout.splitlines() if re.match(r"\d+ +\S+ +\S+ +\d+\.\d{3} ", l)]
+        check(len(rows) == 2 and all(len(l) <= 120 for l in r.stdout.splitlines()
+                                     if not l.startswith("# ")),
+              "text rows %s: %r" % (fam, rows))
+        check(rows[1].split()[1:3] == (["192.0.2.1:40000", "192.0.2.2:8080"] if fam == "v4" else
+                                       ["[2001:db8::1]:40000", "[2001:db8::2]:8080"]),
+              "text orig, resp %s: %r" % (fam, rows[1]))
+        check(rows[1].split()[-2:] == ["normal_close", "linux-specific"], "text outcome, verdict")
+    check("1 connection(s) (1 analysed), 1 listener(s), 3 endpoint(s)" in r.stdout and "normal_close=1" in r.stdout,
+          "text summary")
+    # --wide: a line per endpoint, with its owner and state path
+    r = run("--wide", t("normal-v4"))
+    check("orig #2 100/app100 SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>CLOSE>TIME_WAIT "
+          "normal_close SF linux-specific" in r.stdout, "wide orig line: " + r.stdout)
+    check("resp #4 200/app200 SYN_RECV>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE" in r.stdout,
+          "wide resp line")
     # standard input
     with open(t("normal-v4"), "rb") as f:
         r = subprocess.run([TCPANA, "--json", "-"], stdin=f, capture_output=True)
-    check(r.returncode == 0 and len(json.loads(r.stdout)["connections"]) == 3, "stdin")
+    check(r.returncode == 0 and len(json.loads(r.stdout)["connections"]) == 2, "stdin")
     # --check
     run("--check", t("normal-v4"), rc=0)
     r = run("--check", t("violation-fin-v4"), rc=3)
+    check(any(re.match(r"\d+ .* violation$", l) for l in r.stdout.splitlines()),
+          "violation in the connection's line: " + r.stdout)
+    r = run("--check", "--wide", t("violation-fin-v4"), rc=3)
     check("ESTABLISHED -> CLOSE_WAIT without a FIN received" in r.stdout, "violation sentence")
     run("--check", t("violation-lost-v4"), rc=0)
     run("--check", "--json", t("violation-fin-v6"), rc=3)
@@ -79,8 +98,8 @@ def main(d):
     r = run("--stats", t("normal-v4"), t("syn-timeout-v4"))
     check("connect latency" in r.stdout and "usecs" in r.stdout and "top 10" in r.stdout, "stats")
     # filters
-    check(len(jdoc("--port", "40000", t("normal-v4"))["connections"]) == 2, "--port")
-    check(len(jdoc("--host", "192.0.2.1", t("normal-v4"))["connections"]) == 2, "--host")
+    check(len(jdoc("--port", "40000", t("normal-v4"))["connections"]) == 1, "--port")
+    check(len(jdoc("--host", "192.0.2.1", t("normal-v4"))["connections"]) == 1, "--host")
     check(len(jdoc("--host", "192.0.2.99", t("normal-v4"))["connections"]) == 0, "--host none")
     check([c["outcome"] for c in jdoc("--outcome", "listener", t("normal-v4"))["connections"]]
           == ["listener"], "--outcome")
@@ -88,10 +107,12 @@ def main(d):
     check(len(jdoc("--since", "2025-11-22T03:40:30Z", t("normal-v4"))["connections"]) == 2,
           "--since absolute")
     check(len(jdoc("--since", "30", t("normal-v4"))["connections"]) == 2, "--since relative")
+    check(len(jdoc("--outcome", "normal_close", t("normal-v4"))["connections"]) == 1,
+          "--outcome of a connection")
     check(len(jdoc("--until", "0.0001", t("normal-v4"))["connections"]) == 1, "--until relative")
     # several files: merged in time order, every connection reported
     doc = jdoc(t("normal-v4"), t("refused-v6"))
-    check(len(doc["connections"]) == 5 and len(doc["inputs"]) == 2, "two files")
+    check(len(doc["connections"]) == 3 and len(doc["inputs"]) == 2, "two files")
     # truncated input: exit 0, warning, summary
     with open(t("halfclose-v4"), "rb") as f:
         data = f.read()
@@ -103,9 +124,11 @@ def main(d):
     check(json.loads(r.stdout)["summary"]["truncated"] == 1, "summary.truncated")
     run("--quiet", cut)
     # --segments adds the list only in JSON
-    c = jdoc("--segments", t("pcap-normal-v4"))["connections"][0]
+    c = jdoc("--segments", t("pcap-normal-v4"))["connections"][0]["endpoints"]["orig"]
     check(len(c["segments"]["list"]) == 11 and "seq" in c["segments"]["list"][0], "segment list")
-    check("list" not in jdoc(t("pcap-normal-v4"))["connections"][0]["segments"], "no list by default")
+    c = jdoc(t("pcap-normal-v4"))["connections"][0]
+    check(c["seen"] == "both" and "list" not in c["endpoints"]["orig"]["segments"],
+          "no list by default")
 
 
 TCPANA = sys.argv[2]

@@ -3,7 +3,9 @@
  * test-conn.c - the connection table: lookup by (file, serial) across
  * growth, the tuple index (netns-exact for flows, any netns for peers),
  * peer linking with live endpoints and through the lookaside after the
- * first endpoint was finalised, the finalisation queue and pop; joins of
+ * first endpoint was finalised (not with an earlier incarnation of the
+ * tuple), the partner a finalised endpoint waits for, the finalisation
+ * queue and pop; joins of
  * flows to sockets (symmetric, exclusive, cut on removal); and the serial
  * index under random inserts, removals, freezes and thaws, including the
  * bounded probe for an endpoint that is not there.
@@ -106,6 +108,45 @@ static void tuples_and_peers(void)
 	conn_table_free(t);
 }
 
+/* A tuple used again (a client port reused): the next incarnation's
+ * endpoints pair with each other, not with an endpoint of the first that
+ * already had its peer; the other half of a refused SYN (a flow of the
+ * reversed tuple) is a socket's partner. */
+static void incarnations_and_partners(void)
+{
+	struct conn_table *t = conn_table_new();
+	struct trc_conn cd = decl(1, "192.0.2.1", 40000, "192.0.2.2", 80, 1, 0);
+	struct trc_conn sd = decl(2, "192.0.2.2", 80, "192.0.2.1", 40000, 1, 0);
+	struct trc_conn fd = decl(5, "192.0.2.2", 80, "192.0.2.1", 40000, 1, TRC_CONN_F_FLOW_ONLY);
+	struct conn *c1 = conn_table_add(t, 0, &cd), *s1 = conn_table_add(t, 0, &sd);
+	struct conn *c2, *s2, *f;
+
+	CHECK_EQ(conn_table_link_peer(t, s1), c1->id);
+	CHECK(conn_table_partner(t, c1) == s1 && conn_table_partner(t, s1) == c1);
+	conn_table_remove(t, c1);
+	conn_table_remove(t, s1);
+	cd.serial = 3;
+	sd.serial = 4;
+	c2 = conn_table_add(t, 0, &cd);
+	CHECK_EQ(conn_table_link_peer(t, c2), 0); /* not s1 */
+	s2 = conn_table_add(t, 0, &sd);
+	CHECK_EQ(conn_table_link_peer(t, s2), c2->id);
+	conn_table_remove(t, s2);
+	conn_free(s2);
+	/* c2's peer is gone: no partner, even a flow of the reversed tuple. */
+	f = conn_table_add(t, 0, &fd);
+	CHECK(conn_table_partner(t, c2) == NULL);
+	conn_table_remove(t, c2);
+	conn_free(c2);
+	cd.serial = 6;
+	c2 = conn_table_add(t, 0, &cd);
+	CHECK(conn_table_partner(t, c2) == f && conn_table_partner(t, f) == c2);
+	c2->parked = c1; /* owned by c2 from here: freed with it */
+	CHECK(conn_table_partner(t, f) == NULL);
+	conn_free(s1);
+	conn_table_free(t);
+}
+
 /* The shape of the use-after-free reproducers: a second flow with a
  * socket's tuple joined to it while the first still pointed at it, then
  * the socket finalised.  No endpoint may keep a pointer that is not
@@ -200,6 +241,7 @@ int main(void)
 {
 	growth();
 	tuples_and_peers();
+	incarnations_and_partners();
 	joins();
 	index_random();
 	return check_exit_status();

@@ -497,14 +497,14 @@ static void json_writer(void)
 	durations_compute(c, 6590622070000ull, &v.dur);
 	for (int list = 0; list < 2; list++) {
 		sb_reset(&sb);
-		CHECK(out_json_conn_sb(&sb, &v, list));
+		CHECK(out_json_endpoint_sb(&sb, &v, list));
 		check_conn_json(sb_cstr(&sb), list);
 	}
 	/* A comm that is not UTF-8 (safestr.h keeps such names out of
 	 * struct conn): the writer declines, as jansson would. */
 	c->b->comm[0] = (char)0xff;
 	sb_reset(&sb);
-	CHECK(!out_json_conn_sb(&sb, &v, false));
+	CHECK(!out_json_endpoint_sb(&sb, &v, false));
 	sb_free(&sb);
 	free(c->b->violations);
 	free(c->b);

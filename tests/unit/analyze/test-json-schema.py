@@ -29,6 +29,35 @@ def run(tcpana, *args):
     return r.stdout
 
 
+def endpoints(doc):
+    return [e for c in doc["connections"]
+            for e in (c["endpoints"]["orig"], c["endpoints"]["resp"]) if e]
+
+
+def check_connections(path, doc):
+    """What the schema cannot say: a connection's sides are its endpoints,
+    and its id is the smaller of theirs."""
+    bad = 0
+    for c in doc["connections"]:
+        o, r = c["endpoints"]["orig"], c["endpoints"]["resp"]
+        seen = "both" if o and r else "orig" if o else "resp"
+        if c["seen"] != seen or not (o or r):
+            print("FAIL %s: connection %d seen %r" % (path, c["id"], c["seen"]))
+            bad += 1
+        if c["id"] != min(e["id"] for e in (o, r) if e):
+            print("FAIL %s: connection id %d" % (path, c["id"]))
+            bad += 1
+        for side, e in (("orig", o), ("resp", r)):
+            if e and ((e["local"] != c[side]) if e["outcome"] != "listener" else
+                      (e["local"] != c["resp"])):
+                print("FAIL %s: connection %d %s is not its endpoint's" % (path, c["id"], side))
+                bad += 1
+        if o and r and (o["peer"], r["peer"]) not in ((r["id"], o["id"]), (None, None)):
+            print("FAIL %s: connection %d joins endpoints that are not peers" % (path, c["id"]))
+            bad += 1
+    return bad
+
+
 def main():
     gen, tcpana, schema_path = sys.argv[1:4]
     with open(schema_path) as f:
@@ -57,11 +86,13 @@ def main():
                 for e in doc_v.iter_errors(doc):
                     print("FAIL %s %s: %s at %s" % (path, args, e.message, list(e.path)))
                     failures += 1
-                ids = [c["id"] for c in doc["connections"]]
+                failures += check_connections(path, doc)
+                ends = endpoints(doc)
+                ids = [c["id"] for c in ends]
                 if len(set(ids)) != len(ids):
                     print("FAIL %s: duplicate ids %r" % (path, ids))
                     failures += 1
-                for c in doc["connections"]:
+                for c in ends:
                     if c["peer"] is not None and c["peer"] not in ids:
                         print("FAIL %s: peer %r of %r not reported" % (path, c["peer"], c["id"]))
                         failures += 1
@@ -71,8 +102,10 @@ def main():
                     if "--segments" not in args and "list" in c["segments"]:
                         print("FAIL %s: a segment list without --segments" % path)
                         failures += 1
-                if doc["summary"]["connections"] != len(doc["connections"]):
-                    print("FAIL %s: summary.connections" % path)
+                summ = doc["summary"]
+                if summ["connections"] + summ["listeners"] != len(doc["connections"]) or \
+                        summ["endpoints"] != len(ends):
+                    print("FAIL %s: summary counts" % path)
                     failures += 1
             lines = run(tcpana, "--jsonl", path).splitlines()
             for line in lines[:-1]:
@@ -86,7 +119,7 @@ def main():
             for e in sum_v.iter_errors(last["summary"]):
                 print("FAIL %s --jsonl summary: %s" % (path, e.message))
                 failures += 1
-            for c in doc["connections"]:
+            for c in endpoints(doc):
                 del c["segments"]["list"], c["segments"]["list_dropped"]
             if [json.loads(l) for l in lines[:-1]] != doc["connections"]:
                 print("FAIL %s: --jsonl and --json connections differ" % path)

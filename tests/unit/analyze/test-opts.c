@@ -76,38 +76,52 @@ static void filters(void)
 		.c = &c, .hdr = &h, .outcome = OUT_REFUSED, .verdict = VERDICT_CONFORMANT
 	};
 	struct analyzer_filter f = { 0 };
+	struct connection_view cv;
 
 	v.dur.start_ns = 10 * SEC;
 	v.dur.end_ns = 20 * SEC;
-	CHECK(analyzer_filter_conn(&f, &v, 1000 * SEC));
+	connection_build(&cv, &v, NULL);
+	CHECK(analyzer_filter_connection(&f, &cv, 1000 * SEC));
 	f.port = 80;
-	CHECK(analyzer_filter_conn(&f, &v, 1000 * SEC));
+	CHECK(analyzer_filter_connection(&f, &cv, 1000 * SEC));
 	f.port = 81;
-	CHECK(!analyzer_filter_conn(&f, &v, 1000 * SEC));
+	CHECK(!analyzer_filter_connection(&f, &cv, 1000 * SEC));
 	f.port = 0;
 	CHECK(opts_parse_host("192.0.2.2", &f.host_family, f.host) == 0);
-	CHECK(analyzer_filter_conn(&f, &v, 1000 * SEC));
+	CHECK(analyzer_filter_connection(&f, &cv, 1000 * SEC));
 	CHECK(opts_parse_host("192.0.2.3", &f.host_family, f.host) == 0);
-	CHECK(!analyzer_filter_conn(&f, &v, 1000 * SEC));
+	CHECK(!analyzer_filter_connection(&f, &cv, 1000 * SEC));
 	memset(&f, 0, sizeof(f));
 	f.outcomes = 1u << OUT_NORMAL_CLOSE;
-	CHECK(!analyzer_filter_conn(&f, &v, 1000 * SEC));
+	CHECK(!analyzer_filter_connection(&f, &cv, 1000 * SEC));
 	f.outcomes = 1u << OUT_REFUSED;
 	f.verdicts = 1u << VERDICT_VIOLATION;
-	CHECK(!analyzer_filter_conn(&f, &v, 1000 * SEC));
+	CHECK(!analyzer_filter_connection(&f, &cv, 1000 * SEC));
 	/* Relative --since/--until: seconds after the first event (1000 s). */
 	memset(&f, 0, sizeof(f));
 	f.since_set = f.since_rel = true;
 	f.since_ns = 15 * SEC; /* alive at 1015 s: yes (1010..1020) */
-	CHECK(analyzer_filter_conn(&f, &v, 1000 * SEC));
+	CHECK(analyzer_filter_connection(&f, &cv, 1000 * SEC));
 	f.since_ns = 25 * SEC;
-	CHECK(!analyzer_filter_conn(&f, &v, 1000 * SEC));
+	CHECK(!analyzer_filter_connection(&f, &cv, 1000 * SEC));
 	memset(&f, 0, sizeof(f));
 	f.until_set = true;
 	f.until_ns = 1005 * SEC; /* absolute: ended before the connection began */
-	CHECK(!analyzer_filter_conn(&f, &v, 1000 * SEC));
+	CHECK(!analyzer_filter_connection(&f, &cv, 1000 * SEC));
 	f.until_ns = 1010 * SEC;
-	CHECK(analyzer_filter_conn(&f, &v, 1000 * SEC));
+	CHECK(analyzer_filter_connection(&f, &cv, 1000 * SEC));
+	/* --outcome: the connection's name or an endpoint's.  The endpoint
+	 * (port 40000 to 80: taken for the originator) reset it. */
+	memset(&f, 0, sizeof(f));
+	v.outcome = OUT_RESET_LOCAL;
+	connection_build(&cv, &v, NULL);
+	CHECK(cv.outcome == OUT_RESET_ORIG && !cv.direction_known);
+	f.outcomes = 1u << OUT_RESET_ORIG;
+	CHECK(analyzer_filter_connection(&f, &cv, 1000 * SEC));
+	f.outcomes = 1u << OUT_RESET_LOCAL;
+	CHECK(analyzer_filter_connection(&f, &cv, 1000 * SEC));
+	f.outcomes = 1u << OUT_RESET_RESP | 1u << OUT_RESET_REMOTE;
+	CHECK(!analyzer_filter_connection(&f, &cv, 1000 * SEC));
 }
 
 int main(void)

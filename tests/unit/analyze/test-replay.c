@@ -95,7 +95,16 @@ static void normal(bool v6)
 	CHECK_EQ(c->dur.timewait_ns, 60 * SEC);
 	CHECK_EQ(s->dur.handshake_ns, 100000);
 	CHECK_EQ(r.sum.events, 36);
-	CHECK_EQ(r.sum.by_verdict[VERDICT_LINUX], 2);
+	/* One connection of two endpoints, the client its originator. */
+	CHECK_EQ(r.sum.connections, 1);
+	CHECK_EQ(r.sum.listeners, 1);
+	CHECK_EQ(r.sum.endpoints, 3);
+	CHECK_EQ(r.sum.by_verdict[VERDICT_LINUX], 1);
+	CHECK_EQ(c->conn_id, s->conn_id);
+	CHECK(c->conn_both && c->conn_direction_known);
+	CHECK_EQ(c->side, SIDE_ORIG);
+	CHECK_EQ(s->side, SIDE_RESP);
+	CHECK_EQ(c->conn_outcome, OUT_NORMAL_CLOSE);
 }
 
 static void closes(bool v6)

@@ -42,13 +42,16 @@ def run(wrap, tcpana, mode, trace):
 
 
 def check_json(doc):
-    conns, summ = doc["connections"], doc["summary"]
+    summ = doc["summary"]
+    conns = [e for c in doc["connections"]
+             for e in (c["endpoints"]["orig"], c["endpoints"]["resp"]) if e]
     ids = [c["id"] for c in conns]
     if len(ids) != len(set(ids)):
         FAILS.append("--json: an endpoint is listed twice")
-    if summ["connections"] != len(conns):
-        FAILS.append("--json: summary says %d connections, %d listed" %
-                     (summ["connections"], len(conns)))
+    if summ["endpoints"] != len(conns) or \
+            summ["connections"] + summ["listeners"] != len(doc["connections"]):
+        FAILS.append("--json: summary says %d endpoints, %d listed" %
+                     (summ["endpoints"], len(conns)))
     segs = sum(c["segments"]["total"] for c in conns)
     if segs != summ["events_by_type"]["segment"]:
         FAILS.append("--json: %d segments on endpoints, %d segment events" %

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * tgrun.c - runs the analyser on a synthetic trace and copies each
- * reported endpoint into a tg_result; plus the check harness.
+ * endpoint of every reported connection into a tg_result; plus the check harness.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,17 +10,26 @@
 #include "outputs.h"
 #include "tracegen.h"
 
-static int collect(void *arg, const struct conn_view *v)
+static void collect_endpoint(struct tg_result *r, const struct connection_view *cv,
+			     enum conn_side side)
 {
-	struct tg_result *r = arg;
+	const struct conn_view *v = cv->half[side];
 	struct tg_conn_res *o;
 	const struct conn *c = v->c;
 	struct strbuf path;
 
 	if (r->n >= (int)(sizeof(r->conn) / sizeof(r->conn[0])))
-		return 0;
+		return;
 	o = &r->conn[r->n++];
 	memset(o, 0, sizeof(*o));
+	o->conn_id = cv->id;
+	o->side = side;
+	o->conn_both = cv->half[SIDE_ORIG] && cv->half[SIDE_RESP];
+	o->conn_direction_known = cv->direction_known;
+	o->conn_outcome = cv->outcome;
+	o->conn_verdict = cv->verdict;
+	memcpy(o->conn_bytes_known, cv->bytes_known, sizeof(o->conn_bytes_known));
+	memcpy(o->conn_bytes, cv->bytes, sizeof(o->conn_bytes));
 	o->id = c->id;
 	o->peer_id = c->peer_id;
 	outfmt_endpoint(c->b->decl.family, c->b->decl.laddr, c->b->decl.lport, o->local,
@@ -48,6 +57,16 @@ static int collect(void *arg, const struct conn_view *v)
 	o->seg_total = c->b->seg_total;
 	o->retransmits = c->b->retransmits;
 	o->fig = c->b->fig;
+}
+
+static int collect(void *arg, const struct connection_view *cv)
+{
+	struct tg_result *r = arg;
+
+	r->n_connections++;
+	for (int s = 0; s < SIDE_COUNT; s++)
+		if (cv->half[s])
+			collect_endpoint(r, cv, (enum conn_side)s);
 	return 0;
 }
 

@@ -72,11 +72,21 @@ struct tg_conn_res {
 	struct durations dur;
 	uint64_t seg_total, retransmits;
 	struct figures fig;
+	/* Its connection (connection.h) and which side of it it is. */
+	uint64_t conn_id;
+	enum conn_side side;
+	bool conn_both;
+	bool conn_direction_known;
+	enum outcome conn_outcome;
+	enum verdict conn_verdict;
+	bool conn_bytes_known[SIDE_COUNT];
+	uint64_t conn_bytes[SIDE_COUNT];
 };
 
 struct tg_result {
-	struct tg_conn_res conn[256];
+	struct tg_conn_res conn[256]; /* endpoints */
 	int n;
+	int n_connections;
 	struct analyzer_summary sum;
 	int rc;
 };
