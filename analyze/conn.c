@@ -2,7 +2,8 @@
 /*
  * conn.c - the connection table: live endpoints by (file, serial) (the
  * index is conn_index.c), by 4-tuple for flow joining and peer pairing,
- * the finalisation queue, and a bounded ring of recently finalised
+ * the finalisation queues (conn_queue.c), freezing (conn_freeze.c), and a
+ * bounded ring of recently finalised
  * endpoints (CONN_LOOKASIDE) so that an endpoint appearing after its peer
  * was emitted still names it.
  * Memory grows with live endpoints only; tables double when full.
@@ -11,11 +12,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conn_int.h"
+#include "conn.h"
+#include "conn_freeze.h"
+#include "conn_index.h"
+#include "hash.h"
+
+struct lookaside_ent {
+	struct conn_key key;
+	uint64_t id;
+};
+
+struct conn_table {
+	struct conn_index ix;	/* by (file, serial) */
+	struct conn **tbuckets; /* by 4-tuple (netns not hashed: peers differ) */
+	size_t nbuckets;	/* power of two */
+	uint64_t live;
+	uint64_t next_id;
+	struct conn_queues queues;
+	struct conn_freezer fz;
+	/* Direct-mapped by tuple hash: a newer endpoint may evict an older one
+	 * with the same slot; the bound is CONN_LOOKASIDE entries. */
+	struct lookaside_ent look[CONN_LOOKASIDE];
+	struct conn *free_list; /* finalised endpoints kept for reuse, with their bodies */
+	unsigned int n_free;
+	size_t pop_cursor; /* slots before it are empty once popping started */
+};
+
+static size_t tuple_slot(const struct conn_table *t, const uint8_t *la, uint16_t lp,
+			 const uint8_t *ra, uint16_t rp)
+{
+	return hash_tuple(la, lp, ra, rp) & (t->nbuckets - 1);
+}
 
 static struct lookaside_ent *look_slot(struct conn_table *t, const struct conn_key *k)
 {
-	return &t->look[tuple_hash(k->laddr, k->lport, k->raddr, k->rport) % CONN_LOOKASIDE];
+	return &t->look[hash_tuple(k->laddr, k->lport, k->raddr, k->rport) % CONN_LOOKASIDE];
 }
 
 void conn_key_from_decl(struct conn_key *k, const struct trc_conn *d, bool swapped)
@@ -43,7 +74,9 @@ struct conn_table *conn_table_new(void)
 		return NULL;
 	t->nbuckets = 1024;
 	t->tbuckets = calloc(t->nbuckets, sizeof(*t->tbuckets));
-	if (sidx_init(t) < 0 || !t->tbuckets) {
+	conn_queues_init(&t->queues);
+	conn_freezer_init(&t->fz);
+	if (conn_index_init(&t->ix) < 0 || !t->tbuckets) {
 		conn_table_free(t);
 		errno = ENOMEM;
 		return NULL;
@@ -90,29 +123,6 @@ void conn_table_release(struct conn_table *t, struct conn *c)
 	t->n_free++;
 }
 
-struct conn_body *conn_table_body(struct conn_table *t)
-{
-	struct conn_body *b = t->free_bodies;
-
-	if (!b)
-		return malloc(sizeof(*b));
-	memcpy(&t->free_bodies, b, sizeof(t->free_bodies));
-	t->n_free_bodies--;
-	return b;
-}
-
-void conn_table_body_release(struct conn_table *t, struct conn_body *b)
-{
-	if (t->n_free_bodies >= CONN_FREE_BODIES) {
-		free(b);
-		return;
-	}
-	/* A free body's first bytes link the list. */
-	memcpy(b, &t->free_bodies, sizeof(t->free_bodies));
-	t->free_bodies = b;
-	t->n_free_bodies++;
-}
-
 /* A head with a body, both reused when possible; neither initialised. */
 static struct conn *conn_shell(struct conn_table *t)
 {
@@ -124,7 +134,7 @@ static struct conn *conn_shell(struct conn_table *t)
 		return c; /* its body came back with it */
 	}
 	c = malloc(sizeof(*c));
-	if (c && !(c->b = conn_table_body(t))) {
+	if (c && !(c->b = conn_freezer_body(&t->fz))) {
 		free(c);
 		return NULL;
 	}
@@ -142,25 +152,20 @@ void conn_table_free(struct conn_table *t)
 		free(c->b);
 		free(c);
 	}
-	while (t->free_bodies) {
-		struct conn_body *b = t->free_bodies;
-
-		memcpy(&t->free_bodies, b, sizeof(t->free_bodies));
-		free(b);
-	}
 	while ((c = conn_table_pop(t))) {
 		if (c->mirror)
 			conn_free(c->mirror);
 		conn_free(c);
 	}
-	free(t->sidx);
+	conn_freezer_fini(&t->fz);
+	conn_index_fini(&t->ix);
 	free(t->tbuckets);
 	free(t);
 }
 
 struct conn *conn_table_lookup(struct conn_table *t, uint32_t file, uint64_t serial)
 {
-	return sidx_find(t, file, serial);
+	return conn_index_find(&t->ix, file, serial);
 }
 
 static void tuple_insert(struct conn_table *t, struct conn *c)
@@ -225,7 +230,7 @@ struct conn *conn_table_add(struct conn_table *t, uint32_t file, const struct tr
 	c->b->decl = *decl;
 	c->flow_only = decl->flags & TRC_CONN_F_FLOW_ONLY;
 	conn_key_from_decl(&c->key, decl, false);
-	if (sidx_insert(t, c) < 0) {
+	if (conn_index_insert(&t->ix, c) < 0) {
 		conn_table_release(t, c);
 		errno = ENOMEM;
 		return NULL;
@@ -303,7 +308,7 @@ void conn_table_remove(struct conn_table *t, struct conn *c)
 	conn_table_unqueue(t, c);
 	conn_table_uncool(t, c);
 	if (c->indexed)
-		(void)sidx_remove(t, c); /* -ENOENT: nothing to take out */
+		(void)conn_index_remove(&t->ix, c); /* -ENOENT: nothing to take out */
 	if (c->in_tuple_index)
 		unlink_chain(c);
 	c->in_tuple_index = false;
@@ -403,4 +408,77 @@ struct conn *conn_table_partner(struct conn_table *t, const struct conn *c)
 			best = p;
 	}
 	return best;
+}
+
+void conn_table_queue(struct conn_table *t, struct conn *c, unsigned int q)
+{
+	conn_queue_push(&t->queues, c, q);
+}
+
+void conn_table_unqueue(struct conn_table *t, struct conn *c)
+{
+	conn_queue_unlink(&t->queues, c);
+}
+
+struct conn *conn_table_queue_head(struct conn_table *t, unsigned int q)
+{
+	return conn_queue_head(&t->queues, q);
+}
+
+bool conn_table_freeze(struct conn_table *t, struct conn *c)
+{
+	return conn_freeze(&t->fz, c);
+}
+
+bool conn_table_thaw(struct conn_table *t, struct conn *c)
+{
+	return conn_thaw(&t->fz, c);
+}
+
+void conn_table_cool(struct conn_table *t, struct conn *c)
+{
+	conn_cool(&t->fz, c);
+}
+
+void conn_table_uncool(struct conn_table *t, struct conn *c)
+{
+	conn_uncool(&t->fz, c);
+}
+
+struct conn *conn_table_cool_head(struct conn_table *t)
+{
+	return conn_cool_head(&t->fz);
+}
+
+void conn_table_foreach(struct conn_table *t, void (*cb)(struct conn *, void *), void *arg)
+{
+	size_t i = 0;
+	struct conn *c;
+
+	for (; (c = conn_index_next(&t->ix, &i)) != NULL; i++)
+		cb(c, arg);
+}
+
+uint64_t conn_table_foreach_cost(const struct conn_table *t)
+{
+	return conn_index_slots(&t->ix);
+}
+
+struct conn *conn_table_peek(struct conn_table *t)
+{
+	return t->live ? conn_index_next(&t->ix, &t->pop_cursor) : NULL;
+}
+
+struct conn *conn_table_pop(struct conn_table *t)
+{
+	struct conn *c = conn_table_peek(t);
+
+	if (c)
+		conn_table_remove(t, c);
+	return c;
+}
+
+uint64_t conn_table_live(const struct conn_table *t)
+{
+	return t->live;
 }

@@ -8,8 +8,9 @@
  * to the endpoint, stays where it is.
  */
 #include <stdlib.h>
+#include <string.h>
 
-#include "conn_int.h"
+#include "conn_freeze.h"
 
 #define BODY_BYTES (sizeof(struct conn_body))
 #define BODY_WORDS (BODY_BYTES / 8)
@@ -85,30 +86,30 @@ static void decode(const unsigned char *enc, struct conn_body *b)
 }
 
 /* Freezes c alone, whatever it is linked to; false when memory is short. */
-static bool freeze_one(struct conn_table *t, struct conn *c)
+static bool freeze_one(struct conn_freezer *t, struct conn *c)
 {
 	unsigned char buf[ENC_MAX];
 	size_t n;
 
-	conn_table_uncool(t, c);
+	conn_uncool(t, c);
 	n = encode(c->b, buf);
 	c->enc = malloc(n);
 	if (!c->enc)
 		return false;
 	memcpy(c->enc, buf, n);
 	/* Its allocations (list, flowbuf, violations) now belong to enc. */
-	conn_table_body_release(t, c->b);
+	conn_freezer_body_release(t, c->b);
 	c->b = NULL;
 	c->frozen = true;
 	return true;
 }
 
-bool conn_table_freeze(struct conn_table *t, struct conn *c)
+bool conn_freeze(struct conn_freezer *t, struct conn *c)
 {
 	/* A flow joined to a socket and that socket exchange segments on
 	 * every event: not worth it.  A segment-only endpoint and its mirror
 	 * go together: everything reaches the mirror through c, so c thawed
-	 * implies the mirror thawed (conn_table_thaw()). */
+	 * implies the mirror thawed (conn_thaw()). */
 	if (c->frozen)
 		return true;
 	if (!c->closed || c->is_mirror || c->flow || c->sock)
@@ -118,9 +119,9 @@ bool conn_table_freeze(struct conn_table *t, struct conn *c)
 	return freeze_one(t, c);
 }
 
-static bool thaw_one(struct conn_table *t, struct conn *c)
+static bool thaw_one(struct conn_freezer *t, struct conn *c)
 {
-	struct conn_body *b = conn_table_body(t);
+	struct conn_body *b = conn_freezer_body(t);
 
 	if (!b)
 		return false;
@@ -132,7 +133,7 @@ static bool thaw_one(struct conn_table *t, struct conn *c)
 	return true;
 }
 
-bool conn_table_thaw(struct conn_table *t, struct conn *c)
+bool conn_thaw(struct conn_freezer *t, struct conn *c)
 {
 	/* The mirror first: if c cannot be thawed after it, nothing reads
 	 * the thawed mirror until c is. */
@@ -151,27 +152,63 @@ void conn_frozen_free_parts(const struct conn *frozen)
 	free(b.violations);
 }
 
-void conn_table_cool(struct conn_table *t, struct conn *c)
+void conn_freezer_init(struct conn_freezer *f)
 {
-	conn_table_uncool(t, c);
-	c->cnext = NULL;
-	c->cprev = t->ctail;
-	*(t->ctail ? &t->ctail->cnext : &t->chead) = c;
-	t->ctail = c;
+	TAILQ_INIT(&f->cooling);
+	f->free_bodies = NULL;
+	f->n_free_bodies = 0;
+}
+
+void conn_freezer_fini(struct conn_freezer *f)
+{
+	while (f->free_bodies) {
+		struct conn_body *b = f->free_bodies;
+
+		memcpy(&f->free_bodies, b, sizeof(f->free_bodies));
+		free(b);
+	}
+	f->n_free_bodies = 0;
+}
+
+struct conn_body *conn_freezer_body(struct conn_freezer *f)
+{
+	struct conn_body *b = f->free_bodies;
+
+	if (!b)
+		return malloc(sizeof(*b));
+	memcpy(&f->free_bodies, b, sizeof(f->free_bodies));
+	f->n_free_bodies--;
+	return b;
+}
+
+void conn_freezer_body_release(struct conn_freezer *f, struct conn_body *b)
+{
+	if (f->n_free_bodies >= CONN_FREE_BODIES) {
+		free(b);
+		return;
+	}
+	/* A free body's first bytes link the list. */
+	memcpy(b, &f->free_bodies, sizeof(f->free_bodies));
+	f->free_bodies = b;
+	f->n_free_bodies++;
+}
+
+void conn_cool(struct conn_freezer *f, struct conn *c)
+{
+	conn_uncool(f, c);
+	TAILQ_INSERT_TAIL(&f->cooling, c, clink);
 	c->cooling = true;
 }
 
-void conn_table_uncool(struct conn_table *t, struct conn *c)
+void conn_uncool(struct conn_freezer *f, struct conn *c)
 {
 	if (!c->cooling)
 		return;
-	*(c->cprev ? &c->cprev->cnext : &t->chead) = c->cnext;
-	*(c->cnext ? &c->cnext->cprev : &t->ctail) = c->cprev;
-	c->cnext = c->cprev = NULL;
+	TAILQ_REMOVE(&f->cooling, c, clink);
 	c->cooling = false;
 }
 
-struct conn *conn_table_cool_head(struct conn_table *t)
+struct conn *conn_cool_head(struct conn_freezer *f)
 {
-	return t->chead;
+	return TAILQ_FIRST(&f->cooling);
 }

@@ -9,7 +9,7 @@
  *
  * Every probe is bounded: it ends at the first empty slot (an entry never
  * lies beyond an empty slot of its probe sequence, which the shifts of a
- * removal preserve) and after sidx_cap slots at most, so no sequence of
+ * removal preserve) and after cap slots at most, so no sequence of
  * inserts, replacements and removals, consistent or not, can make a probe
  * run forever.  A removal or replacement of an endpoint that is not in the
  * index says so instead of searching for it.
@@ -18,70 +18,79 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "conn_int.h"
+#include "conn_index.h"
+#include "hash.h"
 
 #define SIDX_MIN 1024
 
-static size_t home(const struct conn_table *t, uint32_t file, uint64_t serial)
+static size_t home(const struct conn_index *t, uint32_t file, uint64_t serial)
 {
-	return mix(serial * 31 + file) & (t->sidx_cap - 1);
+	return hash_mix(serial * 31 + file) & (t->cap - 1);
 }
 
-int sidx_init(struct conn_table *t)
+int conn_index_init(struct conn_index *t)
 {
-	t->sidx = calloc(SIDX_MIN, sizeof(*t->sidx));
-	if (!t->sidx)
+	t->slot = calloc(SIDX_MIN, sizeof(*t->slot));
+	if (!t->slot)
 		return -ENOMEM;
-	t->sidx_cap = SIDX_MIN;
+	t->cap = SIDX_MIN;
+	t->used = 0;
 	return 0;
+}
+
+void conn_index_fini(struct conn_index *t)
+{
+	free(t->slot);
+	t->slot = NULL;
+	t->cap = t->used = 0;
 }
 
 #define SIDX_NONE SIZE_MAX
 
-struct conn *sidx_find(const struct conn_table *t, uint32_t file, uint64_t serial)
+struct conn *conn_index_find(const struct conn_index *t, uint32_t file, uint64_t serial)
 {
-	size_t mask = t->sidx_cap - 1, i = home(t, file, serial);
+	size_t mask = t->cap - 1, i = home(t, file, serial);
 
-	for (size_t n = 0; n < t->sidx_cap && t->sidx[i].c; n++, i = (i + 1) & mask)
-		if (t->sidx[i].serial == serial && t->sidx[i].file == file)
-			return t->sidx[i].c;
+	for (size_t n = 0; n < t->cap && t->slot[i].c; n++, i = (i + 1) & mask)
+		if (t->slot[i].serial == serial && t->slot[i].file == file)
+			return t->slot[i].c;
 	return NULL;
 }
 
 /* The slot that holds c, or SIDX_NONE when c is not indexed under its
  * own key. */
-static size_t slot_of(const struct conn_table *t, const struct conn *c)
+static size_t slot_of(const struct conn_index *t, const struct conn *c)
 {
-	size_t mask = t->sidx_cap - 1, i = home(t, c->file, c->serial);
+	size_t mask = t->cap - 1, i = home(t, c->file, c->serial);
 
-	for (size_t n = 0; n < t->sidx_cap && t->sidx[i].c; n++, i = (i + 1) & mask)
-		if (t->sidx[i].c == c)
+	for (size_t n = 0; n < t->cap && t->slot[i].c; n++, i = (i + 1) & mask)
+		if (t->slot[i].c == c)
 			return i;
 	return SIDX_NONE;
 }
 
-/* Inserts into a table that has an empty slot (sidx_insert() keeps it at
+/* Inserts into an index that has an empty slot (conn_index_insert() keeps it at
  * most half full). */
-static void place(struct conn_table *t, struct conn *c)
+static void place(struct conn_index *t, struct conn *c)
 {
-	size_t mask = t->sidx_cap - 1, i = home(t, c->file, c->serial);
+	size_t mask = t->cap - 1, i = home(t, c->file, c->serial);
 
-	for (size_t n = 0; n < t->sidx_cap && t->sidx[i].c; n++)
+	for (size_t n = 0; n < t->cap && t->slot[i].c; n++)
 		i = (i + 1) & mask;
-	t->sidx[i] = (struct sidx_slot){ .c = c, .serial = c->serial, .file = c->file };
+	t->slot[i] = (struct sidx_slot){ .c = c, .serial = c->serial, .file = c->file };
 }
 
-static int grow(struct conn_table *t)
+static int grow(struct conn_index *t)
 {
-	struct sidx_slot *old = t->sidx;
-	size_t old_cap = t->sidx_cap;
+	struct sidx_slot *old = t->slot;
+	size_t old_cap = t->cap;
 
-	t->sidx = calloc(old_cap * 2, sizeof(*t->sidx));
-	if (!t->sidx) {
-		t->sidx = old;
+	t->slot = calloc(old_cap * 2, sizeof(*t->slot));
+	if (!t->slot) {
+		t->slot = old;
 		return -ENOMEM;
 	}
-	t->sidx_cap = old_cap * 2;
+	t->cap = old_cap * 2;
 	for (size_t i = 0; i < old_cap; i++)
 		if (old[i].c)
 			place(t, old[i].c);
@@ -89,12 +98,12 @@ static int grow(struct conn_table *t)
 	return 0;
 }
 
-int sidx_insert(struct conn_table *t, struct conn *c)
+int conn_index_insert(struct conn_index *t, struct conn *c)
 {
-	if ((t->sidx_used + 1) * 2 > t->sidx_cap && grow(t) < 0)
+	if ((t->used + 1) * 2 > t->cap && grow(t) < 0)
 		return -ENOMEM;
 	place(t, c);
-	t->sidx_used++;
+	t->used++;
 	return 0;
 }
 
@@ -107,21 +116,37 @@ static bool may_fill(size_t i, size_t j, size_t h)
 	return h <= i && h > j;
 }
 
-int sidx_remove(struct conn_table *t, const struct conn *c)
+int conn_index_remove(struct conn_index *t, const struct conn *c)
 {
-	size_t mask = t->sidx_cap - 1, hole = slot_of(t, c);
+	size_t mask = t->cap - 1, hole = slot_of(t, c);
 
 	if (hole == SIDX_NONE)
 		return -ENOENT;
-	for (size_t j = (hole + 1) & mask; t->sidx[j].c; j = (j + 1) & mask) {
-		const struct sidx_slot *s = &t->sidx[j];
+	for (size_t j = (hole + 1) & mask; t->slot[j].c; j = (j + 1) & mask) {
+		const struct sidx_slot *s = &t->slot[j];
 
 		if (may_fill(hole, j, home(t, s->file, s->serial))) {
-			t->sidx[hole] = *s;
+			t->slot[hole] = *s;
 			hole = j;
 		}
 	}
-	t->sidx[hole].c = NULL;
-	t->sidx_used--;
+	t->slot[hole].c = NULL;
+	t->used--;
 	return 0;
+}
+
+struct conn *conn_index_next(const struct conn_index *t, size_t *cursor)
+{
+	for (size_t i = *cursor; i < t->cap; i++) {
+		*cursor = i;
+		if (t->slot[i].c)
+			return t->slot[i].c;
+	}
+	*cursor = t->cap;
+	return NULL;
+}
+
+size_t conn_index_slots(const struct conn_index *t)
+{
+	return t->cap;
 }

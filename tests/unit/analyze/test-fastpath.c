@@ -299,7 +299,7 @@ static void freeze_round_trip(void)
 	CHECK(a->frozen && !a->b && a->enc);
 	CHECK(conn_table_lookup(t, 0, 1) == a);
 	CHECK(b->peer == a && a->peer == b);
-	CHECK(conn_table_queue_head(t, 0) == x && x->qnext == a);
+	CHECK(conn_table_queue_head(t, 0) == x && TAILQ_NEXT(x, qlink) == a);
 	CHECK(a->closed && a->close_ns == 123456789 && a->incomplete == INC_LOST);
 	CHECK(conn_table_thaw(t, a));
 	CHECK(!a->frozen && a->b && !a->enc);
