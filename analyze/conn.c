@@ -88,9 +88,9 @@ struct conn_table *conn_table_new(void)
 /* The parts allocated only when needed. */
 static void free_parts(struct conn *c)
 {
-	free(c->b->list);
-	free(c->b->flowbuf);
-	free(c->b->violations);
+	free(c->b->traffic.list);
+	free(c->b->traffic.flowbuf);
+	free(c->b->verdict.violations);
 }
 
 void conn_free(struct conn *c)

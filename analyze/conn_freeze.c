@@ -147,9 +147,9 @@ void conn_frozen_free_parts(const struct conn *frozen)
 	struct conn_body b;
 
 	decode(frozen->enc, &b);
-	free(b.list);
-	free(b.flowbuf);
-	free(b.violations);
+	free(b.traffic.list);
+	free(b.traffic.flowbuf);
+	free(b.verdict.violations);
 }
 
 void conn_freezer_init(struct conn_freezer *f)

@@ -24,7 +24,7 @@ const char *connection_seen_name(const struct connection_view *cv)
 /* +1: the endpoint opened the connection, -1: its peer did, 0: unknown. */
 static int opened(const struct conn_view *v)
 {
-	return v->c->b->originator;
+	return v->c->b->classify.originator;
 }
 
 /* Without a SYN or a SYN_SENT/SYN_RECV state to go by (a connection that
@@ -160,7 +160,7 @@ static void figures(struct connection_view *cv)
 		if (!cv->half[s])
 			continue;
 		if (!figure(cv->half[s], TRC_SOCKF_TOTAL_RETRANS, &n))
-			n = cv->half[s]->c->b->retransmits;
+			n = cv->half[s]->c->b->traffic.retransmits;
 		cv->retransmits += n;
 	}
 }
@@ -172,7 +172,7 @@ static const struct conn_view *primary(const struct connection_view *cv)
 {
 	const struct conn_view *o = cv->half[SIDE_ORIG], *r = cv->half[SIDE_RESP];
 
-	if (o && r && o->c->b->inferred && !r->c->b->inferred)
+	if (o && r && o->c->b->replay.inferred && !r->c->b->replay.inferred)
 		return r;
 	return o ? o : r;
 }
@@ -204,5 +204,5 @@ void connection_build(struct connection_view *cv, const struct conn_view *a,
 	judge(cv);
 	figures(cv);
 	cv->zstate = primary(cv)->zstate;
-	cv->history = primary(cv)->c->b->history;
+	cv->history = primary(cv)->c->b->classify.history;
 }

@@ -21,8 +21,9 @@ static uint64_t rt(const struct analyzer *a, const struct conn *c, uint64_t t)
 
 static bool is_empty(const struct conn *c)
 {
-	return !c->b->n_trans && !c->b->seg_total && !c->tw_enter && !c->b->retransmits &&
-	       !c->b->resets_sent && !c->b->resets_received;
+	return !c->b->replay.n_trans && !c->b->traffic.seg_total && !c->tw_enter &&
+	       !c->b->traffic.retransmits && !c->b->traffic.resets_sent &&
+	       !c->b->traffic.resets_received;
 }
 
 /* The view of a finalised endpoint; false when it has nothing of its own
@@ -156,19 +157,19 @@ static void finalise(struct analyzer *a, struct conn *c)
 
 static void list_append(struct conn *c, const struct seg_rec *s)
 {
-	if (c->b->n_list == c->b->cap_list) {
-		uint32_t cap = c->b->cap_list ? c->b->cap_list * 2 : 16;
+	if (c->b->traffic.n_list == c->b->traffic.cap_list) {
+		uint32_t cap = c->b->traffic.cap_list ? c->b->traffic.cap_list * 2 : 16;
 		struct seg_rec *n;
 
-		if (c->b->cap_list >= CONN_SEG_LIST_MAX ||
-		    !(n = realloc(c->b->list, (size_t)cap * sizeof(*n)))) {
-			c->b->list_dropped++;
+		if (c->b->traffic.cap_list >= CONN_SEG_LIST_MAX ||
+		    !(n = realloc(c->b->traffic.list, (size_t)cap * sizeof(*n)))) {
+			c->b->traffic.list_dropped++;
 			return;
 		}
-		c->b->list = n;
-		c->b->cap_list = cap;
+		c->b->traffic.list = n;
+		c->b->traffic.cap_list = cap;
 	}
-	c->b->list[c->b->n_list++] = *s;
+	c->b->traffic.list[c->b->traffic.n_list++] = *s;
 }
 
 static void deliver(struct analyzer *a, struct conn *c, const struct seg_rec *s, bool dual)
@@ -181,10 +182,11 @@ static void deliver(struct analyzer *a, struct conn *c, const struct seg_rec *s,
 		replay_segment(c, s);
 	} else {
 		replay_flow_segment(c, s);
-		if (!dual && !c->b->flowbuf)
-			c->b->flowbuf = calloc(CONN_FLOW_BUF, sizeof(*c->b->flowbuf));
-		if (!dual && c->b->flowbuf && c->b->n_flowbuf < CONN_FLOW_BUF)
-			c->b->flowbuf[c->b->n_flowbuf++] = *s;
+		if (!dual && !c->b->traffic.flowbuf)
+			c->b->traffic.flowbuf =
+				calloc(CONN_FLOW_BUF, sizeof(*c->b->traffic.flowbuf));
+		if (!dual && c->b->traffic.flowbuf && c->b->traffic.n_flowbuf < CONN_FLOW_BUF)
+			c->b->traffic.flowbuf[c->b->traffic.n_flowbuf++] = *s;
 	}
 	if (a->opts->keep_segments)
 		list_append(c, s);
@@ -199,10 +201,10 @@ static void adopt(struct analyzer *a, struct conn *sock)
 	if (!f || f->mirror || f->sock || f->file != sock->file ||
 	    sock->b->first_ns > f->last_ns + ANALYZER_ADOPT_NS || !thaw(a, f))
 		return;
-	for (uint8_t i = 0; i < f->b->n_flowbuf; i++)
-		deliver(a, sock, &f->b->flowbuf[i], false);
+	for (uint8_t i = 0; i < f->b->traffic.n_flowbuf; i++)
+		deliver(a, sock, &f->b->traffic.flowbuf[i], false);
 	sock->incomplete |= f->incomplete & (INC_LOST | INC_CORRUPT);
-	if (f->b->seg_total == f->b->n_flowbuf) {
+	if (f->b->traffic.seg_total == f->b->traffic.n_flowbuf) {
 		/* Everything it had now belongs to the socket. */
 		conn_table_remove(a->tab, f);
 		hand_over_parked(a, f, sock);
@@ -266,7 +268,7 @@ static uint64_t close_time(const struct conn *c)
 
 static void queue(struct analyzer *a, struct conn *c)
 {
-	conn_table_queue(a->tab, c, c->b->tw_expected && !c->tw_enter ? 1 : 0);
+	conn_table_queue(a->tab, c, c->b->replay.tw_expected && !c->tw_enter ? 1 : 0);
 }
 
 /* The socket a flow's segments go to, by tuple.  A flow that opens with
@@ -282,7 +284,7 @@ static struct conn *flow_socket(struct analyzer *a, const struct conn *flow,
 	struct conn *sock = conn_table_by_tuple(a->tab, &flow->key, false);
 	bool opens = (s->tcp_flags & (TRC_TCP_SYN | TRC_TCP_ACK)) == TRC_TCP_SYN;
 
-	if (sock && sock->closed && (opens || flow->b->syn_seen || sock->tw_exit))
+	if (sock && sock->closed && (opens || flow->b->classify.syn_seen || sock->tw_exit))
 		return NULL;
 	return sock;
 }
@@ -411,7 +413,7 @@ void dispatch_event(struct analyzer *a, struct input *in)
 	/* A closed endpoint is held, mostly untouched, for the grace period
 	 * (and through TIME_WAIT): it is frozen once it has cooled down and
 	 * its TIME_WAIT enter (due within a poll interval) came. */
-	if (c && !c->frozen && c->closed && !(c->b->tw_expected && !c->tw_enter))
+	if (c && !c->frozen && c->closed && !(c->b->replay.tw_expected && !c->tw_enter))
 		conn_table_cool(a->tab, c);
 }
 

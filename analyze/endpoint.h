@@ -109,12 +109,11 @@ struct conn_key {
 	uint16_t lport, rport;
 };
 
-/* Body: all an endpoint's analysis state but what its head holds.  A
- * held endpoint's body may be frozen (stored encoded, conn_freeze.c) and
- * thawed again; the endpoint itself never moves.  Small fields are
- * grouped to leave no padding between the large ones. */
-struct conn_body {
-	struct trc_conn decl;
+/* The body's parts, one per analysis module that keeps it.  Small
+ * fields are grouped in each to leave little padding. */
+
+/* Replay against the RFC 9293 model (replay.c, replay_flow.c). */
+struct ep_replay {
 	struct rfc9293_model model;
 	uint8_t kstate; /* last state the kernel (or inference) reported */
 	bool inferred;
@@ -122,38 +121,43 @@ struct conn_body {
 	bool tw_expected, tw_trans_pending;
 	bool rst_rx_event; /* a RESET rx event since the last transition */
 	uint8_t recent_head, n_recent;
-	uint8_t n_flowbuf;
 	uint8_t tw_precision;
 	bool has_pending_syn, has_pending_fin;
 	bool fin_sent_seq_valid;
-	uint32_t fin_sent_seq; /* seq of our FIN (segment-only replay) */
-	uint64_t first_ns;
+	uint32_t fin_sent_seq;	/* seq of our FIN (segment-only replay) */
 	uint64_t last_trans_ns; /* candidate segments for the next transition start here */
-
 	struct transition trans[CONN_MAX_TRANS];
 	uint16_t n_trans;
 	uint32_t trans_dropped;
-
 	struct seg_rec recent[CONN_RECENT]; /* ring of recent segments */
-	struct seg_rec *flowbuf;	    /* flow_only: CONN_FLOW_BUF kept for adoption */
 	struct seg_rec pending_syn;	    /* segment-only responder: SYN not yet judged */
 	struct seg_rec pending_fin;	    /* segment-only: a FIN that may have crossed ours */
+	uint64_t tw_enter_ns, tw_exit_ns, tw_precision_ns;
+};
 
+/* What reached the endpoint (dispatch.c): segments, retransmissions and
+ * resets, the --segments list and a flow's segments kept for adoption. */
+struct ep_traffic {
 	uint64_t seg_total, seg_rx, seg_tx;
 	uint64_t by_flag[9];  /* SYN SYN-ACK ACK PSH FIN RST URG ECE CWR */
 	struct seg_rec *list; /* --segments */
 	uint32_t n_list, cap_list;
 	uint64_t list_dropped;
-
-	uint64_t tw_enter_ns, tw_exit_ns, tw_precision_ns;
+	struct seg_rec *flowbuf; /* flow_only: CONN_FLOW_BUF kept for adoption */
+	uint8_t n_flowbuf;
 	uint64_t retransmits, resets_sent, resets_received;
-	struct figures fig; /* the kernel's counters, tcp_figures */
+};
 
+/* The process that owned the socket (dispatch.c). */
+struct ep_owner {
 	uint32_t pid, tgid;
 	bool has_owner;
 	char comm[TRC_COMM_LEN]; /* printable UTF-8 (safestr.h) */
+};
 
-	/* classification inputs */
+/* Classification inputs and the Zeek-style history (classify.c,
+ * history.c). */
+struct ep_classify {
 	int8_t originator; /* 0 unknown, 1 local, -1 remote */
 	bool orig_syn, resp_synack, orig_fin, resp_fin, orig_rst, resp_rst;
 	bool orig_ack, resp_ack, syn_seen, first_seg_not_syn;
@@ -161,13 +165,29 @@ struct conn_body {
 	uint8_t hist_len;
 	char history[CONN_HISTORY_MAX + 1];
 	struct hist_dir hist[2]; /* [0] originator, [1] responder */
+};
 
-	/* verdict inputs */
+/* Verdict inputs (verdict.c). */
+struct ep_verdict {
 	uint32_t n_violations, n_unexplained;
 	uint32_t n_viol_seg;		   /* violations that need a recorded segment */
 	uint32_t divergences;		   /* bit (1 << enum lx_divergence) */
 	uint8_t viol_needs_seg;		   /* bit i: violations[i] needs a segment */
 	char (*violations)[CONN_VIOL_LEN]; /* CONN_MAX_VIOL, allocated on the first */
+};
+
+/* Body: all an endpoint's analysis state but what its head holds.  A
+ * held endpoint's body may be frozen (stored encoded, conn_freeze.c) and
+ * thawed again; the endpoint itself never moves. */
+struct conn_body {
+	struct trc_conn decl;
+	uint64_t first_ns;
+	struct ep_replay replay;
+	struct ep_traffic traffic;
+	struct figures fig; /* the kernel's counters, tcp_figures */
+	struct ep_owner owner;
+	struct ep_classify classify;
+	struct ep_verdict verdict;
 };
 
 /* One endpoint.  Its address is fixed from conn_table_add() to its

@@ -16,10 +16,11 @@ enum { L_S, L_H, L_F, L_R }; /* hist_dir.last_seq slots */
 
 static void put(struct conn *c, bool from_orig, char letter)
 {
-	if (c->b->hist_len >= CONN_HISTORY_MAX)
+	if (c->b->classify.hist_len >= CONN_HISTORY_MAX)
 		return;
-	c->b->history[c->b->hist_len++] = from_orig ? (char)toupper(letter) : letter;
-	c->b->history[c->b->hist_len] = '\0';
+	c->b->classify.history[c->b->classify.hist_len++] =
+		from_orig ? (char)toupper(letter) : letter;
+	c->b->classify.history[c->b->classify.hist_len] = '\0';
 }
 
 static void once(struct conn *c, struct hist_dir *h, bool from_orig, char letter)
@@ -65,15 +66,15 @@ static void set_originator(struct conn *c, const struct seg_rec *s)
 	uint8_t sa = s->tcp_flags & (TRC_TCP_SYN | TRC_TCP_ACK);
 	bool tx = s->dir == TRC_DIR_TX;
 
-	if (c->b->originator)
+	if (c->b->classify.originator)
 		return;
 	if (sa == TRC_TCP_SYN)
-		c->b->originator = tx ? 1 : -1;
+		c->b->classify.originator = tx ? 1 : -1;
 	else if (sa == (TRC_TCP_SYN | TRC_TCP_ACK))
-		c->b->originator = tx ? -1 : 1;
+		c->b->classify.originator = tx ? -1 : 1;
 	else {
-		c->b->originator = tx ? 1 : -1; /* midstream: the first sender */
-		c->b->first_seg_not_syn = true;
+		c->b->classify.originator = tx ? 1 : -1; /* midstream: the first sender */
+		c->b->classify.first_seg_not_syn = true;
 	}
 }
 
@@ -82,29 +83,29 @@ static void zeek_flags(struct conn *c, const struct seg_rec *s, bool from_orig)
 	uint8_t f = s->tcp_flags;
 
 	if ((f & (TRC_TCP_SYN | TRC_TCP_ACK)) == TRC_TCP_SYN && from_orig)
-		c->b->orig_syn = true;
+		c->b->classify.orig_syn = true;
 	if ((f & (TRC_TCP_SYN | TRC_TCP_ACK)) == (TRC_TCP_SYN | TRC_TCP_ACK) && !from_orig)
-		c->b->resp_synack = true;
+		c->b->classify.resp_synack = true;
 	if (f & TRC_TCP_FIN)
-		*(from_orig ? &c->b->orig_fin : &c->b->resp_fin) = true;
+		*(from_orig ? &c->b->classify.orig_fin : &c->b->classify.resp_fin) = true;
 	if (f & TRC_TCP_RST)
-		*(from_orig ? &c->b->orig_rst : &c->b->resp_rst) = true;
+		*(from_orig ? &c->b->classify.orig_rst : &c->b->classify.resp_rst) = true;
 	if ((f & TRC_TCP_ACK) && !(f & TRC_TCP_SYN))
-		*(from_orig ? &c->b->orig_ack : &c->b->resp_ack) = true;
+		*(from_orig ? &c->b->classify.orig_ack : &c->b->classify.resp_ack) = true;
 	if (f & TRC_TCP_SYN)
-		c->b->syn_seen = true;
+		c->b->classify.syn_seen = true;
 	if (s->dir == TRC_DIR_RX) {
-		c->b->rx_fin |= !!(f & TRC_TCP_FIN);
-		c->b->rx_rst |= !!(f & TRC_TCP_RST);
+		c->b->classify.rx_fin |= !!(f & TRC_TCP_FIN);
+		c->b->classify.rx_rst |= !!(f & TRC_TCP_RST);
 	} else {
-		c->b->tx_fin |= !!(f & TRC_TCP_FIN);
-		c->b->tx_rst |= !!(f & TRC_TCP_RST);
+		c->b->classify.tx_fin |= !!(f & TRC_TCP_FIN);
+		c->b->classify.tx_rst |= !!(f & TRC_TCP_RST);
 	}
 }
 
 static void letters(struct conn *c, const struct seg_rec *s, bool from_orig)
 {
-	struct hist_dir *h = &c->b->hist[from_orig ? 0 : 1];
+	struct hist_dir *h = &c->b->classify.hist[from_orig ? 0 : 1];
 	uint8_t f = s->tcp_flags;
 	bool syn = f & TRC_TCP_SYN, fin = f & TRC_TCP_FIN, rst = f & TRC_TCP_RST;
 
@@ -142,7 +143,7 @@ static bool seq_lt(uint32_t a, uint32_t b)
  * sent is a retransmission. */
 static void flow_retransmit(struct conn *c, const struct seg_rec *s, bool from_orig)
 {
-	struct hist_dir *h = &c->b->hist[from_orig ? 0 : 1];
+	struct hist_dir *h = &c->b->classify.hist[from_orig ? 0 : 1];
 	uint32_t len =
 		s->payload_len + !!(s->tcp_flags & TRC_TCP_SYN) + !!(s->tcp_flags & TRC_TCP_FIN);
 	uint32_t end = s->seq + len;
@@ -151,7 +152,7 @@ static void flow_retransmit(struct conn *c, const struct seg_rec *s, bool from_o
 		return;
 	if (h->snd_valid && !seq_lt(h->snd_max, end) && seq_lt(s->seq, h->snd_max)) {
 		if (s->dir == TRC_DIR_TX)
-			c->b->retransmits++;
+			c->b->traffic.retransmits++;
 		logarithmic(c, &h->retrans, &h->next_t, from_orig, 't');
 		return;
 	}
@@ -170,18 +171,18 @@ void classify_segment(struct conn *c, const struct seg_rec *s)
 	uint8_t f = s->tcp_flags;
 	bool from_orig;
 
-	c->b->seg_total++;
+	c->b->traffic.seg_total++;
 	if (s->dir == TRC_DIR_RX)
-		c->b->seg_rx++;
+		c->b->traffic.seg_rx++;
 	else
-		c->b->seg_tx++;
+		c->b->traffic.seg_tx++;
 	if (f & TRC_TCP_SYN)
-		c->b->by_flag[(f & TRC_TCP_ACK) ? 1 : 0]++;
+		c->b->traffic.by_flag[(f & TRC_TCP_ACK) ? 1 : 0]++;
 	for (unsigned int i = 2; i < CLASSIFY_NFLAGS; i++)
 		if (f & bits[i])
-			c->b->by_flag[i]++;
+			c->b->traffic.by_flag[i]++;
 	set_originator(c, s);
-	from_orig = (s->dir == TRC_DIR_TX) == (c->b->originator > 0);
+	from_orig = (s->dir == TRC_DIR_TX) == (c->b->classify.originator > 0);
 	zeek_flags(c, s, from_orig);
 	letters(c, s, from_orig);
 	flow_retransmit(c, s, from_orig);
@@ -189,10 +190,10 @@ void classify_segment(struct conn *c, const struct seg_rec *s)
 
 void classify_retransmit(struct conn *c)
 {
-	bool from_orig = c->b->originator >= 0; /* the local side retransmits */
-	struct hist_dir *h = &c->b->hist[from_orig ? 0 : 1];
+	bool from_orig = c->b->classify.originator >= 0; /* the local side retransmits */
+	struct hist_dir *h = &c->b->classify.hist[from_orig ? 0 : 1];
 
-	c->b->retransmits++;
+	c->b->traffic.retransmits++;
 	logarithmic(c, &h->retrans, &h->next_t, from_orig, 't');
 }
 

@@ -60,7 +60,7 @@ static void cause(struct json_obj *o, const struct cause *cs)
 
 static void transition(struct strbuf *sb, const struct conn_view *v, uint16_t i)
 {
-	const struct transition *t = &v->c->b->trans[i];
+	const struct transition *t = &v->c->b->replay.trans[i];
 	struct json_obj o = json_obj_open(sb);
 
 	jm_int(&o, "t_ns", t->t_ns);
@@ -83,7 +83,7 @@ static void transitions(struct json_obj *o, const struct conn_view *v)
 	struct strbuf *sb = json_member(o, JKEY("transitions"));
 
 	sb_ch(sb, '[');
-	for (uint16_t i = 0; i < v->c->b->n_trans; i++) {
+	for (uint16_t i = 0; i < v->c->b->replay.n_trans; i++) {
 		if (i)
 			sb_ch(sb, ',');
 		transition(sb, v, i);
@@ -113,24 +113,25 @@ static void segments(struct json_obj *parent, const struct conn *c, bool list)
 	struct json_obj o = json_obj_open(json_member(parent, JKEY("segments")));
 	struct json_obj by;
 
-	jm_int(&o, "total", c->b->seg_total);
-	jm_int(&o, "rx", c->b->seg_rx);
-	jm_int(&o, "tx", c->b->seg_tx);
+	jm_int(&o, "total", c->b->traffic.seg_total);
+	jm_int(&o, "rx", c->b->traffic.seg_rx);
+	jm_int(&o, "tx", c->b->traffic.seg_tx);
 	by = json_obj_open(json_member(&o, JKEY("by_flag")));
 	for (unsigned int i = 0; i < CLASSIFY_NFLAGS; i++)
-		json_sb_int(json_member_named(&by, classify_flag_name(i)), c->b->by_flag[i]);
+		json_sb_int(json_member_named(&by, classify_flag_name(i)),
+			    c->b->traffic.by_flag[i]);
 	json_obj_close(&by);
 	if (list) {
 		struct strbuf *sb = json_member(&o, JKEY("list"));
 
 		sb_ch(sb, '[');
-		for (uint32_t i = 0; i < c->b->n_list; i++) {
+		for (uint32_t i = 0; i < c->b->traffic.n_list; i++) {
 			if (i)
 				sb_ch(sb, ',');
-			seg_entry(sb, &c->b->list[i]);
+			seg_entry(sb, &c->b->traffic.list[i]);
 		}
 		sb_ch(sb, ']');
-		jm_int(&o, "list_dropped", c->b->list_dropped);
+		jm_int(&o, "list_dropped", c->b->traffic.list_dropped);
 	}
 	json_obj_close(&o);
 }
@@ -145,17 +146,17 @@ static void timewait(struct json_obj *parent, const struct conn_view *v)
 		return;
 	}
 	o = json_obj_open(json_member(parent, JKEY("timewait")));
-	jm_int(&o, "enter_ns", c->b->tw_enter_ns);
-	m_time(&o, "enter_time", v->hdr, c->b->tw_enter_ns);
+	jm_int(&o, "enter_ns", c->b->replay.tw_enter_ns);
+	m_time(&o, "enter_time", v->hdr, c->b->replay.tw_enter_ns);
 	if (c->tw_exit) {
-		jm_int(&o, "exit_ns", c->b->tw_exit_ns);
-		m_time(&o, "exit_time", v->hdr, c->b->tw_exit_ns);
+		jm_int(&o, "exit_ns", c->b->replay.tw_exit_ns);
+		m_time(&o, "exit_time", v->hdr, c->b->replay.tw_exit_ns);
 	} else {
 		jm_null(&o, "exit_ns");
 		jm_null(&o, "exit_time");
 	}
-	jm_str(&o, "precision", c->b->tw_precision == TRC_TW_EXACT ? "exact" : "polled");
-	jm_int(&o, "precision_ns", c->b->tw_precision_ns);
+	jm_str(&o, "precision", c->b->replay.tw_precision == TRC_TW_EXACT ? "exact" : "polled");
+	jm_int(&o, "precision_ns", c->b->replay.tw_precision_ns);
 	m_ns_or_null(&o, "duration_ns", v->dur.timewait_ns);
 	json_obj_close(&o);
 }
@@ -185,10 +186,11 @@ static bool violations(struct json_obj *o, const struct conn *c)
 	bool ok = true;
 
 	sb_ch(sb, '[');
-	for (uint32_t i = 0; c->b->violations && i < c->b->n_violations && i < CONN_MAX_VIOL; i++) {
+	for (uint32_t i = 0;
+	     c->b->verdict.violations && i < c->b->verdict.n_violations && i < CONN_MAX_VIOL; i++) {
 		if (i)
 			sb_ch(sb, ',');
-		ok &= json_sb_str(sb, c->b->violations[i]);
+		ok &= json_sb_str(sb, c->b->verdict.violations[i]);
 	}
 	sb_ch(sb, ']');
 	return ok;
@@ -204,7 +206,7 @@ static void flag_names(struct json_obj *o, const struct conn *c, bool divergence
 	for (unsigned int i = 0; i < 32; i++) {
 		const char *name = NULL;
 
-		if (divergences && i < LX_COUNT && (c->b->divergences & (1u << i)))
+		if (divergences && i < LX_COUNT && (c->b->verdict.divergences & (1u << i)))
 			name = lx_divergence_name((enum lx_divergence)i);
 		if (!divergences && (c->incomplete & (1u << i)))
 			name = incomplete_reason_name((enum incomplete_reason)(1u << i));
@@ -236,10 +238,10 @@ static bool identity(struct json_obj *o, const struct conn *c)
 		jm_int(o, "peer", c->peer_id);
 	else
 		jm_null(o, "peer");
-	if (c->b->has_owner) {
-		jm_int(o, "pid", c->b->tgid);
-		jm_int(o, "tid", c->b->pid);
-		ok = json_sb_str(json_member(o, JKEY("comm")), c->b->comm);
+	if (c->b->owner.has_owner) {
+		jm_int(o, "pid", c->b->owner.tgid);
+		jm_int(o, "tid", c->b->owner.pid);
+		ok = json_sb_str(json_member(o, JKEY("comm")), c->b->owner.comm);
 	} else {
 		jm_null(o, "pid");
 		jm_null(o, "tid");
@@ -286,21 +288,21 @@ bool out_json_endpoint_sb(struct strbuf *sb, const struct conn_view *v, bool lis
 	transitions(&o, v);
 	segments(&o, c, list);
 	timewait(&o, v);
-	jm_int(&o, "retransmits", c->b->retransmits);
+	jm_int(&o, "retransmits", c->b->traffic.retransmits);
 	r = json_obj_open(json_member(&o, JKEY("resets")));
-	jm_int(&r, "sent", c->b->resets_sent);
-	jm_int(&r, "received", c->b->resets_received);
+	jm_int(&r, "sent", c->b->traffic.resets_sent);
+	jm_int(&r, "received", c->b->traffic.resets_received);
 	json_obj_close(&r);
 	figures(&o, c);
 	jm_str(&o, "outcome", outcome_name(v->outcome));
 	jm_str(&o, "conn_state", zeek_state_name(v->zstate));
-	ok &= json_sb_str(json_member(&o, JKEY("history")), c->b->history);
+	ok &= json_sb_str(json_member(&o, JKEY("history")), c->b->classify.history);
 	jm_str(&o, "verdict", verdict_name(v->verdict));
 	ok &= violations(&o, c);
 	flag_names(&o, c, true);
 	flag_names(&o, c, false);
 	durations(&o, &v->dur);
-	jm_bool(&o, "inferred", c->b->inferred);
+	jm_bool(&o, "inferred", c->b->replay.inferred);
 	jm_bool(&o, "flow_only", c->flow_only);
 	json_obj_close(&o);
 	return ok;

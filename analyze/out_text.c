@@ -131,13 +131,14 @@ static void endpoint_lines(struct strbuf *sb, const struct connection_view *cv)
 		sb_str(sb, zeek_state_name(v->zstate));
 		sb_ch(sb, ' ');
 		sb_str(sb, verdict_name(v->verdict));
-		if (c->b->inferred)
+		if (c->b->replay.inferred)
 			sb_str(sb, " (inferred)");
 		sb_ch(sb, '\n');
-		for (uint32_t i = 0;
-		     c->b->violations && i < c->b->n_violations && i < CONN_MAX_VIOL; i++) {
+		for (uint32_t i = 0; c->b->verdict.violations && i < c->b->verdict.n_violations &&
+				     i < CONN_MAX_VIOL;
+		     i++) {
 			sb_str(sb, "        violation: ");
-			sb_str(sb, c->b->violations[i]);
+			sb_str(sb, c->b->verdict.violations[i]);
 			sb_ch(sb, '\n');
 		}
 	}

@@ -21,9 +21,9 @@ static void tl_endpoint(struct out_ctx *o, const char *side, const struct conn_v
 	outfmt_owner(c, own, sizeof(own));
 	fprintf(o->fp, " %s endpoint %llu: %s > %s owner %s outcome %s verdict %s%s\n", side,
 		(unsigned long long)c->id, l, r, own, outcome_name(v->outcome),
-		verdict_name(v->verdict), c->b->inferred ? " (inferred)" : "");
-	for (uint16_t i = 0; i < c->b->n_trans; i++) {
-		const struct transition *t = &c->b->trans[i];
+		verdict_name(v->verdict), c->b->replay.inferred ? " (inferred)" : "");
+	for (uint16_t i = 0; i < c->b->replay.n_trans; i++) {
+		const struct transition *t = &c->b->replay.trans[i];
 
 		timefmt_iso(trc_realtime(v->hdr, t->t_ns), ts, sizeof(ts));
 		fprintf(o->fp, "  %s  %-12s -> %-12s %10s  %-16s %s", ts, tcp_state_name(t->from),
@@ -36,10 +36,11 @@ static void tl_endpoint(struct out_ctx *o, const char *side, const struct conn_v
 				lx_divergence_name((enum lx_divergence)t->divergence));
 		fputc('\n', o->fp);
 	}
-	if (c->b->trans_dropped)
-		fprintf(o->fp, "  ... %u more transitions not kept\n", c->b->trans_dropped);
-	for (uint32_t i = 0; c->b->violations && i < c->b->n_violations && i < CONN_MAX_VIOL; i++)
-		fprintf(o->fp, "  violation: %s\n", c->b->violations[i]);
+	if (c->b->replay.trans_dropped)
+		fprintf(o->fp, "  ... %u more transitions not kept\n", c->b->replay.trans_dropped);
+	for (uint32_t i = 0;
+	     c->b->verdict.violations && i < c->b->verdict.n_violations && i < CONN_MAX_VIOL; i++)
+		fprintf(o->fp, "  violation: %s\n", c->b->verdict.violations[i]);
 }
 
 static int tl_conn(void *arg, const struct connection_view *cv)

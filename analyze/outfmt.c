@@ -70,16 +70,16 @@ void outfmt_path_sb(struct strbuf *sb, const struct conn *c)
 {
 	/* The states entered, in order: where an endpoint started (CLOSE,
 	 * or LISTEN for an accepted child) is implied by its first state. */
-	if (!c->b->n_trans) {
+	if (!c->b->replay.n_trans) {
 		sb_ch(sb, '-');
 		return;
 	}
-	for (uint16_t i = 0; i < c->b->n_trans; i++) {
+	for (uint16_t i = 0; i < c->b->replay.n_trans; i++) {
 		if (i)
 			sb_ch(sb, '>');
-		sb_str(sb, tcp_state_name(c->b->trans[i].to));
+		sb_str(sb, tcp_state_name(c->b->replay.trans[i].to));
 	}
-	if (c->b->trans_dropped)
+	if (c->b->replay.trans_dropped)
 		sb_str(sb, ">...");
 }
 
@@ -138,13 +138,13 @@ int outfmt_summary(FILE *fp, const struct analyzer_summary *s)
 
 void outfmt_owner_sb(struct strbuf *sb, const struct conn *c)
 {
-	if (!c->b->has_owner) {
+	if (!c->b->owner.has_owner) {
 		sb_ch(sb, '-');
 		return;
 	}
-	sb_u64(sb, c->b->tgid);
+	sb_u64(sb, c->b->owner.tgid);
 	sb_ch(sb, '/');
-	sb_str(sb, c->b->comm);
+	sb_str(sb, c->b->owner.comm);
 }
 
 const char *outfmt_owner(const struct conn *c, char *buf, size_t len)

@@ -22,39 +22,40 @@ void replay_add_transition(struct conn *c, const struct transition *t)
 	/* Segments that can explain the next transition: those after the one
 	 * that explained this one (it may explain a second step itself), or
 	 * after this transition when no segment caused it. */
-	c->b->last_trans_ns =
+	c->b->replay.last_trans_ns =
 		t->cause.kind == CAUSE_SEGMENT && t->cause.t_ns < t->t_ns ? t->cause.t_ns : t->t_ns;
-	c->b->rst_rx_event = false;
-	if (c->b->n_trans >= CONN_MAX_TRANS) {
-		c->b->trans_dropped++;
+	c->b->replay.rst_rx_event = false;
+	if (c->b->replay.n_trans >= CONN_MAX_TRANS) {
+		c->b->replay.trans_dropped++;
 		return;
 	}
-	c->b->trans[c->b->n_trans++] = *t;
+	c->b->replay.trans[c->b->replay.n_trans++] = *t;
 }
 
 static void add_violation(struct conn *c, const char *msg, bool needs_seg)
 {
-	if (!c->b->violations)
-		c->b->violations = calloc(CONN_MAX_VIOL, sizeof(*c->b->violations));
-	if (c->b->violations && c->b->n_violations < CONN_MAX_VIOL) {
-		snprintf(c->b->violations[c->b->n_violations], CONN_VIOL_LEN, "%s", msg);
+	if (!c->b->verdict.violations)
+		c->b->verdict.violations = calloc(CONN_MAX_VIOL, sizeof(*c->b->verdict.violations));
+	if (c->b->verdict.violations && c->b->verdict.n_violations < CONN_MAX_VIOL) {
+		snprintf(c->b->verdict.violations[c->b->verdict.n_violations], CONN_VIOL_LEN, "%s",
+			 msg);
 		if (needs_seg)
-			c->b->viol_needs_seg |= 1u << c->b->n_violations;
+			c->b->verdict.viol_needs_seg |= 1u << c->b->verdict.n_violations;
 	}
-	c->b->n_violations++;
-	c->b->n_viol_seg += needs_seg;
+	c->b->verdict.n_violations++;
+	c->b->verdict.n_viol_seg += needs_seg;
 }
 
 static bool step_to(struct conn *c, const struct rfc9293_input *in, uint8_t to)
 {
-	struct rfc9293_model next = c->b->model;
+	struct rfc9293_model next = c->b->replay.model;
 	struct rfc9293_result r;
 
 	/* Stepping a copy is the prediction; keeping it saves searching the
 	 * rule table a second time. */
 	if (rfc9293_step(&next, in, &r) != 1 || r.to != to)
 		return false;
-	c->b->model = next;
+	c->b->replay.model = next;
 	return true;
 }
 
@@ -92,11 +93,11 @@ static void seg_cause(struct cause *cs, const struct seg_rec *s)
 static bool explain_by_segment(struct conn *c, uint8_t to, struct cause *cs)
 {
 	for (int pass = 0; pass < 2; pass++) {
-		for (int i = 0; i < c->b->n_recent; i++) {
-			int k = (c->b->recent_head + CONN_RECENT - 1 - i) % CONN_RECENT;
-			struct seg_rec *s = &c->b->recent[k];
+		for (int i = 0; i < c->b->replay.n_recent; i++) {
+			int k = (c->b->replay.recent_head + CONN_RECENT - 1 - i) % CONN_RECENT;
+			struct seg_rec *s = &c->b->replay.recent[k];
 			struct rfc9293_input in = { .data = s->payload_len > 0 };
-			bool fresh = s->t_ns >= c->b->last_trans_ns;
+			bool fresh = s->t_ns >= c->b->replay.last_trans_ns;
 
 			if ((pass == 0) != (s->dir == TRC_DIR_RX) || s->uses >= 2 ||
 			    (!fresh && s->uses == 0) || (s->dir == TRC_DIR_TX && !fresh))
@@ -186,11 +187,11 @@ static bool describe(char *buf, size_t len, uint8_t from, uint8_t to)
 
 static bool recent_rx(const struct conn *c, uint8_t flag, bool fresh_only)
 {
-	for (int i = 0; i < c->b->n_recent; i++) {
-		const struct seg_rec *s = &c->b->recent[i];
+	for (int i = 0; i < c->b->replay.n_recent; i++) {
+		const struct seg_rec *s = &c->b->replay.recent[i];
 
 		if (s->dir == TRC_DIR_RX && (s->tcp_flags & flag) &&
-		    (!fresh_only || s->t_ns >= c->b->last_trans_ns))
+		    (!fresh_only || s->t_ns >= c->b->replay.last_trans_ns))
 			return true;
 	}
 	return false;
@@ -198,11 +199,12 @@ static bool recent_rx(const struct conn *c, uint8_t flag, bool fresh_only)
 
 static const struct seg_rec *last_rx(const struct conn *c)
 {
-	for (int i = 0; i < c->b->n_recent; i++) {
+	for (int i = 0; i < c->b->replay.n_recent; i++) {
 		const struct seg_rec *s =
-			&c->b->recent[(c->b->recent_head + CONN_RECENT - 1 - i) % CONN_RECENT];
+			&c->b->replay.recent[(c->b->replay.recent_head + CONN_RECENT - 1 - i) %
+					     CONN_RECENT];
 
-		if (s->dir == TRC_DIR_RX && s->t_ns >= c->b->last_trans_ns)
+		if (s->dir == TRC_DIR_RX && s->t_ns >= c->b->replay.last_trans_ns)
 			return s;
 	}
 	return NULL;
@@ -213,9 +215,9 @@ static void judge(struct conn *c, struct transition *t, bool explained)
 	struct lx_context lx = {
 		.from = t->from,
 		.to = t->to,
-		.rx_fin = c->b->rx_fin,
+		.rx_fin = c->b->classify.rx_fin,
 		.owner = t->owner,
-		.rx_rst = c->b->rst_rx_event || recent_rx(c, TRC_TCP_RST, true),
+		.rx_rst = c->b->replay.rst_rx_event || recent_rx(c, TRC_TCP_RST, true),
 		.rfc_explained = explained,
 	};
 	enum lx_divergence d = lx_divergence_match(&lx);
@@ -227,7 +229,7 @@ static void judge(struct conn *c, struct transition *t, bool explained)
 
 		t->judge = JUDGE_LINUX;
 		t->divergence = (uint8_t)d;
-		c->b->divergences |= 1u << d;
+		c->b->verdict.divergences |= 1u << d;
 		/* The timewait socket takes over on the segment that would
 		 * have entered TIME-WAIT (the FIN, or the ACK of ours). */
 		if (takeover) {
@@ -262,13 +264,13 @@ static void judge(struct conn *c, struct transition *t, bool explained)
 
 static void take_owner(struct conn *c, const struct trc_ev_state *st)
 {
-	if (c->b->has_owner || !(st->flags & TRC_STATE_F_OWNER))
+	if (c->b->owner.has_owner || !(st->flags & TRC_STATE_F_OWNER))
 		return;
-	c->b->has_owner = true;
-	c->b->pid = st->pid;
-	c->b->tgid = st->tgid;
+	c->b->owner.has_owner = true;
+	c->b->owner.pid = st->pid;
+	c->b->owner.tgid = st->tgid;
 	/* Every output prints it: made printable once, here (safestr.h). */
-	safestr_n(st->comm, sizeof(st->comm), c->b->comm, sizeof(c->b->comm));
+	safestr_n(st->comm, sizeof(st->comm), c->b->owner.comm, sizeof(c->b->owner.comm));
 }
 
 static void resync(struct conn *c, uint8_t st)
@@ -276,24 +278,25 @@ static void resync(struct conn *c, uint8_t st)
 	struct rfc9293_input in = { .kind = RFC_IN_RESYNC, .resync_to = st };
 	struct rfc9293_result r;
 
-	(void)rfc9293_step(&c->b->model, &in, &r);
+	(void)rfc9293_step(&c->b->replay.model, &in, &r);
 }
 
 void replay_add_timewait(struct conn *c)
 {
 	struct transition t = {
-		.t_ns = c->b->tw_enter_ns > c->close_ns ? c->b->tw_enter_ns : c->close_ns,
+		.t_ns = c->b->replay.tw_enter_ns > c->close_ns ? c->b->replay.tw_enter_ns
+							       : c->close_ns,
 		.from = TCP_ST_CLOSE,
 		.to = TCP_ST_TIME_WAIT,
 		.judge = JUDGE_LINUX,
 		.divergence = LX_TIMEWAIT_TAKEOVER,
-		.cause = { .kind = CAUSE_TIMEWAIT, .t_ns = c->b->tw_enter_ns },
+		.cause = { .kind = CAUSE_TIMEWAIT, .t_ns = c->b->replay.tw_enter_ns },
 	};
 
-	c->b->tw_trans_pending = false;
-	c->b->divergences |= 1u << LX_TIMEWAIT_TAKEOVER;
+	c->b->replay.tw_trans_pending = false;
+	c->b->verdict.divergences |= 1u << LX_TIMEWAIT_TAKEOVER;
 	replay_add_transition(c, &t);
-	c->b->kstate = TCP_ST_TIME_WAIT;
+	c->b->replay.kstate = TCP_ST_TIME_WAIT;
 }
 
 void replay_state(struct conn *c, const struct trc_event *ev)
@@ -309,26 +312,26 @@ void replay_state(struct conn *c, const struct trc_event *ev)
 	bool explained;
 
 	take_owner(c, st);
-	c->b->kernel_states = true;
+	c->b->replay.kernel_states = true;
 	if (st->flags & TRC_STATE_F_SNAPSHOT) {
 		c->incomplete |= INC_SNAPSHOT;
 		t.judge = JUDGE_SNAPSHOT;
 		t.cause.kind = CAUSE_SNAPSHOT;
 		t.cause.t_ns = ev->t_ns;
 		resync(c, t.to);
-		c->b->kstate = t.to;
+		c->b->replay.kstate = t.to;
 		replay_add_transition(c, &t);
 		return;
 	}
-	if (c->b->model.st == TCP_ST_UNKNOWN) {
+	if (c->b->replay.model.st == TCP_ST_UNKNOWN) {
 		if (t.from != TCP_ST_CLOSE && t.from != TCP_ST_LISTEN && t.from != TCP_ST_UNKNOWN &&
 		    t.from != TCP_ST_BOUND_INACTIVE)
 			c->incomplete |= INC_MIDSTREAM;
 		resync(c, t.from);
-	} else if (c->b->model.st != t.from && c->b->kstate != TCP_ST_TIME_WAIT) {
+	} else if (c->b->replay.model.st != t.from && c->b->replay.kstate != TCP_ST_TIME_WAIT) {
 		snprintf(msg, sizeof(msg), "%s -> %s reported, but the last recorded state was %s",
 			 tcp_state_name(t.from), tcp_state_name(t.to),
-			 tcp_state_name(c->b->model.st));
+			 tcp_state_name(c->b->replay.model.st));
 		add_violation(c, msg, false);
 		resync(c, t.from);
 	}
@@ -344,25 +347,25 @@ void replay_state(struct conn *c, const struct trc_event *ev)
 	}
 	judge(c, &t, explained);
 	resync(c, t.to);
-	c->b->kstate = t.to;
+	c->b->replay.kstate = t.to;
 	replay_add_transition(c, &t);
 	if (t.to == TCP_ST_CLOSE) {
 		c->closed = true;
 		c->close_ns = ev->t_ns;
-		c->b->tw_expected = t.divergence == LX_TIMEWAIT_TAKEOVER ||
-				    t.divergence == LX_FIN_WAIT2_TIMEOUT;
-		if (c->b->tw_trans_pending)
+		c->b->replay.tw_expected = t.divergence == LX_TIMEWAIT_TAKEOVER ||
+					   t.divergence == LX_FIN_WAIT2_TIMEOUT;
+		if (c->b->replay.tw_trans_pending)
 			replay_add_timewait(c);
 	}
 }
 
 void replay_segment(struct conn *c, const struct seg_rec *s)
 {
-	c->b->recent[c->b->recent_head] = *s;
-	c->b->recent[c->b->recent_head].uses = 0;
-	c->b->recent_head = (uint8_t)((c->b->recent_head + 1) % CONN_RECENT);
-	if (c->b->n_recent < CONN_RECENT)
-		c->b->n_recent++;
+	c->b->replay.recent[c->b->replay.recent_head] = *s;
+	c->b->replay.recent[c->b->replay.recent_head].uses = 0;
+	c->b->replay.recent_head = (uint8_t)((c->b->replay.recent_head + 1) % CONN_RECENT);
+	if (c->b->replay.n_recent < CONN_RECENT)
+		c->b->replay.n_recent++;
 }
 
 void replay_timewait(struct conn *c, const struct trc_event *ev)
@@ -373,21 +376,21 @@ void replay_timewait(struct conn *c, const struct trc_event *ev)
 		if (c->tw_enter)
 			return;
 		c->tw_enter = true;
-		c->b->tw_enter_ns = ev->t_ns;
-		c->b->tw_precision = tw->precision;
-		c->b->tw_precision_ns = tw->precision_ns;
-		if (c->b->kstate == TCP_ST_CLOSE)
+		c->b->replay.tw_enter_ns = ev->t_ns;
+		c->b->replay.tw_precision = tw->precision;
+		c->b->replay.tw_precision_ns = tw->precision_ns;
+		if (c->b->replay.kstate == TCP_ST_CLOSE)
 			replay_add_timewait(c);
 		else
-			c->b->tw_trans_pending = true;
+			c->b->replay.tw_trans_pending = true;
 		return;
 	}
 	c->tw_exit = true;
-	c->b->tw_exit_ns = ev->t_ns;
+	c->b->replay.tw_exit_ns = ev->t_ns;
 	if (!c->tw_enter) {
 		/* Exit without enter: entered before the recording began. */
 		c->tw_enter = true;
-		c->b->tw_enter_ns = ev->t_ns;
+		c->b->replay.tw_enter_ns = ev->t_ns;
 		c->incomplete |= INC_SNAPSHOT;
 	}
 }
@@ -395,11 +398,11 @@ void replay_timewait(struct conn *c, const struct trc_event *ev)
 void replay_reset(struct conn *c, const struct trc_event *ev)
 {
 	if (ev->reset.dir == TRC_DIR_RX) {
-		c->b->resets_received++;
-		c->b->rst_rx_event = true;
-		c->b->rx_rst = true;
+		c->b->traffic.resets_received++;
+		c->b->replay.rst_rx_event = true;
+		c->b->classify.rx_rst = true;
 	} else {
-		c->b->resets_sent++;
-		c->b->tx_rst = true;
+		c->b->traffic.resets_sent++;
+		c->b->classify.tx_rst = true;
 	}
 }

@@ -27,7 +27,7 @@ static void record(struct conn *c, uint8_t from, uint8_t to, uint64_t t, const s
 	};
 
 	replay_add_transition(c, &tr);
-	c->b->kstate = to;
+	c->b->replay.kstate = to;
 	if ((to == TCP_ST_CLOSE || to == TCP_ST_TIME_WAIT) && !c->closed) {
 		c->closed = true;
 		c->close_ns = t;
@@ -38,7 +38,7 @@ static void feed(struct conn *c, const struct rfc9293_input *in, uint64_t t, con
 {
 	struct rfc9293_result r;
 
-	if (rfc9293_step(&c->b->model, in, &r) == 1)
+	if (rfc9293_step(&c->b->replay.model, in, &r) == 1)
 		record(c, r.from, r.to, t, cs);
 }
 
@@ -50,7 +50,8 @@ static void seg_input(const struct conn *c, const struct seg_rec *s, struct rfc9
 	/* With sequence numbers, an ACK that does not reach past our FIN
 	 * leaves FIN-WAIT-1/CLOSING/LAST-ACK where they are. */
 	in->fin_unacked = s->dir == TRC_DIR_RX && (s->flags & TRC_SEG_F_SEQ) &&
-			  c->b->fin_sent_seq_valid && !seq_geq(s->ack, c->b->fin_sent_seq + 1);
+			  c->b->replay.fin_sent_seq_valid &&
+			  !seq_geq(s->ack, c->b->replay.fin_sent_seq + 1);
 }
 
 static void feed_seg(struct conn *c, const struct seg_rec *s)
@@ -70,13 +71,13 @@ static void settle_pending(struct conn *c, const struct seg_rec *reply)
 	struct rfc9293_input open = { .kind = RFC_IN_APP_PASSIVE_OPEN };
 	struct cause cs = { .kind = CAUSE_APP,
 			    .input = RFC_IN_APP_PASSIVE_OPEN,
-			    .t_ns = c->b->pending_syn.t_ns };
+			    .t_ns = c->b->replay.pending_syn.t_ns };
 
-	c->b->has_pending_syn = false;
+	c->b->replay.has_pending_syn = false;
 	if ((reply->tcp_flags & (TRC_TCP_SYN | TRC_TCP_ACK)) == (TRC_TCP_SYN | TRC_TCP_ACK))
-		feed(c, &open, c->b->pending_syn.t_ns, &cs);
-	feed_seg(c, &c->b->pending_syn);
-	if ((reply->tcp_flags & TRC_TCP_RST) && c->b->model.st == TCP_ST_CLOSE) {
+		feed(c, &open, c->b->replay.pending_syn.t_ns, &cs);
+	feed_seg(c, &c->b->replay.pending_syn);
+	if ((reply->tcp_flags & TRC_TCP_RST) && c->b->replay.model.st == TCP_ST_CLOSE) {
 		/* Nothing was listening: this side is done once it refused. */
 		c->closed = true;
 		c->close_ns = reply->t_ns;
@@ -97,14 +98,14 @@ static void start(struct conn *c, const struct seg_rec *s)
 	if (!is_syn(s)) {
 		/* Capture began mid-connection: assume it was established. */
 		in.resync_to = TCP_ST_ESTABLISHED;
-		(void)rfc9293_step(&c->b->model, &in, &r);
+		(void)rfc9293_step(&c->b->replay.model, &in, &r);
 		c->incomplete |= INC_MIDSTREAM;
 		record(c, TCP_ST_UNKNOWN, TCP_ST_ESTABLISHED, s->t_ns, &cs);
-		c->b->trans[c->b->n_trans - 1].judge = JUDGE_SNAPSHOT;
+		c->b->replay.trans[c->b->replay.n_trans - 1].judge = JUDGE_SNAPSHOT;
 		return;
 	}
-	(void)rfc9293_step(&c->b->model, &in, &r);
-	c->b->kstate = TCP_ST_CLOSE;
+	(void)rfc9293_step(&c->b->replay.model, &in, &r);
+	c->b->replay.kstate = TCP_ST_CLOSE;
 }
 
 static uint32_t seq_after(const struct seg_rec *s)
@@ -118,22 +119,23 @@ static uint32_t seq_after(const struct seg_rec *s)
  * theirs first. */
 static bool hold_fin(struct conn *c, const struct seg_rec *s)
 {
-	if (c->b->has_pending_fin) {
-		c->b->has_pending_fin = false;
+	if (c->b->replay.has_pending_fin) {
+		c->b->replay.has_pending_fin = false;
 		if (s->dir == TRC_DIR_TX && (s->tcp_flags & TRC_TCP_FIN) &&
-		    (s->flags & TRC_SEG_F_SEQ) && !seq_geq(s->ack, seq_after(&c->b->pending_fin))) {
-			c->b->fin_sent_seq = s->seq + s->payload_len;
-			c->b->fin_sent_seq_valid = true;
+		    (s->flags & TRC_SEG_F_SEQ) &&
+		    !seq_geq(s->ack, seq_after(&c->b->replay.pending_fin))) {
+			c->b->replay.fin_sent_seq = s->seq + s->payload_len;
+			c->b->replay.fin_sent_seq_valid = true;
 			feed_seg(c, s);
-			feed_seg(c, &c->b->pending_fin);
+			feed_seg(c, &c->b->replay.pending_fin);
 			return true;
 		}
-		feed_seg(c, &c->b->pending_fin);
+		feed_seg(c, &c->b->replay.pending_fin);
 	}
 	if (s->dir == TRC_DIR_RX && (s->tcp_flags & TRC_TCP_FIN) && (s->flags & TRC_SEG_F_SEQ) &&
-	    c->b->model.st == TCP_ST_ESTABLISHED) {
-		c->b->pending_fin = *s;
-		c->b->has_pending_fin = true;
+	    c->b->replay.model.st == TCP_ST_ESTABLISHED) {
+		c->b->replay.pending_fin = *s;
+		c->b->replay.has_pending_fin = true;
 		return true;
 	}
 	return false;
@@ -141,33 +143,33 @@ static bool hold_fin(struct conn *c, const struct seg_rec *s)
 
 void replay_flow_flush(struct conn *c)
 {
-	if (c->b->has_pending_fin) {
-		c->b->has_pending_fin = false;
-		feed_seg(c, &c->b->pending_fin);
+	if (c->b->replay.has_pending_fin) {
+		c->b->replay.has_pending_fin = false;
+		feed_seg(c, &c->b->replay.pending_fin);
 	}
 }
 
 void replay_flow_segment(struct conn *c, const struct seg_rec *s)
 {
-	c->b->inferred = true;
-	if (c->b->model.st == TCP_ST_UNKNOWN)
+	c->b->replay.inferred = true;
+	if (c->b->replay.model.st == TCP_ST_UNKNOWN)
 		start(c, s);
-	if (c->b->has_pending_syn) {
+	if (c->b->replay.has_pending_syn) {
 		if (s->dir == TRC_DIR_RX && is_syn(s))
 			return; /* the peer retransmitted its SYN */
 		settle_pending(c, s);
-	} else if (c->b->model.st == TCP_ST_CLOSE && !c->closed && s->dir == TRC_DIR_RX &&
+	} else if (c->b->replay.model.st == TCP_ST_CLOSE && !c->closed && s->dir == TRC_DIR_RX &&
 		   is_syn(s)) {
-		c->b->pending_syn = *s;
-		c->b->has_pending_syn = true;
+		c->b->replay.pending_syn = *s;
+		c->b->replay.has_pending_syn = true;
 		return;
 	}
 	if (hold_fin(c, s))
 		return;
 	if (s->dir == TRC_DIR_TX && (s->tcp_flags & TRC_TCP_FIN) && (s->flags & TRC_SEG_F_SEQ)) {
 		/* The FIN occupies the sequence number after the payload. */
-		c->b->fin_sent_seq = s->seq + s->payload_len;
-		c->b->fin_sent_seq_valid = true;
+		c->b->replay.fin_sent_seq = s->seq + s->payload_len;
+		c->b->replay.fin_sent_seq_valid = true;
 	}
 	feed_seg(c, s);
 }

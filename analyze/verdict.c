@@ -57,21 +57,22 @@ const char *incomplete_reason_name(enum incomplete_reason r)
  * are what tell the two apart. */
 static void settle_fin_wait2(struct conn *c)
 {
-	struct transition *t = c->b->n_trans ? &c->b->trans[c->b->n_trans - 1] : NULL;
+	struct transition *t =
+		c->b->replay.n_trans ? &c->b->replay.trans[c->b->replay.n_trans - 1] : NULL;
 
 	if (t && t->divergence == LX_TIMEWAIT_TAKEOVER && t->from == TCP_ST_CLOSE &&
-	    c->b->n_trans > 1)
+	    c->b->replay.n_trans > 1)
 		t--; /* the CLOSE -> TIME_WAIT appended after it */
 	if (!t || t->divergence != LX_FIN_WAIT2_TIMEOUT || !t->owner || c->tw_enter ||
-	    !(c->b->tx_rst || c->b->resets_sent))
+	    !(c->b->classify.tx_rst || c->b->traffic.resets_sent))
 		return;
 	t->divergence = LX_ABORT_CLOSE;
 	t->cause.input = RFC_IN_APP_ABORT;
-	c->b->divergences &= ~(1u << LX_FIN_WAIT2_TIMEOUT);
-	for (uint16_t i = 0; i < c->b->n_trans; i++)
-		if (c->b->trans[i].divergence == LX_FIN_WAIT2_TIMEOUT)
-			c->b->divergences |= 1u << LX_FIN_WAIT2_TIMEOUT;
-	c->b->divergences |= 1u << LX_ABORT_CLOSE;
+	c->b->verdict.divergences &= ~(1u << LX_FIN_WAIT2_TIMEOUT);
+	for (uint16_t i = 0; i < c->b->replay.n_trans; i++)
+		if (c->b->replay.trans[i].divergence == LX_FIN_WAIT2_TIMEOUT)
+			c->b->verdict.divergences |= 1u << LX_FIN_WAIT2_TIMEOUT;
+	c->b->verdict.divergences |= 1u << LX_ABORT_CLOSE;
 }
 
 void replay_finish(struct conn *c)
@@ -79,27 +80,29 @@ void replay_finish(struct conn *c)
 	uint32_t kept = 0;
 
 	settle_fin_wait2(c);
-	if (c->b->inferred)
+	if (c->b->replay.inferred)
 		replay_flow_flush(c);
-	if (c->b->tw_trans_pending && c->closed)
+	if (c->b->replay.tw_trans_pending && c->closed)
 		replay_add_timewait(c);
-	if (c->b->seg_total || !c->b->n_viol_seg)
+	if (c->b->traffic.seg_total || !c->b->verdict.n_viol_seg)
 		return;
 	/* No segment was recorded for this endpoint at all (segment probes
 	 * off or unavailable): a transition needing one is unexplained, not
 	 * a violation. */
-	for (uint16_t i = 0; i < c->b->n_trans; i++)
-		if (c->b->trans[i].judge == JUDGE_VIOLATION && c->b->trans[i].needs_seg) {
-			c->b->trans[i].judge = JUDGE_UNEXPLAINED;
-			c->b->trans[i].cause.kind = CAUSE_UNKNOWN;
+	for (uint16_t i = 0; i < c->b->replay.n_trans; i++)
+		if (c->b->replay.trans[i].judge == JUDGE_VIOLATION &&
+		    c->b->replay.trans[i].needs_seg) {
+			c->b->replay.trans[i].judge = JUDGE_UNEXPLAINED;
+			c->b->replay.trans[i].cause.kind = CAUSE_UNKNOWN;
 		}
-	for (uint32_t i = 0; i < c->b->n_violations && i < CONN_MAX_VIOL; i++)
-		if (!(c->b->viol_needs_seg & (1u << i)))
-			memmove(c->b->violations[kept++], c->b->violations[i], CONN_VIOL_LEN);
-	c->b->n_unexplained += c->b->n_viol_seg;
-	c->b->n_violations -= c->b->n_viol_seg;
-	c->b->n_viol_seg = 0;
-	c->b->viol_needs_seg = 0;
+	for (uint32_t i = 0; i < c->b->verdict.n_violations && i < CONN_MAX_VIOL; i++)
+		if (!(c->b->verdict.viol_needs_seg & (1u << i)))
+			memmove(c->b->verdict.violations[kept++], c->b->verdict.violations[i],
+				CONN_VIOL_LEN);
+	c->b->verdict.n_unexplained += c->b->verdict.n_viol_seg;
+	c->b->verdict.n_violations -= c->b->verdict.n_viol_seg;
+	c->b->verdict.n_viol_seg = 0;
+	c->b->verdict.viol_needs_seg = 0;
 }
 
 enum verdict replay_verdict(const struct conn *c)
@@ -108,9 +111,9 @@ enum verdict replay_verdict(const struct conn *c)
 	 * a skipped block never yields a violation. */
 	if (c->incomplete & (INC_LOST | INC_CORRUPT))
 		return VERDICT_INCOMPLETE;
-	if (c->b->n_violations)
+	if (c->b->verdict.n_violations)
 		return VERDICT_VIOLATION;
 	if (c->incomplete)
 		return VERDICT_INCOMPLETE;
-	return c->b->divergences ? VERDICT_LINUX : VERDICT_CONFORMANT;
+	return c->b->verdict.divergences ? VERDICT_LINUX : VERDICT_CONFORMANT;
 }

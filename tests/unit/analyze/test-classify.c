@@ -50,7 +50,7 @@ static const char *hist(struct conn *c, const char *script)
 	snprintf(buf, sizeof(buf), "%s", script);
 	for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
 		seg(c, t[0] == 't', strchr(t, ':') + 1);
-	return c->b->history;
+	return c->b->classify.history;
 }
 
 static void history(void)
@@ -60,15 +60,15 @@ static void history(void)
 	/* Originator = local: upper case for what we send; a, d once. */
 	CHECK_STR(hist(c, "tx:S rx:S. tx:. tx:P. rx:. rx:P. tx:. rx:P. tx:F. rx:F. tx:."),
 		  "ShADadFf");
-	CHECK_EQ(c->b->seg_total, 11);
-	CHECK_EQ(c->b->by_flag[0], 1);
-	CHECK_EQ(c->b->by_flag[1], 1);
-	CHECK_EQ(c->b->by_flag[4], 2);
+	CHECK_EQ(c->b->traffic.seg_total, 11);
+	CHECK_EQ(c->b->traffic.by_flag[0], 1);
+	CHECK_EQ(c->b->traffic.by_flag[1], 1);
+	CHECK_EQ(c->b->traffic.by_flag[4], 2);
 	conn_free(c);
 	/* Originator = remote: the letters of what we send are lower case. */
 	c = fresh();
 	CHECK_STR(hist(c, "rx:S tx:S. rx:. rx:R."), "ShAR");
-	CHECK_EQ(c->b->originator, -1);
+	CHECK_EQ(c->b->classify.originator, -1);
 	conn_free(c);
 	/* Without sequence numbers, a repeated SYN is recorded once... */
 	c = fresh();
@@ -79,7 +79,7 @@ static void history(void)
 	seg_seq(c, true, "S", 100, 1000, 0);
 	seg_seq(c, true, "S", 100, 1000, 0);
 	seg_seq(c, true, "S", 500, 1000, 0);
-	CHECK_STR(c->b->history, "SS");
+	CHECK_STR(c->b->classify.history, "SS");
 	conn_free(c);
 	/* SYN+FIN and SYN+RST are q, FIN+RST is i. */
 	c = fresh();
@@ -90,14 +90,14 @@ static void history(void)
 	seg(c, true, "S");
 	for (int i = 0; i < 100; i++)
 		classify_retransmit(c);
-	CHECK_STR(c->b->history, "STTT");
-	CHECK_EQ(c->b->retransmits, 100);
+	CHECK_STR(c->b->classify.history, "STTT");
+	CHECK_EQ(c->b->traffic.retransmits, 100);
 	conn_free(c);
 	c = fresh();
 	seg(c, true, "S");
 	for (int i = 0; i < 12; i++)
 		seg_seq(c, false, ".", 10, 0, 0);
-	CHECK_STR(c->b->history, "Saww");
+	CHECK_STR(c->b->classify.history, "Saww");
 	conn_free(c);
 	/* Flows: retransmissions recognised by their sequence numbers. */
 	c = fresh();
@@ -108,13 +108,13 @@ static void history(void)
 	seg_seq(c, true, "P.", 101, 1000, 10);
 	seg_seq(c, true, "P.", 101, 1000, 10);
 	seg_seq(c, true, "P.", 111, 1000, 10);
-	CHECK_STR(c->b->history, "SThD");
-	CHECK_EQ(c->b->retransmits, 2);
+	CHECK_STR(c->b->classify.history, "SThD");
+	CHECK_EQ(c->b->traffic.retransmits, 2);
 	conn_free(c);
 	/* Midstream: the first sender is the originator. */
 	c = fresh();
 	CHECK_STR(hist(c, "rx:P. tx:."), "Da");
-	CHECK(c->b->first_seg_not_syn);
+	CHECK(c->b->classify.first_seg_not_syn);
 	conn_free(c);
 }
 
@@ -157,7 +157,7 @@ static void trans(struct conn *c, int from, int to, enum cause_kind k, uint8_t f
 	t.cause.tcp_flags = fl;
 	t.cause.dir = (uint8_t)dir;
 	replay_add_transition(c, &t);
-	c->b->kstate = (uint8_t)to;
+	c->b->replay.kstate = (uint8_t)to;
 	if (to == TCP_ST_CLOSE)
 		c->closed = true;
 }

@@ -30,7 +30,7 @@ static void ep_init(struct ep *e, uint64_t id, uint16_t lport, uint16_t rport, i
 	e->body.decl.rport = rport;
 	memcpy(e->body.decl.laddr, (uint8_t[]){ 192, 0, 2, (uint8_t)(lport == 80 ? 2 : 1) }, 4);
 	memcpy(e->body.decl.raddr, (uint8_t[]){ 192, 0, 2, (uint8_t)(lport == 80 ? 1 : 2) }, 4);
-	e->body.originator = (int8_t)originator;
+	e->body.classify.originator = (int8_t)originator;
 	e->c.id = id;
 	e->c.b = &e->body;
 	e->v = (struct conn_view){ .c = &e->c, .hdr = &hdr, .outcome = o, .verdict = vd };
@@ -60,7 +60,7 @@ static void both_sides(void)
 	fig(&cli, TRC_SOCKF_TOTAL_RETRANS, 2);
 	fig(&srv, TRC_SOCKF_BYTES_RECEIVED, 1000);
 	fig(&srv, TRC_SOCKF_SRTT_US, 70);
-	srv.body.retransmits = 3; /* no total_retrans figure: the trace's count */
+	srv.body.traffic.retransmits = 3; /* no total_retrans figure: the trace's count */
 	/* Given in either order, the same connection. */
 	for (int order = 0; order < 2; order++) {
 		connection_build(&cv, order ? &srv.v : &cli.v, order ? &cli.v : &srv.v);

@@ -281,14 +281,14 @@ static void freeze_round_trip(void)
 	/* Body contents: transitions, counters, owned allocations. */
 	a->closed = true;
 	a->close_ns = 123456789;
-	a->b->n_trans = 3;
-	a->b->trans[2].t_ns = 0x0102030405060708ull;
-	a->b->trans[2].to = TCP_ST_CLOSE;
-	a->b->by_flag[4] = 2;
-	a->b->seg_total = 1ull << 40;
-	snprintf(a->b->comm, sizeof(a->b->comm), "client");
-	a->b->list = malloc(4 * sizeof(*a->b->list));
-	a->b->violations = calloc(CONN_MAX_VIOL, sizeof(*a->b->violations));
+	a->b->replay.n_trans = 3;
+	a->b->replay.trans[2].t_ns = 0x0102030405060708ull;
+	a->b->replay.trans[2].to = TCP_ST_CLOSE;
+	a->b->traffic.by_flag[4] = 2;
+	a->b->traffic.seg_total = 1ull << 40;
+	snprintf(a->b->owner.comm, sizeof(a->b->owner.comm), "client");
+	a->b->traffic.list = malloc(4 * sizeof(*a->b->traffic.list));
+	a->b->verdict.violations = calloc(CONN_MAX_VIOL, sizeof(*a->b->verdict.violations));
 	a->incomplete = INC_LOST;
 	conn_table_queue(t, x, 0);
 	conn_table_queue(t, a, 0);
@@ -457,16 +457,16 @@ static void json_writer(void)
 	c->b->decl.family = TRC_FAMILY_IPV6;
 	c->b->decl.cookie = UINT64_MAX; /* printed as json_int_t, negative */
 	c->peer_id = 10;
-	c->b->has_owner = true;
-	c->b->tgid = 4242;
-	snprintf(c->b->comm, sizeof(c->b->comm), "a\"b\\c\td\xc3\xa9");
-	c->b->n_trans = 2;
-	c->b->trans[0] = (struct transition){ .t_ns = 6590622052853ull,
-					      .from = TCP_ST_CLOSE,
-					      .to = TCP_ST_SYN_SENT,
-					      .cause = { .kind = CAUSE_APP,
-							 .input = RFC_IN_APP_ACTIVE_OPEN } };
-	c->b->trans[1] = (struct transition){
+	c->b->owner.has_owner = true;
+	c->b->owner.tgid = 4242;
+	snprintf(c->b->owner.comm, sizeof(c->b->owner.comm), "a\"b\\c\td\xc3\xa9");
+	c->b->replay.n_trans = 2;
+	c->b->replay.trans[0] = (struct transition){ .t_ns = 6590622052853ull,
+						     .from = TCP_ST_CLOSE,
+						     .to = TCP_ST_SYN_SENT,
+						     .cause = { .kind = CAUSE_APP,
+								.input = RFC_IN_APP_ACTIVE_OPEN } };
+	c->b->replay.trans[1] = (struct transition){
 		.t_ns = 6590622059999ull,
 		.from = TCP_ST_SYN_SENT,
 		.to = TCP_ST_CLOSE,
@@ -481,19 +481,20 @@ static void json_writer(void)
 		.known = 0xff, /* all but delivery_rate */
 		.value = { [TRC_SOCKF_SEGS_OUT] = 2, [TRC_SOCKF_BYTES_ACKED] = UINT64_MAX }
 	};
-	c->b->seg_total = 2;
-	c->b->list = segs;
-	c->b->n_list = 2;
+	c->b->traffic.seg_total = 2;
+	c->b->traffic.list = segs;
+	c->b->traffic.n_list = 2;
 	c->tw_enter = true;
-	c->b->tw_enter_ns = 6590622060000ull;
-	c->b->tw_precision = TRC_TW_POLLED;
-	c->b->tw_precision_ns = 100000000;
-	c->b->violations = calloc(CONN_MAX_VIOL, sizeof(*c->b->violations));
-	c->b->n_violations = 1;
-	snprintf(c->b->violations[0], CONN_VIOL_LEN, "SYN_SENT -> CLOSE without a RST received");
-	c->b->divergences = 1u << 1;
+	c->b->replay.tw_enter_ns = 6590622060000ull;
+	c->b->replay.tw_precision = TRC_TW_POLLED;
+	c->b->replay.tw_precision_ns = 100000000;
+	c->b->verdict.violations = calloc(CONN_MAX_VIOL, sizeof(*c->b->verdict.violations));
+	c->b->verdict.n_violations = 1;
+	snprintf(c->b->verdict.violations[0], CONN_VIOL_LEN,
+		 "SYN_SENT -> CLOSE without a RST received");
+	c->b->verdict.divergences = 1u << 1;
 	c->incomplete = INC_LOST | INC_TRACE_END;
-	snprintf(c->b->history, sizeof(c->b->history), "ShR");
+	snprintf(c->b->classify.history, sizeof(c->b->classify.history), "ShR");
 	durations_compute(c, 6590622070000ull, &v.dur);
 	for (int list = 0; list < 2; list++) {
 		sb_reset(&sb);
@@ -502,11 +503,11 @@ static void json_writer(void)
 	}
 	/* A comm that is not UTF-8 (safestr.h keeps such names out of
 	 * struct conn): the writer declines, as jansson would. */
-	c->b->comm[0] = (char)0xff;
+	c->b->owner.comm[0] = (char)0xff;
 	sb_reset(&sb);
 	CHECK(!out_json_endpoint_sb(&sb, &v, false));
 	sb_free(&sb);
-	free(c->b->violations);
+	free(c->b->verdict.violations);
 	free(c->b);
 	free(c);
 }

@@ -39,23 +39,23 @@ static void collect_endpoint(struct tg_result *r, const struct connection_view *
 	o->outcome = v->outcome;
 	o->verdict = v->verdict;
 	o->zstate = v->zstate;
-	memcpy(o->history, c->b->history, sizeof(o->history));
+	memcpy(o->history, c->b->classify.history, sizeof(o->history));
 	path = sb_fixed_str(o->path, sizeof(o->path));
 	outfmt_path_sb(&path, c);
 	sb_fixed_cstr(&path);
-	o->n_violations = c->b->n_violations;
-	if (c->b->n_violations && c->b->violations)
-		memcpy(o->violation, c->b->violations[0], sizeof(o->violation));
+	o->n_violations = c->b->verdict.n_violations;
+	if (c->b->verdict.n_violations && c->b->verdict.violations)
+		memcpy(o->violation, c->b->verdict.violations[0], sizeof(o->violation));
 	o->incomplete = c->incomplete;
-	o->divergences = c->b->divergences;
-	o->inferred = c->b->inferred;
-	o->has_owner = c->b->has_owner;
-	o->pid = c->b->tgid;
-	memcpy(o->trans, c->b->trans, sizeof(o->trans));
-	o->n_trans = c->b->n_trans;
+	o->divergences = c->b->verdict.divergences;
+	o->inferred = c->b->replay.inferred;
+	o->has_owner = c->b->owner.has_owner;
+	o->pid = c->b->owner.tgid;
+	memcpy(o->trans, c->b->replay.trans, sizeof(o->trans));
+	o->n_trans = c->b->replay.n_trans;
 	o->dur = v->dur;
-	o->seg_total = c->b->seg_total;
-	o->retransmits = c->b->retransmits;
+	o->seg_total = c->b->traffic.seg_total;
+	o->retransmits = c->b->traffic.retransmits;
 	o->fig = c->b->fig;
 }
 
