@@ -24,8 +24,7 @@ struct lookaside_ent {
 
 struct conn_table {
 	struct conn_index ix;	/* by (file, serial) */
-	struct conn **tbuckets; /* by 4-tuple (netns not hashed: peers differ) */
-	size_t nbuckets;	/* power of two */
+	struct hchain by_tuple; /* by 4-tuple (netns not hashed: peers differ) */
 	uint64_t live;
 	uint64_t next_id;
 	struct conn_queues queues;
@@ -38,10 +37,40 @@ struct conn_table {
 	size_t pop_cursor; /* slots before it are empty once popping started */
 };
 
-static size_t tuple_slot(const struct conn_table *t, const uint8_t *la, uint16_t lp,
-			 const uint8_t *ra, uint16_t rp)
+/* Addresses are 16 bytes (IPv4 in the first 4, the rest zero). */
+static uint64_t hash_tuple(const uint8_t *la, uint16_t lp, const uint8_t *ra, uint16_t rp)
 {
-	return hash_tuple(la, lp, ra, rp) & (t->nbuckets - 1);
+	uint64_t h = ((uint64_t)lp << 16) | rp;
+
+	for (int i = 0; i < 16; i += 8) {
+		uint64_t a, b;
+
+		memcpy(&a, la + i, 8);
+		memcpy(&b, ra + i, 8);
+		h = hash_mix(h ^ a) + b;
+	}
+	return hash_mix(h);
+}
+
+static uint64_t key_hash(const struct conn_key *k)
+{
+	return hash_tuple(k->laddr, k->lport, k->raddr, k->rport);
+}
+
+/* The newest endpoint of the chain of k's tuple (which holds other
+ * tuples' too), then the next older one; at most CONN_TUPLE_WALK_MAX. */
+static struct conn *chain_first(const struct conn_table *t, const struct conn_key *k)
+{
+	struct hchain_link *l = hchain_first(&t->by_tuple, key_hash(k));
+
+	return l ? hchain_entry(l, struct conn, tlink) : NULL;
+}
+
+static struct conn *chain_next(const struct conn *c)
+{
+	struct hchain_link *l = hchain_next(&c->tlink);
+
+	return l ? hchain_entry(l, struct conn, tlink) : NULL;
 }
 
 static struct lookaside_ent *look_slot(struct conn_table *t, const struct conn_key *k)
@@ -72,11 +101,9 @@ struct conn_table *conn_table_new(void)
 
 	if (!t)
 		return NULL;
-	t->nbuckets = 1024;
-	t->tbuckets = calloc(t->nbuckets, sizeof(*t->tbuckets));
 	conn_queues_init(&t->queues);
 	conn_freezer_init(&t->fz);
-	if (conn_index_init(&t->ix) < 0 || !t->tbuckets) {
+	if (conn_index_init(&t->ix) < 0 || hchain_init(&t->by_tuple, 1024) < 0) {
 		conn_table_free(t);
 		errno = ENOMEM;
 		return NULL;
@@ -159,7 +186,7 @@ void conn_table_free(struct conn_table *t)
 	}
 	conn_freezer_fini(&t->fz);
 	conn_index_fini(&t->ix);
-	free(t->tbuckets);
+	hchain_fini(&t->by_tuple);
 	free(t);
 }
 
@@ -170,40 +197,8 @@ struct conn *conn_table_lookup(struct conn_table *t, uint32_t file, uint64_t ser
 
 static void tuple_insert(struct conn_table *t, struct conn *c)
 {
-	size_t s = tuple_slot(t, c->key.laddr, c->key.lport, c->key.raddr, c->key.rport);
-
-	c->tnext = t->tbuckets[s];
-	if (c->tnext)
-		c->tnext->tpprev = &c->tnext;
-	t->tbuckets[s] = c;
-	c->tpprev = &t->tbuckets[s];
+	hchain_insert(&t->by_tuple, &c->tlink, key_hash(&c->key));
 	c->in_tuple_index = true;
-}
-
-/* Doubles the tuple index; a load factor of one keeps chains short.  The
- * order within a chain decides between equal tuples (conn_table_by_tuple,
- * conn_table_link_peer), so it is rebuilt exactly this way. */
-static int grow(struct conn_table *t)
-{
-	size_t old_n = t->nbuckets;
-	struct conn **ot = t->tbuckets;
-
-	t->tbuckets = calloc(old_n * 2, sizeof(*ot));
-	if (!t->tbuckets) {
-		t->tbuckets = ot;
-		return -ENOMEM;
-	}
-	t->nbuckets = old_n * 2;
-	for (size_t i = 0; i < old_n; i++) {
-		struct conn *c, *n;
-
-		for (c = ot[i]; c; c = n) {
-			n = c->tnext;
-			tuple_insert(t, c);
-		}
-	}
-	free(ot);
-	return 0;
 }
 
 struct conn *conn_table_add(struct conn_table *t, uint32_t file, const struct trc_conn *decl)
@@ -211,10 +206,6 @@ struct conn *conn_table_add(struct conn_table *t, uint32_t file, const struct tr
 	struct conn_body *body;
 	struct conn *c;
 
-	if (t->live >= t->nbuckets && grow(t) < 0) {
-		errno = ENOMEM;
-		return NULL;
-	}
 	/* Reuse: finalising and opening connections at the same rate then
 	 * costs no allocation. */
 	c = conn_shell(t);
@@ -269,15 +260,6 @@ struct conn *conn_table_add_mirror(struct conn_table *t, struct conn *c)
 	return m;
 }
 
-static void unlink_chain(struct conn *c)
-{
-	*c->tpprev = c->tnext;
-	if (c->tnext)
-		c->tnext->tpprev = c->tpprev;
-	c->tnext = NULL;
-	c->tpprev = NULL;
-}
-
 void conn_table_join(struct conn *sock, struct conn *flow)
 {
 	if (sock->flow == flow && flow->sock == sock)
@@ -310,7 +292,7 @@ void conn_table_remove(struct conn_table *t, struct conn *c)
 	if (c->indexed)
 		(void)conn_index_remove(&t->ix, c); /* -ENOENT: nothing to take out */
 	if (c->in_tuple_index)
-		unlink_chain(c);
+		hchain_remove(&t->by_tuple, &c->tlink);
 	c->in_tuple_index = false;
 	c->indexed = false;
 	t->live--;
@@ -330,9 +312,9 @@ void conn_table_remove(struct conn_table *t, struct conn *c)
 
 struct conn *conn_table_by_tuple(struct conn_table *t, const struct conn_key *k, bool flow_only)
 {
-	struct conn *c = t->tbuckets[tuple_slot(t, k->laddr, k->lport, k->raddr, k->rport)];
+	struct conn *c = chain_first(t, k);
 
-	for (unsigned int n = 0; c && n < CONN_TUPLE_WALK_MAX; c = c->tnext, n++)
+	for (unsigned int n = 0; c && n < CONN_TUPLE_WALK_MAX; c = chain_next(c), n++)
 		if (c->flow_only == flow_only && !c->adopted && c->key.netns == k->netns &&
 		    tuple_eq(&c->key, k))
 			return c;
@@ -348,8 +330,8 @@ uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c)
 	if (c->peer_id || c->flow_only || c->key.rport == 0)
 		return c->peer_id;
 	conn_key_from_decl(&rev, &c->b->decl, true);
-	p = t->tbuckets[tuple_slot(t, rev.laddr, rev.lport, rev.raddr, rev.rport)];
-	for (unsigned int n = 0; p && n < CONN_TUPLE_WALK_MAX; p = p->tnext, n++) {
+	p = chain_first(t, &rev);
+	for (unsigned int n = 0; p && n < CONN_TUPLE_WALK_MAX; p = chain_next(p), n++) {
 		if (p == c || p->flow_only || p->peer_id || !tuple_eq(&p->key, &rev))
 			continue;
 		if (!best || p->key.netns == c->key.netns)
@@ -400,8 +382,8 @@ struct conn *conn_table_partner(struct conn_table *t, const struct conn *c)
 	if (c->peer_id || c->sock || c->adopted || !c->key.rport || !c->key.lport)
 		return NULL;
 	key_reversed(&rev, &c->key);
-	p = t->tbuckets[tuple_slot(t, rev.laddr, rev.lport, rev.raddr, rev.rport)];
-	for (unsigned int n = 0; p && n < CONN_TUPLE_WALK_MAX; p = p->tnext, n++) {
+	p = chain_first(t, &rev);
+	for (unsigned int n = 0; p && n < CONN_TUPLE_WALK_MAX; p = chain_next(p), n++) {
 		if (!may_partner(c, p, &rev))
 			continue;
 		if (!best || p->key.netns == c->key.netns)

@@ -15,6 +15,7 @@
 #include <sys/queue.h>
 
 #include "figures.h"
+#include "hchain.h"
 #include "rfc9293.h"
 #include "trc.h"
 
@@ -200,14 +201,13 @@ struct conn {
 	uint32_t file;	     /* index of the input file */
 	uint32_t incomplete; /* enum incomplete_reason bits (verdict input) */
 	struct conn_key key;
-	struct conn *fnext;	 /* reuse list */
-	struct conn *tnext;	 /* tuple index chain */
-	struct conn **tpprev;	 /* the pointer to c in that chain: O(1) removal */
-	TAILQ_ENTRY(conn) qlink; /* finalisation queue (conn_queue.h) */
-	TAILQ_ENTRY(conn) clink; /* cooling list: closed, not yet frozen (conn_freeze.h) */
-	struct conn *mirror;	 /* segment-only: the other endpoint of the flow */
-	struct conn *flow;	 /* socket: the flow whose segments it receives */
-	struct conn *sock;	 /* flow: the socket its segments go to */
+	struct conn *fnext;	  /* reuse list */
+	struct hchain_link tlink; /* the tuple index (conn.c) */
+	TAILQ_ENTRY(conn) qlink;  /* finalisation queue (conn_queue.h) */
+	TAILQ_ENTRY(conn) clink;  /* cooling list: closed, not yet frozen (conn_freeze.h) */
+	struct conn *mirror;	  /* segment-only: the other endpoint of the flow */
+	struct conn *flow;	  /* socket: the flow whose segments it receives */
+	struct conn *sock;	  /* flow: the socket its segments go to */
 	struct conn *peer;
 	uint64_t peer_id; /* 0 = none */
 	/* The other half of its connection, finalised first and out of the

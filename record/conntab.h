@@ -11,8 +11,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/queue.h>
 
 #include "events.h"
+#include "hchain.h"
 #include "trc.h"
 
 #define CONN_MAX_HELD 4
@@ -32,7 +34,8 @@ struct conn_entry {
 	unsigned int n_held;
 	struct trc_event *held;
 	/* Table links (private). */
-	struct conn_entry *next_cookie, *next_tuple, *prev_all, *next_all;
+	struct hchain_link by_cookie, by_tuple;
+	LIST_ENTRY(conn_entry) all;
 };
 
 struct conntab;

@@ -23,7 +23,7 @@ import os
 import re
 import sys
 
-DIRS = ("analyze", "record", "format", "bpf", "tests/tools")
+DIRS = ("analyze", "record", "format", "bpf", "lib", "tests/tools")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 # A prototype at file scope ("int name(...);") and a definition in our
 # style (return type and name on one line, "{" alone on the next).
