@@ -2,16 +2,19 @@
 /*
  * flow.c - flow table for the libpcap sources.  A flow is one TCP
  * connection seen from the wire, keyed by its canonical 4-tuple; it becomes
- * one flow-only trace connection.  Flows live in a hash table plus two
- * lists: by last activity (the oldest idle flow is evicted when the table
- * is full) and by finish time (finished flows are closed after a grace
- * period of capture time).  Memory follows concurrent flows only.
+ * one flow-only trace connection.  Flows live in a hash table
+ * (lib/hchain.h) plus two tail queues: by last activity (the oldest idle flow is evicted when the
+ * table is full) and by finish time (finished flows are closed after a grace period of capture
+ * time).  Memory follows concurrent flows only.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 
 #include "flow.h"
+#include "hash.h"
+#include "hchain.h"
 #include "pkt_filter.h"
 
 #define FLOW_INIT_BUCKETS 1024u
@@ -24,12 +27,6 @@ struct flow_key {
 	uint16_t pb;
 };
 
-enum { LIST_LRU = 0, LIST_DONE = 1 };
-
-struct flow_link {
-	struct flow *prev, *next;
-};
-
 struct flow {
 	struct flow_key key; /* zero-padded: compared and hashed as bytes */
 	uint64_t serial;
@@ -39,19 +36,15 @@ struct flow {
 	uint8_t local; /* side (0 = a, 1 = b) that is the local endpoint */
 	uint8_t fin[2], fin_acked[2], syn[2];
 	uint8_t done, past_syn, on_done;
-	struct flow *hnext;
-	struct flow_link link[2];
-};
-
-struct flow_list {
-	struct flow *head, *tail;
+	struct hchain_link by_key;
+	TAILQ_ENTRY(flow) lru, done_link;
 };
 
 struct flow_table {
-	struct flow **buckets;
-	size_t nbuckets; /* power of two */
+	struct hchain by_key;
 	size_t count;
-	struct flow_list list[2];
+	TAILQ_HEAD(, flow) lru;	 /* least recently active first */
+	TAILQ_HEAD(, flow) done; /* by finish time */
 	struct pcap_net local_nets[PCAP_SRC_MAX_LOCAL_NETS];
 	unsigned int n_local_nets;
 	uint64_t grace_ns;
@@ -59,41 +52,13 @@ struct flow_table {
 	struct flow_table_stats st;
 };
 
-static void list_append(struct flow_list *l, struct flow *f, int which)
+/* The key is zero-padded: hashed and compared as bytes. */
+static uint64_t key_hash(const struct flow_key *k)
 {
-	f->link[which].prev = l->tail;
-	f->link[which].next = NULL;
-	if (l->tail)
-		l->tail->link[which].next = f;
-	else
-		l->head = f;
-	l->tail = f;
-}
+	uint64_t w[(sizeof(*k) + 7) / 8] = { 0 };
 
-static void list_remove(struct flow_list *l, struct flow *f, int which)
-{
-	struct flow_link *k = &f->link[which];
-
-	if (k->prev)
-		k->prev->link[which].next = k->next;
-	else
-		l->head = k->next;
-	if (k->next)
-		k->next->link[which].prev = k->prev;
-	else
-		l->tail = k->prev;
-	k->prev = k->next = NULL;
-}
-
-/* FNV-1a over the key bytes. */
-static size_t key_hash(const struct flow_key *k)
-{
-	const uint8_t *p = (const uint8_t *)k;
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	return (size_t)(h ^ (h >> 32));
+	memcpy(w, k, sizeof(*k));
+	return hash_words(w, sizeof(w));
 }
 
 /* Builds the canonical key; *sender is the side (0 = a) that sent seg. */
@@ -119,9 +84,9 @@ struct flow_table *flow_table_new(const struct flow_table_opts *opts)
 
 	if (!ft)
 		return NULL;
-	ft->nbuckets = FLOW_INIT_BUCKETS;
-	ft->buckets = calloc(ft->nbuckets, sizeof(*ft->buckets));
-	if (!ft->buckets) {
+	TAILQ_INIT(&ft->lru);
+	TAILQ_INIT(&ft->done);
+	if (hchain_init(&ft->by_key, FLOW_INIT_BUCKETS) < 0) {
 		free(ft);
 		return NULL;
 	}
@@ -144,49 +109,26 @@ struct flow_table *flow_table_new(const struct flow_table_opts *opts)
 
 static struct flow *lookup(const struct flow_table *ft, const struct flow_key *k)
 {
-	struct flow *f = ft->buckets[key_hash(k) & (ft->nbuckets - 1)];
+	uint64_t h = key_hash(k);
 
-	while (f && memcmp(&f->key, k, sizeof(*k)) != 0)
-		f = f->hnext;
-	return f;
-}
+	for (struct hchain_link *l = hchain_first(&ft->by_key, h); l; l = hchain_next(l)) {
+		struct flow *f = hchain_entry(l, struct flow, by_key);
 
-/* Doubles the bucket array; on allocation failure chains just get longer. */
-static void grow(struct flow_table *ft)
-{
-	size_t n = ft->nbuckets * 2;
-	struct flow **b = calloc(n, sizeof(*b));
-
-	if (!b)
-		return;
-	for (size_t i = 0; i < ft->nbuckets; i++) {
-		struct flow *f = ft->buckets[i];
-		while (f) {
-			struct flow *next = f->hnext;
-			size_t h = key_hash(&f->key) & (n - 1);
-			f->hnext = b[h];
-			b[h] = f;
-			f = next;
-		}
+		if (l->hash == h && !memcmp(&f->key, k, sizeof(*k)))
+			return f;
 	}
-	free(ft->buckets);
-	ft->buckets = b;
-	ft->nbuckets = n;
+	return NULL;
 }
 
 /* Unlinks and frees f; with a writer, closes its connection there too. */
 static int remove_flow(struct flow_table *ft, struct flow *f, struct trc_writer *w)
 {
-	struct flow **pp = &ft->buckets[key_hash(&f->key) & (ft->nbuckets - 1)];
 	int rc = 0;
 
-	while (*pp && *pp != f)
-		pp = &(*pp)->hnext;
-	if (*pp)
-		*pp = f->hnext;
-	list_remove(&ft->list[LIST_LRU], f, LIST_LRU);
+	hchain_remove(&ft->by_key, &f->by_key);
+	TAILQ_REMOVE(&ft->lru, f, lru);
 	if (f->on_done)
-		list_remove(&ft->list[LIST_DONE], f, LIST_DONE);
+		TAILQ_REMOVE(&ft->done, f, done_link);
 	if (w)
 		rc = trc_writer_conn_close(w, f->serial);
 	free(f);
@@ -229,8 +171,8 @@ static int new_flow(struct flow_table *ft, struct trc_writer *w, const struct fl
 	struct trc_conn c = { .family = k->family };
 	int rc;
 
-	if (ft->count >= ft->max_flows && ft->list[LIST_LRU].head) {
-		rc = remove_flow(ft, ft->list[LIST_LRU].head, w);
+	if (ft->count >= ft->max_flows && !TAILQ_EMPTY(&ft->lru)) {
+		rc = remove_flow(ft, TAILQ_FIRST(&ft->lru), w);
 		ft->st.evicted++;
 		if (rc < 0)
 			return rc;
@@ -249,12 +191,8 @@ static int new_flow(struct flow_table *ft, struct trc_writer *w, const struct fl
 		free(f);
 		return rc;
 	}
-	if (ft->count >= ft->nbuckets)
-		grow(ft);
-	size_t h = key_hash(k) & (ft->nbuckets - 1);
-	f->hnext = ft->buckets[h];
-	ft->buckets[h] = f;
-	list_append(&ft->list[LIST_LRU], f, LIST_LRU);
+	hchain_insert(&ft->by_key, &f->by_key, key_hash(k));
+	TAILQ_INSERT_TAIL(&ft->lru, f, lru);
 	ft->count++;
 	ft->st.connections++;
 	ft->st.open = ft->count;
@@ -288,7 +226,7 @@ static void track_close(struct flow_table *ft, struct flow *f, int side, const s
 	if (f->done && !f->on_done) {
 		f->on_done = 1;
 		f->done_ns = t_ns;
-		list_append(&ft->list[LIST_DONE], f, LIST_DONE);
+		TAILQ_INSERT_TAIL(&ft->done, f, done_link);
 	}
 }
 
@@ -325,8 +263,8 @@ int flow_table_segment(struct flow_table *ft, struct trc_writer *w, uint64_t t_n
 		if (rc < 0)
 			return rc;
 	} else {
-		list_remove(&ft->list[LIST_LRU], f, LIST_LRU);
-		list_append(&ft->list[LIST_LRU], f, LIST_LRU);
+		TAILQ_REMOVE(&ft->lru, f, lru);
+		TAILQ_INSERT_TAIL(&ft->lru, f, lru);
 	}
 	struct trc_event ev = {
 	    .type = TRC_EV_SEGMENT,
@@ -351,7 +289,7 @@ int flow_table_expire(struct flow_table *ft, struct trc_writer *w, uint64_t now_
 {
 	struct flow *f;
 
-	while ((f = ft->list[LIST_DONE].head) && now_ns >= f->done_ns &&
+	while ((f = TAILQ_FIRST(&ft->done)) && now_ns >= f->done_ns &&
 	       now_ns - f->done_ns >= ft->grace_ns) {
 		int rc = remove_flow(ft, f, w);
 		if (rc < 0)
@@ -364,8 +302,8 @@ int flow_table_close_all(struct flow_table *ft, struct trc_writer *w)
 {
 	int first = 0;
 
-	while (ft->list[LIST_LRU].head) {
-		int rc = remove_flow(ft, ft->list[LIST_LRU].head, w);
+	while (!TAILQ_EMPTY(&ft->lru)) {
+		int rc = remove_flow(ft, TAILQ_FIRST(&ft->lru), w);
 		if (rc < 0 && first == 0)
 			first = rc;
 	}
@@ -381,8 +319,8 @@ void flow_table_free(struct flow_table *ft)
 {
 	if (!ft)
 		return;
-	while (ft->list[LIST_LRU].head)
-		(void)remove_flow(ft, ft->list[LIST_LRU].head, NULL);
-	free(ft->buckets);
+	while (!TAILQ_EMPTY(&ft->lru))
+		(void)remove_flow(ft, TAILQ_FIRST(&ft->lru), NULL);
+	hchain_fini(&ft->by_key);
 	free(ft);
 }
