@@ -8,18 +8,30 @@
 
 #include "filter.h"
 
-static bool addr_eq(const struct analyzer_filter *f, uint8_t family, const uint8_t *addr)
+static bool port_listed(const struct analyzer_filter *f, uint16_t port)
+{
+	for (unsigned int i = 0; i < f->n_ports; i++)
+		if (f->ports[i] == port)
+			return true;
+	return false;
+}
+
+static bool addr_listed(const struct analyzer_filter *f, uint8_t family, const uint8_t *addr)
 {
 	size_t len = family == TRC_FAMILY_IPV4 ? 4 : 16;
 
-	return f->host_family == family && !memcmp(f->host, addr, len);
+	for (unsigned int i = 0; i < f->n_hosts; i++)
+		if (f->hosts[i].family == family && !memcmp(f->hosts[i].addr, addr, len))
+			return true;
+	return false;
 }
 
 bool analyzer_filter_decl(const struct analyzer_filter *f, const struct trc_conn *d)
 {
-	if (f->port && d->lport != f->port && d->rport != f->port)
+	if (f->n_ports && !port_listed(f, d->lport) && !port_listed(f, d->rport))
 		return false;
-	if (f->host_family && !addr_eq(f, d->family, d->laddr) && !addr_eq(f, d->family, d->raddr))
+	if (f->n_hosts && !addr_listed(f, d->family, d->laddr) &&
+	    !addr_listed(f, d->family, d->raddr))
 		return false;
 	return true;
 }

@@ -10,13 +10,17 @@
 #include <stdint.h>
 
 #include "connection.h"
+#include "filterspec.h"
 #include "trc.h"
 
-/* Filters on reported connections; zero values mean "no filter". */
+/* Filters on reported connections; zero values mean "no filter".  A
+ * connection passes a list when it matches any of its values
+ * (lib/filterspec.h, the grammar tcprec uses too). */
 struct analyzer_filter {
-	uint16_t port;	     /* local or remote port */
-	uint8_t host_family; /* 0 = no host filter */
-	uint8_t host[16];
+	uint16_t ports[FILTERSPEC_MAX]; /* local or remote port */
+	unsigned int n_ports;
+	struct filterspec_addr hosts[FILTERSPEC_MAX]; /* local or remote address */
+	unsigned int n_hosts;
 	uint32_t outcomes; /* bit (1 << enum outcome); 0 = all */
 	uint32_t verdicts; /* bit (1 << enum verdict); 0 = all */
 	bool since_set, until_set;

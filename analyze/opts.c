@@ -39,12 +39,16 @@ static const struct argp_option options[] = {
 	  2 },
 	{ "check", 'c', NULL, 0, "Exit 3 when any reported connection has a violation", 2 },
 	{ "quiet", 'q', NULL, 0, "No warnings on stderr (truncated/corrupt input)", 2 },
-	{ NULL, 0, NULL, 0, "Filters (on reported connections):", 3 },
-	{ "port", 'p', "PORT", 0, "Local or remote port", 3 },
-	{ "host", 'H', "ADDR", 0, "Local or remote IPv4/IPv6 address", 3 },
-	{ "outcome", 'O', "LIST", 0, "Comma-separated outcomes (normal_close,refused,...)", 3 },
+	{ NULL, 0, NULL, 0,
+	  "Filters (on reported connections; each repeatable and comma-separated, "
+	  "a connection matching any value):",
+	  3 },
+	{ "port", 'p', "PORT[,PORT...]", 0, "Either port is PORT", 3 },
+	{ "host", 'H', "ADDR[,ADDR...]", 0, "Either address is ADDR, IPv4 or IPv6", 3 },
+	{ "outcome", 'O', "LIST", 0,
+	  "Outcomes, the connection's or an endpoint's (normal_close,refused,...)", 3 },
 	{ "verdict", OPT_VERDICT, "LIST", 0,
-	  "Comma-separated verdicts (conformant,linux-specific,violation,incomplete)", 3 },
+	  "Verdicts (conformant,linux-specific,violation,incomplete)", 3 },
 	{ "since", OPT_SINCE, "TIME", 0,
 	  "Connections alive at or after TIME (ISO 8601, or seconds after the first event)", 3 },
 	{ "until", OPT_UNTIL, "TIME", 0, "Connections alive at or before TIME", 3 },
@@ -74,71 +78,32 @@ static const char doc[] =
 	"Times: --since/--until take ISO 8601 (2026-11-22T03:40:59.5Z, no zone = UTC) or "
 	"non-negative seconds relative to the first event of the trace(s).";
 
-int opts_parse_port(const char *s, uint16_t *port)
+int opts_add_ports(struct analyzer_filter *f, const char *list)
 {
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v == 0 || v > 65535 || *s == '-' || *s == '+')
-		return -EINVAL;
-	*port = (uint16_t)v;
-	return 0;
+	return filterspec_ports(list, f->ports, &f->n_ports, FILTERSPEC_MAX);
 }
 
-int opts_parse_host(const char *s, uint8_t *family, uint8_t addr[16])
+int opts_add_hosts(struct analyzer_filter *f, const char *list)
 {
-	memset(addr, 0, 16);
-	if (inet_pton(AF_INET, s, addr) == 1) {
-		*family = TRC_FAMILY_IPV4;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, s, addr) == 1) {
-		*family = TRC_FAMILY_IPV6;
-		return 0;
-	}
-	return -EINVAL;
+	return filterspec_addrs(list, f->hosts, &f->n_hosts, FILTERSPEC_MAX);
 }
 
-static int parse_list(const char *s, uint32_t *mask, int n, const char *(*name)(int))
+int opts_add_outcomes(struct analyzer_filter *f, const char *list)
 {
-	char buf[512], *save = NULL, *tok;
+	const char *names[OUT_COUNT];
 
-	if (strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	*mask = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int i;
-
-		for (i = 0; i < n && strcmp(tok, name(i)); i++)
-			;
-		if (i == n)
-			return -EINVAL;
-		*mask |= 1u << i;
-	}
-	return *mask ? 0 : -EINVAL;
+	for (int i = 0; i < OUT_COUNT; i++)
+		names[i] = outcome_name((enum outcome)i);
+	return filterspec_names(list, names, OUT_COUNT, &f->outcomes);
 }
 
-static const char *outcome_i(int i)
+int opts_add_verdicts(struct analyzer_filter *f, const char *list)
 {
-	return outcome_name((enum outcome)i);
-}
+	const char *names[VERDICT_COUNT];
 
-static const char *verdict_i(int i)
-{
-	return verdict_name((enum verdict)i);
-}
-
-int opts_parse_outcomes(const char *s, uint32_t *mask)
-{
-	return parse_list(s, mask, OUT_COUNT, outcome_i);
-}
-
-int opts_parse_verdicts(const char *s, uint32_t *mask)
-{
-	return parse_list(s, mask, VERDICT_COUNT, verdict_i);
+	for (int i = 0; i < VERDICT_COUNT; i++)
+		names[i] = verdict_name((enum verdict)i);
+	return filterspec_names(list, names, VERDICT_COUNT, &f->verdicts);
 }
 
 static int set_mode(struct argp_state *st, struct config *cfg, enum output_mode m)
@@ -164,20 +129,26 @@ static error_t parse_filter(int key, char *arg, struct argp_state *st, struct co
 
 	switch (key) {
 	case 'p':
-		if (opts_parse_port(arg, &f->port) < 0)
-			argp_error(st, "invalid port '%s' (1-65535)", arg);
+		if (opts_add_ports(f, arg) < 0)
+			argp_error(st,
+				   "invalid --port '%s': expected N[,N...] with 1 <= N <= 65535, "
+				   "up to %d in all",
+				   arg, FILTERSPEC_MAX);
 		return 0;
 	case 'H':
-		if (opts_parse_host(arg, &f->host_family, f->host) < 0)
-			argp_error(st, "invalid address '%s'", arg);
+		if (opts_add_hosts(f, arg) < 0)
+			argp_error(st,
+				   "invalid --host '%s': expected ADDR[,ADDR...], IPv4 or IPv6, "
+				   "up to %d in all",
+				   arg, FILTERSPEC_MAX);
 		return 0;
 	case 'O':
-		if (opts_parse_outcomes(arg, &f->outcomes) < 0)
-			argp_error(st, "invalid outcome list '%s'", arg);
+		if (opts_add_outcomes(f, arg) < 0)
+			argp_error(st, "invalid --outcome '%s' (see --help for the names)", arg);
 		return 0;
 	case OPT_VERDICT:
-		if (opts_parse_verdicts(arg, &f->verdicts) < 0)
-			argp_error(st, "invalid verdict list '%s'", arg);
+		if (opts_add_verdicts(f, arg) < 0)
+			argp_error(st, "invalid --verdict '%s' (see --help for the names)", arg);
 		return 0;
 	case OPT_SINCE:
 		return parse_time(st, arg, &f->since_ns, &f->since_rel, &f->since_set);

@@ -41,11 +41,12 @@ struct config {
  * one line to stderr.  --help/--version print and exit(0) inside argp. */
 int opts_parse(int argc, char **argv, struct config *cfg);
 
-/* Strict parsers shared by the options (exported for unit tests). */
-int opts_parse_port(const char *s, uint16_t *port);
-int opts_parse_host(const char *s, uint8_t *family, uint8_t addr[16]);
-/* Comma-separated names to a bit mask; -EINVAL names the first bad one. */
-int opts_parse_outcomes(const char *s, uint32_t *mask);
-int opts_parse_verdicts(const char *s, uint32_t *mask);
+/* The filter options (exported for unit tests): each adds the values of
+ * a comma-separated list to the filter, by lib/filterspec.h's grammar.
+ * 0, -EINVAL, -ERANGE or -E2BIG (filterspec.h). */
+int opts_add_ports(struct analyzer_filter *f, const char *list);
+int opts_add_hosts(struct analyzer_filter *f, const char *list);
+int opts_add_outcomes(struct analyzer_filter *f, const char *list);
+int opts_add_verdicts(struct analyzer_filter *f, const char *list);
 
 #endif /* ANALYZE_OPTS_H */

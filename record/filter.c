@@ -14,40 +14,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "filterspec.h"
 #include "numparse.h"
-
-static int add_port(struct pcap_src_filter *f, uint16_t port)
-{
-	for (unsigned int i = 0; i < f->n_ports; i++)
-		if (f->ports[i] == port)
-			return 0;
-	if (f->n_ports >= sizeof(f->ports) / sizeof(f->ports[0]))
-		return -E2BIG;
-	f->ports[f->n_ports++] = port;
-	return 0;
-}
 
 int filter_add_ports(struct pcap_src_filter *f, const char *list)
 {
-	char buf[256], *save = NULL, *tok;
-	int err;
+	unsigned int max = sizeof(f->ports) / sizeof(f->ports[0]);
 
-	if (!list || !*list || strlen(list) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, list);
-	if (buf[0] == ',' || buf[strlen(buf) - 1] == ',' || strstr(buf, ",,"))
-		return -EINVAL;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		uint64_t v;
-
-		err = parse_u64(tok, 1, 65535, &v);
-		if (err)
-			return err;
-		err = add_port(f, (uint16_t)v);
-		if (err)
-			return err;
-	}
-	return 0;
+	return filterspec_ports(list, f->ports, &f->n_ports, max);
 }
 
 static int parse_addr(const char *text, struct pcap_net *net)
@@ -66,22 +40,27 @@ static int parse_addr(const char *text, struct pcap_net *net)
 	return -EINVAL;
 }
 
-int filter_add_host(struct pcap_src_filter *f, const char *addr)
+int filter_add_hosts(struct pcap_src_filter *f, const char *list)
 {
-	struct pcap_net net;
+	struct filterspec_addr a[FILTERSPEC_MAX];
+	unsigned int n = 0, max = sizeof(f->hosts) / sizeof(f->hosts[0]);
 	int err;
 
-	if (!addr)
-		return -EINVAL;
-	err = parse_addr(addr, &net);
+	/* The hosts given so far first: the list must not repeat them. */
+	for (unsigned int i = 0; i < f->n_hosts && n < FILTERSPEC_MAX; i++, n++) {
+		a[n].family = f->hosts[i].family;
+		memcpy(a[n].addr, f->hosts[i].addr, 16);
+	}
+	err = filterspec_addrs(list, a, &n, max < FILTERSPEC_MAX ? max : FILTERSPEC_MAX);
 	if (err)
 		return err;
-	for (unsigned int i = 0; i < f->n_hosts; i++)
-		if (f->hosts[i].family == net.family && !memcmp(f->hosts[i].addr, net.addr, 16))
-			return 0;
-	if (f->n_hosts >= sizeof(f->hosts) / sizeof(f->hosts[0]))
-		return -E2BIG;
-	f->hosts[f->n_hosts++] = net;
+	for (unsigned int i = f->n_hosts; i < n; i++) {
+		memset(&f->hosts[i], 0, sizeof(f->hosts[i]));
+		f->hosts[i].family = a[i].family;
+		memcpy(f->hosts[i].addr, a[i].addr, 16);
+		f->hosts[i].prefix_len = a[i].family == TRC_FAMILY_IPV4 ? 32 : 128;
+	}
+	f->n_hosts = n;
 	return 0;
 }
 

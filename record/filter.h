@@ -12,12 +12,14 @@
 
 #include "pcap_src.h"
 
-/* "80" or "80,443,8080": appends to f->ports (max 16, no duplicates
- * added twice).  0 or -EINVAL / -E2BIG. */
+/* "80" or "80,443,8080": appends to f->ports (max 16, none twice), by
+ * the grammar both tools share (lib/filterspec.h).  0 or -EINVAL /
+ * -E2BIG. */
 int filter_add_ports(struct pcap_src_filter *f, const char *list);
 
-/* One IPv4 or IPv6 address (no prefix): appends to f->hosts (max 16). */
-int filter_add_host(struct pcap_src_filter *f, const char *addr);
+/* "192.0.2.1" or "192.0.2.1,2001:db8::1" (no prefixes): appends to
+ * f->hosts likewise. */
+int filter_add_hosts(struct pcap_src_filter *f, const char *list);
 
 /* "192.0.2.0/24", "2001:db8::/32" or a bare address (full length). */
 int filter_parse_net(const char *text, struct pcap_net *net);

@@ -79,7 +79,7 @@ static const struct argp_option options[] = {
 	  0 },
 	{ NULL, 0, NULL, 0, "Filters (applied in the kernel):", 1 },
 	{ "port", OPT_PORT, "N[,N...]", 0, "Either port is N (repeatable, up to 16)", 1 },
-	{ "host", OPT_HOST, "ADDR", 0,
+	{ "host", OPT_HOST, "ADDR[,ADDR...]", 0,
 	  "Either address is ADDR, IPv4 or IPv6 (repeatable, up to 16)", 1 },
 	{ "pid", OPT_PID, "PID", 0, "Connections process PID made a transition on", 1 },
 	{ "netns", OPT_NETNS, "INODE|PATH", 0,
@@ -174,10 +174,10 @@ static int parse_filter_opt(int key, const char *arg, struct argp_state *state, 
 					       : "expected N[,N...] with 1 <= N <= 65535")
 			   : 0;
 	case OPT_HOST:
-		err = filter_add_host(&cfg->filter, arg);
+		err = filter_add_hosts(&cfg->filter, arg);
 		return err ? BAD("--host '%s': %s", arg,
 				 err == -E2BIG ? "more than 16 hosts"
-					       : "not an IPv4 or IPv6 address")
+					       : "expected ADDR[,ADDR...], IPv4 or IPv6 addresses")
 			   : 0;
 	case OPT_PID:
 		err = parse_number_opt(state, "--pid", arg, 1, INT32_MAX, &v);

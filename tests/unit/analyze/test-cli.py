@@ -99,6 +99,19 @@ def main(d):
     check("connect latency" in r.stdout and "usecs" in r.stdout and "top 10" in r.stdout, "stats")
     # filters
     check(len(jdoc("--port", "40000", t("normal-v4"))["connections"]) == 1, "--port")
+    # Every filter repeatable and comma-separated: any value matches.
+    check(len(jdoc("-p", "9999", "-p", "40000", t("normal-v4"))["connections"]) == 1,
+          "--port repeated")
+    check(len(jdoc("-p", "9999,40000", t("normal-v4"))["connections"]) == 1, "--port list")
+    check(len(jdoc("-p", "9999,9998", t("normal-v4"))["connections"]) == 0, "--port none")
+    check(len(jdoc("-H", "::1", "-H", "192.0.2.1", t("normal-v4"))["connections"]) == 1,
+          "--host repeated")
+    check(len(jdoc("-O", "listener", "-O", "normal_close", t("normal-v4"))["connections"]) == 2,
+          "--outcome repeated")
+    for bad in (["-p", "80,"], ["-H", "192.0.2.1,example.org"], ["-O", "bogus"],
+                ["--verdict", "conformant,"]):
+        r = run(*(bad + [t("normal-v4")]), rc=2)
+        check("invalid" in r.stderr, "%s: %r" % (bad, r.stderr))
     check(len(jdoc("--host", "192.0.2.1", t("normal-v4"))["connections"]) == 1, "--host")
     check(len(jdoc("--host", "192.0.2.99", t("normal-v4"))["connections"]) == 0, "--host none")
     check([c["outcome"] for c in jdoc("--outcome", "listener", t("normal-v4"))["connections"]]

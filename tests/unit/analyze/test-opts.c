@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * test-opts.c - the strict option parsers (port, host, outcome and verdict
- * lists), ISO 8601 / relative time parsing and formatting, and the
+ * test-opts.c - the filter options (repeatable, comma-separated ports,
+ * hosts, outcomes and verdicts), ISO 8601 / relative time parsing and formatting, and the
  * connection filters.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "opts.h"
@@ -12,26 +13,30 @@
 
 static void numbers(void)
 {
-	uint16_t p;
-	uint8_t fam, a[16];
-	uint32_t m;
+	struct analyzer_filter f;
 
-	CHECK(opts_parse_port("8080", &p) == 0 && p == 8080);
-	CHECK(opts_parse_port("65535", &p) == 0);
-	CHECK(opts_parse_port("0", &p) < 0);
-	CHECK(opts_parse_port("65536", &p) < 0);
-	CHECK(opts_parse_port("80x", &p) < 0);
-	CHECK(opts_parse_port("-1", &p) < 0);
-	CHECK(opts_parse_port("", &p) < 0);
-	CHECK(opts_parse_host("192.0.2.1", &fam, a) == 0 && fam == 4 && a[3] == 1);
-	CHECK(opts_parse_host("2001:db8::1", &fam, a) == 0 && fam == 6 && a[15] == 1);
-	CHECK(opts_parse_host("example.com", &fam, a) < 0);
-	CHECK(opts_parse_outcomes("refused,syn_timeout", &m) == 0 &&
-	      m == ((1u << OUT_REFUSED) | (1u << OUT_SYN_TIMEOUT)));
-	CHECK(opts_parse_outcomes("refused,bogus", &m) < 0);
-	CHECK(opts_parse_outcomes("", &m) < 0);
-	CHECK(opts_parse_verdicts("violation", &m) == 0 && m == 1u << VERDICT_VIOLATION);
-	CHECK(opts_parse_verdicts("linux-specific,incomplete", &m) == 0);
+	memset(&f, 0, sizeof(f));
+	CHECK(opts_add_ports(&f, "8080") == 0 && f.n_ports == 1 && f.ports[0] == 8080);
+	CHECK(opts_add_ports(&f, "65535,8080,443") == 0 && f.n_ports == 3); /* 8080 once */
+	CHECK(opts_add_ports(&f, "0") == -ERANGE);
+	CHECK(opts_add_ports(&f, "65536") == -ERANGE);
+	CHECK(opts_add_ports(&f, "80x") == -EINVAL);
+	CHECK(opts_add_ports(&f, "-1") == -EINVAL);
+	CHECK(opts_add_ports(&f, "") == -EINVAL);
+	CHECK(opts_add_ports(&f, "80,,81") == -EINVAL);
+	CHECK(opts_add_hosts(&f, "192.0.2.1") == 0 && f.hosts[0].family == 4 &&
+	      f.hosts[0].addr[3] == 1);
+	CHECK(opts_add_hosts(&f, "2001:db8::1,192.0.2.1") == 0 && f.n_hosts == 2 &&
+	      f.hosts[1].family == 6 && f.hosts[1].addr[15] == 1);
+	CHECK(opts_add_hosts(&f, "example.com") == -EINVAL);
+	CHECK(opts_add_outcomes(&f, "refused,syn_timeout") == 0 &&
+	      f.outcomes == ((1u << OUT_REFUSED) | (1u << OUT_SYN_TIMEOUT)));
+	CHECK(opts_add_outcomes(&f, "reset_orig") == 0 && (f.outcomes & (1u << OUT_RESET_ORIG)) &&
+	      (f.outcomes & (1u << OUT_REFUSED))); /* repeated: added */
+	CHECK(opts_add_outcomes(&f, "refused,bogus") == -EINVAL);
+	CHECK(opts_add_outcomes(&f, "") == -EINVAL);
+	CHECK(opts_add_verdicts(&f, "violation") == 0 && f.verdicts == 1u << VERDICT_VIOLATION);
+	CHECK(opts_add_verdicts(&f, "linux-specific,incomplete") == 0);
 }
 
 static void times(void)
@@ -82,14 +87,20 @@ static void filters(void)
 	v.dur.end_ns = 20 * SEC;
 	connection_build(&cv, &v, NULL);
 	CHECK(analyzer_filter_connection(&f, &cv, 1000 * SEC));
-	f.port = 80;
+	CHECK(opts_add_ports(&f, "80") == 0);
 	CHECK(analyzer_filter_connection(&f, &cv, 1000 * SEC));
-	f.port = 81;
+	memset(&f, 0, sizeof(f));
+	CHECK(opts_add_ports(&f, "81") == 0);
 	CHECK(!analyzer_filter_connection(&f, &cv, 1000 * SEC));
-	f.port = 0;
-	CHECK(opts_parse_host("192.0.2.2", &f.host_family, f.host) == 0);
+	CHECK(opts_add_ports(&f, "8000,80") == 0); /* any of the ports */
 	CHECK(analyzer_filter_connection(&f, &cv, 1000 * SEC));
-	CHECK(opts_parse_host("192.0.2.3", &f.host_family, f.host) == 0);
+	memset(&f, 0, sizeof(f));
+	CHECK(opts_add_hosts(&f, "::1") == 0);
+	CHECK(!analyzer_filter_connection(&f, &cv, 1000 * SEC));
+	CHECK(opts_add_hosts(&f, "192.0.2.2") == 0); /* any of the addresses */
+	CHECK(analyzer_filter_connection(&f, &cv, 1000 * SEC));
+	memset(&f, 0, sizeof(f));
+	CHECK(opts_add_hosts(&f, "192.0.2.3") == 0);
 	CHECK(!analyzer_filter_connection(&f, &cv, 1000 * SEC));
 	memset(&f, 0, sizeof(f));
 	f.outcomes = 1u << OUT_NORMAL_CLOSE;

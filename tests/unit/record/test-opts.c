@@ -74,14 +74,19 @@ static void test_filters(void)
 	CHECK_EQ(filter_add_ports(&f, "http"), -EINVAL);
 	CHECK_EQ(filter_add_ports(&f, "1,2,3,4,5,6,7,8,9,10,11,12,13,14"), -E2BIG);
 
-	CHECK_EQ(filter_add_host(&f, "192.0.2.1"), 0);
-	CHECK_EQ(filter_add_host(&f, "2001:db8::1"), 0);
-	CHECK_EQ(f.n_hosts, 2);
+	CHECK_EQ(filter_add_hosts(&f, "192.0.2.1"), 0);
+	CHECK_EQ(filter_add_hosts(&f, "2001:db8::1,192.0.2.1,192.0.2.9"), 0);
+	CHECK_EQ(f.n_hosts, 3);
 	CHECK_EQ(f.hosts[0].family, TRC_FAMILY_IPV4);
 	CHECK_EQ(f.hosts[0].addr[3], 1);
+	CHECK_EQ(f.hosts[0].prefix_len, 32);
 	CHECK_EQ(f.hosts[1].family, TRC_FAMILY_IPV6);
-	CHECK_EQ(filter_add_host(&f, "192.0.2.0/24"), -EINVAL);
-	CHECK_EQ(filter_add_host(&f, "example.org"), -EINVAL);
+	CHECK_EQ(f.hosts[1].prefix_len, 128);
+	CHECK_EQ(f.hosts[2].addr[3], 9);
+	CHECK_EQ(filter_add_hosts(&f, "192.0.2.0/24"), -EINVAL);
+	CHECK_EQ(filter_add_hosts(&f, "example.org"), -EINVAL);
+	CHECK_EQ(filter_add_hosts(&f, "192.0.2.1,"), -EINVAL);
+	CHECK_EQ(f.n_hosts, 3); /* a bad list adds nothing */
 
 	CHECK_EQ(filter_parse_net("192.0.2.77/24", &n), 0);
 	CHECK_EQ(n.prefix_len, 24);
