@@ -13,9 +13,9 @@
 #include "opts.h"
 #include "outputs.h"
 #include "sinks.h"
-#include "version.h"
 
-const char *argp_program_version = "tcpana " TCPREC_VERSION;
+/* No argp_program_version: argp would take -V for it, which tcpdump
+ * uses for a list of files; --version is an option of opts.c. */
 
 struct diag_ctx {
 	bool quiet;

@@ -7,45 +7,63 @@
 #include <arpa/inet.h>
 #include <argp.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "opts.h"
 #include "timefmt.h"
+#include "version.h"
 
+/* Short letters only where tcpdump's mean the same (-r FILE, -q); the
+ * rest are long options (test-cli holds both tools to tcpdump's
+ * letters). */
 enum {
 	OPT_SINCE = 0x100,
 	OPT_UNTIL,
-	OPT_VERDICT, /* no short option: -V is --version */
+	OPT_VERDICT,
+	OPT_JSON,
+	OPT_JSONL,
+	OPT_TIMELINE,
+	OPT_REPLAY,
+	OPT_STATS,
+	OPT_SEGMENTS,
+	OPT_WIDE,
+	OPT_CHECK,
+	OPT_PORT,
+	OPT_HOST,
+	OPT_OUTCOME,
+	OPT_VERSION,
 };
 
 static const struct argp_option options[] = {
+	{ "read", 'r', "FILE", 0, "Read the trace FILE (as a FILE argument; repeatable)", 0 },
 	{ NULL, 0, NULL, 0, "Output (one of):", 1 },
-	{ "json", 'j', NULL, 0, "One JSON document (schema docs/json-schema.json)", 1 },
-	{ "jsonl", 'l', NULL, 0, "One JSON object per connection per line, then a summary line",
-	  1 },
-	{ "timeline", 't', NULL, 0, "Each connection's transitions with time in state and cause",
-	  1 },
-	{ "replay", 'r', NULL, 0, "Every event in time order, like tcpstates/tcpdump", 1 },
-	{ "stats", 's', NULL, 0,
+	{ "json", OPT_JSON, NULL, 0, "One JSON document (schema docs/json-schema.json)", 1 },
+	{ "jsonl", OPT_JSONL, NULL, 0,
+	  "One JSON object per connection per line, then a summary line", 1 },
+	{ "timeline", OPT_TIMELINE, NULL, 0,
+	  "Each connection's transitions with time in state and cause", 1 },
+	{ "replay", OPT_REPLAY, NULL, 0, "Every event in time order, like tcpstates/tcpdump", 1 },
+	{ "stats", OPT_STATS, NULL, 0,
 	  "Histograms (connect latency, lifetime, CLOSE_WAIT, TIME_WAIT; the kernel's RTT, bytes "
 	  "and retransmissions at close)",
 	  1 },
 	{ NULL, 0, NULL, 0, "Analysis:", 2 },
-	{ "segments", 'S', NULL, 0, "Include the per-segment list in JSON output", 2 },
-	{ "wide", 'w', NULL, 0,
+	{ "segments", OPT_SEGMENTS, NULL, 0, "Include the per-segment list in JSON output", 2 },
+	{ "wide", OPT_WIDE, NULL, 0,
 	  "Text table: full addresses, and under each connection a line per endpoint (owner, "
 	  "state path, verdict) and its violations",
 	  2 },
-	{ "check", 'c', NULL, 0, "Exit 3 when any reported connection has a violation", 2 },
+	{ "check", OPT_CHECK, NULL, 0, "Exit 3 when any reported connection has a violation", 2 },
 	{ "quiet", 'q', NULL, 0, "No warnings on stderr (truncated/corrupt input)", 2 },
 	{ NULL, 0, NULL, 0,
 	  "Filters (on reported connections; each repeatable and comma-separated, "
 	  "a connection matching any value):",
 	  3 },
-	{ "port", 'p', "PORT[,PORT...]", 0, "Either port is PORT", 3 },
-	{ "host", 'H', "ADDR[,ADDR...]", 0, "Either address is ADDR, IPv4 or IPv6", 3 },
-	{ "outcome", 'O', "LIST", 0,
+	{ "port", OPT_PORT, "PORT[,PORT...]", 0, "Either port is PORT", 3 },
+	{ "host", OPT_HOST, "ADDR[,ADDR...]", 0, "Either address is ADDR, IPv4 or IPv6", 3 },
+	{ "outcome", OPT_OUTCOME, "LIST", 0,
 	  "Outcomes, the connection's or an endpoint's (normal_close,refused,...)", 3 },
 	{ "verdict", OPT_VERDICT, "LIST", 0,
 	  "Verdicts (conformant,linux-specific,violation,incomplete)", 3 },
@@ -53,6 +71,7 @@ static const struct argp_option options[] = {
 	  "Connections alive at or after TIME (ISO 8601, or seconds after the first event)", 3 },
 	{ "until", OPT_UNTIL, "TIME", 0, "Connections alive at or before TIME", 3 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", -1 },
+	{ "version", OPT_VERSION, NULL, 0, "Print the version and exit", -1 },
 	{ 0 },
 };
 
@@ -61,12 +80,12 @@ static const char doc[] =
 	"both endpoints where both were recorded) with its bytes, RTT, outcome and RFC 9293 "
 	"conformance.\n"
 	"\n"
-	"USAGE: tcpana [OPTIONS] FILE...\n"
+	"USAGE: tcpana [OPTIONS] FILE...   (or -r FILE, as tcpdump reads a file)\n"
 	"\n"
 	"EXAMPLES:\n"
 	"    tcpana run.trc                 # one line per connection + summary\n"
 	"    tcpana --json run.trc          # JSON document\n"
-	"    tcpana --timeline -p 443 run.trc\n"
+	"    tcpana --timeline --port 443 -r run.trc\n"
 	"    tcpana --replay run.trc        # every event, in time order\n"
 	"    tcpana --check run.trc         # exit 3 on any state-machine violation\n"
 	"    tcpana --since 10 --until 20 a.trc b.trc  # seconds after the first event\n"
@@ -128,21 +147,21 @@ static error_t parse_filter(int key, char *arg, struct argp_state *st, struct co
 	struct analyzer_filter *f = &cfg->filter;
 
 	switch (key) {
-	case 'p':
+	case OPT_PORT:
 		if (opts_add_ports(f, arg) < 0)
 			argp_error(st,
 				   "invalid --port '%s': expected N[,N...] with 1 <= N <= 65535, "
 				   "up to %d in all",
 				   arg, FILTERSPEC_MAX);
 		return 0;
-	case 'H':
+	case OPT_HOST:
 		if (opts_add_hosts(f, arg) < 0)
 			argp_error(st,
 				   "invalid --host '%s': expected ADDR[,ADDR...], IPv4 or IPv6, "
 				   "up to %d in all",
 				   arg, FILTERSPEC_MAX);
 		return 0;
-	case 'O':
+	case OPT_OUTCOME:
 		if (opts_add_outcomes(f, arg) < 0)
 			argp_error(st, "invalid --outcome '%s' (see --help for the names)", arg);
 		return 0;
@@ -164,25 +183,31 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	struct config *cfg = st->input;
 
 	switch (key) {
-	case 'j':
+	case OPT_JSON:
 		return set_mode(st, cfg, MODE_JSON);
-	case 'l':
+	case OPT_JSONL:
 		return set_mode(st, cfg, MODE_JSONL);
-	case 't':
+	case OPT_TIMELINE:
 		return set_mode(st, cfg, MODE_TIMELINE);
-	case 'r':
+	case OPT_REPLAY:
 		return set_mode(st, cfg, MODE_REPLAY);
-	case 's':
+	case OPT_STATS:
 		return set_mode(st, cfg, MODE_STATS);
-	case 'S':
+	case OPT_SEGMENTS:
 		cfg->segments = true;
 		return 0;
-	case 'w':
+	case OPT_WIDE:
 		cfg->wide = true;
 		return 0;
-	case 'c':
+	case OPT_CHECK:
 		cfg->check = true;
 		return 0;
+	case 'r':
+		cfg->paths[cfg->npaths++] = arg;
+		return 0;
+	case OPT_VERSION:
+		printf("tcpana %s\n", TCPREC_VERSION);
+		exit(0);
 	case 'q':
 		cfg->quiet = true;
 		return 0;

@@ -10,9 +10,9 @@
 #include "privs.h"
 #include "ringsize.h"
 #include "tcprec.h"
-#include "version.h"
 
-const char *argp_program_version = "tcprec " TCPREC_VERSION;
+/* No argp_program_version: argp would take -V for it, which tcpdump
+ * uses for a list of files; --version is an option of opts.c. */
 
 int main(int argc, char **argv)
 {

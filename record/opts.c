@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "filter.h"
+#include "version.h"
 
 enum opt_key {
 	OPT_DURATION = 256,
@@ -28,22 +29,23 @@ enum opt_key {
 	OPT_LOCAL,
 	OPT_PROBE,
 	OPT_FIGURES,
+	OPT_VERSION,
 };
 
 static const char doc[] =
 	"Record TCP state transitions, segments and TIME_WAIT with eBPF into a trace file.\n"
 	"\n"
-	"USAGE: tcprec -o FILE [OPTION...] [PCAP-FILTER-EXPRESSION]\n"
+	"USAGE: tcprec -w FILE [OPTION...] [PCAP-FILTER-EXPRESSION]\n"
 	"\n"
 	"EXAMPLES:\n"
-	"    tcprec -o run.trc                    # record everything until Ctrl-C\n"
-	"    tcprec -o run.trc --port 443 -4      # IPv4 connections on port 443 only\n"
-	"    tcprec -o run.trc --duration 30 --seq  # 30 s, with sequence numbers\n"
-	"    tcprec -o run.trc --netns /run/netns/blue  # one network namespace\n"
-	"    tcprec -o run.trc --pid 1234 -Z nobody  # one process, then drop root\n"
-	"    tcprec -r capture.pcap -o run.trc    # import a capture (no privileges)\n"
-	"    tcprec -i eth0 -o run.trc tcp port 80  # libpcap as segment source\n"
-	"    tcprec -o run.trc --probe seg=kprobe,tw=iter  # force attach flavours\n"
+	"    tcprec -w run.trc                    # record everything until Ctrl-C (-o: the same)\n"
+	"    tcprec -w run.trc --port 443 -4      # IPv4 connections on port 443 only\n"
+	"    tcprec -w run.trc --duration 30 --seq  # 30 s, with sequence numbers\n"
+	"    tcprec -w run.trc --netns /run/netns/blue  # one network namespace\n"
+	"    tcprec -w run.trc --pid 1234 -Z nobody  # one process, then drop root\n"
+	"    tcprec -r capture.pcap -w run.trc    # import a capture (no privileges)\n"
+	"    tcprec -i eth0 -w run.trc tcp port 80  # libpcap as segment source\n"
+	"    tcprec -w run.trc --probe seg=kprobe,tw=iter  # force attach flavours\n"
 	"\n"
 	"Exit status: 0 success, 1 runtime error (missing privileges, load or\n"
 	"write failure), 2 usage error.\n"
@@ -51,8 +53,8 @@ static const char doc[] =
 	"OPTIONS:";
 
 static const struct argp_option options[] = {
-	{ "output", 'o', "FILE", 0, "Write the trace to FILE (required; - = stdout, not a tty)",
-	  0 },
+	{ "write", 'w', "FILE", 0, "Write the trace to FILE (required; - = stdout, not a tty)", 0 },
+	{ "output", 'o', "FILE", OPTION_ALIAS, NULL, 0 },
 	{ "count", 'c', "COUNT", 0, "Stop after COUNT events", 0 },
 	{ "duration", OPT_DURATION, "SECS", 0, "Stop after SECS seconds", 0 },
 	{ "seq", OPT_SEQ, NULL, 0, "Record seq, ack, window and payload length of segments", 0 },
@@ -65,8 +67,8 @@ static const struct argp_option options[] = {
 	{ "packets", OPT_PACKETS, "bpf|pcap|none", 0,
 	  "Segment source (default: bpf where it loads, else pcap with -i)", 0 },
 	{ "buffer-size", 'B', "SIZE", 0,
-	  "Ring buffer bytes, K/M/G suffix, a power of two >= the page size (default: 16M, more on "
-	  "a host holding many sockets)",
+	  "Ring buffer size: KiB as tcpdump's -B, or with a K/M/G suffix; a power of two >= the "
+	  "page size (default: 16M, more on a host holding many sockets)",
 	  0 },
 	{ "user", 'Z', "USER", 0, "After attaching, drop to USER and drop all capabilities", 0 },
 	{ "quiet", 'q', NULL, 0, "No status line and no summary", 0 },
@@ -91,6 +93,7 @@ static const struct argp_option options[] = {
 	{ "interface", 'i', "IFACE", 0, "Capture segments live on IFACE with libpcap", 2 },
 	{ "local", OPT_LOCAL, "NET", 0, "Local network in CIDR form for imports (repeatable)", 2 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 3 },
+	{ "version", OPT_VERSION, NULL, 0, "Print the version and exit", -1 },
 	{},
 };
 
@@ -120,14 +123,22 @@ static int parse_number_opt(struct argp_state *state, const char *name, const ch
 	return 0;
 }
 
+/* -B as tcpdump takes it: a bare number counts KiB; a K, M or G suffix
+ * says the unit. */
 static int parse_ringbuf(struct argp_state *state, struct config *cfg, const char *arg)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	uint64_t min = page > 0 ? (uint64_t)page : 4096, v;
+	char kib[32];
+	size_t n = strlen(arg);
 
+	if (n && n + 2 <= sizeof(kib) && arg[n - 1] >= '0' && arg[n - 1] <= '9') {
+		snprintf(kib, sizeof(kib), "%sK", arg);
+		arg = kib;
+	}
 	if (parse_size(arg, min, OPTS_MAX_RINGBUF, &v))
-		return BAD("-B '%s': expected a size from %llu to 1G (K/M/G suffix)", arg,
-			   (unsigned long long)min);
+		return BAD("-B '%s': expected a size from %llu KiB to 1G (KiB, or a K/M/G suffix)",
+			   arg, (unsigned long long)min / 1024);
 	/* Rejected rather than rounded: the user asked for a memory budget. */
 	if (v & (v - 1))
 		return BAD("-B '%s': %llu bytes is not a power of two", arg, (unsigned long long)v);
@@ -223,7 +234,7 @@ static int parse_probe(struct argp_state *state, struct config *cfg, const char 
 static int check_config(struct argp_state *state, struct config *cfg)
 {
 	if (!cfg->output)
-		return BAD("an output file is required (-o FILE)");
+		return BAD("an output file is required (-w FILE, or -o FILE)");
 	if (!strcmp(cfg->output, "-") && isatty(STDOUT_FILENO))
 		return BAD("-o -: refusing to write a binary trace to a terminal");
 	if (cfg->read_path && cfg->iface)
@@ -258,6 +269,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	int err;
 
 	switch (key) {
+	case 'w':
 	case 'o':
 		cfg->output = arg;
 		return 0;
@@ -298,6 +310,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'v':
 		cfg->verbose = 1;
 		return 0;
+	case OPT_VERSION:
+		printf("tcprec %s\n", TCPREC_VERSION);
+		exit(0);
 	case 'r':
 		cfg->read_path = arg;
 		return 0;

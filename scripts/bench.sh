@@ -14,6 +14,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "bench: needs root (BPF programs, network namespaces)" >&2
 	exit 1
 fi
+bash scripts/deps.sh bench # the peers: tcpstates, bpftrace, tcpdump, tshark, tcptrace
 [ -f build-bench/build.ninja ] || meson setup build-bench >/dev/null
 meson compile -C build-bench >/dev/null
 out=bench/RESULTS.md

@@ -6,7 +6,7 @@
 # impossible (no root, no BPF), analyse a bundled sample trace and say so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh
+bash scripts/deps.sh demo
 [ -d build ] || meson setup build >/dev/null
 meson compile -C build >/dev/null
 out=${1:-run.trc}

@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# Installs everything tcprec needs to build, run and test on Debian 12.
+# Installs what tcprec needs on Debian 12, by group (default: test).
 set -euo pipefail
-packages=(
-	# build
-	meson ninja-build pkg-config gcc clang llvm bpftool
-	libbpf-dev libelf-dev zlib1g-dev libpcap-dev libjansson-dev
-	# integration tests and peers the tests cross-check against
-	iproute2 nftables tcpdump tshark wireshark-common util-linux procps
-	libcap2-bin python3 python3-jsonschema python3-matplotlib valgrind
-	# lint suite: the tree stays clang-formatted (.clang-format)
-	clang-format
-	# benchmarks (peers run side by side)
-	libbpf-tools bpftrace tcptrace time
-	# vm suite: stock Debian kernels under qemu (scripts/vmtest.sh)
-	qemu-system-x86 busybox-static kmod cpio xz-utils zstd
-)
+# Groups: build (compile the tools, `meson install`), demo (build, plus what
+# scripts/demo.sh runs), test (what scripts/test.sh needs: the independent
+# observers tcpdump, tshark and libbpf-tools, valgrind, qemu for the vm
+# suite), bench (the peers scripts/bench.sh compares against).
+build=(meson ninja-build pkg-config gcc clang llvm bpftool
+	libbpf-dev libelf-dev zlib1g-dev libpcap-dev libjansson-dev)
+demo=("${build[@]}" iproute2 python3)
+test=("${demo[@]}" nftables tcpdump tshark wireshark-common util-linux procps
+	libcap2-bin python3-jsonschema python3-matplotlib valgrind clang-format libbpf-tools
+	qemu-system-x86 busybox-static kmod cpio xz-utils zstd)
+bench=("${build[@]}" iproute2 python3 libbpf-tools bpftrace tcpdump tshark wireshark-common
+	tcptrace time)
+case ${1:-test} in
+build) packages=("${build[@]}") ;;
+demo) packages=("${demo[@]}") ;;
+test) packages=("${test[@]}") ;;
+bench) packages=("${bench[@]}") ;;
+*)
+	echo "usage: deps.sh [build|demo|test|bench]" >&2
+	exit 2
+	;;
+esac
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -10,7 +10,7 @@
 # failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh || exit 1
+bash scripts/deps.sh test || exit 1
 
 export TCPREC_TESTS_REQUIRE_ALL=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1

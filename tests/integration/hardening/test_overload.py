@@ -14,7 +14,7 @@ import hardlib as H
 import tcptest as T
 
 # The smallest ring buffer the kernel accepts is one page.
-TINY_BUFFER = os.environ.get("TCPREC_TINY_BUFFER", "4096")
+TINY_BUFFER = os.environ.get("TCPREC_TINY_BUFFER", "4K")
 CHECK_VIOLATION_EXIT = 3
 
 

@@ -103,10 +103,11 @@ def tiny_buffer(family, count):
     with T.Topology(family, loopback=True) as topo:
         no_tw_reuse(topo)
         page = 4096
-        too_small = T.run_tcprec(["-o", topo.tmp("x.trc"), "-B", page // 2])
+        # -B counts KiB, as tcpdump's does.
+        too_small = T.run_tcprec(["-o", topo.tmp("x.trc"), "-B", page // 2 // 1024])
         T.check_eq(too_small.returncode, 2, "exit code of -B below one page")
         out = topo.tmp("tiny.trc")
-        with T.Recorder(out, netns=topo.server, args=["-B", page]) as rec:
+        with T.Recorder(out, netns=topo.server, args=["-B", page // 1024]) as rec:
             T.run_scenario(topo, "many", R.PORT, count=count, timeout=120)
             rr = rec.stop(settle=1.0)
         T.check_eq(rr.returncode, 0, "tcprec exit code: " + rr.stderr)

@@ -40,6 +40,15 @@ def main(d):
     run("--bogus", t("normal-v4"), rc=2)
     run("--port", "0", t("normal-v4"), rc=2)
     run("--port", "80x", t("normal-v4"), rc=2)
+    # tcpdump's habits: -r FILE reads a trace (with FILE arguments too),
+    # and its letters that mean something else here are not options.
+    check(len(jdoc("-r", t("normal-v4"), "-r", t("refused-v6"))["inputs"]) == 2, "-r FILE")
+    check(len(jdoc("-r", t("normal-v4"), t("refused-v6"))["inputs"]) == 2, "-r and FILE")
+    for letter in "cstwSpHOV":
+        r = run("-" + letter, "10", t("normal-v4"), rc=2)
+        check("invalid option" in r.stderr, "-%s: %r" % (letter, r.stderr))
+    r = run("--version")
+    check(r.stdout.startswith("tcpana "), "--version: %r" % r.stdout)
     run("--json", "--jsonl", t("normal-v4"), rc=2)
     run("--outcome", "nope", t("normal-v4"), rc=2)
     run("--since", "yesterday", t("normal-v4"), rc=2)
@@ -100,15 +109,15 @@ def main(d):
     # filters
     check(len(jdoc("--port", "40000", t("normal-v4"))["connections"]) == 1, "--port")
     # Every filter repeatable and comma-separated: any value matches.
-    check(len(jdoc("-p", "9999", "-p", "40000", t("normal-v4"))["connections"]) == 1,
+    check(len(jdoc("--port", "9999", "--port", "40000", t("normal-v4"))["connections"]) == 1,
           "--port repeated")
-    check(len(jdoc("-p", "9999,40000", t("normal-v4"))["connections"]) == 1, "--port list")
-    check(len(jdoc("-p", "9999,9998", t("normal-v4"))["connections"]) == 0, "--port none")
-    check(len(jdoc("-H", "::1", "-H", "192.0.2.1", t("normal-v4"))["connections"]) == 1,
+    check(len(jdoc("--port", "9999,40000", t("normal-v4"))["connections"]) == 1, "--port list")
+    check(len(jdoc("--port", "9999,9998", t("normal-v4"))["connections"]) == 0, "--port none")
+    check(len(jdoc("--host", "::1", "--host", "192.0.2.1", t("normal-v4"))["connections"]) == 1,
           "--host repeated")
-    check(len(jdoc("-O", "listener", "-O", "normal_close", t("normal-v4"))["connections"]) == 2,
+    check(len(jdoc("--outcome", "listener", "--outcome", "normal_close", t("normal-v4"))["connections"]) == 2,
           "--outcome repeated")
-    for bad in (["-p", "80,"], ["-H", "192.0.2.1,example.org"], ["-O", "bogus"],
+    for bad in (["--port", "80,"], ["--host", "192.0.2.1,example.org"], ["--outcome", "bogus"],
                 ["--verdict", "conformant,"]):
         r = run(*(bad + [t("normal-v4")]), rc=2)
         check("invalid" in r.stderr, "%s: %r" % (bad, r.stderr))

@@ -161,6 +161,10 @@ static void test_command_lines(void)
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "-c", "0")), -EINVAL); /* count >= 1 */
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "-c", "1e3")), -EINVAL);
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "--duration", "-1")), -EINVAL);
+	/* tcpdump's letters: -w FILE (-o the same), -B in KiB. */
+	CHECK_EQ(parse(&c, ARGS("-w", "w.trc", "-B", "64")), 0);
+	CHECK(c.output && !strcmp(c.output, "w.trc"));
+	CHECK_EQ(c.ringbuf_bytes, 65536);
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "-B", "5000")), -EINVAL); /* not a power of two */
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "-B", "1K")), -EINVAL);   /* below a page */
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "-B", "2G")), -EINVAL);
