@@ -84,6 +84,8 @@ int main(int argc, char **argv)
 	o.fp = stdout;
 	o.segments = cfg.segments;
 	o.wide = cfg.wide;
+	o.rows.sort = cfg.sort;
+	o.rows.limit = cfg.limit;
 	o.paths = cfg.paths;
 	o.npaths = cfg.npaths;
 	aopts.keep_segments = cfg.segments && (cfg.mode == MODE_JSON || cfg.mode == MODE_JSONL);

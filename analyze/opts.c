@@ -34,6 +34,8 @@ enum {
 	OPT_HOST,
 	OPT_OUTCOME,
 	OPT_VERSION,
+	OPT_SORT,
+	OPT_LIMIT,
 };
 
 static const struct argp_option options[] = {
@@ -56,6 +58,14 @@ static const struct argp_option options[] = {
 	  "state path, verdict) and its violations",
 	  2 },
 	{ "check", OPT_CHECK, NULL, 0, "Exit 3 when any reported connection has a violation", 2 },
+	{ "sort", OPT_SORT, "start|duration|bytes|outcome", 0,
+	  "Rows in this order (earliest, longest, most bytes first; outcome by name), written "
+	  "at the end (text, --json, --jsonl)",
+	  2 },
+	{ "limit", OPT_LIMIT, "N", 0,
+	  "At most N rows: the first N, or the first N in --sort order (the summary counts "
+	  "every connection)",
+	  2 },
 	{ "quiet", 'q', NULL, 0, "No warnings on stderr (truncated/corrupt input)", 2 },
 	{ NULL, 0, NULL, 0,
 	  "Filters (on reported connections; each repeatable and comma-separated, "
@@ -123,6 +133,19 @@ int opts_add_verdicts(struct analyzer_filter *f, const char *list)
 	for (int i = 0; i < VERDICT_COUNT; i++)
 		names[i] = verdict_name((enum verdict)i);
 	return filterspec_names(list, names, VERDICT_COUNT, &f->verdicts);
+}
+
+static int parse_limit(struct argp_state *st, const char *arg, uint64_t *limit)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || *end || end == arg || *arg < '0' || *arg > '9' || v == 0)
+		argp_error(st, "invalid --limit '%s' (a count of rows, 1 or more)", arg);
+	*limit = v;
+	return 0;
 }
 
 static int set_mode(struct argp_state *st, struct config *cfg, enum output_mode m)
@@ -205,6 +228,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case 'r':
 		cfg->paths[cfg->npaths++] = arg;
 		return 0;
+	case OPT_SORT:
+		if (row_sort_from_name(arg, &cfg->sort) < 0)
+			argp_error(st, "invalid --sort '%s' (start, duration, bytes or outcome)",
+				   arg);
+		return 0;
+	case OPT_LIMIT:
+		return parse_limit(st, arg, &cfg->limit);
 	case OPT_VERSION:
 		printf("tcpana %s\n", TCPREC_VERSION);
 		exit(0);
@@ -220,6 +250,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case ARGP_KEY_END:
 		if (!cfg->npaths)
 			argp_error(st, "no trace file given");
+		if ((cfg->sort || cfg->limit) && cfg->mode != MODE_TEXT && cfg->mode != MODE_JSON &&
+		    cfg->mode != MODE_JSONL)
+			argp_error(st, "--sort and --limit order the rows of the table, --json and "
+				       "--jsonl");
 		return 0;
 	default:
 		return parse_filter(key, arg, st, cfg);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "analyzer.h"
+#include "out_rows.h"
 
 enum tcpana_exit {
 	TCPANA_EXIT_OK = 0,
@@ -29,7 +30,9 @@ struct config {
 	enum output_mode mode;
 	bool mode_set;
 	bool segments;
-	bool wide; /* --wide: full addresses, a line per endpoint */
+	bool wide;	    /* --wide: full addresses, a line per endpoint */
+	enum row_sort sort; /* --sort */
+	uint64_t limit;	    /* --limit; 0 = every row */
 	bool check;
 	bool quiet; /* no warnings on stderr */
 	struct analyzer_filter filter;

@@ -115,6 +115,20 @@ static int emit(struct out_ctx *o, bool ok)
 	return rc < 0 ? rc : ferror(o->fp) ? -EIO : 0;
 }
 
+/* One connection's row in o->sb, to --sort and --limit (out_rows.h). */
+static int row(struct out_ctx *o, const struct connection_view *cv, bool ok)
+{
+	int rc;
+
+	if (sb_failed(&o->sb))
+		return -ENOMEM;
+	if (!ok)
+		return -EILSEQ;
+	rc = out_rows_add(&o->rows, o->fp, cv, o->sb.buf, o->sb.len);
+	sb_reset(&o->sb);
+	return rc < 0 ? rc : ferror(o->fp) ? -EIO : 0;
+}
+
 /* Headers come before any connection: the first is the document's
  * "trace", and every one is an entry of "inputs". */
 static int json_header(void *arg, const char *path, const struct trc_header *h)
@@ -159,9 +173,9 @@ static int doc_conn(void *arg, const struct connection_view *cv)
 		return rc;
 	if (cv->verdict == VERDICT_VIOLATION)
 		o->violations++;
+	o->n_conns++;
 	sb_reset(&o->sb);
-	sb_str(&o->sb, o->n_conns++ ? ",\n" : "\n");
-	return emit(o, out_json_connection_sb(&o->sb, cv, o->segments));
+	return row(o, cv, out_json_connection_sb(&o->sb, cv, o->segments));
 }
 
 static int doc_summary(void *arg, const struct analyzer_summary *s)
@@ -171,8 +185,11 @@ static int doc_summary(void *arg, const struct analyzer_summary *s)
 
 	if (rc < 0)
 		return rc;
+	rc = out_rows_flush(&o->rows, o->fp);
+	if (rc < 0)
+		return rc;
 	sb_reset(&o->sb);
-	sb_str(&o->sb, o->n_conns ? "\n], \"summary\": " : "], \"summary\": ");
+	sb_str(&o->sb, o->rows.written ? "\n], \"summary\": " : "], \"summary\": ");
 	summary(&o->sb, s);
 	sb_str(&o->sb, "}\n");
 	return emit(o, true);
@@ -189,13 +206,16 @@ static int line_conn(void *arg, const struct connection_view *cv)
 	sb_reset(&o->sb);
 	ok = out_json_connection_sb(&o->sb, cv, o->segments);
 	sb_ch(&o->sb, '\n');
-	return emit(o, ok);
+	return row(o, cv, ok);
 }
 
 static int line_summary(void *arg, const struct analyzer_summary *s)
 {
 	struct out_ctx *o = arg;
+	int rc = out_rows_flush(&o->rows, o->fp);
 
+	if (rc < 0)
+		return rc;
 	sb_reset(&o->sb);
 	sb_str(&o->sb, "{\"summary\":");
 	summary(&o->sb, s);
@@ -205,6 +225,8 @@ static int line_summary(void *arg, const struct analyzer_summary *s)
 
 void out_json_sink(struct analyzer_sink *s, struct out_ctx *o, bool lines)
 {
+	o->rows.first_sep = lines ? "" : "\n";
+	o->rows.sep = lines ? "" : ",\n";
 	s->header = lines ? NULL : json_header;
 	s->event = NULL;
 	s->conn = lines ? line_conn : doc_conn;

@@ -159,7 +159,10 @@ static int text_conn(void *arg, const struct connection_view *cv)
 	conn_line(&o->sb, cv, o->wide);
 	if (o->wide)
 		endpoint_lines(&o->sb, cv);
-	rc = sb_flush(&o->sb, o->fp);
+	if (sb_failed(&o->sb))
+		return -ENOMEM;
+	rc = out_rows_add(&o->rows, o->fp, cv, o->sb.buf, o->sb.len);
+	sb_reset(&o->sb);
 	if (rc < 0)
 		return rc;
 	return ferror(o->fp) ? -EIO : 0;
@@ -168,8 +171,9 @@ static int text_conn(void *arg, const struct connection_view *cv)
 static int text_summary(void *arg, const struct analyzer_summary *s)
 {
 	struct out_ctx *o = arg;
+	int rc = out_rows_flush(&o->rows, o->fp);
 
-	return outfmt_summary(o->fp, s);
+	return rc < 0 ? rc : outfmt_summary(o->fp, s);
 }
 
 void out_text_sink(struct analyzer_sink *s, struct out_ctx *o)
@@ -179,4 +183,5 @@ void out_text_sink(struct analyzer_sink *s, struct out_ctx *o)
 	s->conn = text_conn;
 	s->summary = text_summary;
 	s->arg = o;
+	o->rows.first_sep = o->rows.sep = "";
 }

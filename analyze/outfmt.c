@@ -254,6 +254,7 @@ void outfmt_figure_sb(struct strbuf *sb, const struct conn *c, unsigned int key)
 
 void out_ctx_free(struct out_ctx *o)
 {
+	out_rows_free(&o->rows);
 	out_json_free(o);
 	out_stats_free(o);
 	sb_free(&o->sb);

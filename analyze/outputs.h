@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "analyzer.h"
+#include "out_rows.h"
 #include "strbuf.h"
 
 #define TCPANA_SCHEMA_VERSION "2.0"
@@ -28,8 +29,9 @@ struct out_ctx {
 	uint64_t n_conns;
 	/* --stats state */
 	struct out_stats *stats;
-	uint64_t violations; /* connections with verdict violation (--check) */
-	struct strbuf sb;    /* one connection's output, written at once */
+	uint64_t violations;  /* connections with verdict violation (--check) */
+	struct strbuf sb;     /* one connection's output, written at once */
+	struct out_rows rows; /* --sort, --limit: the text table, --json, --jsonl */
 };
 
 void out_text_sink(struct analyzer_sink *s, struct out_ctx *o);

@@ -427,7 +427,8 @@ static void analyse(const uint8_t *buf, size_t len, int n, struct mode_out *mode
 		mode_close(&modes[i], sum.connections + sum.listeners);
 }
 
-/* Every output mode: one pass without the per-segment lists (text, --json,
+/* Every output mode: one pass without the per-segment lists (text sorted
+ * and limited, --json,
  * --jsonl, --timeline, --replay, --stats), one with them (--json
  * --segments), as tcpana builds them only for that option. */
 static void analyse_all_modes(const uint8_t *buf, size_t len, int n, uint64_t events, FILE *devnull)
@@ -438,6 +439,10 @@ static void analyse_all_modes(const uint8_t *buf, size_t len, int n, uint64_t ev
 
 	for (int i = 0; i < 6; i++)
 		mode_open(&m[i], plain[i], false, n, devnull);
+	/* The table as --sort bytes --limit 4 writes it: rows kept, replaced
+	 * and written at the end. */
+	m[0].o.rows.sort = SORT_BYTES;
+	m[0].o.rows.limit = 4;
 	analyse(buf, len, n, m, 6, false, events);
 	mode_open(&m[0], MODE_JSON, true, n, devnull);
 	analyse(buf, len, n, m, 1, true, events);

@@ -47,6 +47,22 @@ def main(d):
     for letter in "cstwSpHOV":
         r = run("-" + letter, "10", t("normal-v4"), rc=2)
         check("invalid option" in r.stderr, "-%s: %r" % (letter, r.stderr))
+    # --sort and --limit: the rows, not the summary
+    doc = jdoc("--sort", "duration", t("normal-v4"))
+    check([c["outcome"] for c in doc["connections"]] == ["listener", "normal_close"],
+          "--sort duration: longest first")
+    doc = jdoc("--sort", "start", "--limit", "1", t("normal-v4"), t("refused-v6"))
+    check(len(doc["connections"]) == 1 and doc["connections"][0]["outcome"] == "listener" and
+          doc["summary"]["connections"] == 2, "--sort start --limit 1: %r" % doc["summary"])
+    lines = run("--jsonl", "--limit", "2", t("normal-v4"), t("refused-v6")).stdout.splitlines()
+    check(len(lines) == 3 and "summary" in json.loads(lines[-1]), "--jsonl --limit 2")
+    rows = [l for l in run("--sort", "outcome", t("normal-v4"), t("refused-v6")).stdout.splitlines()
+            if re.match(r"\d+ +\S+ +\S+ +\d+\.\d{3} ", l)]
+    check([l.split()[-2] for l in rows] == ["listener", "normal_close", "refused"],
+          "--sort outcome: %r" % rows)
+    for bad in (["--sort", "size"], ["--limit", "0"], ["--limit", "-1"],
+                ["--limit", "2", "--timeline"], ["--sort", "start", "--stats"]):
+        run(*(bad + [t("normal-v4")]), rc=2)
     r = run("--version")
     check(r.stdout.startswith("tcpana "), "--version: %r" % r.stdout)
     run("--json", "--jsonl", t("normal-v4"), rc=2)
