@@ -86,6 +86,8 @@ int main(int argc, char **argv)
 	o.wide = cfg.wide;
 	o.rows.sort = cfg.sort;
 	o.rows.limit = cfg.limit;
+	o.time_style = cfg.time_style;
+	o.colour = cfg.colour;
 	o.paths = cfg.paths;
 	o.npaths = cfg.npaths;
 	aopts.keep_segments = cfg.segments && (cfg.mode == MODE_JSON || cfg.mode == MODE_JSONL);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "opts.h"
 #include "timefmt.h"
@@ -36,6 +37,9 @@ enum {
 	OPT_VERSION,
 	OPT_SORT,
 	OPT_LIMIT,
+	OPT_LOCALTIME,
+	OPT_RELATIVE,
+	OPT_COLOR,
 };
 
 static const struct argp_option options[] = {
@@ -67,6 +71,14 @@ static const struct argp_option options[] = {
 	  "every connection)",
 	  2 },
 	{ "quiet", 'q', NULL, 0, "No warnings on stderr (truncated/corrupt input)", 2 },
+	{ "localtime", OPT_LOCALTIME, NULL, 0,
+	  "Times (--timeline, --replay) in the local time zone, not UTC", 2 },
+	{ "relative", OPT_RELATIVE, NULL, 0,
+	  "Times (--timeline, --replay) in seconds after the first event", 2 },
+	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
+	  "Verdicts in colour: auto (on a terminal, unless NO_COLOR is set; the default), always "
+	  "or never",
+	  2 },
 	{ NULL, 0, NULL, 0,
 	  "Filters (on reported connections; each repeatable and comma-separated, "
 	  "a connection matching any value):",
@@ -145,6 +157,23 @@ static int parse_limit(struct argp_state *st, const char *arg, uint64_t *limit)
 	if (errno || *end || end == arg || *arg < '0' || *arg > '9' || v == 0)
 		argp_error(st, "invalid --limit '%s' (a count of rows, 1 or more)", arg);
 	*limit = v;
+	return 0;
+}
+
+/* auto: a terminal, and NO_COLOR unset or empty (no-color.org). */
+static int parse_colour(struct argp_state *st, const char *when, struct config *cfg)
+{
+	const char *no = getenv("NO_COLOR");
+
+	cfg->colour_set = true;
+	if (!when || !strcmp(when, "auto"))
+		cfg->colour = isatty(STDOUT_FILENO) && !(no && *no);
+	else if (!strcmp(when, "always"))
+		cfg->colour = true;
+	else if (!strcmp(when, "never"))
+		cfg->colour = false;
+	else
+		argp_error(st, "invalid --color '%s' (auto, always or never)", when);
 	return 0;
 }
 
@@ -235,6 +264,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		return 0;
 	case OPT_LIMIT:
 		return parse_limit(st, arg, &cfg->limit);
+	case OPT_LOCALTIME:
+	case OPT_RELATIVE:
+		if (cfg->time_style)
+			argp_error(st, "only one of --localtime and --relative");
+		cfg->time_style = key == OPT_LOCALTIME ? TIMES_LOCAL : TIMES_RELATIVE;
+		return 0;
+	case OPT_COLOR:
+		return parse_colour(st, arg, cfg);
 	case OPT_VERSION:
 		printf("tcpana %s\n", TCPREC_VERSION);
 		exit(0);
@@ -250,6 +287,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case ARGP_KEY_END:
 		if (!cfg->npaths)
 			argp_error(st, "no trace file given");
+		if (!cfg->colour_set)
+			parse_colour(st, NULL, cfg);
 		if ((cfg->sort || cfg->limit) && cfg->mode != MODE_TEXT && cfg->mode != MODE_JSON &&
 		    cfg->mode != MODE_JSONL)
 			argp_error(st, "--sort and --limit order the rows of the table, --json and "

@@ -9,6 +9,7 @@
 
 #include "analyzer.h"
 #include "out_rows.h"
+#include "timefmt.h"
 
 enum tcpana_exit {
 	TCPANA_EXIT_OK = 0,
@@ -30,9 +31,12 @@ struct config {
 	enum output_mode mode;
 	bool mode_set;
 	bool segments;
-	bool wide;	    /* --wide: full addresses, a line per endpoint */
-	enum row_sort sort; /* --sort */
-	uint64_t limit;	    /* --limit; 0 = every row */
+	bool wide;		    /* --wide: full addresses, a line per endpoint */
+	enum row_sort sort;	    /* --sort */
+	enum time_style time_style; /* --localtime, --relative */
+	bool colour;		    /* --color, resolved against the terminal */
+	bool colour_set;
+	uint64_t limit; /* --limit; 0 = every row */
 	bool check;
 	bool quiet; /* no warnings on stderr */
 	struct analyzer_filter filter;

@@ -86,8 +86,13 @@ static int rp_event(void *arg, const struct trc_header *h, const struct trc_even
 {
 	struct out_ctx *o = arg;
 	char ts[TIMEFMT_ISO_LEN], l[64], r[64];
+	uint64_t rt = trc_realtime(h, ev->t_ns);
 
-	timefmt_iso(trc_realtime(h, ev->t_ns), ts, sizeof(ts));
+	if (!o->zero_set) {
+		o->zero_rt = rt; /* events come in time order */
+		o->zero_set = true;
+	}
+	timefmt_moment(o->time_style, rt, o->zero_rt, ts, sizeof(ts));
 	if (ev->type == TRC_EV_LOST) {
 		fprintf(o->fp, "%s LOST %llu events (%s, cpu %d) from -%lluns until +%lluns\n", ts,
 			(unsigned long long)ev->lost.count, lost_reason(ev->lost.reason),

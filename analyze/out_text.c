@@ -76,9 +76,25 @@ static void start_column(struct strbuf *sb, const struct connection_view *cv)
 	column(sb, b, W_START, false);
 }
 
+/* The verdict, a violation in red and an incomplete one in yellow when
+ * colour is on (the escapes follow the last column: no width changes). */
+static void verdict_word(struct strbuf *sb, enum verdict v, bool colour)
+{
+	const char *on = !colour		   ? NULL
+			 : v == VERDICT_VIOLATION  ? "\033[1;31m"
+			 : v == VERDICT_INCOMPLETE ? "\033[33m"
+						   : NULL;
+
+	if (on)
+		sb_str(sb, on);
+	sb_str(sb, verdict_name(v));
+	if (on)
+		sb_str(sb, "\033[0m");
+}
+
 /* The line of one connection, built without printf (it was most of the
  * time of this mode). */
-static void conn_line(struct strbuf *sb, const struct connection_view *cv, bool wide)
+static void conn_line(struct strbuf *sb, const struct connection_view *cv, bool wide, bool colour)
 {
 	char b[32];
 
@@ -96,7 +112,7 @@ static void conn_line(struct strbuf *sb, const struct connection_view *cv, bool 
 	sb_pad_u64(sb, cv->retransmits, W_RETX, false);
 	sb_ch(sb, ' ');
 	column(sb, outcome_name(cv->outcome), W_OUTCOME, true);
-	sb_str(sb, verdict_name(cv->verdict));
+	verdict_word(sb, cv->verdict, colour);
 	sb_ch(sb, '\n');
 }
 
@@ -156,7 +172,7 @@ static int text_conn(void *arg, const struct connection_view *cv)
 			W_ADDR, "ORIG", W_ADDR, "RESP", W_START, "START", W_DURATION, "DURATION",
 			W_BYTES, "ORIGB", W_BYTES, "RESPB", W_RTT, "RTT", W_RETX, "RETX", W_OUTCOME,
 			"OUTCOME", "VERDICT");
-	conn_line(&o->sb, cv, o->wide);
+	conn_line(&o->sb, cv, o->wide, o->colour);
 	if (o->wide)
 		endpoint_lines(&o->sb, cv);
 	if (sb_failed(&o->sb))

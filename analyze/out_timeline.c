@@ -11,7 +11,8 @@
 #include "timefmt.h"
 
 /* One endpoint: its header line, then a line per transition. */
-static void tl_endpoint(struct out_ctx *o, const char *side, const struct conn_view *v)
+static void tl_endpoint(struct out_ctx *o, const char *side, const struct conn_view *v,
+			uint64_t zero_rt)
 {
 	const struct conn *c = v->c;
 	char l[64], r[64], own[96], ts[TIMEFMT_ISO_LEN], dwell[32], cause[48];
@@ -25,7 +26,8 @@ static void tl_endpoint(struct out_ctx *o, const char *side, const struct conn_v
 	for (uint16_t i = 0; i < c->b->replay.n_trans; i++) {
 		const struct transition *t = &c->b->replay.trans[i];
 
-		timefmt_iso(trc_realtime(v->hdr, t->t_ns), ts, sizeof(ts));
+		timefmt_moment(o->time_style, trc_realtime(v->hdr, t->t_ns), zero_rt, ts,
+			       sizeof(ts));
 		fprintf(o->fp, "  %s  %-12s -> %-12s %10s  %-16s %s", ts, tcp_state_name(t->from),
 			tcp_state_name(t->to),
 			timefmt_duration(v->dur.dwell[i], dwell, sizeof(dwell)),
@@ -59,7 +61,7 @@ static int tl_conn(void *arg, const struct connection_view *cv)
 		outcome_name(cv->outcome), verdict_name(cv->verdict), connection_seen_name(cv));
 	for (int s = 0; s < SIDE_COUNT; s++)
 		if (cv->half[s])
-			tl_endpoint(o, side_name[s], cv->half[s]);
+			tl_endpoint(o, side_name[s], cv->half[s], cv->first_rt);
 	return ferror(o->fp) ? -EIO : 0;
 }
 

@@ -11,6 +11,7 @@
 #include "analyzer.h"
 #include "out_rows.h"
 #include "strbuf.h"
+#include "timefmt.h"
 
 #define TCPANA_SCHEMA_VERSION "2.0"
 
@@ -18,8 +19,12 @@ struct out_stats;
 
 struct out_ctx {
 	FILE *fp;
-	bool segments; /* --segments: per-segment list in JSON */
-	bool wide;     /* --wide: text table without shortening, endpoint lines */
+	bool segments;		    /* --segments: per-segment list in JSON */
+	bool wide;		    /* --wide: text table without shortening, endpoint lines */
+	bool colour;		    /* --color: verdicts in colour (a terminal, NO_COLOR unset) */
+	enum time_style time_style; /* --localtime, --relative */
+	uint64_t zero_rt;	    /* --relative's zero: the first event (--replay) */
+	bool zero_set;
 	const char *const *paths;
 	int npaths;
 	/* JSON envelope state */

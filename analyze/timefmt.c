@@ -93,6 +93,43 @@ const char *timefmt_iso(uint64_t rt_ns, char *buf, size_t len)
 	return copy_out(s, timefmt_iso_raw(rt_ns, s), buf, len);
 }
 
+static const char *iso_local(uint64_t rt_ns, char *buf, size_t len)
+{
+	time_t secs = (time_t)(rt_ns / 1000000000ull);
+	long off, h, m;
+	struct tm tm;
+	char date[32];
+
+	if (!localtime_r(&secs, &tm))
+		return timefmt_iso(rt_ns, buf, len);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	off = tm.tm_gmtoff;
+	h = (off < 0 ? -off : off) / 3600;
+	m = (off < 0 ? -off : off) / 60 % 60;
+	snprintf(buf, len, "%s.%09llu%c%02ld:%02ld", date,
+		 (unsigned long long)(rt_ns % 1000000000ull), off < 0 ? '-' : '+', h, m);
+	return buf;
+}
+
+const char *timefmt_moment(enum time_style style, uint64_t rt_ns, uint64_t zero_rt, char *buf,
+			   size_t len)
+{
+	uint64_t d;
+
+	switch (style) {
+	case TIMES_LOCAL:
+		return iso_local(rt_ns, buf, len);
+	case TIMES_RELATIVE:
+		d = rt_ns >= zero_rt ? rt_ns - zero_rt : zero_rt - rt_ns;
+		snprintf(buf, len, "%c%llu.%09llu", rt_ns >= zero_rt ? '+' : '-',
+			 (unsigned long long)(d / 1000000000ull),
+			 (unsigned long long)(d % 1000000000ull));
+		return buf;
+	default:
+		return timefmt_iso(rt_ns, buf, len);
+	}
+}
+
 /* "%llu.%03llu" followed by unit. */
 static size_t with_millis(char *out, uint64_t whole, uint64_t frac, const char *unit)
 {

@@ -21,6 +21,17 @@ size_t timefmt_duration_raw(uint64_t ns, char out[TIMEFMT_DUR_LEN]);
 /* "2026-11-22T03:40:59.123456789Z"; returns buf. */
 const char *timefmt_iso(uint64_t realtime_ns, char *buf, size_t len);
 
+/* How moments are shown: ISO 8601 UTC (the default), ISO 8601 in the
+ * local time zone with its offset (--localtime), or seconds after the
+ * first event (--relative). */
+enum time_style { TIMES_UTC = 0, TIMES_LOCAL, TIMES_RELATIVE };
+
+/* realtime_ns in that style: "2026-11-22T03:40:59.123456789Z",
+ * "2026-11-22T04:40:59.123456789+01:00" or "+12.345678901" (after
+ * zero_rt; "-..." before it).  Returns buf. */
+const char *timefmt_moment(enum time_style style, uint64_t realtime_ns, uint64_t zero_rt, char *buf,
+			   size_t len);
+
 /* "1.234s", "12.345ms", "850us", "12ns"; returns buf. */
 const char *timefmt_duration(uint64_t ns, char *buf, size_t len);
 

@@ -63,6 +63,17 @@ def main(d):
     for bad in (["--sort", "size"], ["--limit", "0"], ["--limit", "-1"],
                 ["--limit", "2", "--timeline"], ["--sort", "start", "--stats"]):
         run(*(bad + [t("normal-v4")]), rc=2)
+    # --relative, --localtime, --color
+    r = run("--replay", "--relative", t("normal-v4"))
+    check(r.stdout.splitlines()[0].startswith("+0.000000000 "), "--relative: %r" % r.stdout[:200])
+    r = subprocess.run([TCPANA, "--replay", "--localtime", t("normal-v4")], capture_output=True,
+                       text=True, env=dict(os.environ, TZ="ABC-2"))
+    check(re.match(r"\S+\+02:00 ", r.stdout.splitlines()[1]), "--localtime: %r" % r.stdout[:200])
+    check("\033[1;31mviolation\033[0m" in run("--color=always", t("violation-fin-v4")).stdout,
+          "--color=always")
+    check("\033" not in run(t("violation-fin-v4")).stdout, "no colour into a pipe")
+    for bad in (["--color=blue"], ["--localtime", "--relative"]):
+        run(*(bad + [t("normal-v4")]), rc=2)
     r = run("--version")
     check(r.stdout.startswith("tcpana "), "--version: %r" % r.stdout)
     run("--json", "--jsonl", t("normal-v4"), rc=2)

@@ -5,7 +5,9 @@
  * connection filters.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "opts.h"
 #include "timefmt.h"
@@ -44,6 +46,24 @@ static void times(void)
 	char b[TIMEFMT_ISO_LEN];
 	uint64_t ns;
 	bool rel;
+
+	/* --localtime, --relative */
+	CHECK_STR(timefmt_moment(TIMES_UTC, 1763782800123456789ull, 0, b, sizeof(b)),
+		  "2025-11-22T03:40:00.123456789Z");
+	CHECK_STR(timefmt_moment(TIMES_RELATIVE, 1763782800123456789ull, 1763782790000000000ull, b,
+				 sizeof(b)),
+		  "+10.123456789");
+	CHECK_STR(timefmt_moment(TIMES_RELATIVE, 1763782790000000000ull, 1763782790500000000ull, b,
+				 sizeof(b)),
+		  "-0.500000000");
+	setenv("TZ", "ABC-2", 1); /* POSIX rule: two hours east of UTC, no zone files */
+	tzset();
+	CHECK_STR(timefmt_moment(TIMES_LOCAL, 1763782800123456789ull, 0, b, sizeof(b)),
+		  "2025-11-22T05:40:00.123456789+02:00");
+	setenv("TZ", "XYZ3:30", 1);
+	tzset();
+	CHECK_STR(timefmt_moment(TIMES_LOCAL, 1763782800123456789ull, 0, b, sizeof(b)),
+		  "2025-11-22T00:10:00.123456789-03:30");
 
 	CHECK_STR(timefmt_iso(1763782800123456789ull, b, sizeof(b)),
 		  "2025-11-22T03:40:00.123456789Z");
