@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * status.c - status output.  On a terminal the line is redrawn in place
- * at most once a second; otherwise (a log file, a pipe) only the final
- * summary is printed, so logs are not flooded.
+ * once a second, led by the events a second since the last one; otherwise (a log file, a pipe) only
+ * the final summary is printed, so logs are not flooded.
  */
 #include "status.h"
 
@@ -16,7 +16,17 @@ void status_init(struct status *s, int quiet)
 	s->enabled = !quiet;
 	s->tty = isatty(STDERR_FILENO);
 	s->last_ns = 0;
+	s->last_events = 0;
 	s->shown = 0;
+}
+
+uint64_t status_rate(uint64_t events_then, uint64_t events_now, uint64_t then_ns, uint64_t now_ns)
+{
+	uint64_t dt = now_ns > then_ns ? now_ns - then_ns : 0;
+
+	if (!dt || events_now < events_then)
+		return 0;
+	return (uint64_t)((double)(events_now - events_then) * 1e9 / (double)dt);
 }
 
 void status_format(const struct drain *d, char *buf, size_t len)
@@ -42,12 +52,16 @@ void status_format(const struct drain *d, char *buf, size_t len)
 void status_update(struct status *s, const struct drain *d, uint64_t now_ns)
 {
 	char line[256];
+	uint64_t rate;
 
 	if (!s->enabled || !s->tty || now_ns - s->last_ns < 1000000000ull)
 		return;
+	/* The first line has no previous reading: no rate yet. */
+	rate = s->last_ns ? status_rate(s->last_events, d->st.written, s->last_ns, now_ns) : 0;
 	s->last_ns = now_ns;
+	s->last_events = d->st.written;
 	status_format(d, line, sizeof(line));
-	fprintf(stderr, "\r\033[K%s", line);
+	fprintf(stderr, "\r\033[K%llu events/s, %s", (unsigned long long)rate, line);
 	s->shown = 1;
 }
 

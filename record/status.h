@@ -14,8 +14,12 @@ struct status {
 	int enabled; /* not -q */
 	int tty;     /* stderr is a terminal: refresh the line in place */
 	uint64_t last_ns;
-	int shown; /* a live line is on screen */
+	uint64_t last_events; /* events written at last_ns: the rate */
+	int shown;	      /* a live line is on screen */
 };
+
+/* Events a second between two readings (0 when no time passed). */
+uint64_t status_rate(uint64_t events_then, uint64_t events_now, uint64_t then_ns, uint64_t now_ns);
 
 void status_init(struct status *s, int quiet);
 
