@@ -26,6 +26,17 @@
 #include "snapshot.h"
 #include "tcprec.h"
 
+/* After the summary: a count that no loss record carries, so it must not
+ * go unsaid. */
+static void report_missed(uint64_t misses)
+{
+	if (misses)
+		fprintf(stderr,
+			"tcprec: warning: the kernel skipped %llu probe run(s) that would have "
+			"recorded events (a probe was already running on that CPU)\n",
+			(unsigned long long)misses);
+}
+
 static int choose_plan(struct live *l, const char **packets)
 {
 	const struct config *cfg = l->cfg;
@@ -342,6 +353,7 @@ int live_run(const struct config *cfg, uint64_t start_ns)
 			(unsigned long long)l.tw.walks,
 			(double)l.tw.walk_cpu_ns / (double)l.tw.walks / 1e6);
 	status_final(&l.status, &l.d, err ? "stopped by an error" : end_name(l.end_reason));
+	report_missed(loader_recursion_misses(&l.ld));
 	if (err)
 		fprintf(stderr, "tcprec: %s\n", l.errmsg);
 	loader_stop(&l.ld);

@@ -212,3 +212,23 @@ void loader_stop(struct loader *l)
 	tcprec_bpf__destroy(l->skel);
 	l->skel = NULL;
 }
+
+uint64_t loader_recursion_misses(const struct loader *l)
+{
+	struct bpf_program *prog;
+	uint64_t misses = 0;
+
+	if (!l->skel)
+		return 0;
+	bpf_object__for_each_program(prog, l->skel->obj)
+	{
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			misses += info.recursion_misses;
+	}
+	return misses;
+}

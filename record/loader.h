@@ -43,6 +43,12 @@ int loader_attach(struct loader *l, ring_buffer_sample_fn sample_cb, void *cb_ct
  * -errno when that iterator is not in the plan. */
 int loader_iter_fd(const struct loader *l, enum loader_iter which);
 
+/* Invocations the kernel skipped because the same program was already
+ * running on that CPU (bpf_prog_info.recursion_misses, kernels >= 5.12;
+ * 0 where the kernel does not count them): events that were never
+ * recorded, and no loss record says so. */
+uint64_t loader_recursion_misses(const struct loader *l);
+
 /* fd of the per-CPU lost-event counter map. */
 int loader_lost_fd(const struct loader *l);
 

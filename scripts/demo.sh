@@ -27,7 +27,7 @@ ip netns add "$ns"
 ip -n "$ns" link set lo up
 inode=$(stat -L -c %i "/run/netns/$ns")
 
-build/record/tcprec -o "$out" --netns "/run/netns/$ns" --duration 4 &
+build/record/tcprec -w "$out" --netns "/run/netns/$ns" --duration 4 &
 rec=$!
 sleep 1
 # Traffic: a few request/response exchanges, a refused connect, an abort.

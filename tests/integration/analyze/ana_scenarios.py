@@ -37,6 +37,10 @@ OK_VERDICTS = ("conformant", "linux-specific")
 ONE_SIDED = ("syn-timeout", "syncookies", "user-timeout")
 
 
+# What each recorder printed (its summary, warnings), for dump_traces().
+RECORDER_LOGS = []
+
+
 def record(topo, scenario, count=1, stop_at=None):
     """Runs the scenario with tcprec in each namespace; returns (result,
     trace paths).  stop_at: wait point at which recording ends."""
@@ -61,6 +65,7 @@ def record(topo, scenario, count=1, stop_at=None):
                 r.proc.kill()
     for rr in stopped:
         T.check_eq(rr.returncode, 0, "tcprec exit code: " + rr.stderr)
+        RECORDER_LOGS.append(rr.stderr)
     return res, [r.out for r in recs]
 
 
@@ -149,7 +154,10 @@ def check_connections(topo, doc, traces, scenario):
 
 def dump_traces(traces, limit=400):
     """A failure's evidence in the log, where CI keeps it after the
-    temporary directory is gone: every record but segments, compactly."""
+    temporary directory is gone: every record but segments, compactly,
+    and what the recorders printed."""
+    for log in RECORDER_LOGS:
+        sys.stderr.write("--- recorder: %s\n" % log.strip())
     for path in traces:
         sys.stderr.write("--- %s (trcdump, segments left out)\n" % os.path.basename(path))
         n = 0
