@@ -127,6 +127,7 @@ struct ep_replay {
 	bool fin_sent_seq_valid;
 	uint32_t fin_sent_seq;	/* seq of our FIN (segment-only replay) */
 	uint64_t last_trans_ns; /* candidate segments for the next transition start here */
+	uint64_t backlog_ns;	/* and unused received ones here (replay_add_transition()) */
 	struct transition trans[CONN_MAX_TRANS];
 	uint16_t n_trans;
 	uint32_t trans_dropped;

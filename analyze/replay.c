@@ -21,9 +21,19 @@ void replay_add_transition(struct conn *c, const struct transition *t)
 {
 	/* Segments that can explain the next transition: those after the one
 	 * that explained this one (it may explain a second step itself), or
-	 * after this transition when no segment caused it. */
+	 * after this transition when no segment caused it.  An application
+	 * call runs with the socket locked: a segment that arrives meanwhile
+	 * waits in the socket's backlog and is processed after the call's
+	 * transition, though it was seen arriving before it.  So after an
+	 * application's transition, a received segment that explained nothing
+	 * yet still counts from where the window was before the call. */
+	uint64_t before = c->b->replay.last_trans_ns;
+
 	c->b->replay.last_trans_ns =
 		t->cause.kind == CAUSE_SEGMENT && t->cause.t_ns < t->t_ns ? t->cause.t_ns : t->t_ns;
+	c->b->replay.backlog_ns = t->cause.kind == CAUSE_APP && before < c->b->replay.last_trans_ns
+					  ? before
+					  : c->b->replay.last_trans_ns;
 	c->b->replay.rst_rx_event = false;
 	if (c->b->replay.n_trans >= CONN_MAX_TRANS) {
 		c->b->replay.trans_dropped++;
@@ -98,9 +108,12 @@ static bool explain_by_segment(struct conn *c, uint8_t to, struct cause *cs)
 			struct seg_rec *s = &c->b->replay.recent[k];
 			struct rfc9293_input in = { .data = s->payload_len > 0 };
 			bool fresh = s->t_ns >= c->b->replay.last_trans_ns;
+			bool backlogged = s->dir == TRC_DIR_RX && !s->uses &&
+					  s->t_ns >= c->b->replay.backlog_ns;
 
 			if ((pass == 0) != (s->dir == TRC_DIR_RX) || s->uses >= 2 ||
-			    (!fresh && s->uses == 0) || (s->dir == TRC_DIR_TX && !fresh))
+			    (!fresh && s->uses == 0 && !backlogged) ||
+			    (s->dir == TRC_DIR_TX && !fresh))
 				continue;
 			in.kind = s->dir == TRC_DIR_RX ? RFC_IN_SEG_RX : RFC_IN_SEG_TX;
 			in.tcp_flags = s->tcp_flags;

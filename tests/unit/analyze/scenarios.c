@@ -264,6 +264,39 @@ uint8_t *sc_simclose(bool v6, size_t *len)
 	return tg_finish(g, len);
 }
 
+/* A simultaneous close as Linux records it when the client's FIN
+ * reaches the server while the server is inside close(): seen arriving
+ * before the server's FIN_WAIT1, it waited in the socket's backlog and is
+ * what moves the server to CLOSING (scripts/demo.sh recorded this). */
+uint8_t *sc_simclose_backlog(bool v6, size_t *len)
+{
+	struct tg *g = tg_new("ebpf");
+	struct pair p;
+	uint64_t t;
+
+	open_pair(g, v6, &p);
+	t = handshake(g, v6, &p, 1 * MS);
+	t = exchange(g, &p, t);
+	tg_state(g, p.cli, t, EST, FW1, CLIENT_PID);
+	tg_seg(g, p.cli, t + 700, true, "F.");
+	tg_seg(g, p.srv, t + 1400, false, "F.");
+	tg_state(g, p.srv, t + 1700, EST, FW1, SERVER_PID);
+	tg_seg(g, p.srv, t + 2400, true, "F.");
+	tg_seg(g, p.cli, t + 3300, false, "F.");
+	tg_seg(g, p.cli, t + 4700, true, ".");
+	tg_state(g, p.cli, t + 5000, FW1, CLG, 0);
+	tg_seg(g, p.srv, t + 5300, false, ".");
+	tg_seg(g, p.srv, t + 6700, true, ".");
+	tg_seg(g, p.cli, t + 7100, false, ".");
+	tg_state(g, p.cli, t + 8500, CLG, CL, 0);
+	tg_state(g, p.srv, t + 10300, FW1, CLG, 0);
+	tg_state(g, p.srv, t + 11900, CLG, CL, 0);
+	tg_tw(g, p.cli, t + 26 * MS, true);
+	tg_tw(g, p.srv, t + 26 * MS, true);
+	tg_state(g, p.lis, 1 * SEC, LI, CL, SERVER_PID);
+	return tg_finish(g, len);
+}
+
 uint8_t *sc_halfclose(bool v6, size_t *len)
 {
 	struct tg *g = tg_new("ebpf");

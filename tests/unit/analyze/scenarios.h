@@ -34,6 +34,7 @@ uint8_t *sc_refused(bool v6, size_t *len);
 uint8_t *sc_syn_timeout(bool v6, size_t *len);
 uint8_t *sc_abort(bool v6, size_t *len); /* client SO_LINGER 0 */
 uint8_t *sc_simclose(bool v6, size_t *len);
+uint8_t *sc_simclose_backlog(bool v6, size_t *len);
 uint8_t *sc_halfclose(bool v6, size_t *len);
 uint8_t *sc_closewait(bool v6, size_t *len);	     /* server never closes */
 uint8_t *sc_violation_fin(bool v6, size_t *len);     /* CLOSE_WAIT without FIN */

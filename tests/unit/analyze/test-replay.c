@@ -110,6 +110,7 @@ static void normal(bool v6)
 static void closes(bool v6)
 {
 	static struct tg_result r;
+	const struct tg_conn_res *c;
 
 	run(sc_server_close, v6, &r);
 	expect(&r, cli, srv, OUT_NORMAL_CLOSE, VERDICT_CONFORMANT,
@@ -121,6 +122,16 @@ static void closes(bool v6)
 	       "SYN_SENT>ESTABLISHED>FIN_WAIT1>CLOSING>CLOSE>TIME_WAIT", "SF");
 	expect(&r, srv, cli, OUT_NORMAL_CLOSE, VERDICT_LINUX,
 	       "SYN_RECV>ESTABLISHED>FIN_WAIT1>CLOSING>CLOSE>TIME_WAIT", "SF");
+	/* The client's FIN waited in the server's backlog during close(). */
+	run(sc_simclose_backlog, v6, &r);
+	expect(&r, srv, cli, OUT_NORMAL_CLOSE, VERDICT_LINUX,
+	       "SYN_RECV>ESTABLISHED>FIN_WAIT1>CLOSING>CLOSE>TIME_WAIT", "SF");
+	c = tg_find(&r, srv, cli);
+	if (c) {
+		CHECK_EQ(c->trans[3].cause.kind, CAUSE_SEGMENT);
+		CHECK_EQ(c->trans[3].cause.tcp_flags, TRC_TCP_FIN | TRC_TCP_ACK);
+		CHECK_EQ(c->n_violations, 0);
+	}
 	run(sc_halfclose, v6, &r);
 	expect(&r, cli, srv, OUT_NORMAL_CLOSE, VERDICT_LINUX,
 	       "SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>CLOSE>TIME_WAIT", "SF");
