@@ -321,6 +321,16 @@ struct conn *conn_table_by_tuple(struct conn_table *t, const struct conn_key *k,
 	return NULL;
 }
 
+/* c's key with its ends swapped. */
+static void key_reversed(struct conn_key *r, const struct conn_key *k)
+{
+	*r = *k;
+	memcpy(r->laddr, k->raddr, 16);
+	memcpy(r->raddr, k->laddr, 16);
+	r->lport = k->rport;
+	r->rport = k->lport;
+}
+
 uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c)
 {
 	struct conn_key rev;
@@ -329,7 +339,7 @@ uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c)
 
 	if (c->peer_id || c->flow_only || c->key.rport == 0)
 		return c->peer_id;
-	conn_key_from_decl(&rev, &c->b->decl, true);
+	key_reversed(&rev, &c->key);
 	p = chain_first(t, &rev);
 	for (unsigned int n = 0; p && n < CONN_TUPLE_WALK_MAX; p = chain_next(p), n++) {
 		if (p == c || p->flow_only || p->peer_id || !tuple_eq(&p->key, &rev))
@@ -350,16 +360,6 @@ uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c)
 		l->id = 0; /* one peer per endpoint */
 	}
 	return c->peer_id;
-}
-
-/* c's key with its ends swapped. */
-static void key_reversed(struct conn_key *r, const struct conn_key *k)
-{
-	*r = *k;
-	memcpy(r->laddr, k->raddr, 16);
-	memcpy(r->raddr, k->laddr, 16);
-	r->lport = k->rport;
-	r->rport = k->lport;
 }
 
 /* Whether p can be the socket-or-flow partner of c. */

@@ -128,15 +128,20 @@ static void hand_over_parked(struct analyzer *a, struct conn *from, struct conn 
 		finalise_frozen(a, p);
 }
 
-/* Out of the table, then reported, or parked on the live other half of
- * its connection to be reported with it. */
+/* Parks c (out of the table) on the live other half of its connection,
+ * to be reported with it; false when there is none to take it. */
+static bool park(struct conn *c, struct conn *partner)
+{
+	if (!partner || partner->parked || c->parked)
+		return false;
+	partner->parked = c;
+	return true;
+}
+
 static void finalise_or_park(struct analyzer *a, struct conn *c, struct conn *partner)
 {
-	if (partner && !partner->parked && !c->parked) {
-		partner->parked = c;
-		return;
-	}
-	finalise_frozen(a, c);
+	if (!park(c, partner))
+		finalise_frozen(a, c);
 }
 
 static void finalise(struct analyzer *a, struct conn *c)
@@ -522,9 +527,9 @@ void dispatch_flush(struct analyzer *a)
 		mark_end(a, c);
 		if (c->mirror)
 			mark_end(a, c->mirror);
-		if (partner && !partner->parked && !c->parked)
-			partner->parked = c;
-		else if (all)
+		if (park(c, partner))
+			continue;
+		if (all)
 			all[k++] = c;
 		else
 			finalise_frozen(a, c); /* out of memory: unsorted is fine */
