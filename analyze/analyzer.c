@@ -191,6 +191,27 @@ static bool segment_only(const struct trc_header *h)
 	return !strncmp(h->source, "pcap", 4);
 }
 
+static void set_live(struct analyzer *a, struct analyzer_live *live)
+{
+	a->live = live;
+	a->grace_ns = live ? live->grace_ns : ANALYZER_GRACE_NS;
+	a->grace_tw_ns = live ? live->grace_ns : ANALYZER_GRACE_TW_NS;
+	if (live)
+		live->a = a;
+}
+
+void analyzer_live_idle(struct analyzer_live *live, uint64_t wall_ns)
+{
+	struct analyzer *a = live->a;
+
+	/* Before the first event the trace has no time to move on from. */
+	if (!a || a->err || !a->now_rt || wall_ns < live->lag_ns ||
+	    wall_ns - live->lag_ns <= a->now_rt)
+		return;
+	a->now_rt = wall_ns - live->lag_ns;
+	dispatch_expire(a);
+}
+
 int analyzer_run_readers(struct trc_reader **readers, const char *const *names, int n,
 			 const struct analyzer_opts *opts, const struct analyzer_sink *sink,
 			 const struct analyzer_diag *diag, struct analyzer_summary *sum)
@@ -201,11 +222,12 @@ int analyzer_run_readers(struct trc_reader **readers, const char *const *names, 
 	memset(sum, 0, sizeof(*sum));
 	a.in = calloc((size_t)n, sizeof(*a.in));
 	a.tab = conn_table_new();
-	if (!a.in || !a.tab) {
+	if (!a.in || !a.tab || tw_reported_init(&a.tw_reported)) {
 		free(a.in);
 		conn_table_free(a.tab);
 		return -ENOMEM;
 	}
+	set_live(&a, opts->live);
 	for (int i = 0; i < n && rc >= 0; i++) {
 		struct input *in = &a.in[i];
 
@@ -222,6 +244,9 @@ int analyzer_run_readers(struct trc_reader **readers, const char *const *names, 
 		rc = loop(&a);
 	if (rc >= 0 && sink->summary)
 		rc = sink->summary(sink->arg, sum);
+	if (opts->live)
+		opts->live->a = NULL;
+	tw_reported_fini(&a.tw_reported);
 	conn_table_free(a.tab);
 	for (int i = 0; i < n; i++)
 		free(a.in[i].name_buf);

@@ -54,10 +54,32 @@ struct analyzer_sink {
 	void *arg;
 };
 
+/* --follow: the input is being written while it is read.  While the
+ * input is quiet its medium calls analyzer_live_idle() with the wall
+ * clock, so closed connections are reported without waiting for the
+ * next event. */
+struct analyzer_live {
+	/* How far behind the wall clock the newest readable event may be:
+	 * the recorder's ring buffer drain and chunk flush intervals. */
+	uint64_t lag_ns;
+	/* How long a closed endpoint waits for a late LOST record (replaces
+	 * ANALYZER_GRACE_NS, which allows for recorders that read their loss
+	 * counters once a second). */
+	uint64_t grace_ns;
+	struct analyzer *a; /* set while analyzer_run_readers() runs */
+};
+
 struct analyzer_opts {
 	bool keep_segments; /* build the per-segment list (--segments) */
 	struct analyzer_filter filter;
+	struct analyzer_live *live; /* NULL unless following */
 };
+
+/* Moves the analysis to wall_ns (realtime) less live->lag_ns, when that
+ * is later than the last event read, and reports what that finalises.
+ * Call only from the input's medium, while analyzer_run_readers() waits
+ * on it. */
+void analyzer_live_idle(struct analyzer_live *live, uint64_t wall_ns);
 
 /* Problems are reported through this (files that cannot be opened, read
  * errors, corrupt blocks); analysis continues where it can. */

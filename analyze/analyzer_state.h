@@ -8,11 +8,13 @@
 #define ANALYZE_ANALYZER_STATE_H
 
 #include "analyzer.h"
+#include "tw_reported.h"
 
 /* How long a closed endpoint waits for late records before it is
  * finalised.  Every endpoint waits for a LOST record that may still name a
- * range reaching back over it: the recorder reads its loss counters once a
- * second, so 2 s covers that interval and a late drain.  One whose
+ * range reaching back over it: recorders read their loss counters at
+ * least once a second, so 2 s covers that interval and a late drain
+ * (--follow, which counts on tcprec's 100 ms, waits less: follow.h).  One whose
  * timewait socket is expected also waits for its (polled, every 100 ms)
  * TIME_WAIT enter, which the same bound covers.  Memory: endpoints closed
  * in the last 2 s of trace time. */
@@ -57,6 +59,9 @@ struct input {
 
 struct analyzer {
 	struct conn_table *tab;
+	const struct analyzer_live *live; /* NULL unless following */
+	uint64_t grace_ns, grace_tw_ns;	  /* ANALYZER_GRACE_*, or live->grace_ns */
+	struct tw_reported tw_reported;	  /* --follow: reported in TIME_WAIT */
 	struct input *in;
 	int n;
 	const struct analyzer_opts *opts;

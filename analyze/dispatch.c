@@ -240,6 +240,10 @@ static struct conn *get_conn(struct analyzer *a, struct input *in, uint32_t file
 
 	if (c)
 		return thaw(a, c);
+	if (a->live &&
+	    tw_reported_has(&a->tw_reported, file, in->ev.conn_serial,
+			    in->ev.type == TRC_EV_TIMEWAIT && in->ev.tw.phase == TRC_TW_EXIT))
+		return NULL;
 	c = conn_table_add(a->tab, file, in->conn);
 	if (!c || (in->dual && c->flow_only && !conn_table_add_mirror(a->tab, c))) {
 		a->err = -ENOMEM;
@@ -375,7 +379,7 @@ static void on_lost(struct analyzer *a, struct input *in)
 		a->lost_until_rt = end;
 	/* The losses may predate the record (format/SPEC.md, LOST): mark
 	 * from where they began.  Closed endpoints are kept for
-	 * ANALYZER_GRACE_NS, longer than a recorder's counter-read interval,
+	 * the grace period, longer than a recorder's counter-read interval,
 	 * so the ones a gap touched are still here to be marked. */
 	uint64_t begin = l->t_begin_ns <= in->ev.t_ns ? l->t_begin_ns : in->ev.t_ns;
 	dispatch_mark_all(a, INC_LOST, begin + (uint64_t)in->rt_off);
@@ -433,6 +437,14 @@ static void freeze_cold(struct analyzer *a)
 	}
 }
 
+/* A followed trace reports an endpoint in TIME_WAIT as a trace that ends
+ * there would (not 60 s later); the records of its timewait socket are
+ * then dropped (tw_reported.h). */
+static bool report_in_timewait(struct analyzer *a, struct conn *c)
+{
+	return a->live && !tw_reported_add(&a->tw_reported, c->file, c->serial);
+}
+
 static void expire_queue(struct analyzer *a, unsigned int q, uint64_t grace)
 {
 	struct conn *c;
@@ -442,7 +454,7 @@ static void expire_queue(struct analyzer *a, unsigned int q, uint64_t grace)
 
 		if (a->now_rt < rt(a, c, since) + grace)
 			return;
-		if (c->tw_enter && !c->tw_exit) {
+		if (c->tw_enter && !c->tw_exit && !report_in_timewait(a, c)) {
 			conn_table_unqueue(a->tab, c); /* its TIME_WAIT exit ends it */
 			continue;
 		}
@@ -453,9 +465,9 @@ static void expire_queue(struct analyzer *a, unsigned int q, uint64_t grace)
 void dispatch_expire(struct analyzer *a)
 {
 	freeze_cold(a);
-	expire_queue(a, 0, ANALYZER_GRACE_NS);
-	expire_queue(a, 1, ANALYZER_GRACE_TW_NS);
-	expire_queue(a, ANALYZER_QUEUE_ENDED, ANALYZER_GRACE_NS);
+	expire_queue(a, 0, a->grace_ns);
+	expire_queue(a, 1, a->grace_tw_ns);
+	expire_queue(a, ANALYZER_QUEUE_ENDED, a->grace_ns);
 }
 
 struct mark_ctx {

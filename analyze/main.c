@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "follow.h"
 #include "opts.h"
 #include "outputs.h"
 #include "sinks.h"
@@ -96,7 +97,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tcpana: out of memory\n");
 		return TCPANA_EXIT_ERROR;
 	}
-	rc = analyzer_run(cfg.paths, cfg.npaths, &aopts, &sink, &diag, &sum);
+	if (cfg.follow) {
+		/* Each line out as soon as it is made, even into a pipe. */
+		setvbuf(stdout, NULL, _IOLBF, 0);
+		rc = follow_run(cfg.paths[0], &aopts, &sink, &diag, &sum);
+	} else {
+		rc = analyzer_run(cfg.paths, cfg.npaths, &aopts, &sink, &diag, &sum);
+	}
 	if (rc < 0 && !dc.fatal_seen && rc != -EIO)
 		fprintf(stderr, "tcpana: %s\n", strerror(-rc));
 	if (rc >= 0 && (sum.truncated || sum.corrupt_blocks) && !cfg.quiet)

@@ -40,10 +40,16 @@ enum {
 	OPT_LOCALTIME,
 	OPT_RELATIVE,
 	OPT_COLOR,
+	OPT_FOLLOW,
 };
 
 static const struct argp_option options[] = {
 	{ "read", 'r', "FILE", 0, "Read the trace FILE (as a FILE argument; repeatable)", 0 },
+	{ "follow", OPT_FOLLOW, NULL, 0,
+	  "Read one trace while tcprec writes it (a file, or - for a pipe): each connection "
+	  "is reported within a second of its close, --replay prints each event as it comes; "
+	  "Ctrl-C ends with the summary",
+	  0 },
 	{ NULL, 0, NULL, 0, "Output (one of):", 1 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON document (schema docs/json-schema.json)", 1 },
 	{ "jsonl", OPT_JSONL, NULL, 0,
@@ -111,6 +117,7 @@ static const char doc[] =
 	"    tcpana --replay run.trc        # every event, in time order\n"
 	"    tcpana --check run.trc         # exit 3 on any state-machine violation\n"
 	"    tcpana --since 10 --until 20 a.trc b.trc  # seconds after the first event\n"
+	"    tcprec -w - | tcpana --follow -           # connections as they close\n"
 	"\n"
 	"Exit status: 0 ok (also for a truncated or damaged trace: everything readable is "
 	"reported and a warning goes to stderr), 1 runtime or input error (not a trace, "
@@ -194,6 +201,22 @@ static int parse_time(struct argp_state *st, const char *arg, uint64_t *ns, bool
 	return 0;
 }
 
+/* A followed trace is reported as it is read: one input, and outputs
+ * that print as they go. */
+static int check_follow(struct argp_state *st, const struct config *cfg)
+{
+	if (!cfg->follow)
+		return 0;
+	if (cfg->npaths != 1)
+		argp_error(st, "--follow reads one trace");
+	if (cfg->mode == MODE_JSON || cfg->mode == MODE_STATS)
+		argp_error(st, "--follow prints as it reads: use the table, --jsonl, --timeline "
+			       "or --replay, not --json or --stats");
+	if (cfg->sort)
+		argp_error(st, "--follow prints each connection when it closes: no --sort");
+	return 0;
+}
+
 static error_t parse_filter(int key, char *arg, struct argp_state *st, struct config *cfg)
 {
 	struct analyzer_filter *f = &cfg->filter;
@@ -254,6 +277,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case OPT_CHECK:
 		cfg->check = true;
 		return 0;
+	case OPT_FOLLOW:
+		cfg->follow = true;
+		return 0;
 	case 'r':
 		cfg->paths[cfg->npaths++] = arg;
 		return 0;
@@ -293,7 +319,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		    cfg->mode != MODE_JSONL)
 			argp_error(st, "--sort and --limit order the rows of the table, --json and "
 				       "--jsonl");
-		return 0;
+		return check_follow(st, cfg);
 	default:
 		return parse_filter(key, arg, st, cfg);
 	}

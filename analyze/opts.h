@@ -38,7 +38,8 @@ struct config {
 	bool colour_set;
 	uint64_t limit; /* --limit; 0 = every row */
 	bool check;
-	bool quiet; /* no warnings on stderr */
+	bool follow; /* --follow: one trace, read while it is written */
+	bool quiet;  /* no warnings on stderr */
 	struct analyzer_filter filter;
 	const char **paths;
 	int npaths;

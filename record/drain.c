@@ -422,14 +422,9 @@ static int read_lost(struct drain *d, uint64_t now_ns)
 	return err;
 }
 
-int drain_tick(struct drain *d, uint64_t now_ns)
+int drain_report_losses(struct drain *d, uint64_t now_ns)
 {
-	struct ev_state child;
-	int err = read_lost(d, now_ns);
-
-	/* A child whose next transition never came is written as recorded. */
-	while (!err && dchild_expire(&d->children, now_ns, DRAIN_PENDING_MAX_NS, &child))
-		err = write_state(d, &child);
+	int err = d->werr ? d->werr : read_lost(d, now_ns);
 
 	if (!err && d->st.malformed > d->malformed_reported) {
 		err = write_gap(d, d->st.malformed - d->malformed_reported, UINT32_MAX,
@@ -437,6 +432,19 @@ int drain_tick(struct drain *d, uint64_t now_ns)
 		d->malformed_reported = d->st.malformed;
 	}
 	d->lost_since_ns = now_ns;
+	if (err && !d->werr)
+		d->werr = err;
+	return err;
+}
+
+int drain_tick(struct drain *d, uint64_t now_ns)
+{
+	struct ev_state child;
+	int err = drain_report_losses(d, now_ns);
+
+	/* A child whose next transition never came is written as recorded. */
+	while (!err && dchild_expire(&d->children, now_ns, DRAIN_PENDING_MAX_NS, &child))
+		err = write_state(d, &child);
 	if (!err)
 		err = dconn_sweep(d, now_ns);
 	if (!err && !d->werr)

@@ -59,8 +59,15 @@ int drain_timewait(struct drain *d, uint64_t cookie, const struct ev_tuple *tupl
 		   enum trc_tw_phase phase, uint64_t t_ns, enum trc_tw_precision precision,
 		   uint64_t precision_ns);
 
-/* Once a second: lost-event and malformed gap records, releasing
- * finished connections, the writer's flush tick. */
+/* With each timed drain of the ring buffer (every 100 ms):
+ * the lost-event and malformed gap records since the last check.  A
+ * reader of the trace as it is written (tcpana --follow) can then
+ * report a connection soon after its close and still know whether a gap
+ * touched it. */
+int drain_report_losses(struct drain *d, uint64_t now_ns);
+
+/* Once a second: the loss check, releasing finished connections, the
+ * writer's flush tick. */
 int drain_tick(struct drain *d, uint64_t now_ns);
 
 #endif /* TCPREC_DRAIN_H */

@@ -34,8 +34,9 @@
 #define DRAIN_BATCH 8192
 /* A chunk is flushed once its first event is this old; the check runs
  * every TIME_WAIT poll interval (100 ms), so an event is on disk within
- * about 0.6 s of its time (docs/tcprec.8 promises 1 s). */
-#define DRAIN_FLUSH_NS (500ull * 1000000)
+ * about 0.35 s of its time: tcpana --follow reports a connection within
+ * a second of its close (analyze/follow.h; docs/tcprec.8). */
+#define DRAIN_FLUSH_NS (250ull * 1000000)
 
 struct ring_buffer;
 

@@ -2,8 +2,8 @@
 /*
  * loop.c - the recorder's single event loop.  epoll multiplexes the ring
  * buffer, a signalfd (SIGINT/SIGTERM: no work in signal handlers), a 1 s
- * timerfd (status, lost counters, chunk flush), a 100 ms timerfd (TIME_WAIT
- * poll, and the writer's flush check), a one-shot --duration timerfd and
+ * timerfd (status, chunk flush), a 100 ms timerfd (ring buffer drain, lost
+ * counters, the writer's flush check, TIME_WAIT poll), a one-shot --duration timerfd and
  * the live capture's fd.  The ring buffer is drained in batches of at most
  * DRAIN_BATCH records, so no source starves the others under load.
  */
@@ -98,7 +98,7 @@ static int on_tw(struct live *l)
 	int fd;
 
 	consume(l); /* records are submitted without a wake-up (bpf/common.bpf.h) */
-	if (drain_flush_due(&l->d, start))
+	if (drain_report_losses(&l->d, start) || drain_flush_due(&l->d, start))
 		return l->d.werr;
 	candidates = l->d.st.tw_candidates;
 	if (!l->tw_polled || !tw_poll_due(&l->tw, start, candidates))

@@ -43,10 +43,7 @@ def tcpana(*args):
 def main():
     if len(sys.argv) != 2 or sys.argv[1] not in ("4", "6"):
         raise SystemExit(__doc__)
-    T.require_root()
-    T.require_netns()
-    T.require_bpf()
-    T.require_tcpana()
+    T.require_record_and_analyse()
     with T.Topology(int(sys.argv[1]), loopback=True) as topo:
         out = topo.tmp("names.trc")
         with T.Recorder(out, netns=topo.server) as rec:

@@ -100,3 +100,12 @@ def require_trcdump():
 
 def require_tcpana():
     return _require_exe("TCPANA", "tcpana")
+
+
+def require_record_and_analyse():
+    """Root, namespaces, BPF and tcpana: what a test that records real
+    traffic and reads it back with tcpana needs."""
+    require_root()
+    require_netns()
+    require_bpf()
+    return require_tcpana()

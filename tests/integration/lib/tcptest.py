@@ -111,7 +111,8 @@ import traceback
 from pcapread import flags_str, read_pcap  # noqa: F401  (re-exported)
 from tcpbase import (EXIT_SKIP, TestFailure, check, check_eq, fail,  # noqa: F401
                      require_all, require_bpf, require_netns, require_root,
-                     require_tcpana, require_tool, require_tracefs, require_trcdump,
+                     require_record_and_analyse, require_tcpana, require_tool,
+                     require_tracefs, require_trcdump,
                      skip)
 from tcptrace import Trace, TraceEndpoint, trcdump, tcpana_json, endpoints  # noqa: F401
 from tcprun import (Endpoint, Recorder, RecorderResult, Capture,  # noqa: F401
@@ -280,14 +281,33 @@ def _on_signal(signum, _frame):
     raise SystemExit("killed by signal %d" % signum)
 
 
+_failure_notes = []
+
+
+def on_failure(note):
+    """note() returns text that explains a failure (what the recorders
+    said, what the trace holds); main() prints it after the reason."""
+    _failure_notes.append(note)
+
+
+def _print_failure_notes():
+    for note in _failure_notes:
+        try:
+            sys.stderr.write(note().rstrip("\n") + "\n")
+        except Exception as e:  # a note must not hide the failure
+            sys.stderr.write("(failure note failed: %r)\n" % e)
+
+
 def main(fn):
     """Run a test function: exit 0 on success, 1 on failure (reason on
-    stderr), 77 when skip() was called; cleans up on SIGTERM too."""
+    stderr, then the failure notes), 77 when skip() was called; cleans up
+    on SIGTERM too."""
     signal.signal(signal.SIGTERM, _on_signal)
     try:
         fn()
     except TestFailure as e:
         sys.stderr.write("FAIL: %s\n" % e)
+        _print_failure_notes()
         _cleanup_all()
         sys.exit(1)
     except SystemExit:

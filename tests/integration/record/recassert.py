@@ -88,7 +88,22 @@ class Recording:
             rr = self.results[side]
             T.check_eq(rr.returncode, 0, "tcprec exit code (%s side): %s" % (side, rr.stderr))
             self.traces[side] = T.Trace.load(self._recs[side].out)
+        T.on_failure(self.describe)
         return self
+
+    def describe(self):
+        """Each side's recorder output, losses, damage, trailer and
+        endpoints: what a failed check needs."""
+        out = []
+        for side in self.sides:
+            trace = self.traces.get(side)
+            out.append("--- %s side: tcprec said:\n%s" % (side, self.results[side].stderr))
+            if trace is None:
+                continue
+            out.append("lost records: %r\ndamaged blocks: %r\ntrailer: %r" % (
+                trace.lost(), trace.corrupt, trace.trailer))
+            out.append(trace.describe())
+        return "\n".join(out)
 
     def client_lport(self):
         return self.res["client"]["lport"]

@@ -47,6 +47,15 @@ def main(d):
     for letter in "cstwSpHOV":
         r = run("-" + letter, "10", t("normal-v4"), rc=2)
         check("invalid option" in r.stderr, "-%s: %r" % (letter, r.stderr))
+    # --follow: one trace, outputs that print as they read; a finished
+    # trace (its trailer read) ends it like any other read
+    for args in ([t("normal-v4"), t("refused-v6")], ["--json", t("normal-v4")],
+                 ["--stats", t("normal-v4")], ["--sort", "start", t("normal-v4")]):
+        r = run("--follow", *args, rc=2)
+        check("--follow" in r.stderr, "--follow %s: %r" % (args, r.stderr))
+    for name in ("normal-v4", "refused-v6"):
+        summary = lambda *a: [l for l in run(*a).stdout.splitlines() if "connection(s)" in l]
+        check(summary("--follow", t(name)) == summary(t(name)), "--follow %s" % name)
     # --sort and --limit: the rows, not the summary
     doc = jdoc("--sort", "duration", t("normal-v4"))
     check([c["outcome"] for c in doc["connections"]] == ["listener", "normal_close"],

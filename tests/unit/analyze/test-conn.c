@@ -18,6 +18,7 @@
 
 #include "conn.h"
 #include "conn_index.h"
+#include "tw_reported.h"
 #include "tracegen.h"
 
 static struct trc_conn decl(uint64_t serial, const char *la, uint16_t lp, const char *ra,
@@ -262,8 +263,29 @@ static void index_alone(void)
 	conn_index_fini(&ix);
 }
 
+/* --follow's endpoints reported in TIME_WAIT: known by (file, serial)
+ * until the record that is their last. */
+static void reported_in_timewait(void)
+{
+	struct tw_reported t;
+
+	CHECK_EQ(tw_reported_init(&t), 0);
+	CHECK(!tw_reported_has(&t, 0, 1, false));
+	for (uint64_t s = 1; s <= 1000; s++)
+		CHECK_EQ(tw_reported_add(&t, (uint32_t)(s % 3), s), 0);
+	CHECK_EQ(tw_reported_add(&t, 1, 1), 0); /* again: still one entry */
+	CHECK(tw_reported_has(&t, 1, 1, false));
+	CHECK(!tw_reported_has(&t, 0, 1, false)); /* another file's serial 1 */
+	CHECK(tw_reported_has(&t, 1, 1, true));	  /* its TIME_WAIT exit ... */
+	CHECK(!tw_reported_has(&t, 1, 1, false)); /* ... was its last record */
+	CHECK(tw_reported_has(&t, 1000 % 3, 1000, false));
+	CHECK_EQ(t.by_serial.count, 999);
+	tw_reported_fini(&t);
+}
+
 int main(void)
 {
+	reported_in_timewait();
 	index_alone();
 	growth();
 	tuples_and_peers();
