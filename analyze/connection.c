@@ -142,15 +142,72 @@ static bool figure(const struct conn_view *v, unsigned int key, uint64_t *out)
 	return v && figures_get(&v->c->b->fig, key, out);
 }
 
-/* Bytes each way: what a side's kernel counted as acknowledged is what it
- * sent; failing that, what the other side's kernel received. */
+static bool went(const struct conn *c, enum tcp_state from, enum tcp_state to)
+{
+	const struct ep_replay *r = &c->b->replay;
+
+	for (unsigned int i = 0; i < r->n_trans && i < CONN_MAX_TRANS; i++)
+		if (r->trans[i].from == from && (to == TCP_ST_UNKNOWN || r->trans[i].to == to))
+			return true;
+	return false;
+}
+
+/* The socket's SYN was acknowledged: it opened the connection. */
+static unsigned int syn_acked(const struct conn *c)
+{
+	return went(c, TCP_ST_SYN_SENT, TCP_ST_ESTABLISHED) ||
+	       went(c, TCP_ST_SYN_SENT, TCP_ST_SYN_RECV);
+}
+
+/* Its FIN was acknowledged: FIN_WAIT2, TIME_WAIT (the full socket then
+ * goes to CLOSE), or LAST_ACK ended normally. */
+static unsigned int fin_acked(const struct conn_view *v)
+{
+	const struct conn *c = v->c;
+
+	return went(c, TCP_ST_FIN_WAIT1, TCP_ST_FIN_WAIT2) ||
+	       (c->tw_enter && (went(c, TCP_ST_FIN_WAIT1, TCP_ST_CLOSE) ||
+				went(c, TCP_ST_CLOSING, TCP_ST_CLOSE))) ||
+	       (went(c, TCP_ST_LAST_ACK, TCP_ST_CLOSE) && v->outcome == OUT_NORMAL_CLOSE);
+}
+
+/* The peer's FIN arrived in order. */
+static unsigned int fin_received(const struct conn *c)
+{
+	return went(c, TCP_ST_ESTABLISHED, TCP_ST_CLOSE_WAIT) ||
+	       went(c, TCP_ST_FIN_WAIT1, TCP_ST_CLOSING) ||
+	       (c->tw_enter && (went(c, TCP_ST_FIN_WAIT2, TCP_ST_CLOSE) ||
+				went(c, TCP_ST_FIN_WAIT1, TCP_ST_CLOSE)));
+}
+
+/* Payload bytes side s sent.  The kernel counts sequence space (RFC 4898's
+ * ThruOctetsAcked and ThruOctetsReceived): bytes_acked includes the
+ * opener's SYN and an acknowledged FIN, bytes_received a FIN received in
+ * order; what the replay knows of them is taken off, so a 300-byte request
+ * is 300 bytes, as Zeek counts it.  Failing the sender's counter, the
+ * receiver's. */
+static bool payload_bytes(const struct connection_view *cv, int s, uint64_t *out)
+{
+	const struct conn_view *snd = cv->half[s], *rcv = cv->half[!s];
+	uint64_t v, control;
+
+	if (figure(snd, TRC_SOCKF_BYTES_ACKED, &v))
+		control = syn_acked(snd->c) + fin_acked(snd);
+	else if (figure(rcv, TRC_SOCKF_BYTES_RECEIVED, &v))
+		control = fin_received(rcv->c);
+	else
+		return false;
+	*out = v >= control ? v - control : 0;
+	return true;
+}
+
+/* Bytes each way, RTT and retransmissions from the kernel's counters. */
 static void figures(struct connection_view *cv)
 {
 	const struct conn_view *o = cv->half[SIDE_ORIG], *r = cv->half[SIDE_RESP];
 
 	for (int s = 0; s < SIDE_COUNT; s++)
-		cv->bytes_known[s] = figure(cv->half[s], TRC_SOCKF_BYTES_ACKED, &cv->bytes[s]) ||
-				     figure(cv->half[!s], TRC_SOCKF_BYTES_RECEIVED, &cv->bytes[s]);
+		cv->bytes_known[s] = payload_bytes(cv, s, &cv->bytes[s]);
 	/* A socket that never timed a segment has srtt 0: no RTT. */
 	cv->rtt_known = (figure(o, TRC_SOCKF_SRTT_US, &cv->rtt_us) && cv->rtt_us) ||
 			(figure(r, TRC_SOCKF_SRTT_US, &cv->rtt_us) && cv->rtt_us);

@@ -3,7 +3,7 @@
 """tcprec benchmark harness: runs the recording and analysis benchmarks
 and prints their Markdown tables (and writes them to --out).
 
-  harness.py [--quick] [--only recording|analysis|busy] [--threads 2,4,8]
+  harness.py [--quick] [--only recording|analysis|busy|follow] [--threads 2,4,8]
              [--reps N] [--conns N] [--out bench/RESULTS.md] [--build DIR]
 
 Tool paths come from the environment (TCPREC, TCPANA, TRCDUMP, LOADGEN,
@@ -23,6 +23,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_analyze  # noqa: E402
 import bench_busy  # noqa: E402
+import bench_follow  # noqa: E402
 import bench_record  # noqa: E402
 
 TOOL_PATHS = {
@@ -156,7 +157,7 @@ def targets(rec_table, ana_rows):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smoke run (< 2 minutes)")
-    ap.add_argument("--only", choices=["recording", "analysis", "busy"])
+    ap.add_argument("--only", choices=["recording", "analysis", "busy", "follow"])
     ap.add_argument("--threads", help="client thread counts, default 2,4,8 (quick: 4)")
     ap.add_argument("--reps", type=int, help="rounds per configuration (default 3; quick 1)")
     ap.add_argument("--conns", type=int, help="connections per run (default 20000)")
@@ -191,6 +192,7 @@ def main():
         workdir = a.workdir or tmp
         os.makedirs(workdir, exist_ok=True)
         rec_table = ana_rows = busy = None
+        follow = []
         if a.only in (None, "recording"):
             res = bench_record.run(tools, workdir, threads, reps, conns, log)
             rec_table = bench_record.summarize(res)
@@ -205,7 +207,13 @@ def main():
                                   5 if a.quick else 10, log,
                                   startup_only=() if a.quick else (100000,))
             lines += bench_busy.table(busy, 10000, busy_conns)
+        if a.only in (None, "follow"):
+            n_tw = 10000 if a.quick else 50000
+            follow = bench_follow.run(tools, [100, 0] if a.quick else [100, 2000, 0], n_tw,
+                                      log)
+            lines += bench_follow.table(follow, n_tw)
         lines += targets(rec_table, ana_rows)
+        lines += bench_follow.targets(follow)
         lines += bench_busy.targets(busy or {})
     lines.append(f"\nLoad average at the end: {os.getloadavg()[0]:.2f} (other work on the "
                  "machine makes rates noisy; slowdowns are ratios within one round).")

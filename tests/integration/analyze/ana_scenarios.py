@@ -23,6 +23,7 @@ import sys
 import time
 
 import tcptest as T
+from traffic_util import REQUEST, RESPONSE
 
 PORT = 8080
 C_OPEN = ["SYN_SENT", "ESTABLISHED"]
@@ -120,6 +121,17 @@ CONN_OUTCOME = {("orig", "reset_local"): "reset_orig", ("orig", "reset_remote"):
 CONN_EXPECT = {"fin-timeout": "timeout"}
 
 
+# Scenarios whose only data is one request and one response.
+EXACT_EXCHANGE = ("normal", "loopback", "server-close", "simclose")
+
+
+def check_payload_bytes(c):
+    """Payload bytes each way, not the sequence space the kernel's
+    counters also give the SYN and the FINs."""
+    T.check_eq((c["orig_bytes"], c["resp_bytes"]), (len(REQUEST), len(RESPONSE)),
+               "connection %d bytes each way" % c["id"])
+
+
 def check_connections(topo, doc, traces, scenario):
     """Connections are the unit: each client connection to the server,
     recorded in both namespaces, is one connection with both ends, the
@@ -138,6 +150,8 @@ def check_connections(topo, doc, traces, scenario):
         if r is not None:
             T.check_eq((r["local"]["addr"], r["local"]["port"]), (topo.server.addr, PORT),
                        "connection %d responder" % c["id"])
+        if scenario in EXACT_EXCHANGE:
+            check_payload_bytes(c)
         want = CONN_EXPECT.get(scenario) or CONN_OUTCOME.get(("orig", o["outcome"]), o["outcome"])
         T.check(c["outcome"] in (want, "open_at_end", "half_open"),
                 "connection %d outcome %s, client's %s" % (c["id"], c["outcome"], o["outcome"]))

@@ -1,0 +1,127 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""Live view benchmark: how long after a connection closes
+`tcprec -w - | tcpana --follow --jsonl -` prints it.
+
+The namespace is busy first (bench/busyhost: N TIME_WAIT sockets and
+10,000 idle connections), then an 8-thread loadgen workload runs at a
+given connection rate (0 = as fast as it goes) for a few seconds.  For
+every connection line of the workload's port, the delay is the wall
+clock when the line was read minus the connection's end_time; both are
+this host's realtime clock.  The promise (docs/tcpana.1) is 1 s at any
+load; the table shows the median, the 99th percentile and the maximum,
+and how many of the workload's connections were printed.
+"""
+import json
+import os
+import subprocess
+import threading
+import time
+from datetime import datetime, timezone
+
+from bench_busy import Busy
+from bench_util import Netns, parse_kv
+
+SECONDS = 5
+
+
+def _end_s(iso):
+    """RFC 3339 with nanoseconds (tcpana's times) to float seconds."""
+    whole, frac = iso.rstrip("Z").split(".")
+    t = datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+    return t.timestamp() + int(frac) / 10 ** len(frac)
+
+
+def _percentile(values, p):
+    if not values:
+        return None
+    s = sorted(values)
+    return s[min(len(s) - 1, int(p / 100 * len(s)))]
+
+
+def one_run(tools, rate, n_tw, port):
+    with Netns(f"f{rate}") as ns:
+        busy = Busy(tools, ns, n_tw, 10000, port)
+        try:
+            if not busy.ok:
+                return {"error": "busyhost failed"}
+            rec = subprocess.Popen([tools["tcprec"], "-v", "-w", "-", "--netns",
+                                    f"/run/netns/{ns.name}", "--port", str(port)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            ana = subprocess.Popen([tools["tcpana"], "--follow", "--jsonl", "-"],
+                                   stdin=rec.stdout, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True)
+            rec.stdout.close()
+            delays = []
+
+            def read_lines():
+                for line in ana.stdout:
+                    now = time.time()
+                    if not line.startswith('{"id"'):
+                        continue
+                    c = json.loads(line)
+                    if c["resp"]["port"] == port and c["outcome"] != "listener":
+                        delays.append(now - _end_s(c["end_time"]))
+
+            reader = threading.Thread(target=read_lines, daemon=True)
+            reader.start()
+            for line in rec.stderr:  # until the recorder is ready
+                if line.startswith("tcprec: snapshot:"):
+                    break
+            argv = [tools["loadgen"], "-t", "8", "-p", str(port), "-T", str(SECONDS),
+                    "-n", str(rate * SECONDS if rate else 10 ** 7)]
+            if rate:
+                argv += ["--rate", str(rate)]
+            lg = subprocess.run(ns.cmd(argv), capture_output=True, text=True)
+            kv = parse_kv(lg.stdout.strip().splitlines()[-1]) if lg.stdout.strip() else {}
+            time.sleep(2.0)  # the last connections' lines
+            printed = len(delays)
+            rec.send_signal(2)
+            rec.wait(60)
+            ana.wait(60)
+            reader.join(10)
+            return {"rate": float(kv.get("conns_per_sec", 0)), "conns": int(kv.get("conns", 0)),
+                    "printed_live": printed, "p50": _percentile(delays, 50),
+                    "p99": _percentile(delays, 99), "max": max(delays) if delays else None}
+        finally:
+            busy.close()
+
+
+def run(tools, rates, n_tw, log):
+    if not all(tools.get(t) for t in ("tcprec", "tcpana", "busyhost", "loadgen")):
+        log("follow: tcprec, tcpana, busyhost or loadgen missing, skipped")
+        return []
+    port = 20000 + (os.getpid() + 7) % 20000
+    rows = []
+    for rate in rates:
+        r = one_run(tools, rate, n_tw, port)
+        r["asked"] = rate
+        log(f"follow rate={rate or 'max'}: {r}")
+        rows.append(r)
+    return rows
+
+
+def table(rows, n_tw):
+    def ms(v):
+        return "n/a" if v is None else f"{v * 1000:.0f}"
+
+    out = [f"\n### Live view: tcpana --follow, close to line (busy host: {n_tw:,} TIME_WAIT"
+           " + 10,000 idle connections, 8 client threads)\n",
+           "| asked conn/s | achieved conn/s | connections | printed while recording | "
+           "delay p50 ms | p99 ms | max ms |",
+           "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        if "error" in r:
+            out.append(f"| {r['asked'] or 'max'} | {r['error']} | | | | | |")
+            continue
+        out.append(f"| {r['asked'] or 'max'} | {r['rate']:,.0f} | {r['conns']:,} | "
+                   f"{r['printed_live']:,} | {ms(r['p50'])} | {ms(r['p99'])} | {ms(r['max'])} |")
+    return out
+
+
+def targets(rows):
+    worst = [r["max"] for r in rows if r.get("max") is not None]
+    if not worst:
+        return []
+    m = max(worst)
+    return [f"- tcpana --follow: longest close-to-line delay {m * 1000:.0f} ms "
+            f"(target <= 1000 ms): {'met' if m <= 1.0 else 'MISSED'}"]
