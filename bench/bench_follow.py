@@ -49,18 +49,22 @@ def one_run(tools, rate, n_tw, port):
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             ana = subprocess.Popen([tools["tcpana"], "--follow", "--jsonl", "-"],
                                    stdin=rec.stdout, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL, text=True)
+                                   stderr=subprocess.DEVNULL)
             rec.stdout.close()
-            delays = []
+            arrivals = []
 
             def read_lines():
-                for line in ana.stdout:
+                # Only the arrival time here: a reader that parsed JSON as
+                # lines came would itself fall behind on two busy cores
+                # and, through the pipes, hold back tcpana and tcprec.
+                fd, rest = ana.stdout.fileno(), b""
+                while True:
+                    block = os.read(fd, 1 << 20)
+                    if not block:
+                        return
                     now = time.time()
-                    if not line.startswith('{"id"'):
-                        continue
-                    c = json.loads(line)
-                    if c["resp"]["port"] == port and c["outcome"] != "listener":
-                        delays.append(now - _end_s(c["end_time"]))
+                    *lines, rest = (rest + block).split(b"\n")
+                    arrivals.extend((now, line) for line in lines)
 
             reader = threading.Thread(target=read_lines, daemon=True)
             reader.start()
@@ -74,11 +78,16 @@ def one_run(tools, rate, n_tw, port):
             lg = subprocess.run(ns.cmd(argv), capture_output=True, text=True)
             kv = parse_kv(lg.stdout.strip().splitlines()[-1]) if lg.stdout.strip() else {}
             time.sleep(2.0)  # the last connections' lines
-            printed = len(delays)
+            printed = len(arrivals)
             rec.send_signal(2)
             rec.wait(60)
             ana.wait(60)
             reader.join(10)
+            delays = [t - _end_s(c["end_time"]) for t, c in
+                      ((t, json.loads(line)) for t, line in arrivals[:printed]
+                       if line.startswith(b'{"id"'))
+                      if c["resp"]["port"] == port and c["outcome"] != "listener"]
+            printed = len(delays)
             return {"rate": float(kv.get("conns_per_sec", 0)), "conns": int(kv.get("conns", 0)),
                     "printed_live": printed, "p50": _percentile(delays, 50),
                     "p99": _percentile(delays, 99), "max": max(delays) if delays else None}
