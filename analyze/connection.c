@@ -222,6 +222,11 @@ static void figures(struct connection_view *cv)
 	}
 }
 
+const struct conn_view *connection_home(const struct connection_view *cv)
+{
+	return cv->half[SIDE_ORIG] ? cv->half[SIDE_ORIG] : cv->half[SIDE_RESP];
+}
+
 /* The side whose conn_state and history stand for the connection: the
  * originator's when seen (Zeek's view), and a socket over a side inferred
  * from segments. */

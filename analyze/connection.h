@@ -49,6 +49,10 @@ void connection_build(struct connection_view *cv, const struct conn_view *a,
  * reset_resp replace an endpoint's reset_local and reset_remote. */
 bool connection_outcome_ok(enum outcome o);
 
+/* The endpoint whose trace the connection is reported from (its host and
+ * trace id): the originator's when seen, else the responder's. */
+const struct conn_view *connection_home(const struct connection_view *cv);
+
 /* "both", "orig" or "resp". */
 const char *connection_seen_name(const struct connection_view *cv);
 

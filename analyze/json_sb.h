@@ -47,6 +47,15 @@ static inline void json_sb_null(struct strbuf *sb)
 	sb_mem(sb, "null", 4);
 }
 
+/* v, or null when it was not measured or recorded. */
+static inline void json_sb_int_or_null(struct strbuf *sb, bool known, uint64_t v)
+{
+	if (known)
+		json_sb_int(sb, v);
+	else
+		json_sb_null(sb);
+}
+
 /* "2026-11-22T03:40:59.123456789Z" (timefmt.h), quoted. */
 static inline void json_sb_iso(struct strbuf *sb, uint64_t realtime_ns)
 {

@@ -52,8 +52,11 @@ static const struct argp_option options[] = {
 	  0 },
 	{ NULL, 0, NULL, 0, "Output (one of):", 1 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON document (schema docs/json-schema.json)", 1 },
-	{ "jsonl", OPT_JSONL, NULL, 0,
-	  "One JSON object per connection per line, then a summary line", 1 },
+	{ "jsonl", OPT_JSONL, "flat", OPTION_ARG_OPTIONAL,
+	  "One JSON object per connection per line, then a summary line; --jsonl=flat: one "
+	  "line per connection with scalar members only (host, trace_id, orig_addr, ...) and "
+	  "no summary, a row for SQL engines (docs/JSON.md, docs/clickhouse.sql)",
+	  1 },
 	{ "timeline", OPT_TIMELINE, NULL, 0,
 	  "Each connection's transitions with time in state and cause", 1 },
 	{ "replay", OPT_REPLAY, NULL, 0, "Every event in time order, like tcpstates/tcpdump", 1 },
@@ -113,6 +116,7 @@ static const char doc[] =
 	"EXAMPLES:\n"
 	"    tcpana run.trc                 # one line per connection + summary\n"
 	"    tcpana --json run.trc          # JSON document\n"
+	"    tcpana --jsonl=flat run.trc    # rows for an SQL table (docs/FLEET.md)\n"
 	"    tcpana --timeline --port 443 -r run.trc\n"
 	"    tcpana --replay run.trc        # every event, in time order\n"
 	"    tcpana --check run.trc         # exit 3 on any state-machine violation\n"
@@ -193,6 +197,16 @@ static int set_mode(struct argp_state *st, struct config *cfg, enum output_mode 
 	return 0;
 }
 
+/* --jsonl or --jsonl=flat (an optional argument, so that "--jsonl FILE"
+ * still reads FILE); "nested" names the default. */
+static int parse_jsonl(struct argp_state *st, const char *form, struct config *cfg)
+{
+	if (form && strcmp(form, "flat") && strcmp(form, "nested"))
+		argp_error(st, "invalid --jsonl='%s' (flat, or nested: the default)", form);
+	cfg->jsonl_flat = form && !strcmp(form, "flat");
+	return set_mode(st, cfg, MODE_JSONL);
+}
+
 static int parse_time(struct argp_state *st, const char *arg, uint64_t *ns, bool *rel, bool *set)
 {
 	if (timefmt_parse(arg, ns, rel) < 0)
@@ -261,7 +275,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case OPT_JSON:
 		return set_mode(st, cfg, MODE_JSON);
 	case OPT_JSONL:
-		return set_mode(st, cfg, MODE_JSONL);
+		return parse_jsonl(st, arg, cfg);
 	case OPT_TIMELINE:
 		return set_mode(st, cfg, MODE_TIMELINE);
 	case OPT_REPLAY:
@@ -319,6 +333,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		    cfg->mode != MODE_JSONL)
 			argp_error(st, "--sort and --limit order the rows of the table, --json and "
 				       "--jsonl");
+		if (cfg->segments && cfg->jsonl_flat)
+			argp_error(st, "--segments lists segments in nested JSON: a --jsonl=flat "
+				       "line has none");
 		return check_follow(st, cfg);
 	default:
 		return parse_filter(key, arg, st, cfg);

@@ -31,6 +31,7 @@ struct config {
 	enum output_mode mode;
 	bool mode_set;
 	bool segments;
+	bool jsonl_flat;	    /* --jsonl=flat */
 	bool wide;		    /* --wide: full addresses, a line per endpoint */
 	enum row_sort sort;	    /* --sort */
 	enum time_style time_style; /* --localtime, --relative */

@@ -5,13 +5,15 @@
  * document, so memory stays proportional to open connections:
  * {"schema_version", "trace", "inputs", "connections": [...], "summary"}.
  * --jsonl writes one connection per line and a final {"summary": ...}
- * line.  docs/JSON.md describes the shape; docs/json-schema.json states it
+ * line; --jsonl=flat the flat form of each connection (out_json_flat.c)
+ * and no summary.  docs/JSON.md describes the shape; docs/json-schema.json states it
  * for validators, and the tests hold every mode to it.
  */
 #include <errno.h>
 #include <stdio.h>
 
 #include "json_sb.h"
+#include "out_json_flat.h"
 #include "out_json_write.h"
 
 static const char *clock_name(uint32_t c)
@@ -204,7 +206,8 @@ static int line_conn(void *arg, const struct connection_view *cv)
 		o->violations++;
 	o->n_conns++;
 	sb_reset(&o->sb);
-	ok = out_json_connection_sb(&o->sb, cv, o->segments);
+	ok = o->flat ? out_json_flat_sb(&o->sb, cv)
+		     : out_json_connection_sb(&o->sb, cv, o->segments);
 	sb_ch(&o->sb, '\n');
 	return row(o, cv, ok);
 }
@@ -214,8 +217,8 @@ static int line_summary(void *arg, const struct analyzer_summary *s)
 	struct out_ctx *o = arg;
 	int rc = out_rows_flush(&o->rows, o->fp);
 
-	if (rc < 0)
-		return rc;
+	if (rc < 0 || o->flat)
+		return rc; /* flat: every line a row of one table, no summary */
 	sb_reset(&o->sb);
 	sb_str(&o->sb, "{\"summary\":");
 	summary(&o->sb, s);

@@ -10,6 +10,7 @@
 #include "divergence.h"
 #include "json_sb.h"
 #include "out_json_write.h"
+#include "trace_id.h"
 
 static void ns_or_null(struct strbuf *sb, uint64_t v)
 {
@@ -196,28 +197,42 @@ static bool violations(struct json_obj *o, const struct conn *c)
 	return ok;
 }
 
-static void flag_names(struct json_obj *o, const struct conn *c, bool divergences)
+static void divergence_names(struct json_obj *o, const struct conn *c)
 {
-	struct strbuf *sb = divergences ? json_member(o, JKEY("divergences"))
-					: json_member(o, JKEY("incomplete"));
+	struct strbuf *sb = json_member(o, JKEY("divergences"));
 	bool first = true;
 
 	sb_ch(sb, '[');
-	for (unsigned int i = 0; i < 32; i++) {
-		const char *name = NULL;
+	for (unsigned int i = 0; i < LX_COUNT; i++) {
+		if (!(c->b->verdict.divergences & (1u << i)))
+			continue;
+		if (!first)
+			sb_ch(sb, ',');
+		first = false;
+		json_plain_str(sb, lx_divergence_name((enum lx_divergence)i));
+	}
+	sb_ch(sb, ']');
+}
 
-		if (divergences && i < LX_COUNT && (c->b->verdict.divergences & (1u << i)))
-			name = lx_divergence_name((enum lx_divergence)i);
-		if (!divergences && (c->incomplete & (1u << i)))
-			name = incomplete_reason_name((enum incomplete_reason)(1u << i));
+void out_json_incomplete_names(struct strbuf *sb, uint32_t bits, bool quote)
+{
+	bool first = true;
+
+	for (unsigned int i = 0; i < 32; i++) {
+		const char *name =
+			bits & (1u << i) ? incomplete_reason_name((enum incomplete_reason)(1u << i))
+					 : NULL;
+
 		if (!name)
 			continue;
 		if (!first)
 			sb_ch(sb, ',');
 		first = false;
-		json_plain_str(sb, name);
+		if (quote)
+			json_plain_str(sb, name);
+		else
+			sb_str(sb, name);
 	}
-	sb_ch(sb, ']');
 }
 
 /* id ... comm: who the endpoint is.  False when comm is not UTF-8. */
@@ -299,8 +314,10 @@ bool out_json_endpoint_sb(struct strbuf *sb, const struct conn_view *v, bool lis
 	ok &= json_sb_str(json_member(&o, JKEY("history")), c->b->classify.history);
 	jm_str(&o, "verdict", verdict_name(v->verdict));
 	ok &= violations(&o, c);
-	flag_names(&o, c, true);
-	flag_names(&o, c, false);
+	divergence_names(&o, c);
+	sb_ch(json_member(&o, JKEY("incomplete")), '[');
+	out_json_incomplete_names(o.sb, c->incomplete, true);
+	sb_ch(o.sb, ']');
 	durations(&o, &v->dur);
 	jm_bool(&o, "inferred", c->b->replay.inferred);
 	jm_bool(&o, "flow_only", c->flow_only);
@@ -308,13 +325,16 @@ bool out_json_endpoint_sb(struct strbuf *sb, const struct conn_view *v, bool lis
 	return ok;
 }
 
-static void figure_or_null(struct json_obj *o, const char *quoted_key, size_t n, bool known,
-			   uint64_t v)
+bool out_json_host_sb(struct strbuf *sb, const struct conn_view *v)
 {
-	if (known)
-		json_sb_int(json_member(o, quoted_key, n), v);
-	else
-		json_sb_null(json_member(o, quoted_key, n));
+	return json_sb_str(sb, v->hdr->hostname);
+}
+
+void out_json_trace_id_sb(struct strbuf *sb, const struct conn_view *v)
+{
+	char id[TRACE_ID_HEX_LEN];
+
+	json_plain_str(sb, trace_id_hex(v->hdr, id));
 }
 
 static bool half(struct json_obj *o, const char *quoted_key, size_t n, const struct conn_view *v,
@@ -327,12 +347,37 @@ static bool half(struct json_obj *o, const char *quoted_key, size_t n, const str
 	return out_json_endpoint_sb(json_member(o, quoted_key, n), v, list);
 }
 
+bool out_json_outcome_members(struct json_obj *o, const struct connection_view *cv)
+{
+	bool ok;
+
+	jm_int(o, "duration_ns", cv->end_rt - cv->start_rt);
+	jm_bool(o, "open", cv->open);
+	jm_str(o, "outcome", outcome_name(cv->outcome));
+	jm_str(o, "conn_state", zeek_state_name(cv->zstate));
+	ok = json_sb_str(json_member(o, JKEY("history")), cv->history);
+	jm_str(o, "verdict", verdict_name(cv->verdict));
+	return ok;
+}
+
+void out_json_traffic_members(struct json_obj *o, const struct connection_view *cv)
+{
+	json_sb_int_or_null(json_member(o, JKEY("orig_bytes")), cv->bytes_known[SIDE_ORIG],
+			    cv->bytes[SIDE_ORIG]);
+	json_sb_int_or_null(json_member(o, JKEY("resp_bytes")), cv->bytes_known[SIDE_RESP],
+			    cv->bytes[SIDE_RESP]);
+	json_sb_int_or_null(json_member(o, JKEY("rtt_us")), cv->rtt_known, cv->rtt_us);
+	jm_int(o, "retransmits", cv->retransmits);
+}
+
 bool out_json_connection_sb(struct strbuf *sb, const struct connection_view *cv, bool list)
 {
 	struct json_obj o = json_obj_open(sb), e;
 	bool ok;
 
 	jm_int(&o, "id", cv->id);
+	ok = out_json_host_sb(json_member(&o, JKEY("host")), connection_home(cv));
+	out_json_trace_id_sb(json_member(&o, JKEY("trace_id")), connection_home(cv));
 	jm_int(&o, "family", cv->family);
 	endpoint(json_member(&o, JKEY("orig")), cv->family, cv->addr[SIDE_ORIG],
 		 cv->port[SIDE_ORIG]);
@@ -342,16 +387,8 @@ bool out_json_connection_sb(struct strbuf *sb, const struct connection_view *cv,
 	jm_bool(&o, "direction_known", cv->direction_known);
 	json_sb_iso(json_member(&o, JKEY("start_time")), cv->start_rt);
 	json_sb_iso(json_member(&o, JKEY("end_time")), cv->end_rt);
-	jm_int(&o, "duration_ns", cv->end_rt - cv->start_rt);
-	jm_bool(&o, "open", cv->open);
-	jm_str(&o, "outcome", outcome_name(cv->outcome));
-	jm_str(&o, "conn_state", zeek_state_name(cv->zstate));
-	ok = json_sb_str(json_member(&o, JKEY("history")), cv->history);
-	jm_str(&o, "verdict", verdict_name(cv->verdict));
-	figure_or_null(&o, JKEY("orig_bytes"), cv->bytes_known[SIDE_ORIG], cv->bytes[SIDE_ORIG]);
-	figure_or_null(&o, JKEY("resp_bytes"), cv->bytes_known[SIDE_RESP], cv->bytes[SIDE_RESP]);
-	figure_or_null(&o, JKEY("rtt_us"), cv->rtt_known, cv->rtt_us);
-	jm_int(&o, "retransmits", cv->retransmits);
+	ok &= out_json_outcome_members(&o, cv);
+	out_json_traffic_members(&o, cv);
 	e = json_obj_open(json_member(&o, JKEY("endpoints")));
 	ok &= half(&e, JKEY("orig"), cv->half[SIDE_ORIG], list);
 	ok &= half(&e, JKEY("resp"), cv->half[SIDE_RESP], list);

@@ -13,13 +13,14 @@
 #include "strbuf.h"
 #include "timefmt.h"
 
-#define TCPANA_SCHEMA_VERSION "2.0"
+#define TCPANA_SCHEMA_VERSION "2.1"
 
 struct out_stats;
 
 struct out_ctx {
 	FILE *fp;
 	bool segments;		    /* --segments: per-segment list in JSON */
+	bool flat;		    /* --jsonl=flat: scalar members only, no summary line */
 	bool wide;		    /* --wide: text table without shortening, endpoint lines */
 	bool colour;		    /* --color: verdicts in colour (a terminal, NO_COLOR unset) */
 	enum time_style time_style; /* --localtime, --relative */

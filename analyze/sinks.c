@@ -11,6 +11,7 @@ int sink_make(const struct config *cfg, struct analyzer_sink *s, struct out_ctx 
 	switch (cfg->mode) {
 	case MODE_JSON:
 	case MODE_JSONL:
+		o->flat = cfg->jsonl_flat;
 		out_json_sink(s, o, cfg->mode == MODE_JSONL);
 		return 0;
 	case MODE_TIMELINE:

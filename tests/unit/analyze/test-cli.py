@@ -86,6 +86,18 @@ def main(d):
     r = run("--version")
     check(r.stdout.startswith("tcpana "), "--version: %r" % r.stdout)
     run("--json", "--jsonl", t("normal-v4"), rc=2)
+    # --jsonl=flat: the form is attached ("--jsonl FILE" reads FILE); a
+    # line per connection, no summary (docs/JSON.md; the schema test holds
+    # each member to its nested counterpart)
+    nested = run("--jsonl", t("normal-v4")).stdout.splitlines()
+    flat = run("--jsonl=flat", t("normal-v4")).stdout.splitlines()
+    check(len(flat) == len(nested) - 1 == 2 and "summary" not in json.loads(flat[-1]),
+          "--jsonl=flat lines: %r" % flat)
+    check(run("--jsonl=nested", t("normal-v4")).stdout.splitlines() == nested, "--jsonl=nested")
+    for bad in (["--jsonl=flatter"], ["--jsonl=flat", "--segments"]):
+        run(*(bad + [t("normal-v4")]), rc=2)
+    r = run("--jsonl", "flat", t("normal-v4"), rc=1)  # a trace named "flat"
+    check("flat" in r.stderr, "--jsonl flat: %r" % r.stderr)
     run("--outcome", "nope", t("normal-v4"), rc=2)
     run("--since", "yesterday", t("normal-v4"), rc=2)
     # input errors: one clear line
