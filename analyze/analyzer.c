@@ -11,6 +11,7 @@
 
 #include "analyzer_state.h"
 #include "dispatch.h"
+#include "inputset.h"
 #include "safestr.h"
 
 static void warn(const struct analyzer *a, const struct input *in, const struct trc_error *e,
@@ -21,7 +22,8 @@ static void warn(const struct analyzer *a, const struct input *in, const struct 
 }
 
 /* A recording goes on after its last event until it is stopped: what is
- * still open was open until then.  The trailer's stop time, on the trace
+ * still open was open until then (a rotated file's recording went on in
+ * the next file).  The trailer's stop time, on the trace
  * clock, ends the trace unless the source was an import (its stop time
  * is when the import ran, not when the capture ended). */
 static void extend_to_stop(struct input *in)
@@ -30,7 +32,7 @@ static void extend_to_stop(struct input *in)
 	int64_t stop;
 
 	if (!tr || !tr->end_realtime_ns || tr->end_reason == TRC_END_EOF ||
-	    tr->end_reason == TRC_END_UNKNOWN ||
+	    tr->end_reason == TRC_END_UNKNOWN || tr->end_reason == TRC_END_ROTATED ||
 	    __builtin_sub_overflow((int64_t)(tr->end_realtime_ns & INT64_MAX), in->rt_off, &stop))
 		return;
 	if (stop > 0 && (uint64_t)stop > in->last_t)
@@ -84,6 +86,8 @@ static void advance(struct analyzer *a, struct input *in)
 			a->sum->io_error = -EIO;
 			warn(a, in, e, st);
 		}
+		if (inputset_next(a, in)) /* the next file of a rotated set */
+			in->done = false;
 	}
 }
 
@@ -121,6 +125,8 @@ static void account(struct analyzer *a, struct input *in)
 	if (!in->first_t)
 		in->first_t = in->ev.t_ns;
 	in->last_t = in->ev.t_ns;
+	if (in->gap_pending)
+		inputset_gap_end(a, in);
 	if (a->corrupt_pending) {
 		/* Endpoints first seen right after a skipped block may have
 		 * lost their beginning in it. */
@@ -162,7 +168,7 @@ static int loop(struct analyzer *a)
 /* The file's name and header strings as every output may print them: a
  * host name or path from another machine may be invalid UTF-8 (which a
  * JSON document cannot hold) or carry terminal escapes. */
-static int printable_input(struct input *in, const char *name, const struct trc_header *h)
+int analyzer_printable_input(struct input *in, const char *name, const struct trc_header *h)
 {
 	size_t room = SAFESTR_LEN(strlen(name));
 	struct trc_header *s = &in->safe_hdr;
@@ -216,29 +222,38 @@ int analyzer_run_readers(struct trc_reader **readers, const char *const *names, 
 			 const struct analyzer_opts *opts, const struct analyzer_sink *sink,
 			 const struct analyzer_diag *diag, struct analyzer_summary *sum)
 {
-	struct analyzer a = { .n = n, .opts = opts, .sink = sink, .diag = diag, .sum = sum };
+	struct analyzer a = { .opts = opts, .sink = sink, .diag = diag, .sum = sum };
+	struct inputset_arrangement ar;
 	int rc = 0;
 
 	memset(sum, 0, sizeof(*sum));
-	a.in = calloc((size_t)n, sizeof(*a.in));
+	/* Files of one rotated recording are one input (inputset.h). */
+	if (inputset_arrange(readers, names, n, diag, &ar) < 0)
+		return -ENOMEM;
+	a.n = ar.n;
+	a.in = calloc((size_t)(a.n ? a.n : 1), sizeof(*a.in));
 	a.tab = conn_table_new();
 	if (!a.in || !a.tab || tw_reported_init(&a.tw_reported)) {
 		free(a.in);
 		conn_table_free(a.tab);
+		inputset_arrangement_free(&ar);
 		return -ENOMEM;
 	}
 	set_live(&a, opts->live);
-	for (int i = 0; i < n && rc >= 0; i++) {
+	for (int i = 0; i < a.n && rc >= 0; i++) {
 		struct input *in = &a.in[i];
 
-		in->r = readers[i];
-		rc = printable_input(in, names[i], trc_reader_header(readers[i]));
+		in->r = ar.readers[i];
+		in->set = ar.sets[i];
+		rc = analyzer_printable_input(in, ar.names[i], trc_reader_header(in->r));
 		if (rc < 0)
 			break;
 		in->rt_off = (int64_t)(in->hdr->anchor_realtime_ns - in->hdr->anchor_clock_ns);
 		in->dual = segment_only(in->hdr);
 		if (sink->header)
 			rc = sink->header(sink->arg, in->name, in->hdr);
+		if (rc >= 0 && sink->header)
+			rc = inputset_headers(in->set, sink);
 	}
 	if (rc >= 0)
 		rc = loop(&a);
@@ -248,9 +263,10 @@ int analyzer_run_readers(struct trc_reader **readers, const char *const *names, 
 		opts->live->a = NULL;
 	tw_reported_fini(&a.tw_reported);
 	conn_table_free(a.tab);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < a.n; i++)
 		free(a.in[i].name_buf);
 	free(a.in);
+	inputset_arrangement_free(&ar);
 	if (rc >= 0 && sum->io_error)
 		rc = sum->io_error;
 	return rc;

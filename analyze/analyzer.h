@@ -32,7 +32,8 @@ struct analyzer_summary {
 	uint64_t events_by_type[TRC_EV_TYPE_MAX + 1];
 	uint64_t lost_events; /* sum of lost-event counts */
 	uint64_t lost_records;
-	uint64_t truncated; /* input files that ended inside a block */
+	uint64_t truncated;	/* input files that ended inside a block */
+	uint64_t files_missing; /* files missing inside a rotated set (inputset.h) */
 	uint64_t corrupt_blocks;
 	uint64_t bytes_skipped;
 	uint64_t by_outcome[OUT_COUNT]; /* of connections */
@@ -80,6 +81,15 @@ struct analyzer_opts {
  * Call only from the input's medium, while analyzer_run_readers() waits
  * on it. */
 void analyzer_live_idle(struct analyzer_live *live, uint64_t wall_ns);
+
+/* Statuses of analyzer_diag.warn besides enum trc_status: files of a
+ * rotated set missing in its middle (damage: their events are lost), and
+ * a note that a set starts after file 0 (a ring overwrote its first
+ * files: not damage).  err->msg says which. */
+enum analyzer_diag_kind {
+	ANALYZER_DIAG_SET_GAP = 100,
+	ANALYZER_DIAG_NOTE = 101,
+};
 
 /* Problems are reported through this (files that cannot be opened, read
  * errors, corrupt blocks); analysis continues where it can. */

@@ -55,6 +55,8 @@ struct input {
 	bool truncated;
 	struct trc_error err; /* the reader's last error, zeroed before reuse */
 	bool err_used;
+	struct inputset *set; /* the rest of a rotated recording (inputset.h), or NULL */
+	bool gap_pending;     /* files of the set were missing before this event */
 };
 
 struct analyzer {
@@ -86,5 +88,8 @@ struct analyzer {
 	uint64_t coarse_lost;	 /* mark_seq of the last LOST mark not walked */
 	uint64_t coarse_corrupt; /* likewise for skipped blocks */
 };
+
+/* Fills in's name and header as every output may print them (analyzer.c). */
+int analyzer_printable_input(struct input *in, const char *name, const struct trc_header *h);
 
 #endif /* ANALYZE_ANALYZER_STATE_H */

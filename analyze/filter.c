@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * filter.c - which connections (and, for --replay, which events) are
- * reported: --port, --host, --outcome, --verdict, --since, --until.
+ * reported: --port, --host, --filter, --outcome, --verdict, --since,
+ * --until.
  * Time filters keep a connection whose lifetime overlaps the interval.
  */
 #include <string.h>
 
 #include "filter.h"
+#include "filterexpr_eval.h"
 
 static bool port_listed(const struct analyzer_filter *f, uint16_t port)
 {
@@ -26,6 +28,17 @@ static bool addr_listed(const struct analyzer_filter *f, uint8_t family, const u
 	return false;
 }
 
+/* The expression on the endpoint's tuple: either endpoint of a
+ * connection gets the same answer (lib/filterexpr.h). */
+static bool expr_match(const struct fx_prog *expr, const struct trc_conn *d)
+{
+	struct fx_tuple t = { .family = d->family, .lport = d->lport, .rport = d->rport };
+
+	memcpy(t.laddr, d->laddr, sizeof(t.laddr));
+	memcpy(t.raddr, d->raddr, sizeof(t.raddr));
+	return fx_match(expr, &t);
+}
+
 bool analyzer_filter_decl(const struct analyzer_filter *f, const struct trc_conn *d)
 {
 	if (f->n_ports && !port_listed(f, d->lport) && !port_listed(f, d->rport))
@@ -33,7 +46,7 @@ bool analyzer_filter_decl(const struct analyzer_filter *f, const struct trc_conn
 	if (f->n_hosts && !addr_listed(f, d->family, d->laddr) &&
 	    !addr_listed(f, d->family, d->raddr))
 		return false;
-	return true;
+	return !f->expr.n_ops || expr_match(&f->expr, d);
 }
 
 static uint64_t bound(bool rel, uint64_t v, uint64_t first_rt)

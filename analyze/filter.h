@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * filter.h - tcpana's filters on reported connections (--port, --host,
- * --outcome, --verdict, --since, --until).
+ * --filter, --outcome, --verdict, --since, --until).
  */
 #ifndef ANALYZE_FILTER_H
 #define ANALYZE_FILTER_H
@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "connection.h"
+#include "filterexpr.h"
 #include "filterspec.h"
 #include "trc.h"
 
@@ -21,8 +22,9 @@ struct analyzer_filter {
 	unsigned int n_ports;
 	struct filterspec_addr hosts[FILTERSPEC_MAX]; /* local or remote address */
 	unsigned int n_hosts;
-	uint32_t outcomes; /* bit (1 << enum outcome); 0 = all */
-	uint32_t verdicts; /* bit (1 << enum verdict); 0 = all */
+	struct fx_prog expr; /* --filter; n_ops 0 = none */
+	uint32_t outcomes;   /* bit (1 << enum outcome); 0 = all */
+	uint32_t verdicts;   /* bit (1 << enum verdict); 0 = all */
 	bool since_set, until_set;
 	bool since_rel, until_rel;   /* seconds after the first event */
 	uint64_t since_ns, until_ns; /* realtime ns, or relative ns */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "follow.h"
+#include "inputset.h"
 #include "opts.h"
 #include "outputs.h"
 #include "sinks.h"
@@ -41,6 +42,14 @@ static void warn(void *arg, const char *path, const struct trc_error *e, int st)
 				"everything before it is reported\n",
 				path, (unsigned long long)e->offset);
 		break;
+	case ANALYZER_DIAG_SET_GAP:
+		if (!d->quiet)
+			fprintf(stderr, "tcpana: warning: %s: %s\n", path, e->msg);
+		break;
+	case ANALYZER_DIAG_NOTE:
+		if (!d->quiet)
+			fprintf(stderr, "tcpana: note: %s: %s\n", path, e->msg);
+		break;
 	case TRC_UNSUPPORTED:
 		d->fatal_seen = true;
 		fprintf(stderr, "tcpana: %s: not a trace file or unsupported format version: %s\n",
@@ -51,6 +60,28 @@ static void warn(void *arg, const char *path, const struct trc_error *e, int st)
 		fprintf(stderr, "tcpana: %s: %s\n", path,
 			e->msg[0] ? e->msg : strerror(e->code < 0 ? -e->code : EIO));
 	}
+}
+
+/* The FILE arguments, quoted globs expanded (inputset.h), analysed. */
+static int run_files(const struct config *cfg, const struct analyzer_opts *aopts,
+		     const struct analyzer_sink *sink, const struct analyzer_diag *diag,
+		     struct analyzer_summary *sum)
+{
+	struct diag_ctx *dc = diag->arg;
+	struct inputset_globs g;
+	const char *bad = NULL;
+	int rc = inputset_expand_globs(cfg->paths, cfg->npaths, &g, &bad);
+
+	if (rc == -ENOENT) {
+		fprintf(stderr, "tcpana: %s: no such file, and no file matches it\n", bad);
+		dc->fatal_seen = true;
+		return rc;
+	}
+	if (rc < 0)
+		return rc;
+	rc = analyzer_run((const char *const *)g.paths, g.n, aopts, sink, diag, sum);
+	inputset_globs_free(&g);
+	return rc;
 }
 
 static int finish(const struct config *cfg, const struct out_ctx *o, int rc)
@@ -102,15 +133,16 @@ int main(int argc, char **argv)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 		rc = follow_run(cfg.paths[0], &aopts, &sink, &diag, &sum);
 	} else {
-		rc = analyzer_run(cfg.paths, cfg.npaths, &aopts, &sink, &diag, &sum);
+		rc = run_files(&cfg, &aopts, &sink, &diag, &sum);
 	}
 	if (rc < 0 && !dc.fatal_seen && rc != -EIO)
 		fprintf(stderr, "tcpana: %s\n", strerror(-rc));
-	if (rc >= 0 && (sum.truncated || sum.corrupt_blocks) && !cfg.quiet)
+	if (rc >= 0 && (sum.truncated || sum.corrupt_blocks || sum.files_missing) && !cfg.quiet)
 		fprintf(stderr,
 			"tcpana: warning: input incomplete: %llu truncated file(s), "
-			"%llu corrupt block(s) skipped\n",
-			(unsigned long long)sum.truncated, (unsigned long long)sum.corrupt_blocks);
+			"%llu corrupt block(s) skipped, %llu file(s) of a set missing\n",
+			(unsigned long long)sum.truncated, (unsigned long long)sum.corrupt_blocks,
+			(unsigned long long)sum.files_missing);
 	rc = finish(&cfg, &o, rc);
 	out_ctx_free(&o);
 	free(cfg.paths);

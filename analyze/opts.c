@@ -33,6 +33,7 @@ enum {
 	OPT_CHECK,
 	OPT_PORT,
 	OPT_HOST,
+	OPT_FILTER,
 	OPT_OUTCOME,
 	OPT_VERSION,
 	OPT_SORT,
@@ -94,6 +95,10 @@ static const struct argp_option options[] = {
 	  3 },
 	{ "port", OPT_PORT, "PORT[,PORT...]", 0, "Either port is PORT", 3 },
 	{ "host", OPT_HOST, "ADDR[,ADDR...]", 0, "Either address is ADDR, IPv4 or IPv6", 3 },
+	{ "filter", OPT_FILTER, "EXPR", 0,
+	  "Connections matching the tcpdump-style expression EXPR, as tcprec's (see tcpana(1), "
+	  "EXPRESSION): those of which tcpdump would show either direction",
+	  3 },
 	{ "outcome", OPT_OUTCOME, "LIST", 0,
 	  "Outcomes, the connection's or an endpoint's (normal_close,refused,...)", 3 },
 	{ "verdict", OPT_VERDICT, "LIST", 0,
@@ -118,8 +123,10 @@ static const char doc[] =
 	"    tcpana --json run.trc          # JSON document\n"
 	"    tcpana --jsonl=flat run.trc    # rows for an SQL table (docs/FLEET.md)\n"
 	"    tcpana --timeline --port 443 -r run.trc\n"
+	"    tcpana --filter='dst port 443 and not net 10.0.0.0/8' run.trc\n"
 	"    tcpana --replay run.trc        # every event, in time order\n"
 	"    tcpana --check run.trc         # exit 3 on any state-machine violation\n"
+	"    tcpana 'run.trc*'              # a rotated recording's files (tcprec -C/-G) as one\n"
 	"    tcpana --since 10 --until 20 a.trc b.trc  # seconds after the first event\n"
 	"    tcprec -w - | tcpana --follow -           # connections as they close\n"
 	"\n"
@@ -231,6 +238,21 @@ static int check_follow(struct argp_state *st, const struct config *cfg)
 	return 0;
 }
 
+/* --filter: one expression (lib/filterexpr.h); tcprec takes the same. */
+static int parse_expr(struct argp_state *st, const char *arg, struct analyzer_filter *f)
+{
+	struct fx_error err;
+	char text[256];
+
+	if (f->expr.n_ops)
+		argp_error(st, "--filter given twice: join the expressions with 'and'");
+	else if (fx_compile(arg, &f->expr, &err) < 0) {
+		fx_error_text(&err, text, sizeof(text));
+		argp_error(st, "filter: %s", text);
+	}
+	return 0;
+}
+
 static error_t parse_filter(int key, char *arg, struct argp_state *st, struct config *cfg)
 {
 	struct analyzer_filter *f = &cfg->filter;
@@ -250,6 +272,8 @@ static error_t parse_filter(int key, char *arg, struct argp_state *st, struct co
 				   "up to %d in all",
 				   arg, FILTERSPEC_MAX);
 		return 0;
+	case OPT_FILTER:
+		return parse_expr(st, arg, f);
 	case OPT_OUTCOME:
 		if (opts_add_outcomes(f, arg) < 0)
 			argp_error(st, "invalid --outcome '%s' (see --help for the names)", arg);

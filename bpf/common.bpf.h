@@ -3,7 +3,8 @@
  * common.bpf.h - what every tcprec BPF object shares: the ring buffer, the
  * per-CPU lost-event counters, the owned-connection map of the pid filter,
  * the cfg_* filter rodata, and the helpers that fill tuples, reserve
- * records and apply filters.  Maps and rodata are __weak: each object
+ * records and apply filters (the filter expression's interpreter:
+ * filterexpr.bpf.h).  Maps and rodata are __weak: each object
  * carries a copy and `bpftool gen object` keeps exactly one.
  */
 #ifndef TCPREC_COMMON_BPF_H
@@ -17,6 +18,7 @@
 
 #include "core_fixes.bpf.h"
 #include "events.h"
+#include "filterexpr.bpf.h"
 
 #define TCPREC_AF_INET		2
 #define TCPREC_AF_INET6		10
@@ -314,7 +316,8 @@ static __always_inline int in_process_context(void *ctx)
 	return stack_in_process_context(ctx);
 }
 
-/* Family, netns, port and host filters: 1 = record. */
+/* Family, netns, port and host filters and the filter expression, all
+ * of them: 1 = record. */
 static __always_inline int tuple_pass(const struct ev_tuple *t)
 {
 	if (cfg_family && t->family != cfg_family)
@@ -324,6 +327,8 @@ static __always_inline int tuple_pass(const struct ev_tuple *t)
 	if (cfg_n_ports && !port_pass(t))
 		return 0;
 	if (cfg_n_hosts && !host_pass(t))
+		return 0;
+	if (cfg_fx_n_ops && !fx_pass(t))
 		return 0;
 	return 1;
 }

@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define EVENTS_ABI_VERSION 3
+#define EVENTS_ABI_VERSION 4
 
 #define EV_COMM_LEN	  16
 #define EV_MAX_PORTS	  16
@@ -192,6 +192,37 @@ struct ev_host {
 	__u8 addr[16];
 	__u8 family;
 	__u8 _pad[3];
+};
+
+/* The filter expression (lib/filterexpr.h) as the BPF programs run it
+ * (filterexpr.bpf.h): up to EV_FX_MAX_OPS ops in postfix order. */
+#define EV_FX_MAX_OPS 64
+
+enum ev_fx_kind {
+	EV_FX_PORT = 1,	  /* a port in [lo, hi] */
+	EV_FX_NET = 2,	  /* an address in addr/mask, of family */
+	EV_FX_FAMILY = 3, /* the tuple's family is family; 0: any */
+	EV_FX_AND = 4,
+	EV_FX_OR = 5,
+	EV_FX_NOT = 6,
+};
+
+enum ev_fx_side {
+	EV_FX_EITHER = 0,
+	EV_FX_SRC = 1,
+	EV_FX_DST = 2,
+	EV_FX_BOTH = 3,
+};
+
+struct ev_fx_op {
+	__u8 kind;   /* enum ev_fx_kind */
+	__u8 side;   /* enum ev_fx_side */
+	__u8 family; /* 4 or 6; EV_FX_FAMILY: 0 = any */
+	__u8 _pad;
+	__u16 lo; /* EV_FX_PORT, host order */
+	__u16 hi;
+	__u32 addr[4]; /* EV_FX_NET: network order, zero beyond the prefix */
+	__u32 mask[4]; /* EV_FX_NET: the prefix length as a mask */
 };
 
 #endif /* TCPREC_BPF_EVENTS_H */

@@ -37,6 +37,14 @@ static uint8_t *put_u64(uint8_t *p, unsigned int key, uint64_t v)
 	return p + 8;
 }
 
+static uint8_t *put_bytes(uint8_t *p, unsigned int key, const uint8_t *v, size_t n)
+{
+	p = varint_put(p, key);
+	p = varint_put(p, n);
+	memcpy(p, v, n);
+	return p + n;
+}
+
 size_t tlv_put_header(uint8_t *p, const struct trc_header *h)
 {
 	uint8_t *s = p;
@@ -58,6 +66,8 @@ size_t tlv_put_header(uint8_t *p, const struct trc_header *h)
 	p = put_u32(p, WIRE_HK_PCAP_SNAPLEN, h->pcap_snaplen);
 	p = put_u64(p, WIRE_HK_READY_NS, h->ready_ns);
 	p = put_u64(p, WIRE_HK_STARTUP_NS, h->startup_ns);
+	p = put_bytes(p, WIRE_HK_RECORDING_ID, h->recording_id, sizeof(h->recording_id));
+	p = put_u64(p, WIRE_HK_FILE_INDEX, h->file_index);
 	return (size_t)(p - s);
 }
 
@@ -76,11 +86,12 @@ size_t tlv_put_trailer(uint8_t *p, const struct trc_trailer *t)
 	return (size_t)(p - s);
 }
 
-/* Where a known key lands: a string buffer, or a fixed-size integer. */
+/* Where a known key lands: a string buffer, a fixed-size integer, or a
+ * fixed-size byte string. */
 struct tlv_field {
 	void *dst;
-	uint8_t kind; /* 0 unused, 's' string, 4 u32, 8 u64 */
-	size_t size;  /* string buffer size incl. NUL */
+	uint8_t kind; /* 0 unused, 's' string, 4 u32, 8 u64, 'b' bytes */
+	size_t size;  /* string buffer size incl. NUL; bytes: their exact count */
 };
 
 static int tlv_store(const struct tlv_field *f, struct cur *v, size_t len, uint64_t key, char *why,
@@ -92,6 +103,14 @@ static int tlv_store(const struct tlv_field *f, struct cur *v, size_t len, uint6
 		size_t n = len < f->size - 1 ? len : f->size - 1;
 		memset(f->dst, 0, f->size);
 		return cur_copy(v, f->dst, n);
+	}
+	if (f->kind == 'b') {
+		if (len != f->size) {
+			snprintf(why, why_len, "field %llu has %zu bytes, expected %zu",
+				 (unsigned long long)key, len, f->size);
+			return -1;
+		}
+		return cur_copy(v, f->dst, len);
 	}
 	if (len != f->kind) {
 		snprintf(why, why_len, "field %llu has %zu bytes, expected %u",
@@ -133,6 +152,7 @@ static int tlv_parse(struct cur *c, const struct tlv_field *fields, unsigned int
 
 #define S(k, m) [k] = { h->m, 's', sizeof(h->m) }
 #define I(k, m) [k] = { &h->m, sizeof(h->m), 0 }
+#define B(k, m) [k] = { h->m, 'b', sizeof(h->m) }
 
 int tlv_parse_header(struct cur *c, struct trc_header *h, uint64_t *unknown, char *why,
 		     size_t why_len)
@@ -153,11 +173,14 @@ int tlv_parse_header(struct cur *c, struct trc_header *h, uint64_t *unknown, cha
 		I(WIRE_HK_PCAP_SNAPLEN, pcap_snaplen),
 		I(WIRE_HK_READY_NS, ready_ns),
 		I(WIRE_HK_STARTUP_NS, startup_ns),
+		B(WIRE_HK_RECORDING_ID, recording_id),
+		I(WIRE_HK_FILE_INDEX, file_index),
 	};
 	return tlv_parse(c, f, WIRE_HK_MAX + 1, unknown, why, why_len);
 }
 
 #undef S
+#undef B
 #define T(k, m) [k] = { &t->m, sizeof(t->m), 0 }
 
 int tlv_parse_trailer(struct cur *c, struct trc_trailer *t, uint64_t *unknown, char *why,

@@ -33,7 +33,7 @@ extern "C" {
  * accept any minor (unknown extension records and header fields are
  * skipped). */
 #define TRC_VERSION_MAJOR 1
-#define TRC_VERSION_MINOR 2
+#define TRC_VERSION_MINOR 3
 
 /* Documented bounds; the reader rejects anything beyond them before it
  * allocates. */
@@ -44,6 +44,7 @@ extern "C" {
 #define TRC_COMM_LEN	     64		 /* bytes incl. NUL; kernel uses 16 */
 #define TRC_STR_MAX	     256	 /* header strings incl. NUL */
 #define TRC_LONG_STR_MAX     1024	 /* probe plan / filters / options */
+#define TRC_RECORDING_ID_LEN 16		 /* bytes of trc_header.recording_id */
 
 /* ---------------------------------------------------------------------
  * Values stored in the file.  Numbers are part of the format contract.
@@ -133,6 +134,16 @@ struct trc_header {
 	 * Events before ready_ns may be missing. */
 	uint64_t ready_ns;
 	uint64_t startup_ns;
+	/* Since 1.3 (zero in older files): the recording's identity, shared
+	 * by every file of one recording when it was rotated into several
+	 * (tcprec -C/-G), and the file's place in it.  All-zero recording_id:
+	 * the file belongs to no known set.  file_index counts the files of
+	 * the recording 0, 1, 2, ... and keeps counting when a ring of files
+	 * overwrites old ones (it is not the number in the file's name).  The
+	 * writer writes the given file_index (normally 0) into the first
+	 * file and one more into each next one. */
+	uint8_t recording_id[TRC_RECORDING_ID_LEN];
+	uint64_t file_index;
 };
 
 /* The wall-clock time of a trace time t, by the header's clock anchors. */
@@ -311,8 +322,11 @@ enum trc_end_reason {
 	TRC_END_DURATION = 3, /* --duration elapsed */
 	TRC_END_EOF = 4,      /* import source exhausted */
 	TRC_END_ERROR = 5,    /* stopped by an error (disk full, ...) */
+	TRC_END_ROTATED = 6,  /* the recording went on in the next file of its set (1.3) */
 };
 
+/* Counters are those of the file they end, also in a rotated set (each
+ * file of a set is a trace of its own). */
 struct trc_trailer {
 	uint64_t events;      /* events written (all types) */
 	uint64_t connections; /* distinct connections declared */
@@ -352,6 +366,24 @@ struct trc_writer_opts {
 	uint32_t chunk_bytes;	    /* target chunk payload size; 0 = default (64 KiB) */
 	uint64_t flush_interval_ns; /* 0 = default (1 s) */
 	int fsync_on_flush;	    /* fdatasync() after every chunk */
+	/* Rotation (since 1.3): the recording continues in a new file when
+	 * trc_writer_rotate() is called or, with max_file_bytes, before a
+	 * file would grow beyond that many bytes (a file always holds at
+	 * least one chunk).  0 = no size limit. */
+	uint64_t max_file_bytes;
+	/* The next file, once the current one is complete on disk (its open
+	 * chunk and a trailer with end reason TRC_END_ROTATED written, then
+	 * fdatasync()ed): returns the new file's descriptor, on which the
+	 * writer writes the header with file_index one higher, or -errno, on
+	 * which the writer fails with that error (the files written so far
+	 * stay complete).  done_fd, the finished file, is the callback's to
+	 * close.  NULL: the writer never rotates. */
+	int (*next_file)(void *ctx, int done_fd);
+	/* Optional: fills what the writer cannot know about the file being
+	 * finished for its trailer (malformed, end_realtime_ns); without it
+	 * both are 0. */
+	void (*end_file)(void *ctx, struct trc_trailer *extra);
+	void *file_ctx; /* passed to next_file and end_file */
 };
 
 /* Opens a writer on fd (not owned: the caller closes it after
@@ -368,6 +400,14 @@ struct trc_writer *trc_writer_open_fd(int fd, const struct trc_header *hdr,
  * header keeps its first values), -EINVAL when the length differs, or
  * -errno of the write. */
 int trc_writer_update_header(struct trc_writer *w, const struct trc_header *hdr);
+
+/* Finishes the current file now (open chunk, trailer with end reason
+ * TRC_END_ROTATED, fdatasync) and continues in the file opts->next_file
+ * returns.  Serials stay valid: a connection open across the rotation is
+ * declared again in the new file's chunks.  Returns 0, -EINVAL when the
+ * writer has no next_file, or the error of a write or of next_file
+ * (sticky, as for appends). */
+int trc_writer_rotate(struct trc_writer *w);
 
 /* Declares a connection and returns its serial (>= 1) in *serial.  The
  * writer keeps the declaration until trc_writer_conn_close() and emits it
@@ -409,6 +449,9 @@ struct trc_writer_stats {
 	uint64_t open_connections;
 	uint64_t lost_events;
 	uint64_t clamped_times; /* events whose time went backwards */
+	/* Since 1.3 */
+	uint64_t files;	     /* files begun: 1 + rotations */
+	uint64_t file_bytes; /* bytes of the current file so far */
 };
 void trc_writer_get_stats(const struct trc_writer *w, struct trc_writer_stats *st);
 

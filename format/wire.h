@@ -126,7 +126,9 @@ enum wire_hdr_key {
 	WIRE_HK_PCAP_SNAPLEN = 13,  /* u32 */
 	WIRE_HK_READY_NS = 14,	    /* u64, since 1.1 */
 	WIRE_HK_STARTUP_NS = 15,    /* u64, since 1.1 */
-	WIRE_HK_MAX = 15,
+	WIRE_HK_RECORDING_ID = 16,  /* 16 bytes, since 1.3 */
+	WIRE_HK_FILE_INDEX = 17,    /* u64, since 1.3 */
+	WIRE_HK_MAX = 17,
 };
 
 enum wire_trl_key {

@@ -1,87 +1,25 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * writer.c - the writer's life cycle: header at open, events buffered into
- * one chunk, the chunk framed, checksummed and written whole when it is
- * full, old, flushed or closed, the trailer at close.  After a failed write
- * the writer remembers the error and refuses further events, so the file
- * on disk always ends with complete blocks (or one torn block that the
- * reader reports as truncated).
+ * writer.c - the writer's life cycle: events buffered into one chunk, the
+ * chunk framed, checksummed and written whole when it is full, old,
+ * flushed or closed, the trailer at close (the files themselves, header,
+ * trailer and rotation: writer_file.c).  After a failed write the writer
+ * remembers the error and refuses further events, so the file on disk
+ * always ends with complete blocks (or one torn block that the reader
+ * reports as truncated).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "crc32c.h"
 #include "encode.h"
 #include "tlv.h"
 #include "writer_conn.h"
+#include "writer_file.h"
 #include "writer_state.h"
-
-static void set_err(struct trc_error *err, int code, const char *what)
-{
-	if (!err)
-		return;
-	err->code = code;
-	err->offset = 0;
-	err->chunk = UINT32_MAX;
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", what, strerror(-code));
-}
-
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t r = write(fd, p, n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (r == 0)
-			return -EIO;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-/* Frames the payload at b + WIRE_BLOCK_HEAD (payload_len bytes, with
- * WIRE_BLOCK_ALIGN + WIRE_BLOCK_TAIL bytes of room after it); returns the
- * block's total length. */
-static size_t frame_block(uint8_t *b, char type, size_t payload_len)
-{
-	size_t pad = (WIRE_BLOCK_ALIGN - payload_len % WIRE_BLOCK_ALIGN) % WIRE_BLOCK_ALIGN;
-	size_t total = WIRE_BLOCK_FRAMING + payload_len + pad;
-
-	memcpy(b, WIRE_MAGIC_PREFIX, 3);
-	b[3] = (uint8_t)type;
-	wire_put_u32(b + 4, (uint32_t)total);
-	wire_put_u32(b + 8, (uint32_t)payload_len);
-	memset(b + WIRE_BLOCK_HEAD + payload_len, 0, pad);
-	wire_put_u32(b + total - 8, trc_crc32c(0, b, total - 8));
-	wire_put_u32(b + total - 4, (uint32_t)total);
-	return total;
-}
-
-/* Frames the payload at w->buf + WIRE_BLOCK_HEAD and writes the block. */
-static int write_block(struct trc_writer *w, char type, size_t payload_len)
-{
-	uint8_t *b = w->buf;
-	size_t total = frame_block(b, type, payload_len);
-	int rc = write_all(w->fd, b, total);
-	if (rc == 0 && w->fsync_on_flush && fdatasync(w->fd) < 0 && errno != EINVAL)
-		rc = -errno;
-	if (rc < 0) {
-		w->error = rc;
-		set_err(&w->first_err, rc, "writing trace block");
-		return rc;
-	}
-	w->st.bytes_written += total;
-	return 0;
-}
 
 static void chunk_reset(struct trc_writer *w)
 {
@@ -92,6 +30,7 @@ static void chunk_reset(struct trc_writer *w)
 	w->ch_events = w->ch_ext = w->ch_records = w->ch_conns = w->ch_owners = w->ch_addrs = 0;
 	w->prev_cid = UINT32_MAX;
 	w->tick_start = 0;
+	w->ch_target = w->chunk_target;
 	memset(&w->dp, 0, sizeof(w->dp));
 }
 
@@ -111,7 +50,7 @@ int trc_writer_flush(struct trc_writer *w)
 	wire_put_u64(h + WIRE_CH_T_FIRST, w->t_first);
 	wire_put_u64(h + WIRE_CH_T_LAST, w->t_prev);
 	wire_put_u32(h + WIRE_CH_FLAGS, 0);
-	int rc = write_block(w, WIRE_MAGIC_CHUNK, w->len - WIRE_BLOCK_HEAD);
+	int rc = wf_write_block(w, WIRE_MAGIC_CHUNK, w->len - WIRE_BLOCK_HEAD);
 	if (rc < 0)
 		return rc;
 	w->seq++;
@@ -140,6 +79,12 @@ static int opts_apply(struct trc_writer *w, const struct trc_writer_opts *o)
 		w->flush_interval_ns = o->flush_interval_ns;
 	if (HAS(fsync_on_flush))
 		w->fsync_on_flush = o->fsync_on_flush;
+	if (HAS(file_ctx)) {
+		w->max_file_bytes = o->max_file_bytes;
+		w->next_file = o->next_file;
+		w->end_file = o->end_file;
+		w->file_ctx = o->file_ctx;
+	}
 #undef HAS
 	return 0;
 }
@@ -169,13 +114,8 @@ struct trc_writer *trc_writer_open_fd(int fd, const struct trc_header *hdr,
 	w->addrs = calloc(ADDR_SLOTS, sizeof(*w->addrs));
 	if (!w->buf || !w->owners || !w->addrs || ctab_init(&w->conns) < 0)
 		goto fail;
-	/* Where the header goes, for trc_writer_update_header(); -1 when fd
-	 * cannot seek (a pipe) or appends (pwrite() would append there). */
-	int fl = fcntl(fd, F_GETFL);
-
-	w->hdr_off = fl < 0 || (fl & O_APPEND) ? -1 : lseek(fd, 0, SEEK_CUR);
-	w->hdr_payload = tlv_put_header(w->buf + WIRE_BLOCK_HEAD, hdr);
-	rc = write_block(w, WIRE_MAGIC_HEADER, w->hdr_payload);
+	w->st.files = 1;
+	rc = wf_write_header(w, hdr);
 	if (rc < 0)
 		goto fail;
 	chunk_reset(w);
@@ -184,7 +124,7 @@ fail:
 	if (w && w->error && err)
 		*err = w->first_err;
 	else
-		set_err(err, rc, "opening trace writer");
+		wf_set_err(err, rc, "opening trace writer");
 	if (w) {
 		ctab_free(&w->conns);
 		free(w->owners);
@@ -194,39 +134,6 @@ fail:
 	}
 	errno = -rc;
 	return NULL;
-}
-
-int trc_writer_update_header(struct trc_writer *w, const struct trc_header *hdr)
-{
-	size_t cap = TLV_HEADER_MAX + WIRE_BLOCK_FRAMING + WIRE_BLOCK_ALIGN, payload, total,
-	       done = 0;
-	uint8_t *b;
-	int rc = 0;
-
-	if (!w || !hdr)
-		return -EINVAL;
-	if (w->hdr_off < 0)
-		return -ESPIPE;
-	b = malloc(cap);
-	if (!b)
-		return -ENOMEM;
-	payload = tlv_put_header(b + WIRE_BLOCK_HEAD, hdr);
-	total = frame_block(b, WIRE_MAGIC_HEADER, payload);
-	/* Same length, same place: the blocks after it stay where they are. */
-	if (payload != w->hdr_payload)
-		rc = -EINVAL;
-	while (!rc && done < total) {
-		ssize_t n = pwrite(w->fd, b + done, total - done, w->hdr_off + (off_t)done);
-
-		if (n < 0 && errno != EINTR)
-			rc = -errno;
-		else if (n == 0)
-			rc = -EIO;
-		else if (n > 0)
-			done += (size_t)n;
-	}
-	free(b);
-	return rc;
 }
 
 int trc_writer_conn_open(struct trc_writer *w, const struct trc_conn *c, uint64_t *serial)
@@ -244,8 +151,10 @@ int trc_writer_conn_open(struct trc_writer *w, const struct trc_conn *c, uint64_
 		memset(wc->c.laddr + 4, 0, 12);
 		memset(wc->c.raddr + 4, 0, 12);
 	}
+	wc->file = w->st.files;
 	*serial = w->next_serial++;
 	w->st.connections++;
+	w->file.connections++;
 	w->st.open_connections++;
 	return 0;
 }
@@ -299,20 +208,30 @@ int trc_writer_append(struct trc_writer *w, const struct trc_event *in)
 	if (ev.type == TRC_EV_LOST && ev.lost.t_end_ns < ev.t_ns)
 		ev.lost.t_end_ns = ev.t_ns;
 	rc = make_room(w, wc);
+	if (rc == 0 && w->ch_records == 0)
+		rc = wf_chunk_begin(w);
 	if (rc < 0)
 		return rc;
 	if (w->ch_events == 0 && w->ch_ext == 0)
 		w->t_first = w->t_prev = ev.t_ns;
-	if (w->st.events == 0)
-		w->t_first_file = ev.t_ns;
-	if (wc && wc->gen != w->gen)
+	if (w->file.events == 0)
+		w->file.t_first = ev.t_ns;
+	if (wc && wc->gen != w->gen) {
+		if (wc->file != w->st.files) { /* first declared in this file */
+			wc->file = w->st.files;
+			w->file.connections++;
+		}
 		enc_conn(w, wc);
+	}
 	enc_event(w, &ev, wc);
-	w->t_last_file = ev.t_ns;
+	w->t_last_file = w->file.t_last = ev.t_ns;
 	w->st.events++;
-	if (ev.type == TRC_EV_LOST)
+	w->file.events++;
+	if (ev.type == TRC_EV_LOST) {
 		w->st.lost_events += ev.lost.count;
-	if (w->len - WIRE_BLOCK_HEAD - WIRE_CHUNK_HDR >= w->chunk_target)
+		w->file.lost_events += ev.lost.count;
+	}
+	if (w->len - WIRE_BLOCK_HEAD - WIRE_CHUNK_HDR >= w->ch_target)
 		return trc_writer_flush(w);
 	return 0;
 }
@@ -344,6 +263,7 @@ void trc_writer_get_stats(const struct trc_writer *w, struct trc_writer_stats *s
 		return;
 	}
 	*st = w->st;
+	st->file_bytes = w->file.bytes;
 }
 
 int trc_writer_close(struct trc_writer *w, const struct trc_trailer *extra, struct trc_error *err)
@@ -351,22 +271,8 @@ int trc_writer_close(struct trc_writer *w, const struct trc_trailer *extra, stru
 	if (!w)
 		return 0;
 	int rc = trc_writer_flush(w);
-	if (rc == 0) {
-		struct trc_trailer t = { 0 };
-		if (extra) {
-			t.malformed = extra->malformed;
-			t.end_realtime_ns = extra->end_realtime_ns;
-			t.end_reason = extra->end_reason;
-		}
-		t.events = w->st.events;
-		t.connections = w->st.connections;
-		t.chunks = w->st.chunks;
-		t.lost_events = w->st.lost_events;
-		t.t_first_ns = w->st.events ? w->t_first_file : 0;
-		t.t_last_ns = w->st.events ? w->t_last_file : 0;
-		rc = write_block(w, WIRE_MAGIC_TRAILER,
-				 tlv_put_trailer(w->buf + WIRE_BLOCK_HEAD, &t));
-	}
+	if (rc == 0)
+		rc = wf_write_trailer(w, extra);
 	if (rc < 0 && err)
 		*err = w->first_err;
 	ctab_free(&w->conns);

@@ -22,6 +22,7 @@ struct wconn {
 	struct trc_conn c;
 	uint32_t gen;
 	uint32_t cid;
+	uint64_t file;		  /* 1 + index of the last file whose trailer counts it */
 	struct wire_conn_ctx ctx; /* what its records are coded against */
 };
 
@@ -73,9 +74,22 @@ struct decl_prev {
 
 /* Largest encoding of one append (a CONN declaration plus the event with
  * a new owner), with margin; the chunk buffer always has this much room. */
-#define WRITER_MAX_APPEND	512u
+#define WRITER_MAX_APPEND 512u
+/* Smallest chunk target the writer accepts, and the smallest it makes
+ * for the last chunk of a file that max_file_bytes bounds. */
+#define WRITER_MIN_CHUNK	1024u
 #define WRITER_DEFAULT_CHUNK	(64u << 10)
 #define WRITER_DEFAULT_FLUSH_NS 1000000000ull
+
+/* Counters of the current file, for its trailer: a rotated recording's
+ * files are traces of their own. */
+struct wfile {
+	uint64_t events;
+	uint64_t connections; /* opened in it, or declared in it after an earlier file */
+	uint64_t lost_events;
+	uint64_t bytes;
+	uint64_t t_first, t_last; /* event times; valid when events > 0 */
+};
 
 struct trc_writer {
 	int fd;
@@ -85,15 +99,24 @@ struct trc_writer {
 	uint64_t flush_interval_ns;
 	int fsync_on_flush;
 
-	off_t hdr_off;	    /* file offset of the header block; -1: fd cannot seek */
-	size_t hdr_payload; /* its payload length */
+	off_t hdr_off;	       /* file offset of the header block; -1: fd cannot seek */
+	size_t hdr_payload;    /* its payload length */
+	struct trc_header hdr; /* as last written; file_index is the current file's */
+
+	/* rotation (trc_writer_opts) */
+	uint64_t max_file_bytes;
+	int (*next_file)(void *ctx, int done_fd);
+	void (*end_file)(void *ctx, struct trc_trailer *extra);
+	void *file_ctx;
+	struct wfile file;
 
 	uint8_t *buf; /* block head + chunk header + records + tail room */
 	size_t cap;
 	size_t len; /* bytes used, from the start of buf */
 
 	/* current chunk */
-	uint32_t seq;
+	uint32_t seq;	    /* also: chunks written to the current file */
+	uint32_t ch_target; /* this chunk's target: chunk_target, less near max_file_bytes */
 	uint32_t gen;
 	uint32_t ch_events; /* core event records */
 	uint32_t ch_ext;    /* SOCK extension events (records, not events) */
@@ -110,7 +133,6 @@ struct trc_writer {
 	/* file-wide */
 	uint64_t next_serial;
 	uint64_t t_last_file;
-	uint64_t t_first_file;
 	struct trc_writer_stats st;
 
 	struct conn_table conns;

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,11 +36,29 @@ void header_set_str(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
+/* A random identity shared by every file of the recording (a rotated
+ * set, format/SPEC.md section 4).  Should the kernel have no randomness
+ * to give, the clocks still make it unique enough to tell recordings of
+ * one host apart. */
+static void new_recording_id(struct trc_header *h)
+{
+	uint8_t *id = h->recording_id;
+	uint64_t rt = header_now_ns(CLOCK_REALTIME), mono = header_now_ns(CLOCK_MONOTONIC);
+
+	if (getrandom(id, TRC_RECORDING_ID_LEN, GRND_NONBLOCK) == TRC_RECORDING_ID_LEN)
+		return;
+	memcpy(id, &rt, 8);
+	memcpy(id + 8, &mono, 8);
+	id[0] ^= (uint8_t)getpid();
+}
+
 void header_fill_host(struct trc_header *h)
 {
 	struct utsname u;
 	char host[256] = "";
 
+	new_recording_id(h);
+	h->file_index = 0;
 	header_set_str(h->tool_version, sizeof(h->tool_version), "tcprec " TCPREC_VERSION);
 	if (gethostname(host, sizeof(host) - 1) == 0)
 		header_set_str(h->hostname, sizeof(h->hostname), host);

@@ -10,8 +10,9 @@
 
 #include "trc.h"
 
-/* Host/kernel/version fields, and MONOTONIC clock anchors read back to
- * back (the midpoint of two monotonic reads around one realtime read). */
+/* Host/kernel/version fields and a new random recording id (file index
+ * 0), and MONOTONIC clock anchors read back to back (the midpoint of two
+ * monotonic reads around one realtime read). */
 void header_fill_host(struct trc_header *h);
 void header_anchor_monotonic(struct trc_header *h);
 

@@ -72,7 +72,6 @@ int import_run(const struct config *cfg)
 	struct pcap_src *src;
 	int fd = -1, err, damaged;
 
-	o.bpf_expr = cfg->pcap_expr[0] ? cfg->pcap_expr : NULL;
 	memcpy(o.local_nets, cfg->local_nets, sizeof(o.local_nets));
 	o.n_local_nets = cfg->n_local_nets;
 	src = pcap_src_open(&o, &hdr, errbuf, sizeof(errbuf));

@@ -73,7 +73,6 @@ static int prepare_header(struct live *l, const char *packets)
 	if (cfg->iface) {
 		struct pcap_src_opts o = { .iface = cfg->iface, .filter = &cfg->filter };
 
-		o.bpf_expr = cfg->pcap_expr[0] ? cfg->pcap_expr : NULL;
 		memcpy(o.local_nets, cfg->local_nets, sizeof(o.local_nets));
 		o.n_local_nets = cfg->n_local_nets;
 		l->pcap = pcap_src_open(&o, &l->hdr, errbuf, sizeof(errbuf));
@@ -100,16 +99,22 @@ static int open_output(struct live *l)
 {
 	struct trc_error terr = { 0 };
 
-	l->fd = output_open(l->cfg->output);
+	int named = rotate_init(&l->rot, l->cfg->output, &l->cfg->rotate, time(NULL),
+				header_now_ns(CLOCK_MONOTONIC));
+
+	l->fd = named ? named : rotate_open(&l->rot);
 	if (l->fd < 0) {
-		snprintf(l->errmsg, sizeof(l->errmsg), "%s: %s", l->cfg->output, strerror(-l->fd));
+		snprintf(l->errmsg, sizeof(l->errmsg), "%s: %s",
+			 named ? l->cfg->output : rotate_name(&l->rot), strerror(-l->fd));
 		return l->fd;
 	}
 	struct trc_writer_opts o = { .sz = sizeof(o), .flush_interval_ns = DRAIN_FLUSH_NS };
 
+	l->rot.malformed = &l->d.st.malformed;
+	rotate_writer_opts(&l->rot, &o);
 	l->w = trc_writer_open_fd(l->fd, &l->hdr, &o, &terr);
 	if (!l->w) {
-		snprintf(l->errmsg, sizeof(l->errmsg), "%s: %s", l->cfg->output, terr.msg);
+		snprintf(l->errmsg, sizeof(l->errmsg), "%s: %s", rotate_name(&l->rot), terr.msg);
 		return -errno ?: -EIO;
 	}
 	return 0;
@@ -267,7 +272,7 @@ static int finish(struct live *l, int err)
 	struct trc_error terr = { 0 };
 	int cerr;
 
-	extra.malformed = l->d.st.malformed;
+	extra.malformed = rotate_file_malformed(&l->rot);
 	extra.end_realtime_ns = header_now_ns(CLOCK_REALTIME);
 	extra.end_reason = err ? TRC_END_ERROR : l->end_reason;
 	trc_writer_get_stats(l->w, &l->d.ws_final);
@@ -276,16 +281,16 @@ static int finish(struct live *l, int err)
 	l->d.w = NULL;
 	if (cerr && !err) {
 		err = cerr;
-		snprintf(l->errmsg, sizeof(l->errmsg), "writing %s: %s", l->cfg->output,
+		snprintf(l->errmsg, sizeof(l->errmsg), "writing %s: %s", rotate_name(&l->rot),
 			 terr.msg[0] ? terr.msg : strerror(-cerr));
 	}
-	if (!cerr && fdatasync(l->fd) && errno != EINVAL && !err) {
+	if (!cerr && fdatasync(l->rot.fd) && errno != EINVAL && !err) {
 		err = -errno;
-		snprintf(l->errmsg, sizeof(l->errmsg), "syncing %s: %s", l->cfg->output,
+		snprintf(l->errmsg, sizeof(l->errmsg), "syncing %s: %s", rotate_name(&l->rot),
 			 strerror(errno));
 	}
-	output_close(l->fd, l->cfg->output, 0);
-	l->fd = -1;
+	output_close(l->rot.fd, l->rot.path, 0);
+	l->fd = l->rot.fd = -1;
 	return err;
 }
 
@@ -333,7 +338,7 @@ int live_run(const struct config *cfg, uint64_t start_ns)
 		fprintf(stderr, "tcprec: %s\n", l.errmsg);
 		/* Nothing was recorded: leave no file behind. */
 		trc_writer_close(l.w, NULL, NULL);
-		output_close(l.fd, cfg->output, l.fd >= 0);
+		output_close(l.fd, l.rot.path, l.fd >= 0);
 		loader_stop(&l.ld);
 		drain_fini(&l.d);
 		tw_poll_fini(&l.tw);
@@ -345,7 +350,8 @@ int live_run(const struct config *cfg, uint64_t start_ns)
 	if (!err)
 		run_endwalk(&l);
 	if (err && !l.errmsg[0])
-		snprintf(l.errmsg, sizeof(l.errmsg), "writing %s: %s", cfg->output, strerror(-err));
+		snprintf(l.errmsg, sizeof(l.errmsg), "writing %s: %s", rotate_name(&l.rot),
+			 strerror(-err));
 	err = finish(&l, err);
 	/* Before the summary, which stays the last line. */
 	if (cfg->verbose && l.tw.walks)

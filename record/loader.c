@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "events.h"
+#include "filterexpr.h"
 #include "tcprec.skel.h"
 
 /* The wake-up step's ceiling: a buffer sized for a busy host's start-up
@@ -51,6 +52,38 @@ static int set_autoload(struct tcprec_bpf *s, const struct probe_plan *plan, cha
 		bpf_program__set_autoload(s->progs.on_softirq_exit, true);
 	}
 	return 0;
+}
+
+/* The compiled filter expression (lib/filterexpr.h) as the BPF
+ * interpreter reads it (filterexpr.bpf.h): prefixes become masks. */
+static void set_expr(struct tcprec_bpf *s, const struct fx_prog *prog)
+{
+	_Static_assert(FX_MAX_OPS == EV_FX_MAX_OPS, "expression length");
+	_Static_assert((int)FX_PORT == (int)EV_FX_PORT && (int)FX_NET == (int)EV_FX_NET &&
+			       (int)FX_FAMILY == (int)EV_FX_FAMILY &&
+			       (int)FX_AND == (int)EV_FX_AND && (int)FX_OR == (int)EV_FX_OR &&
+			       (int)FX_NOT == (int)EV_FX_NOT,
+		       "expression op kinds");
+	_Static_assert((int)FX_EITHER == (int)EV_FX_EITHER && (int)FX_SRC == (int)EV_FX_SRC &&
+			       (int)FX_DST == (int)EV_FX_DST && (int)FX_BOTH == (int)EV_FX_BOTH,
+		       "expression sides");
+	s->rodata->cfg_fx_n_ops = prog->n_ops;
+	for (unsigned int i = 0; i < prog->n_ops && i < EV_FX_MAX_OPS; i++) {
+		const struct fx_op *op = &prog->ops[i];
+		struct ev_fx_op *e = &s->rodata->cfg_fx_ops[i];
+		uint8_t mask[16] = { 0 };
+
+		for (unsigned int bit = 0; bit < op->prefix_len && bit < 128; bit++)
+			mask[bit / 8] |= (uint8_t)(0x80u >> (bit % 8));
+		memset(e, 0, sizeof(*e));
+		e->kind = op->kind;
+		e->side = op->side;
+		e->family = op->family;
+		e->lo = op->lo;
+		e->hi = op->hi;
+		memcpy(e->addr, op->addr, sizeof(e->addr));
+		memcpy(e->mask, mask, sizeof(e->mask));
+	}
 }
 
 static void set_filters(struct tcprec_bpf *s, const struct config *cfg,
@@ -90,6 +123,7 @@ static void set_filters(struct tcprec_bpf *s, const struct config *cfg,
 		memcpy(s->rodata->cfg_hosts[i].addr, f->hosts[i].addr, 16);
 		s->rodata->cfg_hosts[i].family = f->hosts[i].family;
 	}
+	set_expr(s, &f->expr);
 }
 
 int loader_load(struct loader *l, const struct config *cfg, const struct probe_plan *plan,

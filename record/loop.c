@@ -95,10 +95,15 @@ static int on_tw(struct live *l)
 {
 	struct iterwalk_pump pump = { .fn = walk_pump, .ctx = l };
 	uint64_t start = header_now_ns(CLOCK_MONOTONIC), candidates, cpu0;
-	int fd;
+	int fd, err;
 
 	consume(l); /* records are submitted without a wake-up (bpf/common.bpf.h) */
 	if (drain_report_losses(&l->d, start) || drain_flush_due(&l->d, start))
+		return l->d.werr;
+	err = rotate_tick(&l->rot, l->w, start); /* -G */
+	if (err && !l->d.werr)
+		l->d.werr = err;
+	if (l->d.werr)
 		return l->d.werr;
 	candidates = l->d.st.tw_candidates;
 	if (!l->tw_polled || !tw_poll_due(&l->tw, start, candidates))
@@ -223,6 +228,10 @@ int loop_run(struct live *l)
 			err = l->d.werr;
 		if (l->d.done && !stop) {
 			l->end_reason = TRC_END_COUNT;
+			stop = 1;
+		}
+		if (l->rot.stop && !stop) { /* -G with -W: the last file is done */
+			l->end_reason = TRC_END_DURATION;
 			stop = 1;
 		}
 	}

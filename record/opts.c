@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "filter.h"
+#include "filterexpr_eval.h"
 #include "version.h"
 
 enum opt_key {
@@ -35,17 +36,27 @@ enum opt_key {
 static const char doc[] =
 	"Record TCP state transitions, segments and TIME_WAIT with eBPF into a trace file.\n"
 	"\n"
-	"USAGE: tcprec -w FILE [OPTION...] [PCAP-FILTER-EXPRESSION]\n"
+	"USAGE: tcprec -w FILE [OPTION...] [EXPRESSION]\n"
 	"\n"
 	"EXAMPLES:\n"
 	"    tcprec -w run.trc                    # record everything until Ctrl-C (-o: the same)\n"
 	"    tcprec -w run.trc --port 443 -4      # IPv4 connections on port 443 only\n"
+	"    tcprec -w run.trc 'dst port 443 and not net 10.0.0.0/8'  # an expression\n"
 	"    tcprec -w run.trc --duration 30 --seq  # 30 s, with sequence numbers\n"
 	"    tcprec -w run.trc --netns /run/netns/blue  # one network namespace\n"
 	"    tcprec -w run.trc --pid 1234 -Z nobody  # one process, then drop root\n"
 	"    tcprec -r capture.pcap -w run.trc    # import a capture (no privileges)\n"
-	"    tcprec -i eth0 -w run.trc tcp port 80  # libpcap as segment source\n"
+	"    tcprec -i eth0 -w run.trc port 80    # libpcap as segment source\n"
 	"    tcprec -w run.trc --probe seg=kprobe,tw=iter  # force attach flavours\n"
+	"    tcprec -w run.trc -C 100 -W 10       # a ring: run.trc0 .. run.trc9, 100 MB each\n"
+	"    tcprec -w 'run-%H%M%S.trc' -G 60     # a new file every minute\n"
+	"\n"
+	"EXPRESSION: tcpdump's primitives host ADDR, net ADDR/LEN, port N, portrange\n"
+	"N-M, each optionally after src, dst, 'src or dst', 'src and dst' and ip, ip6\n"
+	"or tcp; joined by and (&&), or (||), not (!) and parentheses, 'and' and 'or'\n"
+	"alike from left to right.  It selects whole connections: those of which\n"
+	"tcpdump, given it, would show either direction (src/dst: see tcprec(8)).\n"
+	"Applied in the kernel, with the options' filters.\n"
 	"\n"
 	"Exit status: 0 success, 1 runtime error (missing privileges, load or\n"
 	"write failure), 2 usage error.\n"
@@ -56,6 +67,18 @@ static const struct argp_option options[] = {
 	{ "write", 'w', "FILE", 0, "Write the trace to FILE (required; - = stdout, not a tty)", 0 },
 	{ "output", 'o', "FILE", OPTION_ALIAS, NULL, 0 },
 	{ "count", 'c', "COUNT", 0, "Stop after COUNT events", 0 },
+	{ "file-size", 'C', "SIZE", 0,
+	  "Start a new file (FILE1, FILE2, ...) before FILE would exceed SIZE million bytes, "
+	  "as tcpdump -C (an integer >= 1)",
+	  0 },
+	{ "rotate-seconds", 'G', "SECS", 0,
+	  "Start a new file every SECS seconds; FILE needs strftime(3) conversions, as with "
+	  "tcpdump -G",
+	  0 },
+	{ "file-count", 'W', "N", 0,
+	  "With -C: a ring of N files FILE0..FILE<N-1>, overwriting the oldest; with -G alone: "
+	  "stop after N files",
+	  0 },
 	{ "duration", OPT_DURATION, "SECS", 0, "Stop after SECS seconds", 0 },
 	{ "seq", OPT_SEQ, NULL, 0, "Record seq, ack, window and payload length of segments", 0 },
 	{ "figures", OPT_FIGURES, "close|all|none", 0,
@@ -99,18 +122,32 @@ static const struct argp_option options[] = {
 
 static void append_expr(struct config *cfg, const char *arg, struct argp_state *state)
 {
-	size_t used = strlen(cfg->pcap_expr);
+	size_t used = strlen(cfg->filter_expr);
 
-	if (used + strlen(arg) + 2 > sizeof(cfg->pcap_expr))
+	if (used + strlen(arg) + 2 > sizeof(cfg->filter_expr))
 		argp_error(state, "filter expression too long (max %d bytes)", OPTS_MAX_EXPR - 1);
 	else
-		snprintf(cfg->pcap_expr + used, sizeof(cfg->pcap_expr) - used, "%s%s",
+		snprintf(cfg->filter_expr + used, sizeof(cfg->filter_expr) - used, "%s%s",
 			 used ? " " : "", arg);
 }
 
 /* argp_error() prints "tcprec: MSG" plus a usage hint and exits with
  * status 2 (argp_err_exit_status), unless ARGP_NO_EXIT was given. */
 #define BAD(...) (argp_error(state, __VA_ARGS__), EINVAL)
+
+/* The trailing arguments as one expression (lib/filterexpr.h). */
+static int compile_expr(struct argp_state *state, struct config *cfg)
+{
+	struct fx_error err;
+	char text[256];
+
+	if (!cfg->filter_expr[0])
+		return 0;
+	if (!fx_compile(cfg->filter_expr, &cfg->filter.expr, &err))
+		return 0;
+	fx_error_text(&err, text, sizeof(text));
+	return BAD("filter: %s", text);
+}
 
 static int parse_number_opt(struct argp_state *state, const char *name, const char *arg,
 			    uint64_t min, uint64_t max, uint64_t *out)
@@ -231,12 +268,32 @@ static int parse_probe(struct argp_state *state, struct config *cfg, const char 
 	return 0;
 }
 
+/* -C, -G and -W, as tcpdump takes them (the numbers parsed already). */
+static int check_rotation(struct argp_state *state, const struct config *cfg)
+{
+	const struct rotate_opts *r = &cfg->rotate;
+
+	if (!r->size_bytes && !r->seconds)
+		return r->files ? BAD("-W needs -C or -G") : 0;
+	if (!strcmp(cfg->output, "-"))
+		return BAD("-C and -G rotate files: they cannot write to standard output");
+	if (cfg->read_path)
+		return BAD("-C and -G rotate a live recording: not with -r");
+	if (r->seconds && !rotate_has_conversion(cfg->output))
+		return BAD("-G: '%s' has no strftime(3) conversion, so every file would have the "
+			   "same name (e.g. -w 'run-%%Y%%m%%d-%%H%%M%%S.trc')",
+			   cfg->output);
+	return 0;
+}
+
 static int check_config(struct argp_state *state, struct config *cfg)
 {
 	if (!cfg->output)
 		return BAD("an output file is required (-w FILE, or -o FILE)");
 	if (!strcmp(cfg->output, "-") && isatty(STDOUT_FILENO))
 		return BAD("-o -: refusing to write a binary trace to a terminal");
+	if (check_rotation(state, cfg))
+		return EINVAL;
 	if (cfg->read_path && cfg->iface)
 		return BAD("-r and -i exclude each other");
 	if (cfg->read_path && (cfg->pid || cfg->netns || cfg->user || cfg->seq ||
@@ -248,8 +305,6 @@ static int check_config(struct argp_state *state, struct config *cfg)
 	    (cfg->packets == PACKETS_NONE || cfg->packets == PACKETS_PCAP || cfg->iface))
 		return BAD("--probe seg: segments do not come from BPF with --packets=%s",
 			   cfg->packets == PACKETS_NONE ? "none" : "pcap");
-	if (cfg->pcap_expr[0] && !cfg->read_path && !cfg->iface)
-		return BAD("a filter expression needs -r FILE or -i IFACE");
 	if (cfg->n_local_nets && !cfg->read_path && !cfg->iface)
 		return BAD("--local needs -r FILE or -i IFACE");
 	if (cfg->packets == PACKETS_PCAP && !cfg->iface)
@@ -259,7 +314,7 @@ static int check_config(struct argp_state *state, struct config *cfg)
 			   "-i)");
 	if (cfg->iface)
 		cfg->packets = PACKETS_PCAP;
-	return 0;
+	return compile_expr(state, cfg);
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -276,6 +331,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'c':
 		err = parse_number_opt(state, "-c", arg, 1, UINT64_MAX, &v);
 		cfg->max_events = v;
+		return err;
+	case 'C':
+		err = parse_number_opt(state, "-C", arg, 1, ROTATE_MAX_SIZE, &v);
+		cfg->rotate.size_bytes = v * ROTATE_SIZE_UNIT;
+		return err;
+	case 'G':
+		err = parse_number_opt(state, "-G", arg, 1, 365ull * 24 * 3600, &v);
+		cfg->rotate.seconds = v;
+		return err;
+	case 'W':
+		err = parse_number_opt(state, "-W", arg, 1, ROTATE_MAX_FILES, &v);
+		cfg->rotate.files = (uint32_t)v;
 		return err;
 	case OPT_DURATION:
 		err = parse_number_opt(state, "--duration", arg, 1, 365ull * 24 * 3600, &v);
@@ -361,7 +428,7 @@ __attribute__((format(printf, 3, 4))) static void catf(char *buf, size_t len, co
 void opts_filters_text(const struct config *cfg, char *buf, size_t len)
 {
 	const struct pcap_src_filter *f = &cfg->filter;
-	char tmp[64];
+	char tmp[64], tmp_expr[FX_TEXT_MAX];
 
 	buf[0] = '\0';
 	for (unsigned int i = 0; i < f->n_ports; i++) {
@@ -379,8 +446,8 @@ void opts_filters_text(const struct config *cfg, char *buf, size_t len)
 		catf(buf, len, "%snetns=%u", SEP(buf, " "), cfg->netns);
 	if (f->only_family)
 		catf(buf, len, "%sfamily=%d", SEP(buf, " "), f->only_family);
-	if (cfg->pcap_expr[0])
-		catf(buf, len, "%sexpr=%s", SEP(buf, " "), cfg->pcap_expr);
+	if (f->expr.n_ops && !fx_format(&f->expr, tmp_expr, sizeof(tmp_expr)))
+		catf(buf, len, "%sexpr=%s", SEP(buf, " "), tmp_expr);
 }
 
 void opts_options_text(const struct config *cfg, const char *packets, char *buf, size_t len)
@@ -400,6 +467,12 @@ void opts_options_text(const struct config *cfg, const char *packets, char *buf,
 		catf(buf, len, ",count=%llu", (unsigned long long)cfg->max_events);
 	if (cfg->duration_s)
 		catf(buf, len, ",duration=%llu", (unsigned long long)cfg->duration_s);
+	if (cfg->rotate.size_bytes)
+		catf(buf, len, ",file_size=%llu", (unsigned long long)cfg->rotate.size_bytes);
+	if (cfg->rotate.seconds)
+		catf(buf, len, ",rotate_seconds=%llu", (unsigned long long)cfg->rotate.seconds);
+	if (cfg->rotate.files)
+		catf(buf, len, ",file_count=%u", cfg->rotate.files);
 	if (cfg->user)
 		catf(buf, len, ",user=%s", cfg->user);
 	if (forces_any(cfg)) {

@@ -14,6 +14,7 @@
 #include "numparse.h"
 #include "pcap_src.h"
 #include "plan.h"
+#include "rotate.h"
 
 #define OPTS_MAX_RINGBUF (1u << 30)
 #define OPTS_MAX_EXPR	 1024
@@ -49,8 +50,10 @@ struct config {
 	const char *iface;	       /* -i */
 	struct pcap_net local_nets[PCAP_SRC_MAX_LOCAL_NETS];
 	unsigned int n_local_nets;
-	char pcap_expr[OPTS_MAX_EXPR];	    /* trailing arguments, space-joined */
+	char filter_expr[OPTS_MAX_EXPR];    /* trailing arguments, space-joined; compiled
+					     * into filter.expr */
 	enum probe_flavour force[PE_COUNT]; /* --probe; PF_NONE = tcprec chooses */
+	struct rotate_opts rotate;	    /* -C, -G, -W */
 };
 
 /* Parses argv into *cfg (defaults first).  argp_flags are passed to
@@ -59,8 +62,9 @@ struct config {
  * line naming the bad option. */
 int opts_parse(int argc, char **argv, unsigned int argp_flags, struct config *cfg);
 
-/* Header text: "port=80,443 host=192.0.2.1 pid=7 netns=4026531840 family=4"
- * ("" when no filter); "seq,packets=bpf,ringbuf=16777216,...". */
+/* Header text: "port=80,443 host=192.0.2.1 pid=7 netns=4026531840 family=4
+ * expr=EXPRESSION", the expression normalised (fx_format()), last as it
+ * holds spaces ("" when no filter); "seq,packets=bpf,ringbuf=16777216,...". */
 void opts_filters_text(const struct config *cfg, char *buf, size_t len);
 void opts_options_text(const struct config *cfg, const char *packets, char *buf, size_t len);
 

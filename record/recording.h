@@ -15,6 +15,7 @@
 #include "pcap_src.h"
 #include "plan.h"
 #include "ringalloc.h"
+#include "rotate.h"
 #include "status.h"
 #include "trc.h"
 #include "tw_poll.h"
@@ -24,7 +25,8 @@ struct live {
 	struct probe_caps caps;
 	struct probe_plan plan;
 	struct trc_header hdr;
-	int fd;
+	int fd;		   /* the first file's; rot.fd is the current one */
+	struct rotate rot; /* the output's file names (-C, -G, -W) */
 	struct trc_writer *w;
 	struct loader ld;
 	struct ringalloc ring; /* the ring buffer, created beside the probing */

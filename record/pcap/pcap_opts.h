@@ -36,7 +36,7 @@ struct pcap_src_stats {
 	uint64_t fragments;	/* skipped: IP fragments */
 	uint64_t snap_short;	/* TCP packets cut short by the snap length */
 	uint64_t malformed;	/* skipped: headers that do not parse */
-	uint64_t filtered;	/* skipped by --port/--host/-4/-6 */
+	uint64_t filtered;	/* skipped by --port/--host/-4/-6 or the expression */
 	uint64_t connections;	/* flows declared */
 	uint64_t capture_drops; /* drops reported by the capture (lost events) */
 	/* Added after the first version of this interface: */

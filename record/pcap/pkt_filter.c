@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * pkt_filter.c - applies the --port/--host/-4/-6 filters to parsed
- * segments, and renders them as a libpcap filter expression for live
- * captures (compiled by libpcap and run in the kernel's socket filter).
+ * pkt_filter.c - applies the --port/--host/-4/-6 filters and the filter
+ * expression to parsed segments, and renders the former as a libpcap
+ * filter expression for live captures (compiled by libpcap and run in
+ * the kernel's socket filter).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "filterexpr_eval.h"
 #include "pkt_filter.h"
 
 int pkt_net_contains(const struct pcap_net *net, uint8_t family, const uint8_t *addr)
@@ -51,6 +53,17 @@ static int host_match(const struct pcap_src_filter *f, uint8_t family, const uin
 	return 0;
 }
 
+/* The packet's source as the local end: the expression's answer does not
+ * depend on the orientation (filterexpr.h). */
+static int expr_match(const struct fx_prog *expr, const struct pkt_seg *seg)
+{
+	struct fx_tuple t = { .family = seg->family, .lport = seg->sport, .rport = seg->dport };
+
+	memcpy(t.laddr, seg->src, sizeof(t.laddr));
+	memcpy(t.raddr, seg->dst, sizeof(t.raddr));
+	return fx_match(expr, &t);
+}
+
 int pkt_filter_match(const struct pcap_src_filter *f, const struct pkt_seg *seg)
 {
 	if (!f)
@@ -62,7 +75,7 @@ int pkt_filter_match(const struct pcap_src_filter *f, const struct pkt_seg *seg)
 	if (f->n_hosts && !host_match(f, seg->family, seg->src) &&
 	    !host_match(f, seg->family, seg->dst))
 		return 0;
-	return 1;
+	return !f->expr.n_ops || expr_match(&f->expr, seg);
 }
 
 /* Appends formatted text at *off; -ENAMETOOLONG when it does not fit. */

@@ -16,13 +16,13 @@ import sys
 # mean the same thing; an empty set: the letter means something else to
 # tcpdump, so neither tool may take it.
 TCPDUMP = {
-    "A": set(), "b": set(), "B": {"buffer-size"}, "c": {"count"}, "C": set(), "d": set(),
-    "D": set(), "e": set(), "E": set(), "f": set(), "F": set(), "g": set(), "G": set(),
+    "A": set(), "b": set(), "B": {"buffer-size"}, "c": {"count"}, "C": {"file-size"}, "d": set(),
+    "D": set(), "e": set(), "E": set(), "f": set(), "F": set(), "g": set(), "G": {"rotate-seconds"},
     "h": {"help"}, "H": set(), "i": {"interface"}, "I": set(), "j": set(), "J": set(),
     "K": set(), "l": set(), "L": set(), "m": set(), "M": set(), "n": set(), "N": set(),
     "O": set(), "p": set(), "P": set(), "q": {"quiet"}, "Q": set(), "r": {"read"},
     "S": set(), "s": set(), "t": set(), "T": set(), "u": set(), "U": set(),
-    "v": {"verbose"}, "V": set(), "w": {"write"}, "W": set(), "x": set(), "X": set(),
+    "v": {"verbose"}, "V": set(), "w": {"write"}, "W": {"file-count"}, "x": set(), "X": set(),
     "y": set(), "Y": set(), "z": set(), "Z": {"user"}, "#": set(),
 }
 

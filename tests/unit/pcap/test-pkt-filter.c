@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * test-pkt-filter.c - the --port/--host/-4/-6 filters of the libpcap
- * sources: prefix matching, matching parsed segments, and the libpcap
- * filter expression built for live captures (checked to compile with
- * libpcap and to accept/reject the right packets).
+ * test-pkt-filter.c - the --port/--host/-4/-6 filters and the filter
+ * expression of the libpcap sources: prefix matching, matching parsed
+ * segments, and the libpcap filter expression built for live captures
+ * (checked to compile with libpcap and to accept/reject the right
+ * packets).
  */
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -52,6 +53,33 @@ static void test_match(void)
 	CHECK(pkt_filter_match(&f, &s), "dst host");
 	f.only_family = 6;
 	CHECK(!pkt_filter_match(&f, &s), "-6 rejects IPv4");
+}
+
+/* The filter expression judges the connection: both directions of one
+ * pass or fail together, and it applies with the other filters. */
+static void test_expr_match(void)
+{
+	struct pkt_seg out = { .family = 4,
+			       .src = { 192, 0, 2, 1 },
+			       .dst = { 198, 51, 100, 7 },
+			       .sport = 40000,
+			       .dport = 443 };
+	struct pkt_seg back = out, other = out;
+	struct pcap_src_filter f = { 0 };
+	struct fx_error err;
+
+	memcpy(back.src, out.dst, 16);
+	memcpy(back.dst, out.src, 16);
+	back.sport = out.dport;
+	back.dport = out.sport;
+	other.src[3] = 9;
+	REQUIRE(fx_compile("src host 192.0.2.1 and dst port 443", &f.expr, &err) == 0);
+	CHECK(pkt_filter_match(&f, &out), "expression, outbound");
+	CHECK(pkt_filter_match(&f, &back), "expression, the reply");
+	CHECK(!pkt_filter_match(&f, &other), "expression, another client");
+	f.ports[0] = 80;
+	f.n_ports = 1;
+	CHECK(!pkt_filter_match(&f, &out), "expression and --port 80");
 }
 
 /* Runs expr over a frame with libpcap's own filter machine. */
@@ -109,6 +137,7 @@ int main(void)
 {
 	test_prefix();
 	test_match();
+	test_expr_match();
 	test_expr();
 	if (!check_failure_count())
 		printf("test-pkt-filter: all checks passed\n");

@@ -15,7 +15,7 @@
 	_Static_assert(offsetof(struct type, field) == (off), #type "." #field " offset");         \
 	_Static_assert(sizeof(((struct type *)0)->field) == (size), #type "." #field " size")
 
-_Static_assert(EVENTS_ABI_VERSION == 3, "ABI version: update the pins below");
+_Static_assert(EVENTS_ABI_VERSION == 4, "ABI version: update the pins below");
 
 PIN(ev_hdr, type, 0, 2);
 PIN(ev_hdr, size, 2, 2);
@@ -87,6 +87,16 @@ PIN(ev_host, family, 16, 1);
 PIN(ev_host, _pad, 17, 3);
 _Static_assert(sizeof(struct ev_host) == 20, "ev_host size");
 
+PIN(ev_fx_op, kind, 0, 1);
+PIN(ev_fx_op, side, 1, 1);
+PIN(ev_fx_op, family, 2, 1);
+PIN(ev_fx_op, _pad, 3, 1);
+PIN(ev_fx_op, lo, 4, 2);
+PIN(ev_fx_op, hi, 6, 2);
+PIN(ev_fx_op, addr, 8, 16);
+PIN(ev_fx_op, mask, 24, 16);
+_Static_assert(sizeof(struct ev_fx_op) == 40, "ev_fx_op size");
+
 int main(void)
 {
 	/* Enum values are part of the ABI too. */
@@ -106,5 +116,16 @@ int main(void)
 	CHECK_EQ(EV_COMM_LEN, 16);
 	CHECK_EQ(EV_MAX_PORTS, 16);
 	CHECK_EQ(EV_MAX_HOSTS, 16);
+	CHECK_EQ(EV_FX_MAX_OPS, 64);
+	CHECK_EQ(EV_FX_PORT, 1);
+	CHECK_EQ(EV_FX_NET, 2);
+	CHECK_EQ(EV_FX_FAMILY, 3);
+	CHECK_EQ(EV_FX_AND, 4);
+	CHECK_EQ(EV_FX_OR, 5);
+	CHECK_EQ(EV_FX_NOT, 6);
+	CHECK_EQ(EV_FX_EITHER, 0);
+	CHECK_EQ(EV_FX_SRC, 1);
+	CHECK_EQ(EV_FX_DST, 2);
+	CHECK_EQ(EV_FX_BOTH, 3);
 	return check_exit_status();
 }

@@ -175,7 +175,19 @@ static void test_command_lines(void)
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "--no-segments", "--packets", "bpf")), -EINVAL);
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "-r", "a.pcap", "-i", "lo")), -EINVAL);
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "-r", "a.pcap", "--pid", "1")), -EINVAL);
-	CHECK_EQ(parse(&c, ARGS("-o", "x", "tcp", "port", "80")), -EINVAL); /* expr needs -r/-i */
+	/* The filter expression: the trailing words, for every source. */
+	CHECK_EQ(parse(&c, ARGS("-o", "x", "--port", "22", "dst", "port", "443 and", "(host",
+				"192.0.2.1", "||", "not", "ip6)")),
+		 0);
+	CHECK_STR(c.filter_expr, "dst port 443 and (host 192.0.2.1 || not ip6)");
+	CHECK_EQ(c.filter.expr.n_ops, 6);
+	CHECK_EQ(c.filter.n_ports, 1); /* both apply */
+	opts_filters_text(&c, buf, sizeof(buf));
+	CHECK_STR(buf, "port=22 expr=dst port 443 and (host 192.0.2.1 or not ip6)");
+	CHECK_EQ(parse(&c, ARGS("-o", "x", "port", "foo")), -EINVAL);
+	CHECK_EQ(parse(&c, ARGS("-o", "x", "port", "80", "or")), -EINVAL);
+	CHECK_EQ(parse(&c, ARGS("-o", "x", "")), 0); /* tcpdump '': no filter */
+	CHECK_EQ(c.filter.expr.n_ops, 0);
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "--local", "10.0.0.0/8")), -EINVAL);
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "--bogus")), -EINVAL);
 
@@ -183,7 +195,8 @@ static void test_command_lines(void)
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "-r", "a.pcap", "--local", "192.0.2.0/24", "tcp", "port",
 				"80")),
 		 0);
-	CHECK(!strcmp(c.pcap_expr, "tcp port 80"));
+	CHECK_STR(c.filter_expr, "tcp port 80");
+	CHECK_EQ(c.filter.expr.n_ops, 1);
 	CHECK_EQ(c.n_local_nets, 1);
 	CHECK_EQ(parse(&c, ARGS("-o", "x", "-i", "lo")), 0);
 	CHECK_EQ(c.packets, PACKETS_PCAP);
