@@ -437,12 +437,20 @@ static void freeze_cold(struct analyzer *a)
 	}
 }
 
-/* A followed trace reports an endpoint in TIME_WAIT as a trace that ends
- * there would (not 60 s later); the records of its timewait socket are
- * then dropped (tw_reported.h). */
-static bool report_in_timewait(struct analyzer *a, struct conn *c)
+/* A followed trace reports an endpoint in TIME_WAIT, or one whose polled
+ * TIME_WAIT enter has not come yet (queue 1; walks on a busy host are
+ * spaced by their cost, up to seconds), once its grace is over, as a
+ * trace that ends there would.  The records its timewait socket still
+ * makes are then dropped (tw_reported.h); without that, each late enter
+ * opened an endpoint of its own.  True when c is to be reported now. */
+static bool report_in_timewait(struct analyzer *a, struct conn *c, unsigned int q)
 {
-	return a->live && !tw_reported_add(&a->tw_reported, c->file, c->serial);
+	if (!a->live || c->tw_exit || (q != 1 && !c->tw_enter))
+		return !c->tw_enter || c->tw_exit;
+	/* Out of memory: reported all the same, its late records open an
+	 * endpoint of their own (incomplete). */
+	(void)tw_reported_add(&a->tw_reported, c->file, c->serial);
+	return true;
 }
 
 static void expire_queue(struct analyzer *a, unsigned int q, uint64_t grace)
@@ -454,7 +462,7 @@ static void expire_queue(struct analyzer *a, unsigned int q, uint64_t grace)
 
 		if (a->now_rt < rt(a, c, since) + grace)
 			return;
-		if (c->tw_enter && !c->tw_exit && !report_in_timewait(a, c)) {
+		if (!report_in_timewait(a, c, q)) {
 			conn_table_unqueue(a->tab, c); /* its TIME_WAIT exit ends it */
 			continue;
 		}

@@ -32,6 +32,8 @@ struct follow {
 	bool pipe; /* poll() says when bytes come; a file is read again */
 	uint64_t stop_deadline_ns;
 	struct analyzer_live live;
+	FILE *out;		 /* the report, fully buffered ... */
+	uint64_t out_flushed_ns; /* ... and flushed FOLLOW_FLUSH_NS apart at most */
 };
 
 static uint64_t clock_ns(clockid_t id)
@@ -55,9 +57,24 @@ static bool stopping(struct follow *f)
 	return !f->pipe || now >= f->stop_deadline_ns;
 }
 
+/* A line a write(2) cost a system call per event with --replay, and
+ * under a burst that was most of tcpana's time: the report goes out in
+ * blocks, and whatever is in it before the input is waited for or after
+ * FOLLOW_FLUSH_NS of reading. */
+static void flush_out(struct follow *f, bool waiting)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+
+	if (waiting || now - f->out_flushed_ns >= FOLLOW_FLUSH_NS) {
+		fflush(f->out);
+		f->out_flushed_ns = now;
+	}
+}
+
 static void idle(struct follow *f)
 {
 	analyzer_live_idle(&f->live, clock_ns(CLOCK_REALTIME));
+	flush_out(f, true);
 }
 
 /* Waits until fd has bytes (a pipe) or FOLLOW_POLL_MS passed (a file). */
@@ -75,6 +92,7 @@ static ssize_t follow_read(void *ctx, void *buf, size_t len)
 {
 	struct follow *f = ctx;
 
+	flush_out(f, false);
 	for (;;) {
 		ssize_t n;
 
@@ -125,10 +143,11 @@ static int open_input(const char *path, struct follow *f)
 	return 0;
 }
 
-int follow_run(const char *path, const struct analyzer_opts *opts, const struct analyzer_sink *sink,
-	       const struct analyzer_diag *diag, struct analyzer_summary *sum)
+int follow_run(const char *path, FILE *out, const struct analyzer_opts *opts,
+	       const struct analyzer_sink *sink, const struct analyzer_diag *diag,
+	       struct analyzer_summary *sum)
 {
-	struct follow f = { .fd = -1 };
+	struct follow f = { .fd = -1, .out = out };
 	struct trc_medium m = { follow_read, &f };
 	struct analyzer_opts o = *opts;
 	struct trc_error e = { 0 };

@@ -5,6 +5,8 @@
 #ifndef ANALYZE_FOLLOW_H
 #define ANALYZE_FOLLOW_H
 
+#include <stdio.h>
+
 #include "analyzer.h"
 
 /* How far the newest readable event may lag the wall clock: tcprec
@@ -18,15 +20,19 @@
 #define FOLLOW_GRACE_NS 250000000ull
 /* How often a quiet input is looked at again. */
 #define FOLLOW_POLL_MS 100
+/* The report is flushed at least this often while input keeps coming. */
+#define FOLLOW_FLUSH_NS 100000000ull
 /* After SIGINT/SIGTERM, how long a pipe still gets to deliver the
  * recorder's last chunks and trailer (the same Ctrl-C stops both). */
 #define FOLLOW_STOP_WAIT_NS 3000000000ull
 
 /* Analyses path ("-" = standard input) as it grows: a regular file is
  * read again at its end until its trailer arrives or a signal stops
- * tcpana, a pipe until the writer closes it.  Returns what
- * analyzer_run_readers() returns. */
-int follow_run(const char *path, const struct analyzer_opts *opts, const struct analyzer_sink *sink,
-	       const struct analyzer_diag *diag, struct analyzer_summary *sum);
+ * tcpana, a pipe until the writer closes it.  out, where the sink
+ * writes, is flushed whenever the input is waited for and every
+ * FOLLOW_FLUSH_NS.  Returns what analyzer_run_readers() returns. */
+int follow_run(const char *path, FILE *out, const struct analyzer_opts *opts,
+	       const struct analyzer_sink *sink, const struct analyzer_diag *diag,
+	       struct analyzer_summary *sum);
 
 #endif /* ANALYZE_FOLLOW_H */

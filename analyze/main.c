@@ -129,9 +129,7 @@ int main(int argc, char **argv)
 		return TCPANA_EXIT_ERROR;
 	}
 	if (cfg.follow) {
-		/* Each line out as soon as it is made, even into a pipe. */
-		setvbuf(stdout, NULL, _IOLBF, 0);
-		rc = follow_run(cfg.paths[0], &aopts, &sink, &diag, &sum);
+		rc = follow_run(cfg.paths[0], stdout, &aopts, &sink, &diag, &sum);
 	} else {
 		rc = run_files(&cfg, &aopts, &sink, &diag, &sum);
 	}

@@ -9,7 +9,10 @@ every connection line of the workload's port, the delay is the wall
 clock when the line was read minus the connection's end_time; both are
 this host's realtime clock.  The promise (docs/tcpana.1) is 1 s at any
 load; the table shows the median, the 99th percentile and the maximum,
-and how many of the workload's connections were printed.
+and how many of the workload's connections were printed.  At the highest
+rate the workload's threads saturate the CPUs and the live view gets its
+share like any process; the last row gives tcprec and tcpana the priority
+an operator would (nice -10).
 """
 import json
 import os
@@ -38,16 +41,17 @@ def _percentile(values, p):
     return s[min(len(s) - 1, int(p / 100 * len(s)))]
 
 
-def one_run(tools, rate, n_tw, port):
+def one_run(tools, rate, n_tw, port, niced):
     with Netns(f"f{rate}") as ns:
         busy = Busy(tools, ns, n_tw, 10000, port)
         try:
             if not busy.ok:
                 return {"error": "busyhost failed"}
-            rec = subprocess.Popen([tools["tcprec"], "-v", "-w", "-", "--netns",
+            prio = ["nice", "-n", "-10"] if niced else []
+            rec = subprocess.Popen(prio + [tools["tcprec"], "-v", "-w", "-", "--netns",
                                     f"/run/netns/{ns.name}", "--port", str(port)],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            ana = subprocess.Popen([tools["tcpana"], "--follow", "--jsonl", "-"],
+            ana = subprocess.Popen(prio + [tools["tcpana"], "--follow", "--jsonl", "-"],
                                    stdin=rec.stdout, stdout=subprocess.PIPE,
                                    stderr=subprocess.DEVNULL)
             rec.stdout.close()
@@ -96,15 +100,18 @@ def one_run(tools, rate, n_tw, port):
 
 
 def run(tools, rates, n_tw, log):
+    """rates: (connections a second or 0 for as fast as it goes, whether
+    tcprec and tcpana run at nice -10)."""
     if not all(tools.get(t) for t in ("tcprec", "tcpana", "busyhost", "loadgen")):
         log("follow: tcprec, tcpana, busyhost or loadgen missing, skipped")
         return []
     port = 20000 + (os.getpid() + 7) % 20000
     rows = []
-    for rate in rates:
-        r = one_run(tools, rate, n_tw, port)
+    for rate, niced in rates:
+        r = one_run(tools, rate, n_tw, port, niced)
         r["asked"] = rate
-        log(f"follow rate={rate or 'max'}: {r}")
+        r["niced"] = niced
+        log(f"follow rate={rate or 'max'} niced={niced}: {r}")
         rows.append(r)
     return rows
 
@@ -115,22 +122,26 @@ def table(rows, n_tw):
 
     out = [f"\n### Live view: tcpana --follow, close to line (busy host: {n_tw:,} TIME_WAIT"
            " + 10,000 idle connections, 8 client threads)\n",
-           "| asked conn/s | achieved conn/s | connections | printed while recording | "
-           "delay p50 ms | p99 ms | max ms |",
-           "|---:|---:|---:|---:|---:|---:|---:|"]
+           "| asked conn/s | tcprec, tcpana | achieved conn/s | connections | "
+           "printed while recording | delay p50 ms | p99 ms | max ms |",
+           "|---:|---|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
+        prio = "nice -10" if r["niced"] else "nice 0"
         if "error" in r:
-            out.append(f"| {r['asked'] or 'max'} | {r['error']} | | | | | |")
+            out.append(f"| {r['asked'] or 'max'} | {prio} | {r['error']} | | | | | |")
             continue
-        out.append(f"| {r['asked'] or 'max'} | {r['rate']:,.0f} | {r['conns']:,} | "
+        out.append(f"| {r['asked'] or 'max'} | {prio} | {r['rate']:,.0f} | {r['conns']:,} | "
                    f"{r['printed_live']:,} | {ms(r['p50'])} | {ms(r['p99'])} | {ms(r['max'])} |")
     return out
 
 
 def targets(rows):
-    worst = [r["max"] for r in rows if r.get("max") is not None]
-    if not worst:
-        return []
-    m = max(worst)
-    return [f"- tcpana --follow: longest close-to-line delay {m * 1000:.0f} ms "
-            f"(target <= 1000 ms): {'met' if m <= 1.0 else 'MISSED'}"]
+    out = []
+    for niced in (False, True):
+        worst = [r["max"] for r in rows if r.get("max") is not None and r["niced"] == niced]
+        if worst:
+            m = max(worst)
+            out.append(f"- tcpana --follow{' (both at nice -10)' if niced else ''}: longest "
+                       f"close-to-line delay {m * 1000:.0f} ms (target <= 1000 ms): "
+                       f"{'met' if m <= 1.0 else 'MISSED'}")
+    return out

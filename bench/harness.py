@@ -209,8 +209,10 @@ def main():
             lines += bench_busy.table(busy, 10000, busy_conns)
         if a.only in (None, "follow"):
             n_tw = 10000 if a.quick else 50000
-            follow = bench_follow.run(tools, [100, 0] if a.quick else [100, 2000, 0], n_tw,
-                                      log)
+            rates = [(100, False), (0, False), (0, True)]
+            if not a.quick:
+                rates.insert(1, (2000, False))
+            follow = bench_follow.run(tools, rates, n_tw, log)
             lines += bench_follow.table(follow, n_tw)
         lines += targets(rec_table, ana_rows)
         lines += bench_follow.targets(follow)
