@@ -445,8 +445,13 @@ static void freeze_cold(struct analyzer *a)
  * opened an endpoint of its own.  True when c is to be reported now. */
 static bool report_in_timewait(struct analyzer *a, struct conn *c, unsigned int q)
 {
-	if (!a->live || c->tw_exit || (q != 1 && !c->tw_enter))
-		return !c->tw_enter || c->tw_exit;
+	/* Queue 1 holds those still waiting for their enter. */
+	bool in_timewait = (c->tw_enter || q == 1) && !c->tw_exit;
+
+	if (!in_timewait)
+		return true;
+	if (!a->live)
+		return !c->tw_enter; /* its exit ends it; an enter that never came does not */
 	/* Out of memory: reported all the same, its late records open an
 	 * endpoint of their own (incomplete). */
 	(void)tw_reported_add(&a->tw_reported, c->file, c->serial);

@@ -88,35 +88,39 @@ static void wait_input(struct follow *f)
 		(void)poll(NULL, 0, FOLLOW_POLL_MS);
 }
 
+/* Nothing to read yet: 0 when the input is to end here, else the
+ * analysis moves on and the input is waited for. */
+static bool wait_more(struct follow *f)
+{
+	if (stopping(f))
+		return false;
+	idle(f);
+	wait_input(f);
+	return true;
+}
+
 static ssize_t follow_read(void *ctx, void *buf, size_t len)
 {
 	struct follow *f = ctx;
 
 	flush_out(f, false);
 	for (;;) {
+		struct pollfd p = { .fd = f->fd, .events = POLLIN };
 		ssize_t n;
 
-		if (f->pipe) {
-			struct pollfd p = { .fd = f->fd, .events = POLLIN };
-
-			if (poll(&p, 1, 0) == 0) {
-				if (stopping(f))
-					return 0;
-				idle(f);
-				wait_input(f);
-				continue;
-			}
+		/* A pipe's read would block: ask first.  A file says at its end. */
+		if (f->pipe && poll(&p, 1, 0) == 0) {
+			if (!wait_more(f))
+				return 0;
+			continue;
 		}
 		n = read(f->fd, buf, len);
 		if (n > 0 || (n == 0 && f->pipe))
 			return n;
 		if (n < 0 && errno != EINTR && errno != EAGAIN)
 			return -errno;
-		/* At the end of a file tcprec is still writing. */
-		if (stopping(f))
+		if (!wait_more(f)) /* at the end of a file tcprec is still writing */
 			return 0;
-		idle(f);
-		wait_input(f);
 	}
 }
 

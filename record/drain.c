@@ -35,9 +35,11 @@ int drain_set_lost_fd(struct drain *d, int lost_fd)
 	if (n <= 0)
 		return n < 0 ? n : -EINVAL;
 	d->ncpu = (unsigned int)n;
-	d->lost_prev = calloc(d->ncpu, sizeof(*d->lost_prev));
+	/* The counters' previous values, then room to read them into. */
+	d->lost_prev = calloc(2 * (size_t)d->ncpu, sizeof(*d->lost_prev));
 	if (!d->lost_prev)
 		return -ENOMEM;
+	d->lost_now = d->lost_prev + d->ncpu;
 	d->lost_fd = lost_fd;
 	return 0;
 }
@@ -47,7 +49,7 @@ void drain_fini(struct drain *d)
 	conntab_free(d->ct);
 	d->ct = NULL;
 	free(d->lost_prev);
-	d->lost_prev = NULL;
+	d->lost_prev = d->lost_now = NULL;
 }
 
 /* The kernel fills a socket's tuple in after these transitions. */
@@ -398,27 +400,21 @@ static int write_gap(struct drain *d, uint64_t count, uint32_t cpu, uint8_t reas
 
 static int read_lost(struct drain *d, uint64_t now_ns)
 {
-	uint64_t *vals;
+	uint64_t *vals = d->lost_now;
 	uint32_t key = 0;
 	int err = 0;
 
-	if (d->lost_fd < 0 || !d->ncpu)
+	if (d->lost_fd < 0 || !d->ncpu || bpf_map_lookup_elem(d->lost_fd, &key, vals))
 		return 0;
-	vals = calloc(d->ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(d->lost_fd, &key, vals) == 0) {
-		for (unsigned int cpu = 0; cpu < d->ncpu && !err; cpu++) {
-			uint64_t delta = vals[cpu] - d->lost_prev[cpu];
+	for (unsigned int cpu = 0; cpu < d->ncpu && !err; cpu++) {
+		uint64_t delta = vals[cpu] - d->lost_prev[cpu];
 
-			if (!delta)
-				continue;
-			d->lost_prev[cpu] = vals[cpu];
-			d->st.lost += delta;
-			err = write_gap(d, delta, cpu, TRC_LOST_RINGBUF, now_ns);
-		}
+		if (!delta)
+			continue;
+		d->lost_prev[cpu] = vals[cpu];
+		d->st.lost += delta;
+		err = write_gap(d, delta, cpu, TRC_LOST_RINGBUF, now_ns);
 	}
-	free(vals);
 	return err;
 }
 

@@ -65,7 +65,8 @@ struct drain {
 	/* Lost-event counters. */
 	int lost_fd;
 	unsigned int ncpu;
-	uint64_t *lost_prev;
+	uint64_t *lost_prev; /* per CPU, as last read; read ten times a second ... */
+	uint64_t *lost_now;  /* ... into this, the second half of its allocation */
 	uint64_t lost_since_ns;
 	uint64_t malformed_reported;
 	struct dchild_table children; /* passive children's first transitions */
