@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * decode.c - chunk records to events (SPEC.md "Chunk block", "Records").
- * A chunk is decoded twice: a validation pass that checks every record,
- * count and time before anything is returned, so a chunk is either
- * delivered whole or reported as corrupt whole; then the delivering pass.
- * Every value from the file is range-checked before it indexes a table.
+ * Every record, count and time of a chunk is checked before any of its
+ * events is returned, so a chunk is either delivered whole or reported as
+ * corrupt whole.  The checking pass keeps the events it decodes (up to
+ * DEC_BATCH_MAX) and delivery hands them out, as decoding them a second
+ * time was half of the reader's time.  A bigger chunk is decoded again as
+ * it is delivered, so that memory stays bounded, and so is one with an
+ * unknown extension record, which is counted as delivery passes it.
+ * Records are decode_rec.c's.
  */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
-#include "decode_ev.h"
+#include "decode_rec.h"
 #include "reader_block.h"
 #include "reader_state.h"
 #include "varint.h"
@@ -72,252 +76,6 @@ bad:
 	return -1;
 }
 
-/* An address: index into the chunk's address table, the address itself
- * following when the index is the table's size (a new entry). */
-static int addr_field(struct trc_reader *r, struct dec *d, int v6, uint8_t *dst, const char **why)
-{
-	uint32_t idx;
-	unsigned int n = v6 ? 16 : 4;
-	if (cur_varint32(&d->c, &idx) || idx > d->addrs)
-		FAIL("CONN address index beyond the chunk's address table");
-	if (idx == d->addrs) {
-		if (idx >= WIRE_MAX_CHUNK_ADDRS)
-			FAIL("more addresses than a chunk may hold");
-		if (idx >= r->addrs_cap) {
-			uint32_t ncap = r->addrs_cap ? r->addrs_cap * 2 : 64;
-			struct raddr *na = realloc(r->addrs, ncap * sizeof(*na));
-			if (!na)
-				FAIL("out of memory for the address table");
-			r->addrs = na;
-			r->addrs_cap = ncap;
-		}
-		memset(&r->addrs[idx], 0, sizeof(r->addrs[idx]));
-		r->addrs[idx].v6 = (uint8_t)v6;
-		if (cur_copy(&d->c, r->addrs[idx].a, n))
-			FAIL("CONN address cut short");
-		d->addrs++;
-	}
-	if (r->addrs[idx].v6 != v6)
-		FAIL("CONN address of the other family");
-	memcpy(dst, r->addrs[idx].a, 16);
-	return 0;
-}
-
-static int dec_conn(struct trc_reader *r, struct dec *d, const char **why)
-{
-	uint64_t zs, v;
-	uint8_t bm;
-
-	if (d->conns >= d->n_conns)
-		FAIL("more connection declarations than the chunk header says");
-	struct rconn *rc = &r->conns[d->conns];
-	memset(rc, 0, sizeof(*rc));
-	if (cur_varint(&d->c, &zs) || cur_u8(&d->c, &bm))
-		FAIL("CONN record cut short");
-	if (bm & ~WIRE_CF_KNOWN)
-		FAIL("CONN record has unknown field bits");
-	d->dp_serial += (uint64_t)zigzag_dec(zs);
-	if (d->dp_serial == 0)
-		FAIL("CONN record declares serial 0");
-	rc->c.serial = d->dp_serial;
-	int v6 = !!(bm & WIRE_CF_IPV6);
-	rc->c.family = v6 ? TRC_FAMILY_IPV6 : TRC_FAMILY_IPV4;
-	if (addr_field(r, d, v6, rc->c.laddr, why) || addr_field(r, d, v6, rc->c.raddr, why))
-		return -1;
-	if (cur_u16(&d->c, &rc->c.lport) ||
-	    (!(bm & WIRE_CF_RPORT_SAME) && cur_u16(&d->c, &d->dp_rport)))
-		FAIL("CONN ports cut short");
-	rc->c.rport = d->dp_rport;
-	if (!(bm & WIRE_CF_NETNS_SAME) && cur_varint32(&d->c, &d->dp_netns))
-		FAIL("CONN netns is not a 32-bit varint");
-	if (!(bm & WIRE_CF_CGROUP_SAME) && cur_varint(&d->c, &d->dp_cgroup))
-		FAIL("CONN cgroup is not a varint");
-	rc->c.netns = d->dp_netns;
-	rc->c.cgroup_id = d->dp_cgroup;
-	if (bm & WIRE_CF_COOKIE) {
-		if (cur_varint(&d->c, &v))
-			FAIL("CONN cookie is not a varint");
-		d->dp_cookie += (uint64_t)zigzag_dec(v);
-		rc->c.cookie = d->dp_cookie;
-	}
-	if ((bm & WIRE_CF_FLAGS) && cur_varint32(&d->c, &rc->c.flags))
-		FAIL("CONN flags are not a 32-bit varint");
-	d->conns++;
-	return 0;
-}
-
-static int dec_conn_ref(struct dec *d, uint32_t *cid, const char **why)
-{
-	uint64_t ref;
-	if (cur_varint(&d->c, &ref))
-		FAIL("connection reference cut short");
-	if (ref == 0) {
-		if (d->prev_cid == UINT32_MAX)
-			FAIL("'same connection' reference before any event");
-		*cid = d->prev_cid;
-	} else {
-		if (ref > d->conns)
-			FAIL("connection reference to an undeclared id");
-		*cid = d->conns - (uint32_t)ref;
-	}
-	d->prev_cid = *cid;
-	return 0;
-}
-
-static int dec_time(struct dec *d, struct trc_event *ev, const char **why)
-{
-	uint64_t delta;
-	if (cur_varint(&d->c, &delta) || __builtin_add_overflow(d->t_prev, delta, &ev->t_ns))
-		FAIL("time delta cut short or overflows");
-	if (ev->t_ns > d->t_last)
-		FAIL("event time beyond the chunk's last time");
-	if (ev->t_ns < d->ext_max)
-		FAIL("event time before an earlier socket event's");
-	if (++d->events > d->n_events)
-		FAIL("more events than the chunk header says");
-	d->t_prev = ev->t_ns;
-	return 0;
-}
-
-static int dec_event(struct trc_reader *r, struct dec *d, unsigned int type, unsigned int hi,
-		     struct trc_event *ev, struct rconn **rcp, const char **why)
-{
-	uint32_t cid;
-	if (dec_conn_ref(d, &cid, why) || dec_time(d, ev, why))
-		return -1;
-	struct rconn *rc = &r->conns[cid];
-	*rcp = rc;
-	ev->conn_serial = rc->c.serial;
-	switch (type) {
-	case WIRE_REC_STATE:
-	case WIRE_REC_STATE_NEXT:
-	case WIRE_REC_STATE_OWNER:
-		ev->type = TRC_EV_STATE;
-		return dec_state(r, d, type, hi, rc, &ev->state, why);
-	case WIRE_REC_SEG_RX:
-	case WIRE_REC_SEG_TX:
-	case WIRE_REC_SEG_RX_EXT:
-	case WIRE_REC_SEG_TX_EXT:
-		ev->type = TRC_EV_SEGMENT;
-		return dec_seg(d, type, hi, rc, &ev->seg, why);
-	default:
-		return dec_simple(d, type, hi, ev, why);
-	}
-}
-
-/* What each record clears of *ev before filling it: the fixed part and
- * every payload but a SOCK event's field arrays, whose entries count only
- * below n_fields (trc.h).  Clearing the whole event (136 bytes) compiled
- * to a "rep stos" that took 8 % of tcpana's time in summary mode. */
-#define EV_CLEAR_BYTES (offsetof(struct trc_event, state) + sizeof(struct trc_ev_state))
-_Static_assert(offsetof(struct trc_event, sock) + offsetof(struct trc_ev_sock, key) <=
-		       EV_CLEAR_BYTES,
-	       "a SOCK event's fixed fields are cleared");
-_Static_assert(sizeof(struct trc_ev_segment) <= sizeof(struct trc_ev_state) &&
-		       sizeof(struct trc_ev_timewait) <= sizeof(struct trc_ev_state) &&
-		       sizeof(struct trc_ev_lost) <= sizeof(struct trc_ev_state),
-	       "every other payload is cleared whole");
-
-/* A SOCK extension's body (SPEC.md 5.4), within its length: an event of
- * its own connection and time that leaves prev_conn and t_prev as they
- * were, so a reader that skips it decodes the rest the same.  Bytes after
- * the fields are a later minor's and are skipped. */
-static int dec_sock(struct trc_reader *r, struct dec *d, struct cur body, struct trc_event *ev,
-		    struct rconn **rcp, const char **why)
-{
-	struct trc_ev_sock *s = &ev->sock;
-	uint64_t ref, dt, kind, key;
-	uint32_t flags;
-	uint8_t n;
-
-	if (cur_varint(&body, &ref) || cur_varint(&body, &dt))
-		FAIL("socket event cut short");
-	if (ref == 0 || ref > d->conns)
-		FAIL("socket event names no declared connection");
-	if (__builtin_add_overflow(d->t_prev, dt, &ev->t_ns))
-		FAIL("socket event time overflows");
-	/* Two of them in a row are both coded against t_prev: the later
-	 * must not be older. */
-	if (ev->t_ns < d->ext_max)
-		FAIL("socket event older than the one before it");
-	if (cur_varint(&body, &kind) || cur_u8(&body, &s->state) || cur_varint32(&body, &flags) ||
-	    cur_u8(&body, &n))
-		FAIL("socket event cut short");
-	if (kind == 0 || kind > UINT16_MAX || s->state > TRC_TCP_STATE_MAX ||
-	    n > TRC_SOCK_MAX_FIELDS)
-		FAIL("socket event kind, state or field count out of range");
-	for (uint8_t i = 0; i < n; i++) {
-		if (cur_varint(&body, &key) || cur_varint(&body, &s->value[i]))
-			FAIL("socket event field cut short");
-		if (key == 0 || key > UINT16_MAX)
-			FAIL("socket event field key out of range");
-		s->key[i] = (uint16_t)key;
-	}
-	ev->type = TRC_EV_SOCK;
-	s->kind = (uint16_t)kind;
-	s->flags = flags;
-	s->n_fields = n;
-	*rcp = &r->conns[d->conns - (uint32_t)ref];
-	ev->conn_serial = (*rcp)->c.serial;
-	if (ev->t_ns > d->ext_max)
-		d->ext_max = ev->t_ns;
-	d->ext_events++;
-	return 1;
-}
-
-static int dec_extension(struct trc_reader *r, struct dec *d, struct trc_event *ev,
-			 struct rconn **rcp, const char **why)
-{
-	uint64_t ext_type, len;
-	const uint8_t *p;
-
-	if (cur_varint(&d->c, &ext_type) || cur_varint(&d->c, &len) || cur_take(&d->c, len, &p))
-		FAIL("extension record malformed or longer than the chunk");
-	if (ext_type == WIRE_EXT_SOCK)
-		return dec_sock(r, d, cur_make(p, len), ev, rcp, why);
-	if (!d->dry)
-		r->st.records_unknown++;
-	return 0;
-}
-
-/* One record.  1: an event in *ev; 0: a declaration or skipped extension;
- * -1: corrupt, *why says how. */
-static int dec_record(struct trc_reader *r, struct dec *d, struct trc_event *ev, struct rconn **rcp,
-		      const char **why)
-{
-	uint8_t tag;
-
-	if (cur_u8(&d->c, &tag))
-		FAIL("record cut short");
-	if (++d->records > d->n_records)
-		FAIL("more records than the chunk header says");
-	unsigned int type = tag & 0xf, hi = tag >> 4;
-	memset(ev, 0, EV_CLEAR_BYTES);
-	*rcp = NULL;
-	switch (type) {
-	case WIRE_REC_CONN:
-		if (hi)
-			FAIL("CONN tag with nonzero high bits");
-		return dec_conn(r, d, why);
-	case WIRE_REC_EXTENSION:
-		if (hi)
-			FAIL("extension tag with nonzero high bits");
-		return dec_extension(r, d, ev, rcp, why);
-	case WIRE_REC_LOST:
-		if (hi)
-			FAIL("LOST tag with nonzero high bits");
-		if (dec_time(d, ev, why) || dec_simple(d, type, hi, ev, why))
-			return -1;
-		return 1;
-	case 12:
-	case 13:
-	case 14:
-		FAIL("unknown core record type");
-	default:
-		return dec_event(r, d, type, hi, ev, rcp, why) ? -1 : 1;
-	}
-}
-
 static void dec_rewind(struct dec *d, struct cur start)
 {
 	d->c = start;
@@ -331,18 +89,78 @@ static void dec_rewind(struct dec *d, struct cur start)
 	d->dp_rport = 0;
 }
 
+/* Room in r->batch for the n events a chunk can hold; false: the chunk
+ * is too big for it (or memory is short) and is decoded twice.  Grown
+ * to the chunks seen, so a reader of small chunks stays small. */
+static bool batch_reserve(struct trc_reader *r, uint32_t n)
+{
+	if (n > DEC_BATCH_MAX)
+		return false;
+	if (n <= r->batch_cap)
+		return true;
+	uint32_t ncap = r->batch_cap + r->batch_cap / 2;
+	if (ncap < n)
+		ncap = n;
+	if (ncap > DEC_BATCH_MAX)
+		ncap = DEC_BATCH_MAX;
+	struct trc_event *ne = realloc(r->batch, (size_t)ncap * sizeof(*ne));
+	if (!ne)
+		return false;
+	r->batch = ne;
+	uint32_t *nc = realloc(r->batch_cid, (size_t)ncap * sizeof(*nc));
+	if (!nc)
+		return false;
+	r->batch_cid = nc;
+	r->batch_cap = ncap;
+	return true;
+}
+
+/* Batch entry i into *ev, the bytes decoding into *ev would have written
+ * and no others: what lies beyond EV_CLEAR_BYTES and a SOCK event's
+ * n_fields stays the caller's, as when the record is decoded in place.
+ * Its declaration is still the one it was decoded against: a chunk
+ * declares each id once (dec_conn() takes the next), and only the next
+ * chunk's dec_begin() moves or refills r->conns. */
+static void batch_get(const struct trc_reader *r, uint32_t i, struct trc_event *ev,
+		      const struct trc_conn **conn)
+{
+	const struct trc_event *b = &r->batch[i];
+	uint32_t cid = r->batch_cid[i];
+
+	memcpy(ev, b, EV_CLEAR_BYTES);
+	if (b->type == TRC_EV_SOCK) {
+		memcpy(ev->sock.key, b->sock.key, b->sock.n_fields * sizeof(b->sock.key[0]));
+		memcpy(ev->sock.value, b->sock.value, b->sock.n_fields * sizeof(b->sock.value[0]));
+	}
+	if (conn)
+		*conn = cid == UINT32_MAX ? NULL : &r->conns[cid].c;
+}
+
 int dec_validate(struct trc_reader *r, struct trc_error *err)
 {
 	struct dec *d = &r->d;
 	struct cur start = d->c;
-	struct trc_event ev;
-	struct rconn *rc;
+	struct trc_event scratch, *ev;
+	uint32_t cid;
 	const char *why = NULL;
 
 	d->dry = true;
-	while (d->c.left)
-		if (dec_record(r, d, &ev, &rc, &why) < 0)
+	/* Each record but a declaration is at most one event. */
+	d->batch = batch_reserve(r, d->n_records - d->n_conns);
+	while (d->c.left) {
+		/* Bounded by the capacity: a corrupt chunk may hold more
+		 * events than its counts promise before that is found. */
+		ev = d->batch && d->n_batched < r->batch_cap ? &r->batch[d->n_batched] : &scratch;
+		int k = dec_record(r, d, ev, &cid, &why);
+		if (k < 0)
 			goto bad;
+		if (k == 1 && d->batch) {
+			if (ev == &scratch)
+				d->batch = false;
+			else
+				r->batch_cid[d->n_batched++] = cid;
+		}
+	}
 	why = "chunk counts differ from its records";
 	if (d->events != d->n_events || d->records != d->n_records || d->conns != d->n_conns)
 		goto bad;
@@ -352,7 +170,8 @@ int dec_validate(struct trc_reader *r, struct trc_error *err)
 	d->ext_count = d->ext_events;
 	d->ext_latest = d->ext_max;
 	d->dry = false;
-	dec_rewind(d, start);
+	if (!d->batch)
+		dec_rewind(d, start);
 	return 0;
 bad:
 	rd_err(err, TRC_CORRUPT, d->block_off, d->seq, "chunk %u at offset %llu: %s (record %u)",
@@ -364,11 +183,17 @@ int dec_next(struct trc_reader *r, struct trc_event *ev, const struct trc_conn *
 	     struct trc_error *err)
 {
 	struct dec *d = &r->d;
-	struct rconn *rc;
+	uint32_t cid;
 	const char *why = NULL;
 
+	if (d->batch) {
+		if (d->next == d->n_batched)
+			return 0;
+		batch_get(r, d->next++, ev, conn);
+		return 1;
+	}
 	while (d->c.left) {
-		int k = dec_record(r, d, ev, &rc, &why);
+		int k = dec_record(r, d, ev, &cid, &why);
 		if (k < 0) {
 			/* Cannot happen after dec_validate(); kept so that a
 			 * logic error surfaces as corruption, not as a crash. */
@@ -377,7 +202,7 @@ int dec_next(struct trc_reader *r, struct trc_event *ev, const struct trc_conn *
 		}
 		if (k == 1) {
 			if (conn)
-				*conn = rc ? &rc->c : NULL;
+				*conn = cid == UINT32_MAX ? NULL : &r->conns[cid].c;
 			return 1;
 		}
 	}

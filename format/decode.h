@@ -11,6 +11,12 @@
 
 #include "reader_state.h"
 
+/* Chunks of up to this many events are decoded once, their events kept
+ * between validation and delivery (about 4.5 MB at the cap).  Bigger ones
+ * (up to TRC_MAX_CHUNK_EVENTS; tcprec's 64 KiB chunks hold about 12,000)
+ * are decoded twice, so that the reader's memory stays bounded. */
+#define DEC_BATCH_MAX 32768u
+
 int dec_begin(struct trc_reader *r, const struct blk *b, struct trc_error *err);
 int dec_validate(struct trc_reader *r, struct trc_error *err);
 /* 1: *ev filled; 0: chunk finished; -1: error (err filled). */

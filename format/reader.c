@@ -244,5 +244,7 @@ void trc_reader_close(struct trc_reader *r)
 	free(r->conns);
 	free(r->owners);
 	free(r->addrs);
+	free(r->batch);
+	free(r->batch_cid);
 	free(r);
 }

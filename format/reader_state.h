@@ -51,6 +51,10 @@ struct dec {
 	uint64_t ext_max;
 	uint32_t ext_count;  /* ext_events and ext_max of the whole chunk, */
 	uint64_t ext_latest; /* kept from its validation pass */
+	/* The validation pass kept the chunk's events in the reader's batch:
+	 * n_batched of them, handed out from index next on. */
+	bool batch;
+	uint32_t n_batched, next;
 	/* previous-declaration context (SPEC.md "CONN") */
 	uint32_t addrs;
 	uint64_t dp_serial, dp_cookie, dp_cgroup;
@@ -112,6 +116,13 @@ struct trc_reader {
 	uint32_t owners_cap;
 	struct raddr *addrs;
 	uint32_t addrs_cap;
+	/* Events of the current chunk as its validation pass decoded them,
+	 * each with the index of its connection in conns (UINT32_MAX: none),
+	 * not a pointer into a table that grow_conns() moves.  At most
+	 * DEC_BATCH_MAX entries (decode.h). */
+	struct trc_event *batch;
+	uint32_t *batch_cid;
+	uint32_t batch_cap;
 };
 
 #endif /* TRC_READER_STATE_H */

@@ -112,6 +112,7 @@ static void model_open(struct tu_model *m)
 		REQUIRE(m->decl);
 	}
 	m->decl[serial] = *trc_writer_conn_get(m->w, serial);
+	m->ndecl++;
 	if (m->nopen == m->cap) {
 		m->cap = m->cap ? m->cap * 2 : 64;
 		m->open = realloc(m->open, m->cap * sizeof(*m->open));
@@ -180,7 +181,8 @@ static void random_payload(struct tu_model *m, struct trc_event *ev)
 void tu_model_step(struct tu_model *m)
 {
 	uint64_t x = tu_rand(&m->rng);
-	if (m->nopen < 5 || (m->nopen < 400 && x % 10 == 0))
+	int churn = !m->conns_max || m->ndecl < m->conns_max;
+	if (m->nopen < 5 || (churn && m->nopen < 400 && x % 10 == 0))
 		model_open(m);
 	struct trc_event ev;
 	memset(&ev, 0, sizeof(ev));
@@ -197,7 +199,7 @@ void tu_model_step(struct tu_model *m)
 		REQUIRE(m->evs);
 	}
 	m->evs[m->nev++] = ev;
-	if (m->nopen > 5 && tu_rand(&m->rng) % 12 == 0) {
+	if (churn && m->nopen > 5 && tu_rand(&m->rng) % 12 == 0) {
 		size_t i = tu_rand(&m->rng) % m->nopen;
 		REQUIRE(trc_writer_conn_close(m->w, m->open[i]) == 0);
 		m->open[i] = m->open[--m->nopen];

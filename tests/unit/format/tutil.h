@@ -40,6 +40,9 @@ struct tu_model {
 	size_t nopen, cap;
 	struct trc_conn *decl; /* by serial */
 	size_t ndecl, decl_cap;
+	/* 0, or: once this many connections were opened, none is opened or
+	 * closed any more (chunks then hold many events on few addresses) */
+	size_t conns_max;
 	struct trc_event *evs; /* expected, in order */
 	size_t nev, ev_cap;
 };
