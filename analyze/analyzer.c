@@ -11,6 +11,8 @@
 
 #include "analyzer_state.h"
 #include "dispatch.h"
+#include "expire.h"
+#include "finalise.h"
 #include "inputset.h"
 #include "safestr.h"
 
@@ -71,7 +73,7 @@ static void advance(struct analyzer *a, struct input *in)
 		if (st == TRC_CORRUPT) {
 			a->sum->corrupt_blocks++;
 			warn(a, in, e, st);
-			dispatch_mark_all(a, INC_CORRUPT, a->now_rt);
+			expire_mark_all(a, INC_CORRUPT, a->now_rt);
 			a->corrupt_pending = true;
 			continue;
 		}
@@ -152,10 +154,10 @@ static int loop(struct analyzer *a)
 				a->err = rc;
 		}
 		dispatch_event(a, in);
-		dispatch_expire(a);
+		expire_due(a);
 		advance(a, in);
 	}
-	dispatch_flush(a);
+	finalise_at_end(a);
 	for (int i = 0; i < a->n; i++) {
 		struct trc_reader_stats st;
 
@@ -215,7 +217,7 @@ void analyzer_live_idle(struct analyzer_live *live, uint64_t wall_ns)
 	    wall_ns - live->lag_ns <= a->now_rt)
 		return;
 	a->now_rt = wall_ns - live->lag_ns;
-	dispatch_expire(a);
+	expire_due(a);
 }
 
 int analyzer_run_readers(struct trc_reader **readers, const char *const *names, int n,

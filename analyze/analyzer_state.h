@@ -2,7 +2,8 @@
 /*
  * analyzer_state.h - the state of one analysis run (its inputs and the
  * analyzer), shared by the analysis loop (analyzer.c) and the per-event
- * dispatch (dispatch.c); not used by outputs.
+ * dispatch (dispatch.c), expiry (expire.c) and finalisation (finalise.c);
+ * not used by outputs.
  */
 #ifndef ANALYZE_ANALYZER_STATE_H
 #define ANALYZE_ANALYZER_STATE_H
@@ -28,6 +29,9 @@
  * (retransmissions, the TIME_WAIT socket's exit in compressed traces),
  * short against the grace period, so held endpoints stay compact. */
 #define ANALYZER_FREEZE_NS 100000000ull
+/* Frozen in batches of up to this many, this often (expire.c). */
+#define ANALYZER_FREEZE_BATCH	 64
+#define ANALYZER_FREEZE_EVERY_NS 5000000ull
 /* An endpoint first seen up to this long after a gap's recorded end may
  * still miss its beginning: a handshake whose SYN-ACK fell in the gap
  * creates the child socket only at the final ACK, and the ring buffer is
@@ -71,6 +75,7 @@ struct analyzer {
 	const struct analyzer_diag *diag;
 	struct analyzer_summary *sum;
 	uint64_t now_rt;
+	uint64_t next_freeze_rt; /* freeze_cold() runs again from then */
 	uint64_t lost_until_rt;
 	bool corrupt_pending;
 	uint64_t corrupt_until_rt;
@@ -88,6 +93,12 @@ struct analyzer {
 	uint64_t coarse_lost;	 /* mark_seq of the last LOST mark not walked */
 	uint64_t coarse_corrupt; /* likewise for skipped blocks */
 };
+
+/* Trace time t of endpoint c's file as realtime. */
+static inline uint64_t endpoint_rt(const struct analyzer *a, const struct conn *c, uint64_t t)
+{
+	return t + (uint64_t)a->in[c->file].rt_off;
+}
 
 /* Fills in's name and header as every output may print them (analyzer.c). */
 int analyzer_printable_input(struct input *in, const char *name, const struct trc_header *h);

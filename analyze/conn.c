@@ -15,6 +15,7 @@
 #include "conn.h"
 #include "conn_freeze.h"
 #include "conn_index.h"
+#include "freelist.h"
 #include "hash.h"
 
 struct lookaside_ent {
@@ -32,9 +33,8 @@ struct conn_table {
 	/* Direct-mapped by tuple hash: a newer endpoint may evict an older one
 	 * with the same slot; the bound is CONN_LOOKASIDE entries. */
 	struct lookaside_ent look[CONN_LOOKASIDE];
-	struct conn *free_list; /* finalised endpoints kept for reuse, with their bodies */
-	unsigned int n_free;
-	size_t pop_cursor; /* slots before it are empty once popping started */
+	struct freelist heads; /* released endpoints kept for reuse (bodies apart) */
+	size_t pop_cursor;     /* slots before it are empty once popping started */
 };
 
 /* Addresses are 16 bytes (IPv4 in the first 4, the rest zero). */
@@ -120,49 +120,26 @@ static void free_parts(struct conn *c)
 	free(c->b->verdict.violations);
 }
 
-void conn_free(struct conn *c)
-{
-	if (!c)
-		return;
-	conn_free(c->parked);
-	if (c->frozen)
-		conn_frozen_free_parts(c);
-	else
-		free_parts(c);
-	free(c->b);
-	free(c->enc);
-	free(c);
-}
-
 void conn_table_release(struct conn_table *t, struct conn *c)
 {
 	if (!c)
 		return;
-	conn_free(c->parked);
-	c->parked = NULL;
-	if (c->frozen || t->n_free >= CONN_FREE_MAX) {
-		conn_free(c);
-		return;
-	}
-	free_parts(c);
-	c->fnext = t->free_list;
-	t->free_list = c;
-	t->n_free++;
+	conn_table_release(t, c->parked);
+	if (c->frozen)
+		conn_frozen_free_parts(c);
+	else
+		free_parts(c);
+	conn_freezer_release_body_of(&t->fz, c);
+	freelist_put(&t->heads, c);
 }
 
 /* A head with a body, both reused when possible; neither initialised. */
 static struct conn *conn_shell(struct conn_table *t)
 {
-	struct conn *c = t->free_list;
+	struct conn *c = freelist_get(&t->heads, sizeof(*c));
 
-	if (c) {
-		t->free_list = c->fnext;
-		t->n_free--;
-		return c; /* its body came back with it */
-	}
-	c = malloc(sizeof(*c));
 	if (c && !(c->b = conn_freezer_body(&t->fz))) {
-		free(c);
+		freelist_put(&t->heads, c);
 		return NULL;
 	}
 	return c;
@@ -174,16 +151,11 @@ void conn_table_free(struct conn_table *t)
 
 	if (!t)
 		return;
-	while ((c = t->free_list)) {
-		t->free_list = c->fnext;
-		free(c->b);
-		free(c);
-	}
 	while ((c = conn_table_pop(t))) {
-		if (c->mirror)
-			conn_free(c->mirror);
-		conn_free(c);
+		conn_table_release(t, c->mirror);
+		conn_table_release(t, c);
 	}
+	freelist_fini(&t->heads);
 	conn_freezer_fini(&t->fz);
 	conn_index_fini(&t->ix);
 	hchain_fini(&t->by_tuple);
@@ -215,6 +187,7 @@ struct conn *conn_table_add(struct conn_table *t, uint32_t file, const struct tr
 	memset(c, 0, sizeof(*c));
 	memset(body, 0, sizeof(*body));
 	c->b = body;
+	c->enc = NULL;
 	c->id = t->next_id++;
 	c->file = file;
 	c->serial = decl->serial;
@@ -234,12 +207,15 @@ struct conn *conn_table_add(struct conn_table *t, uint32_t file, const struct tr
 
 struct conn *conn_table_add_mirror(struct conn_table *t, struct conn *c)
 {
-	struct conn *m = calloc(1, sizeof(*m));
+	struct conn *m = conn_shell(t);
+	struct conn_body *body;
 
-	if (!m || !(m->b = calloc(1, sizeof(*m->b)))) {
-		free(m);
+	if (!m)
 		return NULL;
-	}
+	body = m->b;
+	memset(m, 0, sizeof(*m));
+	memset(body, 0, sizeof(*body));
+	m->b = body;
 	m->id = t->next_id++;
 	m->file = c->file;
 	m->serial = c->serial;
@@ -405,6 +381,12 @@ void conn_table_unqueue(struct conn_table *t, struct conn *c)
 struct conn *conn_table_queue_head(struct conn_table *t, unsigned int q)
 {
 	return conn_queue_head(&t->queues, q);
+}
+
+void conn_table_prefetch(const struct conn *c)
+{
+	if (c)
+		conn_prefetch(c);
 }
 
 bool conn_table_freeze(struct conn_table *t, struct conn *c)

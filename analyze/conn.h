@@ -30,12 +30,12 @@ struct conn *conn_table_add(struct conn_table *t, uint32_t file, const struct tr
 struct conn *conn_table_add_mirror(struct conn_table *t, struct conn *c);
 
 /* Removes c from every index and queue and cuts every link another live
- * endpoint holds to it (peer, flow/socket join); the caller frees it with
- * conn_free() after output.  Records c in the lookaside for late peer
+ * endpoint holds to it (peer, flow/socket join); the caller releases it
+ * with conn_table_release() after output.  Records c in the lookaside for late peer
  * linking.  Only the mirror of a segment-only flow stays: c owns it. */
 void conn_table_remove(struct conn_table *t, struct conn *c);
-void conn_free(struct conn *c);
-/* Frees c, or keeps it for reuse by conn_table_add() (bounded). */
+/* Frees c and the endpoint parked on it (not its mirror), keeping their
+ * memory for reuse by conn_table_add(); NULL is ignored. */
 void conn_table_release(struct conn_table *t, struct conn *c);
 
 /* Joins a flow to the socket its segments go to.  The link is symmetric
@@ -68,6 +68,9 @@ struct conn *conn_table_partner(struct conn_table *t, const struct conn *c);
 void conn_table_queue(struct conn_table *t, struct conn *c, unsigned int q);
 void conn_table_unqueue(struct conn_table *t, struct conn *c);
 struct conn *conn_table_queue_head(struct conn_table *t, unsigned int q);
+/* Asks for c's body, or its encoded body while frozen, to be brought into
+ * the cache ahead of freezing or thawing it; NULL is ignored. */
+void conn_table_prefetch(const struct conn *c);
 
 /* Frozen endpoints.  A closed endpoint is held for the grace period (and
  * through TIME_WAIT) while hardly any event still reaches it; freezing

@@ -11,15 +11,24 @@
 #include <string.h>
 
 #include "conn_freeze.h"
+#include "poison.h"
 
 #define BODY_BYTES (sizeof(struct conn_body))
 #define BODY_WORDS (BODY_BYTES / 8)
 #define MAP_BYTES  ((BODY_WORDS + 7) / 8)
-/* Bitmap, a length byte and 8 bytes per word, and slack for the
+/* Where the code nibbles start: after the bitmap, the base and the count
+ * of non-zero words. */
+#define NIB_AT (MAP_BYTES + 8 + 1)
+/* Header, a code nibble and 8 bytes per word, and slack for the
  * unconditional 8-byte copies. */
-#define ENC_MAX (MAP_BYTES + BODY_WORDS * 9 + 8)
+#define ENC_MAX (NIB_AT + (BODY_WORDS + 1) / 2 + BODY_WORDS * 8 + 8)
+/* Codes: the word's own significant bytes (1..8) as 0..7, or its
+ * difference from the base in 0..7 bytes as 8..15. */
+#define CODE_DELTA 8
 
 _Static_assert(sizeof(struct conn_body) % 8 == 0, "the body is a whole number of words");
+_Static_assert(ENC_MAX <= CONN_ENC_STEP * CONN_ENC_CLASSES, "every encoding has a size class");
+_Static_assert(BODY_WORDS <= UINT8_MAX, "the count of non-zero words fits a byte");
 
 /* The word as read on a little-endian machine: its first byte in memory
  * is the lowest. */
@@ -32,56 +41,130 @@ static uint64_t le64(uint64_t w)
 #endif
 }
 
-/* Bytes of w up to its highest non-zero one (w != 0; little-endian
- * order, so small counters take one or two). */
+/* Bytes of w up to its highest non-zero one (little-endian order, so
+ * small counters take one or two; 0 for 0). */
 static unsigned int significant_bytes(uint64_t w)
 {
-	return 8 - (unsigned int)__builtin_clzll(w) / 8;
+	return w ? 8 - (unsigned int)__builtin_clzll(w) / 8 : 0;
 }
 
-/* Encodes body into out[ENC_MAX]; returns the length.  Layout:
- * a bitmap of the non-zero words, then per such word its count of
- * significant bytes and those bytes (in memory order).  Whole non-zero
- * words alone would keep twice as much: most are small counters, flags
- * and v4 addresses. */
+/* Encodes body into out[ENC_MAX]; returns the length.  Layout: a bitmap
+ * of the non-zero words, a base time (the body's first_ns), the count of
+ * non-zero words, a code nibble for each, then their bytes.  Whole non-zero words
+ * alone would keep twice as much: most are small counters, flags and v4
+ * addresses.  A fifth of them are times on the boot clock (six bytes
+ * each), all close to the endpoint's first event: their difference from
+ * it takes three. */
 static size_t encode(const struct conn_body *b, unsigned char out[ENC_MAX])
 {
 	const unsigned char *body = (const unsigned char *)b;
-	size_t n = MAP_BYTES;
+	unsigned char codes[BODY_WORDS], data[BODY_WORDS * 8 + 8];
+	uint64_t base = b->first_ns;
+	size_t n = 0, k = 0;
 
 	memset(out, 0, MAP_BYTES);
 	for (size_t i = 0; i < BODY_WORDS; i++) {
-		uint64_t w;
-		unsigned int len;
+		uint64_t w, d;
+		unsigned int len, dlen;
 
 		memcpy(&w, body + i * 8, 8);
 		if (!w)
 			continue;
 		out[i / 8] |= (unsigned char)(1u << (i % 8));
 		len = significant_bytes(le64(w));
-		out[n++] = (unsigned char)len;
-		memcpy(out + n, body + i * 8, 8); /* only len count; ENC_MAX has slack */
-		n += len;
+		dlen = w >= base ? significant_bytes(w - base) : 8;
+		if (dlen < len) {
+			d = le64(w - base);
+			codes[k++] = (unsigned char)(CODE_DELTA + dlen);
+			memcpy(data + n, &d, 8); /* only dlen count */
+			n += dlen;
+		} else {
+			codes[k++] = (unsigned char)(len - 1);
+			memcpy(data + n, body + i * 8, 8); /* only len count */
+			n += len;
+		}
 	}
-	return n;
+	memcpy(out + MAP_BYTES, &base, 8);
+	out[NIB_AT - 1] = (unsigned char)k;
+	for (size_t j = 0; j < k; j += 2)
+		out[NIB_AT + j / 2] =
+			(unsigned char)(codes[j] | (j + 1 < k ? codes[j + 1] << 4 : 0));
+	memcpy(out + NIB_AT + (k + 1) / 2, data, n);
+	return NIB_AT + (k + 1) / 2 + n;
 }
 
 /* Restores into b the body encoded in enc. */
 static void decode(const unsigned char *enc, struct conn_body *b)
 {
 	const unsigned char *map = enc;
-	const unsigned char *next = map + MAP_BYTES;
 	unsigned char *body = (unsigned char *)b;
+	const unsigned char *nib = enc + NIB_AT;
+	const unsigned char *next = nib + (enc[NIB_AT - 1] + 1) / 2;
+	uint64_t base;
+	size_t k = 0;
+
+	memcpy(&base, enc + MAP_BYTES, 8);
 
 	memset(body, 0, BODY_BYTES);
 	for (size_t m = 0; m < MAP_BYTES; m++) {
-		for (unsigned int bits = map[m]; bits; bits &= bits - 1) {
+		for (unsigned int bits = map[m]; bits; bits &= bits - 1, k++) {
 			size_t i = m * 8 + (size_t)__builtin_ctz(bits);
-			unsigned int len = *next++;
+			unsigned int code = (nib[k / 2] >> (k % 2 ? 4 : 0)) & 0xf;
 
-			memcpy(body + i * 8, next, len);
-			next += len;
+			if (code >= CODE_DELTA) {
+				uint64_t d = 0;
+
+				memcpy(&d, next, code - CODE_DELTA);
+				d = le64(d) + base;
+				memcpy(body + i * 8, &d, 8);
+				next += code - CODE_DELTA;
+			} else {
+				memcpy(body + i * 8, next, code + 1);
+				next += code + 1;
+			}
 		}
+	}
+}
+
+static size_t enc_bytes(uint8_t cls)
+{
+	return ((size_t)cls + 1) * CONN_ENC_STEP;
+}
+
+static void *kept_get(struct conn_freezer *f, struct conn_kept *k, size_t size)
+{
+	void *p = k->head;
+
+	if (!p)
+		return malloc(size);
+	UNPOISON(p, size);
+	memcpy(&k->head, p, sizeof(k->head));
+	f->kept_bytes -= size;
+	return p;
+}
+
+static void kept_put(struct conn_freezer *f, struct conn_kept *k, void *p, size_t size)
+{
+	if (!p)
+		return;
+	if (f->kept_bytes + size > CONN_KEEP_BYTES) {
+		free(p);
+		return;
+	}
+	memcpy(p, &k->head, sizeof(k->head));
+	k->head = p;
+	f->kept_bytes += size;
+	POISON(p, size);
+}
+
+static void kept_fini(struct conn_kept *k, size_t size)
+{
+	while (k->head) {
+		void *p = k->head;
+
+		UNPOISON(p, size);
+		memcpy(&k->head, p, sizeof(p));
+		free(p);
 	}
 }
 
@@ -93,7 +176,8 @@ static bool freeze_one(struct conn_freezer *t, struct conn *c)
 
 	conn_uncool(t, c);
 	n = encode(c->b, buf);
-	c->enc = malloc(n);
+	c->enc_class = (uint8_t)((n - 1) / CONN_ENC_STEP);
+	c->enc = kept_get(t, &t->enc[c->enc_class], enc_bytes(c->enc_class));
 	if (!c->enc)
 		return false;
 	memcpy(c->enc, buf, n);
@@ -126,7 +210,7 @@ static bool thaw_one(struct conn_freezer *t, struct conn *c)
 	if (!b)
 		return false;
 	decode(c->enc, b);
-	free(c->enc);
+	kept_put(t, &t->enc[c->enc_class], c->enc, enc_bytes(c->enc_class));
 	c->enc = NULL;
 	c->b = b;
 	c->frozen = false;
@@ -154,43 +238,46 @@ void conn_frozen_free_parts(const struct conn *frozen)
 
 void conn_freezer_init(struct conn_freezer *f)
 {
+	memset(f, 0, sizeof(*f));
 	TAILQ_INIT(&f->cooling);
-	f->free_bodies = NULL;
-	f->n_free_bodies = 0;
 }
 
 void conn_freezer_fini(struct conn_freezer *f)
 {
-	while (f->free_bodies) {
-		struct conn_body *b = f->free_bodies;
-
-		memcpy(&f->free_bodies, b, sizeof(f->free_bodies));
-		free(b);
-	}
-	f->n_free_bodies = 0;
+	kept_fini(&f->bodies, sizeof(struct conn_body));
+	for (size_t i = 0; i < CONN_ENC_CLASSES; i++)
+		kept_fini(&f->enc[i], enc_bytes((uint8_t)i));
+	f->kept_bytes = 0;
 }
 
 struct conn_body *conn_freezer_body(struct conn_freezer *f)
 {
-	struct conn_body *b = f->free_bodies;
-
-	if (!b)
-		return malloc(sizeof(*b));
-	memcpy(&f->free_bodies, b, sizeof(f->free_bodies));
-	f->n_free_bodies--;
-	return b;
+	return kept_get(f, &f->bodies, sizeof(struct conn_body));
 }
 
 void conn_freezer_body_release(struct conn_freezer *f, struct conn_body *b)
 {
-	if (f->n_free_bodies >= CONN_FREE_BODIES) {
-		free(b);
+	kept_put(f, &f->bodies, b, sizeof(*b));
+}
+
+void conn_freezer_release_body_of(struct conn_freezer *f, struct conn *c)
+{
+	conn_freezer_body_release(f, c->b);
+	if (c->enc)
+		kept_put(f, &f->enc[c->enc_class], c->enc, enc_bytes(c->enc_class));
+	c->b = NULL;
+	c->enc = NULL;
+}
+
+void conn_prefetch(const struct conn *c)
+{
+	const char *p = c->frozen ? (const char *)c->enc : (const char *)c->b;
+	size_t len = c->frozen ? enc_bytes(c->enc_class) : BODY_BYTES;
+
+	if (!p)
 		return;
-	}
-	/* A free body's first bytes link the list. */
-	memcpy(b, &f->free_bodies, sizeof(f->free_bodies));
-	f->free_bodies = b;
-	f->n_free_bodies++;
+	for (size_t off = 0; off < len; off += 64)
+		__builtin_prefetch(p + off);
 }
 
 void conn_cool(struct conn_freezer *f, struct conn *c)

@@ -12,24 +12,48 @@
 
 #include "endpoint.h"
 
+/* Released bodies, and encoded bodies by size class in steps of
+ * CONN_ENC_STEP bytes, are kept for reuse up to CONN_KEEP_BYTES in all;
+ * past that they go back to malloc.  Kept without a bound, memory that
+ * held bodies at one time could not hold encodings at another (nor one
+ * size class another's), and a trace that thawed many endpoints and then
+ * froze them would hold both at once. */
+#define CONN_ENC_STEP	 32
+#define CONN_ENC_CLASSES 64
+#define CONN_KEEP_BYTES	 (16u << 20)
+
+/* Objects of one size kept for reuse, linked through their first bytes;
+ * each its own malloc(), so that any one can be freed. */
+struct conn_kept {
+	void *head;
+};
+
 struct conn_freezer {
-	struct conn_list cooling;      /* least recently touched first */
-	struct conn_body *free_bodies; /* released bodies kept for reuse */
-	unsigned int n_free_bodies;
+	struct conn_list cooling; /* least recently touched first */
+	struct conn_kept bodies;
+	struct conn_kept enc[CONN_ENC_CLASSES];
+	size_t kept_bytes;
 };
 
 void conn_freezer_init(struct conn_freezer *f);
-/* Frees the bodies kept for reuse. */
+/* Frees what is kept for reuse. */
 void conn_freezer_fini(struct conn_freezer *f);
 
 /* A body's worth of memory, reused or new (not initialised), and its
  * return to the reuse list; neither touches what the body owns. */
 struct conn_body *conn_freezer_body(struct conn_freezer *f);
 void conn_freezer_body_release(struct conn_freezer *f, struct conn_body *b);
+/* Gives back c's body or encoded body, whichever it has, with neither
+ * what the body owns nor c itself. */
+void conn_freezer_release_body_of(struct conn_freezer *f, struct conn *c);
 
 /* See conn_table_freeze() and conn_table_thaw() in conn.h. */
 bool conn_freeze(struct conn_freezer *f, struct conn *c);
 bool conn_thaw(struct conn_freezer *f, struct conn *c);
+
+/* Asks for c's body, or its encoding while frozen, to be brought into
+ * the cache. */
+void conn_prefetch(const struct conn *c);
 
 /* The cooling list: cool() (re)appends c, uncool() takes it off. */
 void conn_cool(struct conn_freezer *f, struct conn *c);

@@ -7,6 +7,7 @@
 #ifndef ANALYZE_CONN_INDEX_H
 #define ANALYZE_CONN_INDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,7 @@ struct conn_index {
 	struct sidx_slot *slot;
 	size_t cap; /* power of two, at least twice used */
 	size_t used;
+	bool hashed; /* homes by hashed serial, after a long run (conn_index.c) */
 };
 
 /* -ENOMEM when it could not be allocated. */

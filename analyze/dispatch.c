@@ -3,162 +3,16 @@
  * dispatch.c - routes each event to its endpoint: creates endpoints on
  * first sight (linking peers and adopting flows that began before their
  * socket), sends flow segments to the live socket with the same netns and
- * 4-tuple, and finalises endpoints: after a grace period once closed, at
- * their TIME_WAIT exit, or at the end of the trace.
+ * 4-tuple, and queues closed endpoints for expire.c.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dispatch.h"
-#include "idsort.h"
+#include "expire.h"
+#include "finalise.h"
 #include "replay_flow.h"
-
-static uint64_t rt(const struct analyzer *a, const struct conn *c, uint64_t t)
-{
-	return t + (uint64_t)a->in[c->file].rt_off;
-}
-
-static bool is_empty(const struct conn *c)
-{
-	return !c->b->replay.n_trans && !c->b->traffic.seg_total && !c->tw_enter &&
-	       !c->b->traffic.retransmits && !c->b->traffic.resets_sent &&
-	       !c->b->traffic.resets_received;
-}
-
-/* The view of a finalised endpoint; false when it has nothing of its own
- * to report (a flow whose segments all went to its socket). */
-static bool endpoint_view(struct analyzer *a, struct conn *c, struct conn_view *v)
-{
-	const struct input *in = &a->in[c->file];
-
-	if (is_empty(c))
-		return false;
-	if (c->born_mark < a->coarse_lost)
-		c->incomplete |= INC_LOST;
-	if (c->born_mark < a->coarse_corrupt)
-		c->incomplete |= INC_CORRUPT;
-	replay_finish(c);
-	classify_finish(c);
-	*v = (struct conn_view){ .c = c, .hdr = in->hdr, .file = in->name };
-	durations_compute(c, in->last_t, &v->dur);
-	v->outcome = classify_outcome(c);
-	v->zstate = classify_conn_state(c);
-	v->verdict = replay_verdict(c);
-	a->sum->endpoints_total++;
-	return true;
-}
-
-/* Reports the connection of one endpoint or two (y may be NULL). */
-static void report(struct analyzer *a, struct conn *x, struct conn *y)
-{
-	struct conn_view vx, vy;
-	bool has_x = endpoint_view(a, x, &vx), has_y = y && endpoint_view(a, y, &vy);
-	struct connection_view cv;
-	int rc;
-
-	if (!has_x && !has_y)
-		return;
-	connection_build(&cv, has_x ? &vx : NULL, has_y ? &vy : NULL);
-	cv.first_rt = a->sum->t_first_ns;
-	if (cv.outcome != OUT_LISTENER)
-		a->sum->connections_total++;
-	if (!analyzer_filter_connection(&a->opts->filter, &cv, a->sum->t_first_ns))
-		return;
-	if (cv.outcome == OUT_LISTENER)
-		a->sum->listeners++;
-	else
-		a->sum->connections++;
-	a->sum->endpoints += (uint64_t)has_x + has_y;
-	a->sum->by_outcome[cv.outcome]++;
-	a->sum->by_verdict[cv.verdict]++;
-	if (a->sink->conn && !a->err && (rc = a->sink->conn(a->sink->arg, &cv)) < 0)
-		a->err = rc;
-}
-
-/* Reports c's connection (with its mirror or the half parked on it) and
- * frees them.  c is out of the table, and leaving it cut every link
- * another endpoint had to it: what is freed here is reachable from
- * nowhere. */
-static void finalise_removed(struct analyzer *a, struct conn *c)
-{
-	report(a, c, c->mirror ? c->mirror : c->parked);
-	conn_free(c->mirror);
-	conn_table_release(a->tab, c); /* and the parked half */
-}
-
-/* c with its body thawed; NULL, with the error set, when memory ran
- * out. */
-static struct conn *thaw(struct analyzer *a, struct conn *c)
-{
-	if (conn_table_thaw(a->tab, c))
-		return c;
-	a->err = -ENOMEM;
-	return NULL;
-}
-
-/* finalise_removed() of an endpoint that may be frozen, as its parked
- * half may be. */
-static void finalise_frozen(struct analyzer *a, struct conn *c)
-{
-	if (c->parked && !thaw(a, c->parked)) {
-		conn_free(c->parked); /* cannot be reported */
-		c->parked = NULL;
-	}
-	if (thaw(a, c)) {
-		finalise_removed(a, c);
-		return;
-	}
-	conn_free(c->mirror); /* cannot be reported */
-	conn_free(c);
-}
-
-/* The half parked on an endpoint that is going away without a report of
- * its own goes to to, or is reported alone. */
-static void hand_over_parked(struct analyzer *a, struct conn *from, struct conn *to)
-{
-	struct conn *p = from->parked;
-
-	if (!p)
-		return;
-	from->parked = NULL;
-	if (to && !to->parked)
-		to->parked = p;
-	else
-		finalise_frozen(a, p);
-}
-
-/* Parks c (out of the table) on the live other half of its connection,
- * to be reported with it; false when there is none to take it. */
-static bool park(struct conn *c, struct conn *partner)
-{
-	if (!partner || partner->parked || c->parked)
-		return false;
-	partner->parked = c;
-	return true;
-}
-
-static void finalise_or_park(struct analyzer *a, struct conn *c, struct conn *partner)
-{
-	if (!park(c, partner))
-		finalise_frozen(a, c);
-}
-
-static void finalise(struct analyzer *a, struct conn *c)
-{
-	struct conn *flow = c->flow, *partner = conn_table_partner(a->tab, c);
-
-	/* Out of the table first (which cuts the join to its flow): a frozen
-	 * endpoint then thaws without relinking anything. */
-	conn_table_remove(a->tab, c);
-	if (flow && is_empty(flow)) {
-		/* All its segments went to c: nothing of its own to report. */
-		conn_table_remove(a->tab, flow);
-		hand_over_parked(a, flow, c);
-		conn_free(flow);
-	}
-	finalise_or_park(a, c, partner == flow ? NULL : partner);
-}
 
 static void list_append(struct conn *c, const struct seg_rec *s)
 {
@@ -204,7 +58,7 @@ static void adopt(struct analyzer *a, struct conn *sock)
 	struct conn *f = conn_table_by_tuple(a->tab, &sock->key, true);
 
 	if (!f || f->mirror || f->sock || f->file != sock->file ||
-	    sock->b->first_ns > f->last_ns + ANALYZER_ADOPT_NS || !thaw(a, f))
+	    sock->b->first_ns > f->last_ns + ANALYZER_ADOPT_NS || !finalise_thaw(a, f))
 		return;
 	for (uint8_t i = 0; i < f->b->traffic.n_flowbuf; i++)
 		deliver(a, sock, &f->b->traffic.flowbuf[i], false);
@@ -212,8 +66,8 @@ static void adopt(struct analyzer *a, struct conn *sock)
 	if (f->b->traffic.seg_total == f->b->traffic.n_flowbuf) {
 		/* Everything it had now belongs to the socket. */
 		conn_table_remove(a->tab, f);
-		hand_over_parked(a, f, sock);
-		conn_free(f);
+		finalise_hand_over_parked(a, f, sock);
+		conn_table_release(a->tab, f);
 		return;
 	}
 	f->adopted = true;
@@ -239,7 +93,7 @@ static struct conn *get_conn(struct analyzer *a, struct input *in, uint32_t file
 	struct conn *c = conn_table_lookup(a->tab, file, in->ev.conn_serial);
 
 	if (c)
-		return thaw(a, c);
+		return finalise_thaw(a, c);
 	if (a->live &&
 	    tw_reported_has(&a->tw_reported, file, in->ev.conn_serial,
 			    in->ev.type == TRC_EV_TIMEWAIT && in->ev.tw.phase == TRC_TW_EXIT))
@@ -266,13 +120,6 @@ static struct conn *get_conn(struct analyzer *a, struct input *in, uint32_t file
 		adopt(a, c);
 	}
 	return c;
-}
-
-static uint64_t close_time(const struct conn *c)
-{
-	if (c->closed && (!c->mirror || !c->mirror->closed || c->close_ns <= c->mirror->close_ns))
-		return c->close_ns;
-	return c->mirror ? c->mirror->close_ns : c->close_ns;
 }
 
 static void queue(struct analyzer *a, struct conn *c)
@@ -315,7 +162,7 @@ static void on_segment(struct analyzer *a, struct input *in, struct conn *c)
 	if (c->flow_only && !in->dual) {
 		struct conn *sock = c->sock ? c->sock : flow_socket(a, c, &s);
 
-		if (sock && !thaw(a, sock))
+		if (sock && !finalise_thaw(a, sock))
 			return;
 		if (sock) {
 			conn_table_join(sock, c);
@@ -382,7 +229,7 @@ static void on_lost(struct analyzer *a, struct input *in)
 	 * the grace period, longer than a recorder's counter-read interval,
 	 * so the ones a gap touched are still here to be marked. */
 	uint64_t begin = l->t_begin_ns <= in->ev.t_ns ? l->t_begin_ns : in->ev.t_ns;
-	dispatch_mark_all(a, INC_LOST, begin + (uint64_t)in->rt_off);
+	expire_mark_all(a, INC_LOST, begin + (uint64_t)in->rt_off);
 }
 
 void dispatch_event(struct analyzer *a, struct input *in)
@@ -424,148 +271,4 @@ void dispatch_event(struct analyzer *a, struct input *in)
 	 * its TIME_WAIT enter (due within a poll interval) came. */
 	if (c && !c->frozen && c->closed && !(c->b->replay.tw_expected && !c->tw_enter))
 		conn_table_cool(a->tab, c);
-}
-
-static void freeze_cold(struct analyzer *a)
-{
-	struct conn *c;
-
-	while ((c = conn_table_cool_head(a->tab)) &&
-	       rt(a, c, c->last_ns) + ANALYZER_FREEZE_NS <= a->now_rt) {
-		conn_table_freeze(a->tab, c);
-		conn_table_uncool(a->tab, c); /* also when it could not be frozen */
-	}
-}
-
-/* A followed trace reports an endpoint in TIME_WAIT, or one whose polled
- * TIME_WAIT enter has not come yet (queue 1; walks on a busy host are
- * spaced by their cost, up to seconds), once its grace is over, as a
- * trace that ends there would.  The records its timewait socket still
- * makes are then dropped (tw_reported.h); without that, each late enter
- * opened an endpoint of its own.  True when c is to be reported now. */
-static bool report_in_timewait(struct analyzer *a, struct conn *c, unsigned int q)
-{
-	/* Queue 1 holds those still waiting for their enter. */
-	bool in_timewait = (c->tw_enter || q == 1) && !c->tw_exit;
-
-	if (!in_timewait)
-		return true;
-	if (!a->live)
-		return !c->tw_enter; /* its exit ends it; an enter that never came does not */
-	/* Out of memory: reported all the same, its late records open an
-	 * endpoint of their own (incomplete). */
-	(void)tw_reported_add(&a->tw_reported, c->file, c->serial);
-	return true;
-}
-
-static void expire_queue(struct analyzer *a, unsigned int q, uint64_t grace)
-{
-	struct conn *c;
-
-	while ((c = conn_table_queue_head(a->tab, q))) {
-		uint64_t since = q == ANALYZER_QUEUE_ENDED ? c->last_ns : close_time(c);
-
-		if (a->now_rt < rt(a, c, since) + grace)
-			return;
-		if (!report_in_timewait(a, c, q)) {
-			conn_table_unqueue(a->tab, c); /* its TIME_WAIT exit ends it */
-			continue;
-		}
-		finalise(a, c);
-	}
-}
-
-void dispatch_expire(struct analyzer *a)
-{
-	freeze_cold(a);
-	expire_queue(a, 0, a->grace_ns);
-	expire_queue(a, 1, a->grace_tw_ns);
-	expire_queue(a, ANALYZER_QUEUE_ENDED, a->grace_ns);
-}
-
-struct mark_ctx {
-	struct analyzer *a;
-	uint32_t reason;
-	uint64_t from_rt;
-};
-
-static void mark_one(struct conn *c, void *arg)
-{
-	const struct mark_ctx *m = arg;
-
-	/* Closed before the gap began: nothing of it can be missing (a
-	 * timewait socket still can lose its exit). */
-	if (c->closed && rt(m->a, c, close_time(c)) < m->from_rt && !(c->tw_enter && !c->tw_exit))
-		return;
-	c->incomplete |= m->reason;
-	if (c->mirror)
-		c->mirror->incomplete |= m->reason;
-}
-
-/* Walks allowed per event read, and a start-up allowance. */
-#define MARK_WORK_PER_EVENT 8
-#define MARK_WORK_FREE	    (1u << 20)
-
-void dispatch_mark_all(struct analyzer *a, uint32_t reason, uint64_t from_rt)
-{
-	struct mark_ctx m = { a, reason, from_rt };
-	uint64_t cost = conn_table_foreach_cost(a->tab);
-
-	a->mark_seq++;
-	if (a->mark_work + cost > a->sum->events * MARK_WORK_PER_EVENT + MARK_WORK_FREE) {
-		*(reason == INC_LOST ? &a->coarse_lost : &a->coarse_corrupt) = a->mark_seq;
-		return;
-	}
-	a->mark_work += cost;
-	conn_table_foreach(a->tab, mark_one, &m);
-}
-
-static int by_id(const void *x, const void *y)
-{
-	const struct conn *const *p = x, *const *q = y;
-
-	return (*p)->id < (*q)->id ? -1 : (*p)->id > (*q)->id;
-}
-
-static void mark_end(struct analyzer *a, struct conn *c)
-{
-	if (c->closed)
-		return;
-	c->incomplete |= INC_TRACE_END;
-	if (a->in[c->file].truncated)
-		c->incomplete |= INC_TRUNCATED;
-}
-
-void dispatch_flush(struct analyzer *a)
-{
-	uint64_t n = conn_table_live(a->tab), k = 0;
-	struct conn **all = calloc(n ? n : 1, sizeof(*all));
-	struct conn *c;
-
-	/* Taking each endpoint out of the table cuts its join, so that
-	 * finalising one frees no other; one whose other half is still in
-	 * the table is parked on it. */
-	while ((c = conn_table_peek(a->tab))) {
-		struct conn *partner = conn_table_partner(a->tab, c);
-
-		conn_table_remove(a->tab, c);
-		mark_end(a, c);
-		if (c->mirror)
-			mark_end(a, c->mirror);
-		if (park(c, partner))
-			continue;
-		if (all)
-			all[k++] = c;
-		else
-			finalise_frozen(a, c); /* out of memory: unsorted is fine */
-	}
-	if (!all)
-		return;
-	/* Report what is left in order of first appearance; the frozen
-	 * ones are thawed one at a time, not all at once. */
-	if (idsort_conns(all, k) < 0)
-		qsort(all, k, sizeof(*all), by_id);
-	for (uint64_t i = 0; i < k; i++)
-		finalise_frozen(a, all[i]);
-	free(all);
 }

@@ -27,8 +27,6 @@
 #define CONN_VIOL_LEN	  160
 #define CONN_SEG_LIST_MAX (1u << 20) /* --segments: entries kept per endpoint */
 #define CONN_LOOKASIDE	  4096	     /* recently finalised endpoints kept for peer linking */
-#define CONN_FREE_MAX	  1024	     /* finalised endpoints kept for reuse */
-#define CONN_FREE_BODIES  1024	     /* frozen endpoints' bodies kept for reuse */
 /* Entries of one tuple-index chain examined per lookup.  Live sockets of
  * one tuple are few on a real host (one per netns, plus the closed ones
  * held for the grace period); a hostile trace with a million endpoints
@@ -202,7 +200,6 @@ struct conn {
 	uint32_t file;	     /* index of the input file */
 	uint32_t incomplete; /* enum incomplete_reason bits (verdict input) */
 	struct conn_key key;
-	struct conn *fnext;	  /* reuse list */
 	struct hchain_link tlink; /* the tuple index (conn.c) */
 	TAILQ_ENTRY(conn) qlink;  /* finalisation queue (conn_queue.h) */
 	TAILQ_ENTRY(conn) clink;  /* cooling list: closed, not yet frozen (conn_freeze.h) */
@@ -212,7 +209,7 @@ struct conn {
 	struct conn *peer;
 	uint64_t peer_id; /* 0 = none */
 	/* The other half of its connection, finalised first and out of the
-	 * table, waiting to be reported with this one (dispatch.c).  Owned
+	 * table, waiting to be reported with this one (finalise.c).  Owned
 	 * by this endpoint: freeing it frees the parked one. */
 	struct conn *parked;
 	uint64_t close_ns, last_ns;
@@ -223,6 +220,7 @@ struct conn {
 	bool cooling;  /* on the cooling list */
 	uint8_t queue; /* which finalisation queue */
 	bool closed, tw_enter, tw_exit;
+	uint8_t enc_class; /* enc's size class (conn_freeze.h) */
 	/* The body: b while thawed; NULL while frozen, when enc holds it
 	 * encoded (conn_table_freeze()). */
 	struct conn_body *b;

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dispatch.h"
+#include "expire.h"
 #include "inputset.h"
 
 /* The rest of a set after its first file, in file_index order. */
@@ -281,7 +281,7 @@ bool inputset_next(struct analyzer *a, struct input *in)
 	 * alive across it may have lost events, those that begin right after
 	 * it their beginning. */
 	if (next > done + 1 || in->truncated) {
-		dispatch_mark_all(a, INC_LOST, in->last_t + (uint64_t)in->rt_off);
+		expire_mark_all(a, INC_LOST, in->last_t + (uint64_t)in->rt_off);
 		in->gap_pending = true;
 	}
 	in->truncated = false;

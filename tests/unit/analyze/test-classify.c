@@ -22,6 +22,13 @@ static struct conn *fresh(void)
 	return c;
 }
 
+static void discard(struct conn *c)
+{
+	free(c->b->verdict.violations);
+	free(c->b);
+	free(c);
+}
+
 static void seg(struct conn *c, bool tx, const char *flags)
 {
 	struct seg_rec s = { .dir = tx ? TRC_DIR_TX : TRC_DIR_RX, .tcp_flags = tg_flags(flags) };
@@ -64,27 +71,27 @@ static void history(void)
 	CHECK_EQ(c->b->traffic.by_flag[0], 1);
 	CHECK_EQ(c->b->traffic.by_flag[1], 1);
 	CHECK_EQ(c->b->traffic.by_flag[4], 2);
-	conn_free(c);
+	discard(c);
 	/* Originator = remote: the letters of what we send are lower case. */
 	c = fresh();
 	CHECK_STR(hist(c, "rx:S tx:S. rx:. rx:R."), "ShAR");
 	CHECK_EQ(c->b->classify.originator, -1);
-	conn_free(c);
+	discard(c);
 	/* Without sequence numbers, a repeated SYN is recorded once... */
 	c = fresh();
 	CHECK_STR(hist(c, "tx:S tx:S tx:S"), "S");
-	conn_free(c);
+	discard(c);
 	/* ...with them, again when the sequence number differs. */
 	c = fresh();
 	seg_seq(c, true, "S", 100, 1000, 0);
 	seg_seq(c, true, "S", 100, 1000, 0);
 	seg_seq(c, true, "S", 500, 1000, 0);
 	CHECK_STR(c->b->classify.history, "SS");
-	conn_free(c);
+	discard(c);
 	/* SYN+FIN and SYN+RST are q, FIN+RST is i. */
 	c = fresh();
 	CHECK_STR(hist(c, "tx:SF rx:RF"), "Qi");
-	conn_free(c);
+	discard(c);
 	/* Retransmissions and zero windows: 1st, 10th, 100th. */
 	c = fresh();
 	seg(c, true, "S");
@@ -92,13 +99,13 @@ static void history(void)
 		classify_retransmit(c);
 	CHECK_STR(c->b->classify.history, "STTT");
 	CHECK_EQ(c->b->traffic.retransmits, 100);
-	conn_free(c);
+	discard(c);
 	c = fresh();
 	seg(c, true, "S");
 	for (int i = 0; i < 12; i++)
 		seg_seq(c, false, ".", 10, 0, 0);
 	CHECK_STR(c->b->classify.history, "Saww");
-	conn_free(c);
+	discard(c);
 	/* Flows: retransmissions recognised by their sequence numbers. */
 	c = fresh();
 	c->flow_only = true;
@@ -110,12 +117,12 @@ static void history(void)
 	seg_seq(c, true, "P.", 111, 1000, 10);
 	CHECK_STR(c->b->classify.history, "SThD");
 	CHECK_EQ(c->b->traffic.retransmits, 2);
-	conn_free(c);
+	discard(c);
 	/* Midstream: the first sender is the originator. */
 	c = fresh();
 	CHECK_STR(hist(c, "rx:P. tx:."), "Da");
 	CHECK(c->b->classify.first_seg_not_syn);
-	conn_free(c);
+	discard(c);
 }
 
 static void zeek(const char *script, const char *want)
@@ -124,7 +131,7 @@ static void zeek(const char *script, const char *want)
 
 	hist(c, script);
 	check_str_at(zeek_state_name(classify_conn_state(c)), want, script, __FILE__, __LINE__);
-	conn_free(c);
+	discard(c);
 }
 
 static void conn_states(void)
@@ -167,7 +174,7 @@ static void outcome(struct conn *c, enum outcome want, int line)
 	classify_finish(c);
 	check_str_at(outcome_name(classify_outcome(c)), outcome_name(want), "outcome", __FILE__,
 		     line);
-	conn_free(c);
+	discard(c);
 }
 
 static void outcomes(void)

@@ -56,7 +56,7 @@ static void growth(void)
 		CHECK(!conn_table_lookup(t, (i + 1) % 2, i));
 	}
 	for (uint32_t n = 0; n < 5000; n++)
-		conn_free(conn_table_pop(t));
+		conn_table_release(t, conn_table_pop(t));
 	CHECK_EQ(conn_table_live(t), 0);
 	CHECK(conn_table_pop(t) == NULL);
 	conn_table_free(t);
@@ -87,13 +87,13 @@ static void tuples_and_peers(void)
 	CHECK(c1->peer == c3 && c3->peer == c1);
 	conn_table_remove(t, c1);
 	CHECK(c3->peer == NULL && c3->peer_id == c1->id);
-	conn_free(c1);
+	conn_table_release(t, c1);
 	/* Lookaside: the peer was finalised before this endpoint appeared. */
 	c4 = conn_table_add(t, 0, &d4);
 	conn_table_remove(t, c4);
 	c5 = conn_table_add(t, 0, &d5);
 	CHECK_EQ(conn_table_link_peer(t, c5), c4->id);
-	conn_free(c4);
+	conn_table_release(t, c4);
 	/* Queue: first in, first out; unqueue from the middle. */
 	conn_table_queue(t, f2, 0);
 	conn_table_queue(t, c3, 0);
@@ -134,18 +134,18 @@ static void incarnations_and_partners(void)
 	s2 = conn_table_add(t, 0, &sd);
 	CHECK_EQ(conn_table_link_peer(t, s2), c2->id);
 	conn_table_remove(t, s2);
-	conn_free(s2);
+	conn_table_release(t, s2);
 	/* c2's peer is gone: no partner, even a flow of the reversed tuple. */
 	f = conn_table_add(t, 0, &fd);
 	CHECK(conn_table_partner(t, c2) == NULL);
 	conn_table_remove(t, c2);
-	conn_free(c2);
+	conn_table_release(t, c2);
 	cd.serial = 6;
 	c2 = conn_table_add(t, 0, &cd);
 	CHECK(conn_table_partner(t, c2) == f && conn_table_partner(t, f) == c2);
 	c2->parked = c1; /* owned by c2 from here: freed with it */
 	CHECK(conn_table_partner(t, f) == NULL);
-	conn_free(s1);
+	conn_table_release(t, s1);
 	conn_table_free(t);
 }
 
@@ -172,10 +172,10 @@ static void joins(void)
 	conn_table_join(s, f1);
 	conn_table_remove(t, s); /* removal cuts the join on both sides */
 	CHECK(s->flow == NULL && f1->sock == NULL);
-	conn_free(s);
+	conn_table_release(t, s);
 	conn_table_remove(t, f2);
 	CHECK(s2->flow == NULL && f2->sock == NULL);
-	conn_free(f2);
+	conn_table_release(t, f2);
 	CHECK_EQ(conn_table_live(t), 2);
 	conn_table_free(t);
 }
@@ -217,7 +217,7 @@ static void index_random(void)
 		} else if (what == 0) {
 			conn_table_remove(t, c);
 			CHECK(conn_table_lookup(t, c->file, c->serial) == NULL);
-			conn_free(c);
+			conn_table_release(t, c);
 			live[k] = NULL;
 			live_n--;
 		} else if (what == 1) {
@@ -263,6 +263,75 @@ static void index_alone(void)
 	conn_index_fini(&ix);
 }
 
+/* The longest run of used slots, wrapping around the end. */
+static size_t longest_run(const struct conn_index *ix)
+{
+	size_t best = 0, run = 0;
+
+	for (size_t i = 0; i < 2 * ix->cap; i++) {
+		run = ix->slot[i % ix->cap].c ? run + 1 : 0;
+		if (run > best)
+			best = run;
+	}
+	return best < ix->cap ? best : ix->cap;
+}
+
+/* Consecutive serials, as a recorder hands them out, take every other
+ * slot in serial order: a lookup reads one slot next to the last one's,
+ * and a removal's shift stops at once (with a slot each they made one
+ * run that every removal scanned to its end).  A window of them sliding
+ * forward, as connections open and close, keeps that layout. */
+static void index_serial_layout(void)
+{
+	enum { N = 20000, WINDOW = 3000 };
+	static struct conn ends[N];
+	struct conn_index ix;
+
+	CHECK_EQ(conn_index_init(&ix), 0);
+	for (uint32_t i = 0; i < N; i++) {
+		ends[i].serial = 100 + i;
+		CHECK_EQ(conn_index_insert(&ix, &ends[i]), 0);
+		if (i >= WINDOW)
+			CHECK_EQ(conn_index_remove(&ix, &ends[i - WINDOW]), 0);
+	}
+	CHECK(!ix.hashed);
+	CHECK_EQ(longest_run(&ix), 1);
+	CHECK(conn_index_find(&ix, 0, 100 + N - 1) == &ends[N - 1]);
+	CHECK(conn_index_find(&ix, 0, 100 + N - WINDOW) == &ends[N - WINDOW]);
+	CHECK(conn_index_find(&ix, 0, 100 + N - WINDOW - 1) == NULL);
+	/* Neighbouring serials, neighbouring slots. */
+	CHECK(&ix.slot[(2 * (100 + N - 1)) & (ix.cap - 1)] ==
+	      &ix.slot[(2 * (100 + N - 2) + 2) & (ix.cap - 1)]);
+	CHECK(ix.slot[(2 * (100 + N - 1)) & (ix.cap - 1)].c == &ends[N - 1]);
+	conn_index_fini(&ix);
+}
+
+/* Serials chosen to share one home (a crafted trace) turn the index over
+ * to hashed homes after the first long run: the runs, and with them
+ * every lookup and removal, stay short, and nothing is lost on the way. */
+static void index_crafted_serials(void)
+{
+	enum { N = 4000 };
+	static struct conn ends[N];
+	struct conn_index ix;
+
+	CHECK_EQ(conn_index_init(&ix), 0);
+	for (uint32_t i = 0; i < N; i++) {
+		ends[i].serial = (uint64_t)i << 32; /* the same home at any size */
+		ends[i].file = 0;
+		CHECK_EQ(conn_index_insert(&ix, &ends[i]), 0);
+	}
+	CHECK(ix.hashed);
+	CHECK(longest_run(&ix) < 64);
+	for (uint32_t i = 0; i < N; i++)
+		CHECK(conn_index_find(&ix, 0, (uint64_t)i << 32) == &ends[i]);
+	for (uint32_t i = 0; i < N; i += 2)
+		CHECK_EQ(conn_index_remove(&ix, &ends[i]), 0);
+	for (uint32_t i = 0; i < N; i++)
+		CHECK(conn_index_find(&ix, 0, (uint64_t)i << 32) == (i % 2 ? &ends[i] : NULL));
+	conn_index_fini(&ix);
+}
+
 /* --follow's endpoints reported in TIME_WAIT: known by (file, serial)
  * until the record that is their last. */
 static void reported_in_timewait(void)
@@ -287,6 +356,8 @@ int main(void)
 {
 	reported_in_timewait();
 	index_alone();
+	index_serial_layout();
+	index_crafted_serials();
 	growth();
 	tuples_and_peers();
 	incarnations_and_partners();

@@ -252,7 +252,7 @@ static void serial_index_churn(void)
 			size_t k = next_rand(&seed) % n;
 
 			conn_table_remove(t, live[k]);
-			conn_free(live[k]);
+			conn_table_release(t, live[k]);
 			live[k] = live[--n];
 		}
 	}

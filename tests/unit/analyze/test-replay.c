@@ -554,8 +554,51 @@ static void figures_rules(void)
 	CHECK_EQ(f.known, 0);
 }
 
+/* Connections still open when the trace ends are reported in order of
+ * first appearance, whatever order the endpoint index holds them in and
+ * whichever half each is reported by.  Clients first seen in the order
+ * 0..7, their servers in the order 7..0, and the servers declared first
+ * (lower serials). */
+static void open_at_end_order(void)
+{
+	enum { N = 8 };
+	struct tg *g = tg_new("ebpf");
+	uint64_t c[N], s[N], last = 0;
+	static struct tg_result r;
+	uint8_t *buf;
+	size_t len;
+
+	for (int i = 0; i < N; i++)
+		s[i] = tg_conn(g, SRV4, SPORT, CLI4, (uint16_t)(CPORT + i), NS_SRV, 0);
+	for (int i = 0; i < N; i++)
+		c[i] = tg_conn(g, CLI4, (uint16_t)(CPORT + i), SRV4, SPORT, NS_CLI, 0);
+	for (int i = 0; i < N; i++)
+		tg_state(g, c[i], (1 + (uint64_t)i) * MS, TRC_TCP_CLOSE, TRC_TCP_SYN_SENT, 100);
+	for (int i = N - 1; i >= 0; i--) {
+		uint64_t t = (20 + (uint64_t)(N - i)) * MS;
+
+		tg_state(g, s[i], t, TRC_TCP_LISTEN, TRC_TCP_SYN_RECV, 0);
+		tg_state(g, c[i], t + 1000, TRC_TCP_SYN_SENT, TRC_TCP_ESTABLISHED, 0);
+		tg_state(g, s[i], t + 2000, TRC_TCP_SYN_RECV, TRC_TCP_ESTABLISHED, 0);
+	}
+	buf = tg_finish(g, &len);
+	tg_analyze(buf, len, NULL, &r);
+	free(buf);
+	CHECK_EQ(r.n_connections, N);
+	CHECK_EQ(r.n, 2 * N);
+	for (int i = 0; i < r.n; i++) {
+		CHECK(r.conn[i].conn_both);
+		CHECK(r.conn[i].incomplete & INC_TRACE_END);
+		CHECK(r.conn[i].conn_id >= last);
+		last = r.conn[i].conn_id;
+	}
+	/* The first connection reported is client 0's, by its own id. */
+	CHECK_EQ(r.conn[0].conn_id, 1);
+}
+
 int main(void)
 {
+	open_at_end_order();
 	figures_rules();
 	open_until_stop();
 	shutdown_close(FW2_CLOSE_IN_FW1);

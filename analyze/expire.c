@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * expire.c - what the passing of trace time does to held endpoints:
+ * closed ones are frozen once they cool down and finalised once their
+ * grace period is over, and a gap (lost events, a skipped block) marks
+ * every endpoint it may have touched.
+ */
+#include <stdlib.h>
+
+#include "expire.h"
+#include "finalise.h"
+
+static uint64_t close_time(const struct conn *c)
+{
+	if (c->closed && (!c->mirror || !c->mirror->closed || c->close_ns <= c->mirror->close_ns))
+		return c->close_ns;
+	return c->mirror ? c->mirror->close_ns : c->close_ns;
+}
+
+/* Freezing reads a body nothing has touched for ANALYZER_FREEZE_NS: from
+ * memory, a cache miss per line, and one body after the other that was a
+ * tenth of the analysis.  The bodies due are taken in batches, every
+ * ANALYZER_FREEZE_EVERY_NS of trace time, and fetched together before
+ * they are encoded. */
+static void freeze_cold(struct analyzer *a)
+{
+	struct conn *due[ANALYZER_FREEZE_BATCH], *c;
+	size_t n;
+
+	if (a->now_rt < a->next_freeze_rt)
+		return;
+	a->next_freeze_rt = a->now_rt + ANALYZER_FREEZE_EVERY_NS;
+	do {
+		n = 0;
+		while (n < ANALYZER_FREEZE_BATCH && (c = conn_table_cool_head(a->tab)) &&
+		       endpoint_rt(a, c, c->last_ns) + ANALYZER_FREEZE_NS <= a->now_rt) {
+			conn_table_uncool(a->tab, c); /* also when it cannot be frozen */
+			conn_table_prefetch(c);
+			due[n++] = c;
+		}
+		for (size_t i = 0; i < n; i++)
+			conn_table_freeze(a->tab, due[i]);
+	} while (n == ANALYZER_FREEZE_BATCH);
+}
+
+/* A followed trace reports an endpoint in TIME_WAIT, or one whose polled
+ * TIME_WAIT enter has not come yet (queue 1; walks on a busy host are
+ * spaced by their cost, up to seconds), once its grace is over, as a
+ * trace that ends there would.  The records its timewait socket still
+ * makes are then dropped (tw_reported.h); without that, each late enter
+ * opened an endpoint of its own.  True when c is to be reported now. */
+static bool report_in_timewait(struct analyzer *a, struct conn *c, unsigned int q)
+{
+	/* Queue 1 holds those still waiting for their enter. */
+	bool in_timewait = (c->tw_enter || q == 1) && !c->tw_exit;
+
+	if (!in_timewait)
+		return true;
+	if (!a->live)
+		return !c->tw_enter; /* its exit ends it; an enter that never came does not */
+	/* Out of memory: reported all the same, its late records open an
+	 * endpoint of their own (incomplete). */
+	(void)tw_reported_add(&a->tw_reported, c->file, c->serial);
+	return true;
+}
+
+static void expire_queue(struct analyzer *a, unsigned int q, uint64_t grace)
+{
+	struct conn *c;
+
+	while ((c = conn_table_queue_head(a->tab, q))) {
+		uint64_t since = q == ANALYZER_QUEUE_ENDED ? c->last_ns : close_time(c);
+
+		if (a->now_rt < endpoint_rt(a, c, since) + grace)
+			return;
+		if (!report_in_timewait(a, c, q)) {
+			conn_table_unqueue(a->tab, c); /* its TIME_WAIT exit ends it */
+			continue;
+		}
+		finalise(a, c);
+	}
+}
+
+void expire_due(struct analyzer *a)
+{
+	freeze_cold(a);
+	expire_queue(a, 0, a->grace_ns);
+	expire_queue(a, 1, a->grace_tw_ns);
+	expire_queue(a, ANALYZER_QUEUE_ENDED, a->grace_ns);
+}
+
+struct mark_ctx {
+	struct analyzer *a;
+	uint32_t reason;
+	uint64_t from_rt;
+};
+
+static void mark_one(struct conn *c, void *arg)
+{
+	const struct mark_ctx *m = arg;
+
+	/* Closed before the gap began: nothing of it can be missing (a
+	 * timewait socket still can lose its exit). */
+	if (c->closed && endpoint_rt(m->a, c, close_time(c)) < m->from_rt &&
+	    !(c->tw_enter && !c->tw_exit))
+		return;
+	c->incomplete |= m->reason;
+	if (c->mirror)
+		c->mirror->incomplete |= m->reason;
+}
+
+/* Walks allowed per event read, and a start-up allowance. */
+#define MARK_WORK_PER_EVENT 8
+#define MARK_WORK_FREE	    (1u << 20)
+
+void expire_mark_all(struct analyzer *a, uint32_t reason, uint64_t from_rt)
+{
+	struct mark_ctx m = { a, reason, from_rt };
+	uint64_t cost = conn_table_foreach_cost(a->tab);
+
+	a->mark_seq++;
+	if (a->mark_work + cost > a->sum->events * MARK_WORK_PER_EVENT + MARK_WORK_FREE) {
+		*(reason == INC_LOST ? &a->coarse_lost : &a->coarse_corrupt) = a->mark_seq;
+		return;
+	}
+	a->mark_work += cost;
+	conn_table_foreach(a->tab, mark_one, &m);
+}
