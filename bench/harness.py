@@ -3,14 +3,17 @@
 """tcprec benchmark harness: runs the recording and analysis benchmarks
 and prints their Markdown tables (and writes them to --out).
 
-  harness.py [--quick] [--only recording|analysis|busy|follow] [--threads 2,4,8]
+  harness.py [--quick] [--only recording|analysis|fleet|busy|follow] [--threads 2,4,8]
              [--reps N] [--conns N] [--out bench/RESULTS.md] [--build DIR]
 
 Tool paths come from the environment (TCPREC, TCPANA, TRCDUMP, LOADGEN,
 GEN_TRACE; meson's benchmark() sets them) or from --build DIR.  A tool that
 is missing turns its rows into "n/a"; the harness never fails because a
 peer tool is absent.  Needs root (BPF, network namespaces).
-The full run takes about 10-15 minutes on two cores; --quick about 2.
+The full run takes about 15-20 minutes on two cores (the 100M-event
+trace and the fleet ingest of 1M lines add about 5); --quick about 2.
+Fleet ingest needs Debian's clickhouse-server and clickhouse-client
+(scripts/deps.sh bench); without them its row says "skipped".
 """
 import argparse
 import datetime
@@ -23,6 +26,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_analyze  # noqa: E402
 import bench_busy  # noqa: E402
+import bench_fleet  # noqa: E402
 import bench_follow  # noqa: E402
 import bench_record  # noqa: E402
 
@@ -51,7 +55,10 @@ workload's context).  Ready: tcprec's "ready in" line, tcpdump's
 "listening on", bpftrace's "Attaching" plus its perf events, tcpstates'
 BPF link (its header is block-buffered into a file).  Analysis: CPU time
 and peak RSS from GNU time; the real trace and the pcap hold the same
-traffic; synthetic traces come from bench/gen_trace.  Busy host: before
+traffic; synthetic traces come from bench/gen_trace, the longest (100M
+events in the full run) analysed once, in text mode only.  Fleet ingest:
+tcpana --jsonl=flat lines of a synthetic trace into the fleet test's
+private clickhouse-server, see bench_fleet.py.  Busy host: before
 each tracer starts, bench/busyhost fills the workload's fresh namespace
 with N TIME_WAIT sockets and 10,000 idle connections; see bench_busy.py.
 """
@@ -103,11 +110,14 @@ def recording_tables(table, conns):
 
 
 def analysis_table(rows):
-    out = ["\n### Analysis (medians)\n",
+    out = ["\n### Analysis (medians; \"1 run\": a single run)\n",
            "| tool | input | units | wall s | CPU s | units/CPU s | units/wall s | "
            "peak RSS MiB | exit |",
            "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for m in rows:
+        if m.get("skipped"):
+            out.append(f"| {m['tool']} | {m['input']} | skipped: {m['skipped']} |" + " |" * 6)
+            continue
         out.append("| {} | {} | {} {} | {} | {} | {} | {} | {} | {} |".format(
             m["tool"], m["input"], m["units"], m["unit"], fmt(m["wall_s"], "{:.3f}"),
             fmt(m["cpu_s"], "{:.3f}"), fmt(m["per_cpu_s"], "{:,.0f}"),
@@ -134,7 +144,7 @@ def targets(rec_table, ana_rows):
                        f"(target <= 6): {'met' if b is not None and b <= 6 else 'MISSED'}")
             out.append(f"- t={threads}: tcprec with tcp_figures at close (the default) "
                        f"{fmt(t.get('bytes_per_event'), '{:.2f}')} bytes/event")
-    ana = [m for m in ana_rows or [] if m["tool"].strip() == "tcpana"]
+    ana = [m for m in ana_rows or [] if m["tool"].strip() == "tcpana" and not m.get("skipped")]
     tshark = [m for m in ana_rows or [] if m["tool"].startswith("tshark")]
     for m in ana:
         v = m["per_cpu_s"]
@@ -151,13 +161,20 @@ def targets(rec_table, ana_rows):
         out.append("- tcpana (text) peak RSS: " + ", ".join(
             f"{m['rss_mib']:.1f} MiB on {m['units']} events" for m in synth
             if not m["tool"].endswith("--json")))
+    text = [m for m in synth if not m["tool"].endswith("--json")]
+    if len(text) >= 2 and text[-2]["rss_mib"]:
+        long, prev = text[-1], text[-2]
+        out.append(f"- tcpana (text) on the longest trace, {long['units']} events: wall "
+                   f"{fmt(long['wall_s'], '{:.1f}')} s, CPU {fmt(long['cpu_s'], '{:.1f}')} s, "
+                   f"peak RSS {long['rss_mib']:.1f} MiB = "
+                   f"{long['rss_mib'] / prev['rss_mib']:.2f}x that on {prev['units']} events")
     return out
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smoke run (< 2 minutes)")
-    ap.add_argument("--only", choices=["recording", "analysis", "busy", "follow"])
+    ap.add_argument("--only", choices=["recording", "analysis", "fleet", "busy", "follow"])
     ap.add_argument("--threads", help="client thread counts, default 2,4,8 (quick: 4)")
     ap.add_argument("--reps", type=int, help="rounds per configuration (default 3; quick 1)")
     ap.add_argument("--conns", type=int, help="connections per run (default 20000)")
@@ -174,10 +191,12 @@ def main():
     threads = [int(x) for x in (a.threads or ("4" if a.quick else "2,4,8")).split(",")]
     reps = a.reps or (1 if a.quick else 3)
     conns = a.conns or (3000 if a.quick else 20000)
-    # The last synthetic size (text output only) shows that memory levels
-    # off: tcpana keeps closed endpoints for a fixed span of trace time.
+    # The last synthetic size (one run, text output only) shows that memory
+    # levels off: tcpana keeps closed endpoints for a fixed span of trace
+    # time; at 100M it is also the wall time of a long recording.
     real, synth = ((100000, [100000, 1000000, 2000000]) if a.quick
-                   else (1000000, [1000000, 10000000, 20000000]))
+                   else (1000000, [1000000, 10000000, 100000000]))
+    fleet_rows = 100000 if a.quick else 1000000
 
     def log(msg):
         print(msg, file=sys.stderr, flush=True)
@@ -200,6 +219,8 @@ def main():
         if a.only in (None, "analysis"):
             ana_rows = bench_analyze.run(tools, workdir, (real, synth), reps, log)
             lines += analysis_table(ana_rows)
+        if a.only in (None, "fleet"):
+            lines += bench_fleet.table(bench_fleet.run(tools, workdir, fleet_rows, log))
         if a.only in (None, "busy"):
             sizes = [0, 10000] if a.quick else [0, 10000, 50000, 200000]
             busy_conns = 5000 if a.quick else 20000

@@ -5,7 +5,8 @@ set -euo pipefail
 # Groups: build (compile the tools, `meson install`), demo (build, plus what
 # scripts/demo.sh runs), test (what scripts/test.sh needs: the independent
 # observers tcpdump, tshark and libbpf-tools, valgrind, qemu for the vm
-# suite, clickhouse for the fleet test), bench (the peers scripts/bench.sh compares against).
+# suite, clickhouse for the fleet test), bench (the peers scripts/bench.sh compares against,
+# and clickhouse for its fleet ingest).
 build=(meson ninja-build pkg-config gcc clang llvm bpftool
 	libbpf-dev libelf-dev zlib1g-dev libpcap-dev libjansson-dev)
 demo=("${build[@]}" iproute2 python3)
@@ -13,7 +14,7 @@ test=("${demo[@]}" nftables tcpdump tshark wireshark-common util-linux procps
 	libcap2-bin python3-jsonschema python3-matplotlib valgrind clang-format libbpf-tools
 	qemu-system-x86 busybox-static kmod cpio xz-utils zstd clickhouse-server clickhouse-client)
 bench=("${build[@]}" iproute2 python3 libbpf-tools bpftrace tcpdump tshark wireshark-common
-	tcptrace time)
+	tcptrace time clickhouse-server clickhouse-client)
 case ${1:-test} in
 build) packages=("${build[@]}") ;;
 demo) packages=("${demo[@]}") ;;

@@ -13,6 +13,7 @@ SIGKILL) by stop(), which atexit also runs.
 import atexit
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -71,6 +72,24 @@ def _free_port():
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
+
+
+def statements(path):
+    """[(name or None, sql)]: each statement of an SQL file such as
+    docs/clickhouse.sql, named by the '-- query: NAME' line before it."""
+    out, cur, name = [], [], None
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"-- query: (\S+)", line)
+            if m:
+                name = m.group(1)
+            elif line.strip() and not line.startswith("--"):
+                cur.append(line.rstrip())
+                if line.rstrip().endswith(";"):
+                    out.append((name, "\n".join(cur)[:-1]))
+                    cur, name = [], None
+    T.check(not cur, "%s: a statement without ';': %r" % (path, cur))
+    return out
 
 class ChServer:
     def __init__(self, directory):

@@ -17,37 +17,18 @@ usage: fleet_clickhouse.py   (env: TCPREC, TCPANA, TRCDUMP, FLEET_SQL)
 
 import json
 import os
-import re
 import datetime
 import subprocess
 import time
 
 import tcptest as T
-from chserver import ChServer
+from chserver import ChServer, statements
 
 SCENARIOS = (("normal", 8080), ("refused", 8081), ("abort", 8082))
 # The example values of resets_by_peer, replaced by the test's.
 EXAMPLE_PEER = "'198.51.100.23'"
 EXAMPLE_FROM = "'2026-11-22 14:02:00'"
 EXAMPLE_TO = "'2026-11-22 14:05:00'"
-
-
-def statements(path):
-    """[(name or None, sql)]: each statement of the file, named by the
-    '-- query: NAME' line before it."""
-    out, cur, name = [], [], None
-    with open(path) as f:
-        for line in f:
-            m = re.match(r"-- query: (\S+)", line)
-            if m:
-                name = m.group(1)
-            elif line.strip() and not line.startswith("--"):
-                cur.append(line.rstrip())
-                if line.rstrip().endswith(";"):
-                    out.append((name, "\n".join(cur)[:-1]))
-                    cur, name = [], None
-    T.check(not cur, "%s: a statement without ';': %r" % (path, cur))
-    return out
 
 
 def as_host(topo, host, name):
