@@ -339,6 +339,88 @@ static const char *jstr(json_t *o, const char *key)
 
 /* What json_writer() wrote, parsed by jansson and held to the endpoint it
  * was given: every member, in order, with its value. */
+/* Fills c's body with words of the kinds a body holds: zero, small
+ * counters, boot-clock times after the first event, before it and equal
+ * to it, and arbitrary 64-bit values; what the body owns stays NULL. */
+static void random_body(struct conn *c, uint64_t base, uint64_t *seed)
+{
+	uint64_t *w = (uint64_t *)c->b;
+
+	for (size_t i = 0; i < sizeof(*c->b) / 8; i++) {
+		uint64_t r = next_rand(seed);
+
+		switch (r % 6) {
+		case 0:
+			w[i] = 0;
+			break;
+		case 1:
+			w[i] = r >> 56;
+			break;
+		case 2:
+			w[i] = base + (r >> 40);
+			break;
+		case 3:
+			w[i] = base - (r >> 44);
+			break;
+		case 4:
+			w[i] = base;
+			break;
+		default:
+			w[i] = next_rand(seed);
+			break;
+		}
+	}
+	c->b->first_ns = base;
+	c->b->traffic.list = NULL;
+	c->b->traffic.flowbuf = NULL;
+	c->b->verdict.violations = NULL;
+}
+
+/* Times are kept as differences from the endpoint's first event: any
+ * word, above, below or equal to it, comes back exactly, and a body of
+ * times close to its first event is kept in less room than the same body
+ * whose first event says nothing (0). */
+static void freeze_times_as_differences(void)
+{
+	struct conn_table *t = conn_table_new();
+	struct conn_body *copy = malloc(sizeof(*copy));
+	uint64_t seed = 11, base = 40199557928035ull;
+
+	for (int round = 0; round < 300; round++) {
+		struct trc_conn d = decl(100 + (uint64_t)round, (uint16_t)(1000 + round), 80);
+		struct conn *c = conn_table_add(t, 0, &d);
+
+		random_body(c, round % 10 ? base : 0, &seed);
+		c->closed = true;
+		memcpy(copy, c->b, sizeof(*copy));
+		CHECK(conn_table_freeze(t, c));
+		CHECK(conn_table_thaw(t, c));
+		CHECK(!memcmp(c->b, copy, sizeof(*copy)));
+		conn_table_remove(t, c);
+		conn_table_release(t, c);
+	}
+	/* Twenty times a millisecond apart: three bytes each, not six. */
+	uint8_t with_base, without;
+	for (int k = 0; k < 2; k++) {
+		struct trc_conn d = decl(1000 + (uint64_t)k, 2000, 80);
+		struct conn *c = conn_table_add(t, 0, &d);
+
+		c->closed = true;
+		c->b->first_ns = k ? 0 : base;
+		for (int i = 0; i < 16; i++)
+			c->b->replay.trans[i].t_ns = base + (uint64_t)i * 1000000;
+		for (int i = 0; i < CONN_RECENT; i++)
+			c->b->replay.recent[i].t_ns = base + 5000;
+		CHECK(conn_table_freeze(t, c));
+		*(k ? &without : &with_base) = c->enc_class;
+		CHECK(conn_table_thaw(t, c));
+		CHECK_EQ(c->b->replay.trans[15].t_ns, base + 15 * 1000000ull);
+	}
+	CHECK(with_base + 1 < without);
+	free(copy);
+	conn_table_free(t);
+}
+
 static void check_conn_json(const char *text, bool list)
 {
 	json_error_t e;
@@ -520,6 +602,7 @@ int main(void)
 	id_sort();
 	serial_index_churn();
 	freeze_round_trip();
+	freeze_times_as_differences();
 	json_writer();
 	return check_exit_status();
 }
