@@ -26,18 +26,6 @@
 		return -1;                                                                         \
 	} while (0)
 
-static int grow_conns(struct trc_reader *r, uint32_t n)
-{
-	if (n <= r->conns_cap)
-		return 0;
-	struct rconn *nc = realloc(r->conns, (size_t)n * sizeof(*nc));
-	if (!nc)
-		return -1;
-	r->conns = nc;
-	r->conns_cap = n;
-	return 0;
-}
-
 int dec_begin(struct trc_reader *r, const struct blk *b, struct trc_error *err)
 {
 	struct dec *d = &r->d;
@@ -65,8 +53,13 @@ int dec_begin(struct trc_reader *r, const struct blk *b, struct trc_error *err)
 	if (d->t_first > d->t_last)
 		goto bad;
 	why = "out of memory for the chunk's connections";
-	if (grow_conns(r, d->n_conns) < 0)
-		goto bad;
+	if (d->n_conns) {
+		struct rconn *nc = rd_grow(r->conns, &r->conns_cap, d->n_conns, sizeof(*nc));
+
+		if (!nc)
+			goto bad;
+		r->conns = nc;
+	}
 	d->c = c;
 	d->t_prev = d->t_first;
 	return 0;
@@ -115,6 +108,12 @@ static bool batch_reserve(struct trc_reader *r, uint32_t n)
 	return true;
 }
 
+/* The declaration of connection cid of the current chunk, NULL for none. */
+static const struct trc_conn *conn_of(const struct trc_reader *r, uint32_t cid)
+{
+	return cid == UINT32_MAX ? NULL : &r->conns[cid].c;
+}
+
 /* Batch entry i into *ev, the bytes decoding into *ev would have written
  * and no others: what lies beyond EV_CLEAR_BYTES and a SOCK event's
  * n_fields stays the caller's, as when the record is decoded in place.
@@ -133,7 +132,7 @@ static void batch_get(const struct trc_reader *r, uint32_t i, struct trc_event *
 		memcpy(ev->sock.value, b->sock.value, b->sock.n_fields * sizeof(b->sock.value[0]));
 	}
 	if (conn)
-		*conn = cid == UINT32_MAX ? NULL : &r->conns[cid].c;
+		*conn = conn_of(r, cid);
 }
 
 int dec_validate(struct trc_reader *r, struct trc_error *err)
@@ -202,7 +201,7 @@ int dec_next(struct trc_reader *r, struct trc_event *ev, const struct trc_conn *
 		}
 		if (k == 1) {
 			if (conn)
-				*conn = cid == UINT32_MAX ? NULL : &r->conns[cid].c;
+				*conn = conn_of(r, cid);
 			return 1;
 		}
 	}

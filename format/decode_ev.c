@@ -29,14 +29,10 @@ static int dec_owner(struct trc_reader *r, struct dec *d, struct trc_ev_state *s
 		const uint8_t *comm;
 		if (idx >= WIRE_MAX_CHUNK_OWNERS)
 			FAIL("more owners than a chunk may hold");
-		if (idx >= r->owners_cap) {
-			uint32_t ncap = r->owners_cap ? r->owners_cap * 2 : 64;
-			struct rowner *no = realloc(r->owners, ncap * sizeof(*no));
-			if (!no)
-				FAIL("out of memory for the owner table");
-			r->owners = no;
-			r->owners_cap = ncap;
-		}
+		struct rowner *no = rd_grow(r->owners, &r->owners_cap, idx + 1, sizeof(*no));
+		if (!no)
+			FAIL("out of memory for the owner table");
+		r->owners = no;
 		struct rowner *o = &r->owners[idx];
 		if (cur_varint32(&d->c, &o->tgid) || cur_varint(&d->c, &zd) || cur_u8(&d->c, &n) ||
 		    n > TRC_COMM_LEN - 1 || cur_take(&d->c, n, &comm))

@@ -30,14 +30,10 @@ static int addr_field(struct trc_reader *r, struct dec *d, int v6, uint8_t *dst,
 	if (idx == d->addrs) {
 		if (idx >= WIRE_MAX_CHUNK_ADDRS)
 			FAIL("more addresses than a chunk may hold");
-		if (idx >= r->addrs_cap) {
-			uint32_t ncap = r->addrs_cap ? r->addrs_cap * 2 : 64;
-			struct raddr *na = realloc(r->addrs, ncap * sizeof(*na));
-			if (!na)
-				FAIL("out of memory for the address table");
-			r->addrs = na;
-			r->addrs_cap = ncap;
-		}
+		struct raddr *na = rd_grow(r->addrs, &r->addrs_cap, idx + 1, sizeof(*na));
+		if (!na)
+			FAIL("out of memory for the address table");
+		r->addrs = na;
 		memset(&r->addrs[idx], 0, sizeof(r->addrs[idx]));
 		r->addrs[idx].v6 = (uint8_t)v6;
 		if (cur_copy(&d->c, r->addrs[idx].a, n))

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "cursor.h"
 #include "trc.h"
@@ -118,11 +119,30 @@ struct trc_reader {
 	uint32_t addrs_cap;
 	/* Events of the current chunk as its validation pass decoded them,
 	 * each with the index of its connection in conns (UINT32_MAX: none),
-	 * not a pointer into a table that grow_conns() moves.  At most
+	 * not a pointer into a table that rd_grow() moves.  At most
 	 * DEC_BATCH_MAX entries (decode.h). */
 	struct trc_event *batch;
 	uint32_t *batch_cid;
 	uint32_t batch_cap;
 };
+
+/* Room for need entries of elem bytes in the chunk table tab of *cap
+ * entries (doubling, from 64; need > 0): the table, moved or not, with
+ * *cap updated; NULL, with tab and *cap left as they were, when memory is
+ * short.  Every table is bounded by a chunk limit before it grows. */
+static inline void *rd_grow(void *tab, uint32_t *cap, uint32_t need, size_t elem)
+{
+	uint32_t ncap = *cap ? *cap : 64;
+	void *n;
+
+	if (need <= *cap)
+		return tab;
+	while (ncap < need)
+		ncap *= 2;
+	n = realloc(tab, (size_t)ncap * elem);
+	if (n)
+		*cap = ncap;
+	return n;
+}
 
 #endif /* TRC_READER_STATE_H */
