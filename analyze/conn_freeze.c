@@ -131,41 +131,9 @@ static size_t enc_bytes(uint8_t cls)
 	return ((size_t)cls + 1) * CONN_ENC_STEP;
 }
 
-static void *kept_get(struct conn_freezer *f, struct conn_kept *k, size_t size)
+static void *enc_get(struct conn_freezer *f, uint8_t cls)
 {
-	void *p = k->head;
-
-	if (!p)
-		return malloc(size);
-	UNPOISON(p, size);
-	memcpy(&k->head, p, sizeof(k->head));
-	f->kept_bytes -= size;
-	return p;
-}
-
-static void kept_put(struct conn_freezer *f, struct conn_kept *k, void *p, size_t size)
-{
-	if (!p)
-		return;
-	if (f->kept_bytes + size > CONN_KEEP_BYTES) {
-		free(p);
-		return;
-	}
-	memcpy(p, &k->head, sizeof(k->head));
-	k->head = p;
-	f->kept_bytes += size;
-	POISON(p, size);
-}
-
-static void kept_fini(struct conn_kept *k, size_t size)
-{
-	while (k->head) {
-		void *p = k->head;
-
-		UNPOISON(p, size);
-		memcpy(&k->head, p, sizeof(p));
-		free(p);
-	}
+	return freelist_get_from(&f->enc[cls], &f->slabs, enc_bytes(cls));
 }
 
 /* Freezes c alone, whatever it is linked to; false when memory is short. */
@@ -177,7 +145,7 @@ static bool freeze_one(struct conn_freezer *t, struct conn *c)
 	conn_uncool(t, c);
 	n = encode(c->b, buf);
 	c->enc_class = (uint8_t)((n - 1) / CONN_ENC_STEP);
-	c->enc = kept_get(t, &t->enc[c->enc_class], enc_bytes(c->enc_class));
+	c->enc = enc_get(t, c->enc_class);
 	if (!c->enc)
 		return false;
 	memcpy(c->enc, buf, n);
@@ -210,7 +178,7 @@ static bool thaw_one(struct conn_freezer *t, struct conn *c)
 	if (!b)
 		return false;
 	decode(c->enc, b);
-	kept_put(t, &t->enc[c->enc_class], c->enc, enc_bytes(c->enc_class));
+	freelist_put(&t->enc[c->enc_class], c->enc);
 	c->enc = NULL;
 	c->b = b;
 	c->frozen = false;
@@ -244,27 +212,27 @@ void conn_freezer_init(struct conn_freezer *f)
 
 void conn_freezer_fini(struct conn_freezer *f)
 {
-	kept_fini(&f->bodies, sizeof(struct conn_body));
+	freelist_fini(&f->bodies);
 	for (size_t i = 0; i < CONN_ENC_CLASSES; i++)
-		kept_fini(&f->enc[i], enc_bytes((uint8_t)i));
-	f->kept_bytes = 0;
+		freelist_fini(&f->enc[i]);
+	slab_source_fini(&f->slabs);
 }
 
 struct conn_body *conn_freezer_body(struct conn_freezer *f)
 {
-	return kept_get(f, &f->bodies, sizeof(struct conn_body));
+	return freelist_get_from(&f->bodies, &f->slabs, sizeof(struct conn_body));
 }
 
 void conn_freezer_body_release(struct conn_freezer *f, struct conn_body *b)
 {
-	kept_put(f, &f->bodies, b, sizeof(*b));
+	freelist_put(&f->bodies, b);
 }
 
 void conn_freezer_release_body_of(struct conn_freezer *f, struct conn *c)
 {
 	conn_freezer_body_release(f, c->b);
 	if (c->enc)
-		kept_put(f, &f->enc[c->enc_class], c->enc, enc_bytes(c->enc_class));
+		freelist_put(&f->enc[c->enc_class], c->enc);
 	c->b = NULL;
 	c->enc = NULL;
 }
