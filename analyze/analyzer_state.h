@@ -76,6 +76,8 @@ struct analyzer {
 	struct analyzer_summary *sum;
 	uint64_t now_rt;
 	uint64_t next_freeze_rt; /* freeze_cold() runs again from then */
+	uint64_t next_due_rt;	 /* no queued endpoint is due before (expire.c) ... */
+	uint64_t due_changes;	 /* ... unless the queues changed since */
 	uint64_t lost_until_rt;
 	bool corrupt_pending;
 	uint64_t corrupt_until_rt;

@@ -383,6 +383,11 @@ struct conn *conn_table_queue_head(struct conn_table *t, unsigned int q)
 	return conn_queue_head(&t->queues, q);
 }
 
+uint64_t conn_table_queue_changes(const struct conn_table *t)
+{
+	return t->queues.changes;
+}
+
 void conn_table_prefetch(const struct conn *c)
 {
 	if (c)

@@ -68,6 +68,8 @@ struct conn *conn_table_partner(struct conn_table *t, const struct conn *c);
 void conn_table_queue(struct conn_table *t, struct conn *c, unsigned int q);
 void conn_table_unqueue(struct conn_table *t, struct conn *c);
 struct conn *conn_table_queue_head(struct conn_table *t, unsigned int q);
+/* Grows with every push and unlink: unchanged, no queue's head changed. */
+uint64_t conn_table_queue_changes(const struct conn_table *t);
 /* Asks for c's body, or its encoded body while frozen, to be brought into
  * the cache ahead of freezing or thawing it; NULL is ignored. */
 void conn_table_prefetch(const struct conn *c);

@@ -9,6 +9,7 @@ void conn_queues_init(struct conn_queues *qs)
 {
 	for (unsigned int q = 0; q < CONN_QUEUES; q++)
 		TAILQ_INIT(&qs->q[q]);
+	qs->changes = 0;
 }
 
 void conn_queue_push(struct conn_queues *qs, struct conn *c, unsigned int q)
@@ -16,6 +17,7 @@ void conn_queue_push(struct conn_queues *qs, struct conn *c, unsigned int q)
 	if (c->queued || q >= CONN_QUEUES)
 		return;
 	TAILQ_INSERT_TAIL(&qs->q[q], c, qlink);
+	qs->changes++;
 	c->queued = true;
 	c->queue = (uint8_t)q;
 }
@@ -25,6 +27,7 @@ void conn_queue_unlink(struct conn_queues *qs, struct conn *c)
 	if (!c->queued)
 		return;
 	TAILQ_REMOVE(&qs->q[c->queue], c, qlink);
+	qs->changes++;
 	c->queued = false;
 }
 

@@ -13,6 +13,7 @@
 
 struct conn_queues {
 	struct conn_list q[CONN_QUEUES];
+	uint64_t changes; /* pushes and unlinks so far: a head may have changed */
 };
 
 void conn_queues_init(struct conn_queues *qs);

@@ -64,14 +64,23 @@ static bool report_in_timewait(struct analyzer *a, struct conn *c, unsigned int 
 	return true;
 }
 
-static void expire_queue(struct analyzer *a, unsigned int q, uint64_t grace)
+/* When c, in queue q, is due: its grace period after its close, or
+ * after its last event once its TIME_WAIT exit ended it.  It only moves
+ * later while c stays queued (a close is not undone; an event is later
+ * than the one before). */
+static uint64_t due_rt(const struct analyzer *a, const struct conn *c, unsigned int q)
+{
+	uint64_t since = q == ANALYZER_QUEUE_ENDED ? c->last_ns : close_time(c);
+
+	return endpoint_rt(a, c, since) + (q == 1 ? a->grace_tw_ns : a->grace_ns);
+}
+
+static void expire_queue(struct analyzer *a, unsigned int q)
 {
 	struct conn *c;
 
 	while ((c = conn_table_queue_head(a->tab, q))) {
-		uint64_t since = q == ANALYZER_QUEUE_ENDED ? c->last_ns : close_time(c);
-
-		if (a->now_rt < endpoint_rt(a, c, since) + grace)
+		if (a->now_rt < due_rt(a, c, q))
 			return;
 		if (!report_in_timewait(a, c, q)) {
 			conn_table_unqueue(a->tab, c); /* its TIME_WAIT exit ends it */
@@ -83,10 +92,22 @@ static void expire_queue(struct analyzer *a, unsigned int q, uint64_t grace)
 
 void expire_due(struct analyzer *a)
 {
+	uint64_t next = UINT64_MAX;
+	struct conn *c;
+
 	freeze_cold(a);
-	expire_queue(a, 0, a->grace_ns);
-	expire_queue(a, 1, a->grace_tw_ns);
-	expire_queue(a, ANALYZER_QUEUE_ENDED, a->grace_ns);
+	/* Reading the queues' heads on every event was a cache miss each
+	 * (4 % of the analysis): nothing is due before the earliest head's
+	 * time, which only moves later while no queue changes. */
+	if (a->now_rt < a->next_due_rt && conn_table_queue_changes(a->tab) == a->due_changes)
+		return;
+	for (unsigned int q = 0; q < CONN_QUEUES; q++)
+		expire_queue(a, q);
+	for (unsigned int q = 0; q < CONN_QUEUES; q++)
+		if ((c = conn_table_queue_head(a->tab, q)) && due_rt(a, c, q) < next)
+			next = due_rt(a, c, q);
+	a->next_due_rt = next;
+	a->due_changes = conn_table_queue_changes(a->tab);
 }
 
 struct mark_ctx {
