@@ -93,10 +93,30 @@ static size_t encode(const struct conn_body *b, unsigned char out[ENC_MAX])
 	return NIB_AT + (k + 1) / 2 + n;
 }
 
-/* Restores into b the body encoded in enc. */
-static void decode(const unsigned char *enc, struct conn_body *b)
+/* The n (0..8) bytes at p as a little-endian number: one 8-byte load
+ * and a mask while 8 bytes are there to read (end: where they stop).
+ * Byte-wise copies of variable length, each read back as a word, stalled
+ * on store forwarding: the most of decode()'s time after its first cache
+ * miss. */
+static uint64_t load_bytes(const unsigned char *p, unsigned int n, const unsigned char *end)
 {
-	const unsigned char *map = enc;
+	uint64_t w = 0;
+
+	if (end - p >= 8) {
+		memcpy(&w, p, 8);
+		w = le64(w);
+		return n >= 8 ? w : w & ((1ull << (8 * n)) - 1);
+	}
+	for (unsigned int i = n; i-- > 0;)
+		w = w << 8 | p[i];
+	return w;
+}
+
+/* Restores into b the body encoded in enc, of len bytes with its size
+ * class's slack. */
+static void decode(const unsigned char *enc, size_t len, struct conn_body *b)
+{
+	const unsigned char *map = enc, *end = enc + len;
 	unsigned char *body = (unsigned char *)b;
 	const unsigned char *nib = enc + NIB_AT;
 	const unsigned char *next = nib + (enc[NIB_AT - 1] + 1) / 2;
@@ -110,18 +130,15 @@ static void decode(const unsigned char *enc, struct conn_body *b)
 		for (unsigned int bits = map[m]; bits; bits &= bits - 1, k++) {
 			size_t i = m * 8 + (size_t)__builtin_ctz(bits);
 			unsigned int code = (nib[k / 2] >> (k % 2 ? 4 : 0)) & 0xf;
+			unsigned int n = code >= CODE_DELTA ? code - CODE_DELTA : code + 1;
+			uint64_t w = load_bytes(next, n, end);
 
-			if (code >= CODE_DELTA) {
-				uint64_t d = 0;
-
-				memcpy(&d, next, code - CODE_DELTA);
-				d = le64(d) + base;
-				memcpy(body + i * 8, &d, 8);
-				next += code - CODE_DELTA;
-			} else {
-				memcpy(body + i * 8, next, code + 1);
-				next += code + 1;
-			}
+			/* A word's bytes above its significant ones are zero;
+			 * a difference is a number, the bytes of a word are
+			 * in memory order. */
+			w = code >= CODE_DELTA ? w + base : le64(w);
+			memcpy(body + i * 8, &w, 8);
+			next += n;
 		}
 	}
 }
@@ -177,7 +194,7 @@ static bool thaw_one(struct conn_freezer *t, struct conn *c)
 
 	if (!b)
 		return false;
-	decode(c->enc, b);
+	decode(c->enc, enc_bytes(c->enc_class), b);
 	freelist_put(&t->enc[c->enc_class], c->enc);
 	c->enc = NULL;
 	c->b = b;
@@ -198,7 +215,7 @@ void conn_frozen_free_parts(const struct conn *frozen)
 {
 	struct conn_body b;
 
-	decode(frozen->enc, &b);
+	decode(frozen->enc, enc_bytes(frozen->enc_class), &b);
 	free(b.traffic.list);
 	free(b.traffic.flowbuf);
 	free(b.verdict.violations);
