@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "conn_freeze.h"
-#include "poison.h"
 
 #define BODY_BYTES (sizeof(struct conn_body))
 #define BODY_WORDS (BODY_BYTES / 8)

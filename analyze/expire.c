@@ -92,7 +92,7 @@ static void expire_queue(struct analyzer *a, unsigned int q)
 
 void expire_due(struct analyzer *a)
 {
-	uint64_t next = UINT64_MAX;
+	uint64_t next = UINT64_MAX, t;
 	struct conn *c;
 
 	freeze_cold(a);
@@ -104,8 +104,8 @@ void expire_due(struct analyzer *a)
 	for (unsigned int q = 0; q < CONN_QUEUES; q++)
 		expire_queue(a, q);
 	for (unsigned int q = 0; q < CONN_QUEUES; q++)
-		if ((c = conn_table_queue_head(a->tab, q)) && due_rt(a, c, q) < next)
-			next = due_rt(a, c, q);
+		if ((c = conn_table_queue_head(a->tab, q)) && (t = due_rt(a, c, q)) < next)
+			next = t;
 	a->next_due_rt = next;
 	a->due_changes = conn_table_queue_changes(a->tab);
 }

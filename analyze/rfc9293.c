@@ -248,7 +248,6 @@ static bool is_segment(enum rfc9293_input_kind k)
 	return k == RFC_IN_SEG_RX || k == RFC_IN_SEG_TX;
 }
 
-/* Returns the table-wide index of the first matching row, or -1. */
 /* The rows of each section that can apply in each state, in table
  * order: find_rule() reads those few instead of every row of its
  * section (the receive section's rows for every segment were a twentieth
@@ -287,6 +286,7 @@ static void index_rows(void)
 	by_state.built = true;
 }
 
+/* Returns the table-wide index of the first matching row, or -1. */
 static int find_rule(const struct rfc9293_model *m, const struct rfc9293_input *in,
 		     const struct rfc9293_rule **row)
 {

@@ -14,12 +14,10 @@
 #define LIB_FREELIST_H
 
 #include <stdalign.h>
-#include <stdint.h>
 
 #include "hugemem.h"
 #include "poison.h"
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* New objects are cut from slabs of this size (one object when larger):
