@@ -15,6 +15,7 @@
 #include "finalise.h"
 #include "inputset.h"
 #include "safestr.h"
+#include "shard.h"
 
 static void warn(const struct analyzer *a, const struct input *in, const struct trc_error *e,
 		 int st)
@@ -73,7 +74,7 @@ static void advance(struct analyzer *a, struct input *in)
 		if (st == TRC_CORRUPT) {
 			a->sum->corrupt_blocks++;
 			warn(a, in, e, st);
-			expire_mark_all(a, INC_CORRUPT, a->now_rt);
+			expire_mark_all(a, INC_CORRUPT, a->now_rt, a->sum->events);
 			a->corrupt_pending = true;
 			continue;
 		}
@@ -137,6 +138,20 @@ static void account(struct analyzer *a, struct input *in)
 	}
 }
 
+/* One shard of a parallel run dispatches only its connections' events,
+ * but follows every event's time (shard.h). */
+static void dispatch_owned(struct analyzer *a, struct input *in)
+{
+	struct shard *s = a->shard;
+
+	if (shard_owns(s, in->has_conn ? in->conn : NULL)) {
+		shard_report_at(s, a->sum->events, REPORT_DISPATCH, 0);
+		dispatch_event(a, in);
+	}
+	expire_due(a);
+	shard_event_done(s, a->sum->events, conn_table_live(a->tab));
+}
+
 static int loop(struct analyzer *a)
 {
 	struct input *in;
@@ -153,11 +168,17 @@ static int loop(struct analyzer *a)
 			if (rc < 0)
 				a->err = rc;
 		}
-		dispatch_event(a, in);
-		expire_due(a);
+		if (!a->shard) {
+			dispatch_event(a, in);
+			expire_due(a);
+		} else {
+			dispatch_owned(a, in);
+		}
 		advance(a, in);
 	}
 	finalise_at_end(a);
+	if (a->shard)
+		shard_finish(a->shard, a->sum->events);
 	for (int i = 0; i < a->n; i++) {
 		struct trc_reader_stats st;
 
@@ -224,7 +245,9 @@ int analyzer_run_readers(struct trc_reader **readers, const char *const *names, 
 			 const struct analyzer_opts *opts, const struct analyzer_sink *sink,
 			 const struct analyzer_diag *diag, struct analyzer_summary *sum)
 {
-	struct analyzer a = { .opts = opts, .sink = sink, .diag = diag, .sum = sum };
+	struct analyzer a = {
+		.opts = opts, .sink = sink, .diag = diag, .sum = sum, .shard = opts->shard
+	};
 	struct inputset_arrangement ar;
 	int rc = 0;
 
@@ -257,6 +280,8 @@ int analyzer_run_readers(struct trc_reader **readers, const char *const *names, 
 		if (rc >= 0 && sink->header)
 			rc = inputset_headers(in->set, sink);
 	}
+	if (rc >= 0 && a.shard)
+		shard_ready(a.shard);
 	if (rc >= 0)
 		rc = loop(&a);
 	if (rc >= 0 && sink->summary)

@@ -70,10 +70,13 @@ struct analyzer_live {
 	struct analyzer *a; /* set while analyzer_run_readers() runs */
 };
 
+struct shard;
+
 struct analyzer_opts {
 	bool keep_segments; /* build the per-segment list (--segments) */
 	struct analyzer_filter filter;
 	struct analyzer_live *live; /* NULL unless following */
+	struct shard *shard;	    /* NULL unless one shard of a parallel run (shard.h) */
 };
 
 /* Moves the analysis to wall_ns (realtime) less live->lag_ns, when that

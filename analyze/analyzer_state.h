@@ -65,6 +65,7 @@ struct input {
 
 struct analyzer {
 	struct conn_table *tab;
+	struct shard *shard;		  /* NULL unless one shard of a parallel run */
 	const struct analyzer_live *live; /* NULL unless following */
 	uint64_t grace_ns, grace_tw_ns;	  /* ANALYZER_GRACE_*, or live->grace_ns */
 	struct tw_reported tw_reported;	  /* --follow: reported in TIME_WAIT */

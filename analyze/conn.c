@@ -17,11 +17,15 @@
 #include "conn_index.h"
 #include "freelist.h"
 #include "hash.h"
+#include "tuple_hash.h"
 
 struct lookaside_ent {
 	struct conn_key key;
-	uint64_t id;
+	uint64_t id;  /* as conn.id: 0 = empty */
+	uint64_t gid; /* as conn.gid */
 };
+
+_Static_assert(2 * TUPLE_SLOT_PAIRS == CONN_LOOKASIDE, "the lookaside's slots come in pairs");
 
 struct conn_table {
 	struct conn_index ix;	/* by (file, serial) */
@@ -30,9 +34,12 @@ struct conn_table {
 	uint64_t next_id;
 	struct conn_queues queues;
 	struct conn_freezer fz;
-	/* Direct-mapped by tuple hash: a newer endpoint may evict an older one
-	 * with the same slot; the bound is CONN_LOOKASIDE entries. */
-	struct lookaside_ent look[CONN_LOOKASIDE];
+	/* Direct-mapped by tuple: a newer endpoint may evict an older one
+	 * with the same slot; the bound is CONN_LOOKASIDE entries.  The slot
+	 * is a function of the connection (tuple_hash.h) and its direction,
+	 * so that a shard of a parallel analysis holds the slots of its
+	 * connections and evicts as the whole table would. */
+	struct lookaside_ent look[2 * TUPLE_SLOT_PAIRS];
 	struct freelist heads; /* released endpoints kept for reuse (bodies apart) */
 	size_t pop_cursor;     /* slots before it are empty once popping started */
 };
@@ -75,7 +82,9 @@ static struct conn *chain_next(const struct conn *c)
 
 static struct lookaside_ent *look_slot(struct conn_table *t, const struct conn_key *k)
 {
-	return &t->look[hash_tuple(k->laddr, k->lport, k->raddr, k->rport) % CONN_LOOKASIDE];
+	unsigned int pair = tuple_slot_pair(tuple_hash(k->laddr, k->lport, k->raddr, k->rport));
+
+	return &t->look[2 * pair + !tuple_first_end(k->laddr, k->lport, k->raddr, k->rport)];
 }
 
 void conn_key_from_decl(struct conn_key *k, const struct trc_conn *d, bool swapped)
@@ -273,7 +282,10 @@ void conn_table_remove(struct conn_table *t, struct conn *c)
 	c->indexed = false;
 	t->live--;
 	if (c->peer) {
-		c->peer->peer = NULL; /* the id stays, the pointer must not */
+		/* The ids stay, the pointers must not. */
+		c->peer->peer = NULL;
+		c->peer->peer_gid = c->gid;
+		c->peer_gid = c->peer->gid;
 		c->peer = NULL;
 	}
 	/* Only an endpoint still without a peer waits for a late one: one
@@ -284,6 +296,7 @@ void conn_table_remove(struct conn_table *t, struct conn *c)
 	l = look_slot(t, &c->key);
 	l->key = c->key;
 	l->id = c->id;
+	l->gid = c->gid;
 }
 
 struct conn *conn_table_by_tuple(struct conn_table *t, const struct conn_key *k, bool flow_only)
@@ -333,6 +346,7 @@ uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c)
 	l = look_slot(t, &rev);
 	if (l->id && tuple_eq(&l->key, &rev)) {
 		c->peer_id = l->id;
+		c->peer_gid = l->gid;
 		l->id = 0; /* one peer per endpoint */
 	}
 	return c->peer_id;
@@ -426,11 +440,6 @@ void conn_table_foreach(struct conn_table *t, void (*cb)(struct conn *, void *),
 
 	for (; (c = conn_index_next(&t->ix, &i)) != NULL; i++)
 		cb(c, arg);
-}
-
-uint64_t conn_table_foreach_cost(const struct conn_table *t)
-{
-	return conn_index_slots(&t->ix);
 }
 
 struct conn *conn_table_peek(struct conn_table *t)

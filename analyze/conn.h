@@ -98,9 +98,6 @@ struct conn *conn_table_cool_head(struct conn_table *t);
 /* Iteration over every live endpoint (order unspecified).  cb may not
  * remove endpoints; use conn_table_pop() for that. */
 void conn_table_foreach(struct conn_table *t, void (*cb)(struct conn *, void *), void *arg);
-/* What one conn_table_foreach() costs: the slots it reads (at least
- * twice the live endpoints; the index does not shrink). */
-uint64_t conn_table_foreach_cost(const struct conn_table *t);
 
 /* Some live endpoint, or NULL when empty (trace end); peek leaves it in
  * the table, pop removes it. */

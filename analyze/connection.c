@@ -252,7 +252,7 @@ void connection_build(struct connection_view *cv, const struct conn_view *a,
 	a_orig = a_is_orig(a, b, &cv->direction_known);
 	cv->half[a_orig ? SIDE_ORIG : SIDE_RESP] = a;
 	cv->half[a_orig ? SIDE_RESP : SIDE_ORIG] = b;
-	cv->id = b && b->c->id < a->c->id ? b->c->id : a->c->id;
+	cv->id = b && b->c->gid < a->c->gid ? b->c->gid : a->c->gid;
 	if (a->outcome == OUT_LISTENER && !b) {
 		/* A listener has no peer: it stands as the responder of
 		 * every connection to its port. */

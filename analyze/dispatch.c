@@ -13,6 +13,7 @@
 #include "expire.h"
 #include "finalise.h"
 #include "replay_flow.h"
+#include "shard.h"
 
 static void list_append(struct conn *c, const struct seg_rec *s)
 {
@@ -31,11 +32,36 @@ static void list_append(struct conn *c, const struct seg_rec *s)
 	c->b->traffic.list[c->b->traffic.n_list++] = *s;
 }
 
+/* Appends c to finalisation queue q, unless it is queued.  qpos is its
+ * place among every endpoint queued, in shards too: a shard's rows are
+ * merged with the others' in that order (shard.h). */
+static void enqueue(struct analyzer *a, struct conn *c, unsigned int q)
+{
+	if (c->queued)
+		return;
+	c->qpos = a->shard ? shard_qpos(a->shard, a->sum->events) : a->sum->events;
+	conn_table_queue(a->tab, c, q);
+}
+
+/* An endpoint that its TIME_WAIT exit ended is due a grace period after
+ * its last event: one that gets another goes to the back of its queue,
+ * which stays in order of due time.  In that order every endpoint due is
+ * finalised on time, never held behind one that is not, as each shard of
+ * a parallel run must do without seeing the others. */
+static void requeue_ended(struct analyzer *a, struct conn *c)
+{
+	if (!c->queued || c->queue != ANALYZER_QUEUE_ENDED)
+		return;
+	conn_table_unqueue(a->tab, c);
+	enqueue(a, c, ANALYZER_QUEUE_ENDED);
+}
+
 static void deliver(struct analyzer *a, struct conn *c, const struct seg_rec *s, bool dual)
 {
 	if (!c->b->first_ns)
 		c->b->first_ns = s->t_ns;
 	c->last_ns = s->t_ns;
+	requeue_ended(a, c);
 	classify_segment(c, s);
 	if (!c->flow_only) {
 		replay_segment(c, s);
@@ -85,6 +111,23 @@ static bool clean_start(const struct trc_event *ev)
 	       (ev->seg.tcp_flags & (TRC_TCP_SYN | TRC_TCP_ACK)) == TRC_TCP_SYN;
 }
 
+/* Output ids and the peak of live endpoints: a shard leaves both to the
+ * coordinator, which sees every shard (shard.h). */
+static void count_creation(struct analyzer *a, struct conn *c)
+{
+	uint64_t live = conn_table_live(a->tab);
+
+	if (a->shard) {
+		shard_created(a->shard, c, c->mirror ? 2 : 1, a->sum->events, live);
+		return;
+	}
+	c->gid = c->id;
+	if (c->mirror)
+		c->mirror->gid = c->mirror->id;
+	if (live > a->sum->peak_live)
+		a->sum->peak_live = live;
+}
+
 /* The endpoint of the event, created on first sight.  Endpoints are only
  * ever reached through the table: no pointer to one outlives the event
  * that looked it up, so none can outlive the endpoint. */
@@ -113,8 +156,7 @@ static struct conn *get_conn(struct analyzer *a, struct input *in, uint32_t file
 		c->mirror->incomplete = c->incomplete;
 		c->mirror->born_mark = c->born_mark;
 	}
-	if (conn_table_live(a->tab) > a->sum->peak_live)
-		a->sum->peak_live = conn_table_live(a->tab);
+	count_creation(a, c);
 	if (!c->flow_only) {
 		(void)conn_table_link_peer(a->tab, c);
 		adopt(a, c);
@@ -124,7 +166,7 @@ static struct conn *get_conn(struct analyzer *a, struct input *in, uint32_t file
 
 static void queue(struct analyzer *a, struct conn *c)
 {
-	conn_table_queue(a->tab, c, c->b->replay.tw_expected && !c->tw_enter ? 1 : 0);
+	enqueue(a, c, c->b->replay.tw_expected && !c->tw_enter ? 1 : 0);
 }
 
 /* The socket a flow's segments go to, by tuple.  A flow that opens with
@@ -211,7 +253,7 @@ static void on_timewait(struct analyzer *a, struct input *in, struct conn *c)
 	}
 	/* Over, but a LOST record naming a range over it may still come. */
 	conn_table_unqueue(a->tab, c);
-	conn_table_queue(a->tab, c, ANALYZER_QUEUE_ENDED);
+	enqueue(a, c, ANALYZER_QUEUE_ENDED);
 }
 
 static void on_lost(struct analyzer *a, struct input *in)
@@ -229,7 +271,7 @@ static void on_lost(struct analyzer *a, struct input *in)
 	 * the grace period, longer than a recorder's counter-read interval,
 	 * so the ones a gap touched are still here to be marked. */
 	uint64_t begin = l->t_begin_ns <= in->ev.t_ns ? l->t_begin_ns : in->ev.t_ns;
-	expire_mark_all(a, INC_LOST, begin + (uint64_t)in->rt_off);
+	expire_mark_all(a, INC_LOST, begin + (uint64_t)in->rt_off, a->sum->events - 1);
 }
 
 void dispatch_event(struct analyzer *a, struct input *in)
@@ -244,6 +286,7 @@ void dispatch_event(struct analyzer *a, struct input *in)
 	if (!in->has_conn || !(c = get_conn(a, in, file)))
 		return;
 	c->last_ns = in->ev.t_ns;
+	requeue_ended(a, c);
 	switch (in->ev.type) {
 	case TRC_EV_STATE:
 		c = on_state(a, in, file, c);

@@ -195,7 +195,13 @@ struct conn_body {
 struct conn {
 	/* Head: what the table, the finalisation queues and loss marking
 	 * read, frozen or not. */
-	uint64_t id;	     /* output id, assigned in order of first appearance */
+	/* Assigned in order of first appearance, within the table (id: what
+	 * the analysis compares and orders by) and across the whole analysis
+	 * (gid: what outputs print).  They are equal unless the analysis is
+	 * one shard of several (shard.h): a shard learns gid later, and
+	 * orders its endpoints as the whole analysis would by id alone. */
+	uint64_t id;
+	uint64_t gid;	     /* 0 until known */
 	uint64_t serial;     /* trc serial within that file */
 	uint32_t file;	     /* index of the input file */
 	uint32_t incomplete; /* enum incomplete_reason bits (verdict input) */
@@ -207,7 +213,9 @@ struct conn {
 	struct conn *flow;	  /* socket: the flow whose segments it receives */
 	struct conn *sock;	  /* flow: the socket its segments go to */
 	struct conn *peer;
-	uint64_t peer_id; /* 0 = none */
+	uint64_t peer_id;  /* 0 = none */
+	uint64_t peer_gid; /* the gid of a peer already finalised (else peer->gid) */
+	uint64_t qpos;	   /* place in the finalisation queues (dispatch.c) */
 	/* The other half of its connection, finalised first and out of the
 	 * table, waiting to be reported with this one (finalise.c).  Owned
 	 * by this endpoint: freeing it frees the parked one. */
@@ -226,6 +234,12 @@ struct conn {
 	struct conn_body *b;
 	unsigned char *enc;
 };
+
+/* The gid of c's peer, 0 when it has none. */
+static inline uint64_t conn_peer_gid(const struct conn *c)
+{
+	return c->peer ? c->peer->gid : c->peer_id ? c->peer_gid : 0;
+}
 
 /* A list of endpoints (the queues, the cooling list). */
 TAILQ_HEAD(conn_list, conn);

@@ -9,6 +9,7 @@
 
 #include "expire.h"
 #include "finalise.h"
+#include "shard.h"
 
 static uint64_t close_time(const struct conn *c)
 {
@@ -86,6 +87,8 @@ static void expire_queue(struct analyzer *a, unsigned int q)
 			conn_table_unqueue(a->tab, c); /* its TIME_WAIT exit ends it */
 			continue;
 		}
+		if (a->shard)
+			shard_report_at(a->shard, a->sum->events, REPORT_QUEUE + q, c->qpos);
 		finalise(a, c);
 	}
 }
@@ -130,20 +133,36 @@ static void mark_one(struct conn *c, void *arg)
 		c->mirror->incomplete |= m->reason;
 }
 
-/* Walks allowed per event read, and a start-up allowance. */
+/* Slots read per event read, and a start-up allowance. */
 #define MARK_WORK_PER_EVENT 8
 #define MARK_WORK_FREE	    (1u << 20)
 
-void expire_mark_all(struct analyzer *a, uint32_t reason, uint64_t from_rt)
+bool expire_mark_affordable(uint64_t *work, uint64_t peak_live, uint64_t events)
+{
+	/* A walk reads every slot of the index, which does not shrink: about
+	 * twice the most endpoints ever live.  The peak, not the slots, is
+	 * charged: it is the same however the endpoints are sharded. */
+	uint64_t cost = 2 * peak_live;
+
+	if (*work + cost > events * MARK_WORK_PER_EVENT + MARK_WORK_FREE)
+		return false;
+	*work += cost;
+	return true;
+}
+
+void expire_mark_all(struct analyzer *a, uint32_t reason, uint64_t from_rt, uint64_t after_events)
 {
 	struct mark_ctx m = { a, reason, from_rt };
-	uint64_t cost = conn_table_foreach_cost(a->tab);
+	bool walk;
 
 	a->mark_seq++;
-	if (a->mark_work + cost > a->sum->events * MARK_WORK_PER_EVENT + MARK_WORK_FREE) {
+	if (a->shard)
+		walk = shard_mark_walk(a->shard, a->mark_seq, after_events, a->sum->events);
+	else
+		walk = expire_mark_affordable(&a->mark_work, a->sum->peak_live, a->sum->events);
+	if (!walk) {
 		*(reason == INC_LOST ? &a->coarse_lost : &a->coarse_corrupt) = a->mark_seq;
 		return;
 	}
-	a->mark_work += cost;
 	conn_table_foreach(a->tab, mark_one, &m);
 }

@@ -11,6 +11,7 @@
 
 #include "finalise.h"
 #include "idsort.h"
+#include "shard.h"
 
 static bool is_empty(const struct conn *c)
 {
@@ -42,14 +43,29 @@ static bool endpoint_view(struct analyzer *a, struct conn *c, struct conn_view *
 	return true;
 }
 
+/* A shard learns the output ids of its endpoints from the coordinator
+ * (shard.h), mostly long before they are reported; one that is finalised
+ * soon after it appeared may have to wait for it. */
+static void resolve(struct analyzer *a, struct conn *c)
+{
+	if (a->shard && c) {
+		shard_resolve(a->shard, c);
+		shard_resolve(a->shard, c->peer);
+	}
+}
+
 /* Reports the connection of one endpoint or two (y may be NULL). */
 static void report(struct analyzer *a, struct conn *x, struct conn *y)
 {
 	struct conn_view vx, vy;
-	bool has_x = endpoint_view(a, x, &vx), has_y = y && endpoint_view(a, y, &vy);
+	bool has_x, has_y;
 	struct connection_view cv;
 	int rc;
 
+	resolve(a, x);
+	resolve(a, y);
+	has_x = endpoint_view(a, x, &vx);
+	has_y = y && endpoint_view(a, y, &vy);
 	if (!has_x && !has_y)
 		return;
 	connection_build(&cv, has_x ? &vx : NULL, has_y ? &vy : NULL);
@@ -142,7 +158,9 @@ void finalise(struct analyzer *a, struct conn *c)
 	struct conn *flow = c->flow, *partner = conn_table_partner(a->tab, c);
 
 	/* Out of the table first (which cuts the join to its flow): a frozen
-	 * endpoint then thaws without relinking anything. */
+	 * endpoint then thaws without relinking anything.  Its peer keeps its
+	 * id (conn.c). */
+	resolve(a, c);
 	conn_table_remove(a->tab, c);
 	if (flow && is_empty(flow)) {
 		/* All its segments went to c: nothing of its own to report. */
@@ -167,6 +185,16 @@ static uint64_t connection_id(const struct conn *c)
 	const struct conn *other = c->mirror ? c->mirror : c->parked;
 
 	return other && other->id < c->id ? other->id : c->id;
+}
+
+/* Its gid, for the order of the rows of a parallel run. */
+static uint64_t connection_gid(struct analyzer *a, struct conn *c)
+{
+	struct conn *other = c->mirror ? c->mirror : c->parked;
+
+	resolve(a, c);
+	resolve(a, other);
+	return other && other->gid < c->gid ? other->gid : c->gid;
 }
 
 static int by_connection_id(const void *x, const void *y)
@@ -204,6 +232,7 @@ static void flush_unordered(struct analyzer *a)
 	struct conn *c;
 
 	while ((c = conn_table_peek(a->tab))) {
+		resolve(a, c);
 		conn_table_remove(a->tab, c);
 		mark_end(a, c);
 		if (c->mirror)
@@ -240,6 +269,7 @@ void finalise_at_end(struct analyzer *a)
 
 		c = live[i];
 		partner = conn_table_partner(a->tab, c);
+		resolve(a, c);
 		conn_table_remove(a->tab, c);
 		mark_end(a, c);
 		if (c->mirror)
@@ -249,8 +279,12 @@ void finalise_at_end(struct analyzer *a)
 	}
 	qsort(live, k, sizeof(*live), by_connection_id);
 	/* The frozen ones are thawed one at a time, not all at once. */
-	for (uint64_t i = 0; i < k; i++)
+	for (uint64_t i = 0; i < k; i++) {
+		if (a->shard)
+			shard_report_at(a->shard, UINT64_MAX, REPORT_END,
+					connection_gid(a, live[i]));
 		finalise_frozen(a, live[i]);
+	}
 	free(live);
 	flush_unordered(a); /* none, unless the count was wrong */
 }

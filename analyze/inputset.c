@@ -281,7 +281,7 @@ bool inputset_next(struct analyzer *a, struct input *in)
 	 * alive across it may have lost events, those that begin right after
 	 * it their beginning. */
 	if (next > done + 1 || in->truncated) {
-		expire_mark_all(a, INC_LOST, in->last_t + (uint64_t)in->rt_off);
+		expire_mark_all(a, INC_LOST, in->last_t + (uint64_t)in->rt_off, a->sum->events);
 		in->gap_pending = true;
 	}
 	in->truncated = false;

@@ -14,6 +14,7 @@
 #include "inputset.h"
 #include "opts.h"
 #include "outputs.h"
+#include "parallel.h"
 #include "sinks.h"
 
 /* No argp_program_version: argp would take -V for it, which tcpdump
@@ -64,8 +65,8 @@ static void warn(void *arg, const char *path, const struct trc_error *e, int st)
 
 /* The FILE arguments, quoted globs expanded (inputset.h), analysed. */
 static int run_files(const struct config *cfg, const struct analyzer_opts *aopts,
-		     const struct analyzer_sink *sink, const struct analyzer_diag *diag,
-		     struct analyzer_summary *sum)
+		     const struct analyzer_sink *sink, struct out_ctx *o,
+		     const struct analyzer_diag *diag, struct analyzer_summary *sum)
 {
 	struct diag_ctx *dc = diag->arg;
 	struct inputset_globs g;
@@ -79,7 +80,11 @@ static int run_files(const struct config *cfg, const struct analyzer_opts *aopts
 	}
 	if (rc < 0)
 		return rc;
-	rc = analyzer_run((const char *const *)g.paths, g.n, aopts, sink, diag, sum);
+	if (cfg->jobs > 1 && parallel_possible((const char *const *)g.paths, g.n, aopts, sink, o))
+		rc = parallel_run((const char *const *)g.paths, g.n, cfg->jobs, aopts, sink, o,
+				  diag, sum);
+	else
+		rc = analyzer_run((const char *const *)g.paths, g.n, aopts, sink, diag, sum);
 	inputset_globs_free(&g);
 	return rc;
 }
@@ -131,7 +136,7 @@ int main(int argc, char **argv)
 	if (cfg.follow) {
 		rc = follow_run(cfg.paths[0], stdout, &aopts, &sink, &diag, &sum);
 	} else {
-		rc = run_files(&cfg, &aopts, &sink, &diag, &sum);
+		rc = run_files(&cfg, &aopts, &sink, &o, &diag, &sum);
 	}
 	if (rc < 0 && !dc.fatal_seen && rc != -EIO)
 		fprintf(stderr, "tcpana: %s\n", strerror(-rc));

@@ -51,6 +51,10 @@ static const struct argp_option options[] = {
 	  "is reported within a second of its close, --replay prints each event as it comes; "
 	  "Ctrl-C ends with the summary",
 	  0 },
+	{ "jobs", 'j', "N", 0,
+	  "Analyse with N threads (default: one per CPU).  The output is the same for every "
+	  "N; --follow, --replay, --timeline and --stats use one",
+	  0 },
 	{ NULL, 0, NULL, 0, "Output (one of):", 1 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON document (schema docs/json-schema.json)", 1 },
 	{ "jsonl", OPT_JSONL, "flat", OPTION_ARG_OPTIONAL,
@@ -176,6 +180,27 @@ static int parse_limit(struct argp_state *st, const char *arg, uint64_t *limit)
 		argp_error(st, "invalid --limit '%s' (a count of rows, 1 or more)", arg);
 	*limit = v;
 	return 0;
+}
+
+static int parse_jobs(struct argp_state *st, const char *arg, unsigned int *jobs)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || end == arg || *arg < '0' || *arg > '9' || v == 0 || v > OPTS_MAX_JOBS)
+		argp_error(st, "invalid --jobs '%s' (1 to %u threads)", arg, OPTS_MAX_JOBS);
+	*jobs = (unsigned int)v;
+	return 0;
+}
+
+/* One thread per CPU this process may run on. */
+static unsigned int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > OPTS_MAX_JOBS ? OPTS_MAX_JOBS : (unsigned int)n;
 }
 
 /* auto: a terminal, and NO_COLOR unset or empty (no-color.org). */
@@ -328,6 +353,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		return 0;
 	case OPT_LIMIT:
 		return parse_limit(st, arg, &cfg->limit);
+	case 'j':
+		return parse_jobs(st, arg, &cfg->jobs);
 	case OPT_LOCALTIME:
 	case OPT_RELATIVE:
 		if (cfg->time_style)
@@ -353,6 +380,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 			argp_error(st, "no trace file given");
 		if (!cfg->colour_set)
 			parse_colour(st, NULL, cfg);
+		if (!cfg->jobs)
+			cfg->jobs = default_jobs();
 		if ((cfg->sort || cfg->limit) && cfg->mode != MODE_TEXT && cfg->mode != MODE_JSON &&
 		    cfg->mode != MODE_JSONL)
 			argp_error(st, "--sort and --limit order the rows of the table, --json and "

@@ -18,6 +18,9 @@ enum tcpana_exit {
 	TCPANA_EXIT_VIOLATION = 3, /* --check found a violation */
 };
 
+/* The most threads --jobs takes. */
+#define OPTS_MAX_JOBS 256
+
 enum output_mode {
 	MODE_TEXT = 0,
 	MODE_JSON,
@@ -39,8 +42,9 @@ struct config {
 	bool colour_set;
 	uint64_t limit; /* --limit; 0 = every row */
 	bool check;
-	bool follow; /* --follow: one trace, read while it is written */
-	bool quiet;  /* no warnings on stderr */
+	bool follow;	   /* --follow: one trace, read while it is written */
+	bool quiet;	   /* no warnings on stderr */
+	unsigned int jobs; /* --jobs: threads (parallel.h); 1 = none */
 	struct analyzer_filter filter;
 	const char **paths;
 	int npaths;

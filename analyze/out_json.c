@@ -117,16 +117,27 @@ static int emit(struct out_ctx *o, bool ok)
 	return rc < 0 ? rc : ferror(o->fp) ? -EIO : 0;
 }
 
-/* One connection's row in o->sb, to --sort and --limit (out_rows.h). */
-static int row(struct out_ctx *o, const struct connection_view *cv, bool ok)
+/* The end of rendering a row into o->sb. */
+static int rendered(struct out_ctx *o, const struct connection_view *cv, struct out_row *row,
+		    bool ok)
 {
-	int rc;
-
 	if (sb_failed(&o->sb))
 		return -ENOMEM;
 	if (!ok)
 		return -EILSEQ;
-	rc = out_rows_add(&o->rows, o->fp, cv, o->sb.buf, o->sb.len);
+	out_row_fill(o, cv, row);
+	return 0;
+}
+
+/* A rendered row, to --sort and --limit (out_rows.h). */
+static int row(struct out_ctx *o, const struct out_row *r)
+{
+	int rc;
+
+	if (r->violation)
+		o->violations++;
+	o->n_conns++;
+	rc = out_rows_add(&o->rows, o->fp, &r->key, r->bytes, r->len);
 	sb_reset(&o->sb);
 	return rc < 0 ? rc : ferror(o->fp) ? -EIO : 0;
 }
@@ -148,36 +159,49 @@ static int json_header(void *arg, const char *path, const struct trc_header *h)
 	return sb_failed(&o->inputs) || sb_failed(&o->trace) ? -ENOMEM : 0;
 }
 
-/* The envelope up to the connections array, on first use. */
+/* The envelope up to the connections array, on first use.  Built apart
+ * from o->sb, which may hold the first row. */
 static int envelope(struct out_ctx *o)
 {
+	struct strbuf sb = { 0 };
+	int rc;
+
 	if (o->envelope_done)
 		return 0;
 	o->envelope_done = true;
-	sb_reset(&o->sb);
-	sb_str(&o->sb, "{\"schema_version\": \"" TCPANA_SCHEMA_VERSION "\", \"trace\": ");
+	sb_str(&sb, "{\"schema_version\": \"" TCPANA_SCHEMA_VERSION "\", \"trace\": ");
 	if (o->trace.len)
-		sb_mem(&o->sb, o->trace.buf, o->trace.len);
+		sb_mem(&sb, o->trace.buf, o->trace.len);
 	else
-		json_sb_null(&o->sb);
-	sb_str(&o->sb, ", \"inputs\": [");
-	sb_mem(&o->sb, o->inputs.buf, o->inputs.len);
-	sb_str(&o->sb, "], \"connections\": [");
-	return emit(o, true);
+		json_sb_null(&sb);
+	sb_str(&sb, ", \"inputs\": [");
+	sb_mem(&sb, o->inputs.buf, o->inputs.len);
+	sb_str(&sb, "], \"connections\": [");
+	rc = sb_failed(&sb) ? -ENOMEM : sb_flush(&sb, o->fp);
+	sb_free(&sb);
+	return rc < 0 ? rc : ferror(o->fp) ? -EIO : 0;
+}
+
+static int doc_render(struct out_ctx *o, const struct connection_view *cv, struct out_row *r)
+{
+	sb_reset(&o->sb);
+	return rendered(o, cv, r, out_json_connection_sb(&o->sb, cv, o->segments));
+}
+
+static int doc_accept(struct out_ctx *o, const struct out_row *r)
+{
+	int rc = envelope(o);
+
+	return rc < 0 ? rc : row(o, r);
 }
 
 static int doc_conn(void *arg, const struct connection_view *cv)
 {
 	struct out_ctx *o = arg;
-	int rc = envelope(o);
+	struct out_row r;
+	int rc = doc_render(o, cv, &r);
 
-	if (rc < 0)
-		return rc;
-	if (cv->verdict == VERDICT_VIOLATION)
-		o->violations++;
-	o->n_conns++;
-	sb_reset(&o->sb);
-	return row(o, cv, out_json_connection_sb(&o->sb, cv, o->segments));
+	return rc < 0 ? rc : doc_accept(o, &r);
 }
 
 static int doc_summary(void *arg, const struct analyzer_summary *s)
@@ -197,19 +221,24 @@ static int doc_summary(void *arg, const struct analyzer_summary *s)
 	return emit(o, true);
 }
 
-static int line_conn(void *arg, const struct connection_view *cv)
+static int line_render(struct out_ctx *o, const struct connection_view *cv, struct out_row *r)
 {
-	struct out_ctx *o = arg;
 	bool ok;
 
-	if (cv->verdict == VERDICT_VIOLATION)
-		o->violations++;
-	o->n_conns++;
 	sb_reset(&o->sb);
 	ok = o->flat ? out_json_flat_sb(&o->sb, cv)
 		     : out_json_connection_sb(&o->sb, cv, o->segments);
 	sb_ch(&o->sb, '\n');
-	return row(o, cv, ok);
+	return rendered(o, cv, r, ok);
+}
+
+static int line_conn(void *arg, const struct connection_view *cv)
+{
+	struct out_ctx *o = arg;
+	struct out_row r;
+	int rc = line_render(o, cv, &r);
+
+	return rc < 0 ? rc : row(o, &r);
 }
 
 static int line_summary(void *arg, const struct analyzer_summary *s)
@@ -233,6 +262,8 @@ void out_json_sink(struct analyzer_sink *s, struct out_ctx *o, bool lines)
 	s->header = lines ? NULL : json_header;
 	s->event = NULL;
 	s->conn = lines ? line_conn : doc_conn;
+	o->render = lines ? line_render : doc_render;
+	o->accept = lines ? row : doc_accept;
 	s->summary = lines ? line_summary : doc_summary;
 	s->arg = o;
 }

@@ -240,7 +240,7 @@ static bool identity(struct json_obj *o, const struct conn *c)
 {
 	bool ok = true;
 
-	jm_int(o, "id", c->id);
+	jm_int(o, "id", c->gid);
 	jm_int(o, "family", c->b->decl.family);
 	endpoint(json_member(o, JKEY("local")), c->b->decl.family, c->b->decl.laddr,
 		 c->b->decl.lport);
@@ -250,7 +250,7 @@ static bool identity(struct json_obj *o, const struct conn *c)
 	jm_int(o, "cgroup_id", c->b->decl.cgroup_id);
 	jm_int(o, "cookie", c->b->decl.cookie);
 	if (c->peer_id)
-		jm_int(o, "peer", c->peer_id);
+		jm_int(o, "peer", conn_peer_gid(c));
 	else
 		jm_null(o, "peer");
 	if (c->b->owner.has_owner) {

@@ -12,9 +12,9 @@
 #include "out_rows.h"
 
 struct kept_row {
-	uint64_t key;	 /* ascending order */
-	const char *tag; /* outcome name (SORT_OUTCOME), else "" */
-	uint64_t id;	 /* ties: order of first appearance */
+	uint64_t key;
+	const char *tag;
+	uint64_t id;
 	char *bytes;
 	size_t len;
 };
@@ -32,7 +32,7 @@ int row_sort_from_name(const char *name, enum row_sort *out)
 }
 
 /* Ascending keys: what comes first has the smallest. */
-static void key_of(enum row_sort sort, const struct connection_view *cv, struct kept_row *k)
+void out_rows_key(enum row_sort sort, const struct connection_view *cv, struct row_key *k)
 {
 	uint64_t bytes = 0;
 
@@ -123,12 +123,11 @@ static size_t slot_for(struct out_rows *r, const struct kept_row *k)
 	return r->n_kept++;
 }
 
-static int keep(struct out_rows *r, const struct connection_view *cv, const char *row, size_t len)
+static int keep(struct out_rows *r, const struct row_key *rk, const char *row, size_t len)
 {
-	struct kept_row k;
+	struct kept_row k = { .key = rk->key, .tag = rk->tag, .id = rk->id };
 	size_t slot;
 
-	key_of(r->sort, cv, &k);
 	slot = slot_for(r, &k);
 	if (slot == SIZE_MAX)
 		return 0;
@@ -147,11 +146,10 @@ static int keep(struct out_rows *r, const struct connection_view *cv, const char
 	return 0;
 }
 
-int out_rows_add(struct out_rows *r, FILE *fp, const struct connection_view *cv, const char *row,
-		 size_t len)
+int out_rows_add(struct out_rows *r, FILE *fp, const struct row_key *k, const char *row, size_t len)
 {
 	if (r->sort != SORT_NONE)
-		return keep(r, cv, row, len);
+		return keep(r, k, row, len);
 	if (r->limit && r->written >= r->limit)
 		return 0;
 	return write_row(r, fp, row, len);

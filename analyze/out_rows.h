@@ -26,6 +26,15 @@ enum row_sort {
 /* "start", "duration", "bytes", "outcome": -EINVAL for another. */
 int row_sort_from_name(const char *name, enum row_sort *out);
 
+/* A row's place in --sort's order, worked out from its connection. */
+struct row_key {
+	uint64_t key;	 /* ascending order */
+	const char *tag; /* outcome name (SORT_OUTCOME), else "": static */
+	uint64_t id;	 /* ties: order of first appearance */
+};
+
+void out_rows_key(enum row_sort sort, const struct connection_view *cv, struct row_key *k);
+
 struct out_rows {
 	enum row_sort sort;
 	uint64_t limit; /* 0: every row */
@@ -36,8 +45,9 @@ struct out_rows {
 	size_t n_kept, cap_kept;
 };
 
-/* The row of cv, len bytes: written, kept or dropped.  -ENOMEM, -EIO. */
-int out_rows_add(struct out_rows *r, FILE *fp, const struct connection_view *cv, const char *row,
+/* A row of len bytes, k its out_rows_key(): written, kept or dropped.
+ * -ENOMEM, -EIO. */
+int out_rows_add(struct out_rows *r, FILE *fp, const struct row_key *k, const char *row,
 		 size_t len);
 /* Writes the kept rows in order; call before the summary. */
 int out_rows_flush(struct out_rows *r, FILE *fp);

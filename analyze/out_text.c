@@ -136,7 +136,7 @@ static void endpoint_lines(struct strbuf *sb, const struct connection_view *cv)
 		}
 		c = v->c;
 		sb_str(sb, " #");
-		sb_u64(sb, c->id);
+		sb_u64(sb, c->gid);
 		sb_ch(sb, ' ');
 		outfmt_owner_sb(sb, c);
 		sb_ch(sb, ' ');
@@ -160,28 +160,43 @@ static void endpoint_lines(struct strbuf *sb, const struct connection_view *cv)
 	}
 }
 
-static int text_conn(void *arg, const struct connection_view *cv)
+static int text_render(struct out_ctx *o, const struct connection_view *cv, struct out_row *row)
 {
-	struct out_ctx *o = arg;
+	sb_reset(&o->sb);
+	conn_line(&o->sb, cv, o->wide, o->colour);
+	if (o->wide)
+		endpoint_lines(&o->sb, cv);
+	if (sb_failed(&o->sb))
+		return -ENOMEM;
+	out_row_fill(o, cv, row);
+	return 0;
+}
+
+static int text_accept(struct out_ctx *o, const struct out_row *row)
+{
 	int rc;
 
-	if (cv->verdict == VERDICT_VIOLATION)
+	if (row->violation)
 		o->violations++;
 	if (!o->n_conns++)
 		fprintf(o->fp, "%-*s %*s %-*s %*s %*s %*s %*s %*s %*s %-*s %s\n", W_ID, "ID",
 			W_ADDR, "ORIG", W_ADDR, "RESP", W_START, "START", W_DURATION, "DURATION",
 			W_BYTES, "ORIGB", W_BYTES, "RESPB", W_RTT, "RTT", W_RETX, "RETX", W_OUTCOME,
 			"OUTCOME", "VERDICT");
-	conn_line(&o->sb, cv, o->wide, o->colour);
-	if (o->wide)
-		endpoint_lines(&o->sb, cv);
-	if (sb_failed(&o->sb))
-		return -ENOMEM;
-	rc = out_rows_add(&o->rows, o->fp, cv, o->sb.buf, o->sb.len);
+	rc = out_rows_add(&o->rows, o->fp, &row->key, row->bytes, row->len);
 	sb_reset(&o->sb);
 	if (rc < 0)
 		return rc;
 	return ferror(o->fp) ? -EIO : 0;
+}
+
+static int text_conn(void *arg, const struct connection_view *cv)
+{
+	struct out_ctx *o = arg;
+	struct out_row row;
+	int rc = text_render(o, cv, &row);
+
+	return rc < 0 ? rc : text_accept(o, &row);
 }
 
 static int text_summary(void *arg, const struct analyzer_summary *s)
@@ -199,5 +214,7 @@ void out_text_sink(struct analyzer_sink *s, struct out_ctx *o)
 	s->conn = text_conn;
 	s->summary = text_summary;
 	s->arg = o;
+	o->render = text_render;
+	o->accept = text_accept;
 	o->rows.first_sep = o->rows.sep = "";
 }

@@ -21,7 +21,7 @@ static void tl_endpoint(struct out_ctx *o, const char *side, const struct conn_v
 	outfmt_endpoint(c->b->decl.family, c->b->decl.raddr, c->b->decl.rport, r, sizeof(r));
 	outfmt_owner(c, own, sizeof(own));
 	fprintf(o->fp, " %s endpoint %llu: %s > %s owner %s outcome %s verdict %s%s\n", side,
-		(unsigned long long)c->id, l, r, own, outcome_name(v->outcome),
+		(unsigned long long)c->gid, l, r, own, outcome_name(v->outcome),
 		verdict_name(v->verdict), c->b->replay.inferred ? " (inferred)" : "");
 	for (uint16_t i = 0; i < c->b->replay.n_trans; i++) {
 		const struct transition *t = &c->b->replay.trans[i];

@@ -6,6 +6,7 @@
 #ifndef ANALYZE_OUTPUTS_H
 #define ANALYZE_OUTPUTS_H
 
+#include <errno.h>
 #include <stdio.h>
 
 #include "analyzer.h"
@@ -16,6 +17,16 @@
 #define TCPANA_SCHEMA_VERSION "2.1"
 
 struct out_stats;
+struct out_ctx;
+
+/* One connection's row as its output mode writes it, rendered apart from
+ * the writing so that the two may run in different threads (parallel.h). */
+struct out_row {
+	struct row_key key; /* --sort's key (out_rows.h) */
+	bool violation;	    /* the connection's verdict is violation (--check) */
+	const char *bytes;  /* the row: in the sb of the out_ctx that rendered it */
+	size_t len;
+};
 
 struct out_ctx {
 	FILE *fp;
@@ -38,7 +49,37 @@ struct out_ctx {
 	uint64_t violations;  /* connections with verdict violation (--check) */
 	struct strbuf sb;     /* one connection's output, written at once */
 	struct out_rows rows; /* --sort, --limit: the text table, --json, --jsonl */
+	/* The modes with a row per connection (text, --json, --jsonl): */
+	int (*render)(struct out_ctx *o, const struct connection_view *cv, struct out_row *row);
+	int (*accept)(struct out_ctx *o, const struct out_row *row);
 };
+
+/* Renders cv's row into o->sb and fills row; writes nothing and changes
+ * no count.  0, -ENOMEM, -EILSEQ, or -ENOTSUP for a mode without rows
+ * (--stats, --timeline, --replay). */
+static inline int out_row_render(struct out_ctx *o, const struct connection_view *cv,
+				 struct out_row *row)
+{
+	return o->render ? o->render(o, cv, row) : -ENOTSUP;
+}
+
+/* Writes or keeps a row that an out_ctx of the same mode and options
+ * rendered (heading or envelope first, separators, --sort, --limit, the
+ * violation count).  0, -ENOMEM, -EIO, -ENOTSUP. */
+static inline int out_row_accept(struct out_ctx *o, const struct out_row *row)
+{
+	return o->accept ? o->accept(o, row) : -ENOTSUP;
+}
+
+/* The rest of a row rendered into o->sb: its key, its verdict, its bytes. */
+static inline void out_row_fill(const struct out_ctx *o, const struct connection_view *cv,
+				struct out_row *row)
+{
+	out_rows_key(o->rows.sort, cv, &row->key);
+	row->violation = cv->verdict == VERDICT_VIOLATION;
+	row->bytes = o->sb.buf;
+	row->len = o->sb.len;
+}
 
 void out_text_sink(struct analyzer_sink *s, struct out_ctx *o);
 void out_timeline_sink(struct analyzer_sink *s, struct out_ctx *o);

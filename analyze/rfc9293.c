@@ -8,6 +8,7 @@
  * ABORT), because a trace shows the segment, not the call.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -264,8 +265,10 @@ FITS(abort_rules);
 FITS(msl_rules);
 FITS(giveup_rules);
 
+/* Built once, on first use; pthread_once because the workers of a
+ * parallel analysis (parallel.h) step models at the same time. */
+static pthread_once_t by_state_once = PTHREAD_ONCE_INIT;
 static struct {
-	bool built;
 	int base[RFC_IN_COUNT]; /* rule number of the section's first row */
 	uint8_t n[RFC_IN_COUNT][TCP_ST_COUNT];
 	uint8_t row[RFC_IN_COUNT][TCP_ST_COUNT][ROWS_PER_STATE];
@@ -283,7 +286,6 @@ static void index_rows(void)
 				if (sections[k].rows[i].states & (1u << st))
 					by_state.row[k][st][by_state.n[k][st]++] = (uint8_t)i;
 	}
-	by_state.built = true;
 }
 
 /* Returns the table-wide index of the first matching row, or -1. */
@@ -293,8 +295,7 @@ static int find_rule(const struct rfc9293_model *m, const struct rfc9293_input *
 	uint8_t fl = is_segment(in->kind) ? in->tcp_flags : 0;
 	const uint8_t *idx;
 
-	if (!by_state.built)
-		index_rows();
+	pthread_once(&by_state_once, index_rows);
 	idx = by_state.row[in->kind][m->st];
 	for (size_t j = 0; j < by_state.n[in->kind][m->st]; j++) {
 		const struct rfc9293_rule *r = &sections[in->kind].rows[idx[j]];

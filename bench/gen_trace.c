@@ -102,7 +102,20 @@ struct gen_ctx {
 	uint64_t events;
 	uint64_t target;
 	uint32_t script_len; /* SCRIPT_LEN, or one less without TIME_WAIT exits */
+	uint64_t lost_every; /* -L: a LOST record after every so many events, or 0 */
 };
+
+/* A recorder that could not keep up: events lost over the last 300 us,
+ * noticed now. */
+static int lost_record(struct gen_ctx *g)
+{
+	struct trc_event ev = { .type = TRC_EV_LOST, .t_ns = g->t_ns };
+
+	ev.lost.count = 1 + g->events % 7;
+	ev.lost.t_begin_ns = g->t_ns - 300000;
+	ev.lost.t_end_ns = g->t_ns;
+	return trc_writer_append(g->w, &ev);
+}
 
 static int pair_open(struct gen_ctx *g, struct gen_pair *p)
 {
@@ -172,6 +185,8 @@ static int pair_step(struct gen_ctx *g, struct gen_pair *p)
 	if (r < 0)
 		return r;
 	g->events++;
+	if (g->lost_every && g->events % g->lost_every == 0 && (r = lost_record(g)) < 0)
+		return r;
 	if (++p->step < g->script_len)
 		return 0;
 	r = trc_writer_conn_close(g->w, p->serial[0]);
@@ -239,16 +254,20 @@ int main(int argc, char **argv)
 	const char *out = NULL;
 	int c, fd, r;
 
-	while ((c = getopt(argc, argv, "n:k:o:Wh")) != -1) {
+	while ((c = getopt(argc, argv, "n:k:o:L:Wh")) != -1) {
 		if ((c == 'n' && parse_num(optarg, 1ULL << 40, &g.target) < 0) ||
-		    (c == 'k' && parse_num(optarg, GEN_MAX_CONCURRENT, &conc) < 0) || c == 'h' ||
+		    (c == 'k' && parse_num(optarg, GEN_MAX_CONCURRENT, &conc) < 0) ||
+		    (c == 'L' && parse_num(optarg, 1ULL << 40, &g.lost_every) < 0) || c == 'h' ||
 		    c == '?') {
 			fprintf(stderr,
-				"Usage: gen_trace -n EVENTS [-k CONCURRENT] [-W] -o FILE\n"
+				"Usage: gen_trace -n EVENTS [-k CONCURRENT] [-W] [-L EVERY] -o "
+				"FILE\n"
 				"Writes about EVENTS events (whole connections, 32 each)\n"
 				"with CONCURRENT (default 64, max %d) connections open.\n"
 				"-W: no TIME_WAIT exits (31 events each; every client\n"
-				"stays in TIME_WAIT until the end of the trace).\n",
+				"stays in TIME_WAIT until the end of the trace).\n"
+				"-L: a LOST record (events lost over the last 300 us)\n"
+				"after every EVERY events.\n",
 				GEN_MAX_CONCURRENT);
 			return c == 'h' ? 0 : 2;
 		}

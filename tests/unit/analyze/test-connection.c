@@ -31,7 +31,7 @@ static void ep_init(struct ep *e, uint64_t id, uint16_t lport, uint16_t rport, i
 	memcpy(e->body.decl.laddr, (uint8_t[]){ 192, 0, 2, (uint8_t)(lport == 80 ? 2 : 1) }, 4);
 	memcpy(e->body.decl.raddr, (uint8_t[]){ 192, 0, 2, (uint8_t)(lport == 80 ? 1 : 2) }, 4);
 	e->body.classify.originator = (int8_t)originator;
-	e->c.id = id;
+	e->c.id = e->c.gid = id;
 	e->c.b = &e->body;
 	e->v = (struct conn_view){ .c = &e->c, .hdr = &hdr, .outcome = o, .verdict = vd };
 	e->v.dur.start_ns = 10 * SEC;

@@ -534,11 +534,12 @@ static void json_writer(void)
 		return;
 	}
 	c->b = body;
-	c->id = 9;
+	c->id = c->gid = 9;
 	c->b->decl = decl(1, 40000, 80);
 	c->b->decl.family = TRC_FAMILY_IPV6;
 	c->b->decl.cookie = UINT64_MAX; /* printed as json_int_t, negative */
 	c->peer_id = 10;
+	c->peer_gid = 10; /* a peer already finalised */
 	c->b->owner.has_owner = true;
 	c->b->owner.tgid = 4242;
 	snprintf(c->b->owner.comm, sizeof(c->b->owner.comm), "a\"b\\c\td\xc3\xa9");
