@@ -18,8 +18,11 @@ import os
 import shutil
 import subprocess
 
+import bench_scaling
 from bench_util import LINK_READY, Netns, Tracer, median, parse_kv, pcap_count, timed_run
 
+# tcpana on one worker and on two, in the table's mode and --json.
+TCPANA_MODES = (["-j", "1"], ["-j", "2"], ["-j", "1", "--json"], ["-j", "2", "--json"])
 EVENTS_PER_CONN = 31  # 10 states + 20 segments + 1 TIME_WAIT entry (exit: 60 s later)
 # The longest synthetic trace is skipped below this much free space in the
 # work directory: 100M events take about 440 MB, and a full disk would
@@ -129,7 +132,7 @@ def synth_rows(tools, workdir, n, flags, reps, log):
     events = gen_synth(tools, path, n, flags, log)
     if events is None:
         return []
-    return tcpana_rows(tools, synth_label(n, flags), path, events, ([], ["--json"]), reps, log)
+    return tcpana_rows(tools, synth_label(n, flags), path, events, TCPANA_MODES, reps, log)
 
 
 def long_trace_rows(tools, workdir, n, log):
@@ -148,9 +151,19 @@ def long_trace_rows(tools, workdir, n, log):
     if events is None:
         return [{"tool": "tcpana ", "input": label, "skipped": "gen_trace failed"}]
     try:
-        return tcpana_rows(tools, label, path, events, ([],), 1, log)
+        return tcpana_rows(tools, label, path, events, (["-j", "1"], ["-j", "2"]), 1, log)
     finally:
         os.unlink(path)
+
+
+def scaling(tools, workdir, n, rows, reps, log):
+    """bench_scaling on the synthetic trace of n events that synth_rows()
+    left in workdir; None without it."""
+    path = os.path.join(workdir, f"synth-{n}.trc")
+    units = [m["units"] for m in rows if m.get("input") == synth_label(n) and "units" in m]
+    if not units or not os.path.exists(path):
+        return None
+    return bench_scaling.run(tools, path, units[0], (1, 2, 4, 8, 16), reps, log)
 
 
 def run(tools, workdir, sizes, reps, log):
@@ -166,7 +179,7 @@ def run(tools, workdir, sizes, reps, log):
             # The recording's own losses, if any, are part of the result.
             label = "real" + (f" ({lost} events lost while recording)" if lost else "")
             if tools.get("tcpana"):
-                rows += tcpana_rows(tools, label, rec[0], events, ([], ["--json"]), reps, log)
+                rows += tcpana_rows(tools, label, rec[0], events, TCPANA_MODES, reps, log)
             rows += pcap_rows(label, rec[1], reps, log)
     if tools.get("gen_trace") and tools.get("tcpana"):
         for n in synth[:-1]:

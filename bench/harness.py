@@ -25,6 +25,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_analyze  # noqa: E402
+import bench_scaling  # noqa: E402
 import bench_busy  # noqa: E402
 import bench_fleet  # noqa: E402
 import bench_follow  # noqa: E402
@@ -144,7 +145,8 @@ def targets(rec_table, ana_rows):
                        f"(target <= 6): {'met' if b is not None and b <= 6 else 'MISSED'}")
             out.append(f"- t={threads}: tcprec with tcp_figures at close (the default) "
                        f"{fmt(t.get('bytes_per_event'), '{:.2f}')} bytes/event")
-    ana = [m for m in ana_rows or [] if m["tool"].strip() == "tcpana" and not m.get("skipped")]
+    ana = [m for m in ana_rows or [] if m["tool"].strip() == "tcpana -j 1"
+           and not m.get("skipped")]
     tshark = [m for m in ana_rows or [] if m["tool"].startswith("tshark")]
     for m in ana:
         v = m["per_cpu_s"]
@@ -155,6 +157,13 @@ def targets(rec_table, ana_rows):
         sp = (tshark[0]["cpu_s"] / real[0]["cpu_s"]) if real[0]["cpu_s"] else None
         out.append(f"- same traffic: tshark CPU s / tcpana CPU s = {fmt(sp, '{:.0f}')}x "
                    f"(target >= 100x): {'met' if sp and sp >= 100 else 'MISSED'}")
+    for m in ana:
+        two = [x for x in ana_rows if x["tool"].strip() == "tcpana -j 2"
+               and x["input"] == m["input"] and not x.get("skipped")]
+        if two and two[0]["wall_s"]:
+            sp = m["wall_s"] / two[0]["wall_s"]
+            out.append(f"- tcpana -j 2 on {m['input']}: {sp:.2f}x the wall-clock speed of "
+                       f"-j 1 (target >= 1.8x): {'met' if sp >= 1.8 else 'MISSED'}")
     synth = sorted((m for m in ana if m["input"].startswith("synthetic")
                     and "no TIME_WAIT" not in m["input"]), key=lambda m: m["units"])
     if len(synth) >= 2:
@@ -219,6 +228,9 @@ def main():
         if a.only in (None, "analysis"):
             ana_rows = bench_analyze.run(tools, workdir, (real, synth), reps, log)
             lines += analysis_table(ana_rows)
+            lines += bench_scaling.table(
+                bench_analyze.scaling(tools, workdir, synth[-2], ana_rows, reps, log),
+                bench_analyze.synth_label(synth[-2]))
         if a.only in (None, "fleet"):
             lines += bench_fleet.table(bench_fleet.run(tools, workdir, fleet_rows, log))
         if a.only in (None, "busy"):

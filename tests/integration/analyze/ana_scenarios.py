@@ -164,6 +164,15 @@ def check_connections(topo, doc, traces, scenario):
     chk = subprocess.run([os.environ["TCPANA"], "--check"] + traces, capture_output=True,
                          text=True)
     T.check_eq(chk.returncode, 0, "tcpana --check: " + chk.stdout[-800:])
+    check_jobs_alike(traces)
+
+
+def check_jobs_alike(traces):
+    """One worker or three (tcpana -j): the same output, byte for byte."""
+    for mode in ([], ["--json", "--segments"]):
+        out = {j: subprocess.run([os.environ["TCPANA"], "-j", str(j)] + mode + traces,
+                                 capture_output=True, check=True).stdout for j in (1, 3)}
+        T.check(out[1] == out[3], "tcpana -j 3 %s differs from -j 1" % " ".join(mode))
 
 
 def dump_traces(traces, limit=400):
@@ -215,6 +224,7 @@ def from_pcap(family, scenario):
         s = find(doc, topo.server.addr, PORT, topo.client.addr, c["local"]["port"], flow=True)
         T.check(c["inferred"] and s["inferred"], "inferred endpoints")
         T.check_eq((c["peer"], s["peer"]), (s["id"], c["id"]), "peers")
+        check_jobs_alike([topo.tmp("imp.trc")])
         if scenario == "normal":
             # The peer's FIN may acknowledge ours in the same segment:
             # then RFC 9293 goes FIN-WAIT-1 -> TIME-WAIT directly.

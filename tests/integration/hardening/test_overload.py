@@ -5,7 +5,7 @@ tcprec loses events and says so everywhere: lost records in the trace
 (trcdump), the trailer, tcpana's text summary and its JSON summary
 (lost_events).  Connections that overlap a loss are `incomplete`; none is
 reported as a `violation` (a gap is not a state-machine error), and
-`tcpana --check` agrees."""
+`tcpana --check` agrees.  tcpana -j 2 and -j 3 report what -j 1 does."""
 
 import os
 import subprocess
@@ -67,6 +67,13 @@ def test():
         T.check(chk.returncode != CHECK_VIOLATION_EXIT,
                 "tcpana --check reports violations: %s" % chk.stdout[-500:])
         T.check_eq(chk.returncode, 0, "tcpana --check exit status (%s)" % chk.stderr.strip())
+        # The gaps concern every shard of a parallel analysis alike.
+        for mode in ([], ["--json"]):
+            out_j = {j: subprocess.run([tcpana, "-j", str(j)] + mode + [out], capture_output=True,
+                                       check=True).stdout for j in (1, 2, 3)}
+            T.check(out_j[1] == out_j[2] == out_j[3],
+                    "tcpana -j 2 or -j 3 %s differs from -j 1 on a trace with losses"
+                    % " ".join(mode))
         print("overload: %d lost events, verdicts %r, load: %s" % (s["lost"], verdicts, line))
 
 
