@@ -280,8 +280,10 @@ int analyzer_run_readers(struct trc_reader **readers, const char *const *names, 
 		if (rc >= 0 && sink->header)
 			rc = inputset_headers(in->set, sink);
 	}
-	if (rc >= 0 && a.shard)
+	if (rc >= 0 && a.shard) {
+		shard_attach(a.shard, a.tab);
 		shard_ready(a.shard);
+	}
 	if (rc >= 0)
 		rc = loop(&a);
 	if (rc >= 0 && sink->summary)

@@ -146,7 +146,12 @@ static int workers_status(const struct run *r)
 	for (unsigned int v = 1; v < r->k.n; v++)
 		if (r->w[v].rc < 0 && r->w[v].rc != rc && r->w[v].rc != -EIO)
 			rc = r->w[v].rc;
-	return r->k.out_rc ? r->k.out_rc : rc;
+	if (r->k.out_rc)
+		return r->k.out_rc;
+	/* A worker gave up without an error of its own (shard.c). */
+	if (rc >= 0 && atomic_load_explicit(&r->k.sh.abort, memory_order_acquire))
+		return -EPROTO;
+	return rc;
 }
 
 static int run_init(struct run *r, unsigned int jobs, struct out_ctx *o)

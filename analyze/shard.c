@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "endpoint.h"
+#include "conn.h"
 #include "outputs.h"
 #include "shard.h"
 #include "tuple_hash.h"
@@ -93,7 +93,8 @@ void shard_created(struct shard *s, struct conn *c, unsigned int n, uint64_t pos
 		fail(s);
 		return;
 	}
-	s->pend[s->pend_tail++ & (s->pend_cap - 1)] = (struct shard_pending){ c, c->id, n };
+	s->pend[s->pend_tail++ & (s->pend_cap - 1)] =
+		(struct shard_pending){ c, c->id, c->serial, c->file, n };
 	ledger_add(s, &(struct ledger_ent){
 			      .pos = pos, .kind = LEDGER_CREATE, .n = n, .value = live });
 }
@@ -107,11 +108,12 @@ static void take_answers(struct shard *s)
 
 	while (s->pend_head < s->pend_tail && (gid = spsc_peek(&s->ch->answers, &len))) {
 		struct shard_pending *p = &s->pend[s->pend_head++ & (s->pend_cap - 1)];
+		struct conn *c = conn_table_lookup(s->tab, p->file, p->serial);
 
-		if (p->c->id == p->id) {
-			p->c->gid = *gid;
-			if (p->n == 2 && p->c->mirror)
-				p->c->mirror->gid = *gid + 1;
+		if (c == p->c && c->id == p->id) {
+			c->gid = *gid;
+			if (p->n == 2 && c->mirror)
+				c->mirror->gid = *gid + 1;
 		}
 		spsc_pop(&s->ch->answers);
 	}
@@ -159,6 +161,10 @@ void shard_wait_gid(struct shard *s, struct conn *c)
 		return;
 	wait_begin(s);
 	while (take_answers(s), !c->gid) {
+		/* No answer is owed to it any more: a bug, which must end the
+		 * run with an error rather than a hang. */
+		if (s->pend_head == s->pend_tail)
+			fail(s);
 		if (aborted(s)) {
 			c->gid = c->id; /* the output is abandoned anyway */
 			break;

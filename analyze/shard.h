@@ -34,6 +34,7 @@
 
 struct analyzer_sink;
 struct conn;
+struct conn_table;
 struct out_ctx;
 
 /* Ledger entries, in (pos, kind) order within a worker. */
@@ -101,9 +102,15 @@ struct shard_shared {
 	_Atomic bool headers_done;    /* worker 0 gave the sink every header */
 };
 
+/* An endpoint waiting for its gid.  It may leave before the answer comes
+ * (a flow handed to its socket needs none), and its memory go to another
+ * endpoint: the answer is taken only if the table still holds the same
+ * endpoint (file, serial and id). */
 struct shard_pending {
 	struct conn *c;
-	uint64_t id; /* c->id then: c may be freed and reused before the answer */
+	uint64_t id;
+	uint64_t serial;
+	uint32_t file;
 	uint32_t n;
 };
 
@@ -111,6 +118,7 @@ struct shard_pending {
 struct shard {
 	struct shard_shared *sh;
 	unsigned int index;
+	struct conn_table *tab; /* the worker's endpoints (shard_attach()) */
 	/* The shard of each of the lookaside's slot pairs: no division per
 	 * event. */
 	uint8_t owner[TUPLE_SLOT_PAIRS];
@@ -131,6 +139,11 @@ void shard_owners(struct shard *s);
 /* Whether the shard dispatches an event of this connection (NULL: no
  * connection, every shard does). */
 bool shard_owns(const struct shard *s, const struct trc_conn *decl);
+/* The table of the shard's endpoints, before its first event. */
+static inline void shard_attach(struct shard *s, struct conn_table *tab)
+{
+	s->tab = tab;
+}
 /* Worker 0: every header went to the sink. */
 void shard_ready(struct shard *s);
 /* Endpoint c (and its mirror when n is 2) was created at event pos, the
