@@ -53,7 +53,7 @@ static const struct argp_option options[] = {
 	  0 },
 	{ "jobs", 'j', "N", 0,
 	  "Analyse with N threads (default: one per CPU).  The output is the same for every "
-	  "N; --follow, --replay, --timeline and --stats use one",
+	  "N; --follow, --replay, --timeline, --stats and standard input use one",
 	  0 },
 	{ NULL, 0, NULL, 0, "Output (one of):", 1 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON document (schema docs/json-schema.json)", 1 },
