@@ -129,19 +129,6 @@ static int rendered(struct out_ctx *o, const struct connection_view *cv, struct 
 	return 0;
 }
 
-/* A rendered row, to --sort and --limit (out_rows.h). */
-static int row(struct out_ctx *o, const struct out_row *r)
-{
-	int rc;
-
-	if (r->violation)
-		o->violations++;
-	o->n_conns++;
-	rc = out_rows_add(&o->rows, o->fp, &r->key, r->bytes, r->len);
-	sb_reset(&o->sb);
-	return rc < 0 ? rc : ferror(o->fp) ? -EIO : 0;
-}
-
 /* Headers come before any connection: the first is the document's
  * "trace", and every one is an entry of "inputs". */
 static int json_header(void *arg, const char *path, const struct trc_header *h)
@@ -192,7 +179,7 @@ static int doc_accept(struct out_ctx *o, const struct out_row *r)
 {
 	int rc = envelope(o);
 
-	return rc < 0 ? rc : row(o, r);
+	return rc < 0 ? rc : out_row_take(o, r);
 }
 
 static int doc_conn(void *arg, const struct connection_view *cv)
@@ -238,7 +225,7 @@ static int line_conn(void *arg, const struct connection_view *cv)
 	struct out_row r;
 	int rc = line_render(o, cv, &r);
 
-	return rc < 0 ? rc : row(o, &r);
+	return rc < 0 ? rc : out_row_take(o, &r);
 }
 
 static int line_summary(void *arg, const struct analyzer_summary *s)
@@ -263,7 +250,7 @@ void out_json_sink(struct analyzer_sink *s, struct out_ctx *o, bool lines)
 	s->event = NULL;
 	s->conn = lines ? line_conn : doc_conn;
 	o->render = lines ? line_render : doc_render;
-	o->accept = lines ? row : doc_accept;
+	o->accept = lines ? out_row_take : doc_accept;
 	s->summary = lines ? line_summary : doc_summary;
 	s->arg = o;
 }

@@ -174,20 +174,12 @@ static int text_render(struct out_ctx *o, const struct connection_view *cv, stru
 
 static int text_accept(struct out_ctx *o, const struct out_row *row)
 {
-	int rc;
-
-	if (row->violation)
-		o->violations++;
-	if (!o->n_conns++)
+	if (!o->n_conns)
 		fprintf(o->fp, "%-*s %*s %-*s %*s %*s %*s %*s %*s %*s %-*s %s\n", W_ID, "ID",
 			W_ADDR, "ORIG", W_ADDR, "RESP", W_START, "START", W_DURATION, "DURATION",
 			W_BYTES, "ORIGB", W_BYTES, "RESPB", W_RTT, "RTT", W_RETX, "RETX", W_OUTCOME,
 			"OUTCOME", "VERDICT");
-	rc = out_rows_add(&o->rows, o->fp, &row->key, row->bytes, row->len);
-	sb_reset(&o->sb);
-	if (rc < 0)
-		return rc;
-	return ferror(o->fp) ? -EIO : 0;
+	return out_row_take(o, row);
 }
 
 static int text_conn(void *arg, const struct connection_view *cv)

@@ -112,6 +112,18 @@ const char *cause_kind_name(enum cause_kind k)
 	return (unsigned int)k < CAUSE_COUNT ? n[k] : "unknown";
 }
 
+int out_row_take(struct out_ctx *o, const struct out_row *row)
+{
+	int rc;
+
+	if (row->violation)
+		o->violations++;
+	o->n_conns++;
+	rc = out_rows_add(&o->rows, o->fp, &row->key, row->bytes, row->len);
+	sb_reset(&o->sb);
+	return rc < 0 ? rc : ferror(o->fp) ? -EIO : 0;
+}
+
 int outfmt_summary(FILE *fp, const struct analyzer_summary *s)
 {
 	fprintf(fp,

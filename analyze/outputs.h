@@ -91,6 +91,11 @@ int out_stats_sink(struct analyzer_sink *s, struct out_ctx *o);
 void out_stats_free(struct out_ctx *o);
 void out_json_free(struct out_ctx *o);
 
+/* What accepting a row does in every mode, after the mode's heading or
+ * envelope: counts it (and its violation), hands it to --sort and
+ * --limit, and empties o->sb.  0, -ENOMEM, -EIO. */
+int out_row_take(struct out_ctx *o, const struct out_row *row);
+
 /* Shared text helpers. */
 const char *outfmt_addr(uint8_t family, const uint8_t *addr, char *buf, size_t len);
 /* "192.0.2.1:80" or "[2001:db8::1]:80", appended to sb. */
