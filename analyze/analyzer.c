@@ -16,6 +16,7 @@
 #include "inputset.h"
 #include "safestr.h"
 #include "shard.h"
+#include "shard_events.h"
 
 static void warn(const struct analyzer *a, const struct input *in, const struct trc_error *e,
 		 int st)
@@ -55,9 +56,26 @@ static void advance(struct analyzer *a, struct input *in)
 		memset(e, 0, sizeof(*e));
 		in->err_used = false;
 	}
+	if (in->run) {
+		if (++in->run_i < in->run->n)
+			return;
+		in->run = NULL;
+		if (!in->run_only)
+			return; /* the event after the run */
+	}
 	in->has = false;
 	while (!in->done) {
 		st = trc_reader_next(in->r, &in->ev, &conn, e);
+		if (st == TRC_OK || st == TRC_SKIPPED) {
+			in->run = trc_reader_skipped(in->r);
+			in->run_i = 0;
+			in->run_only = st == TRC_SKIPPED;
+		}
+		if (st == TRC_SKIPPED) {
+			in->has = true;
+			in->has_conn = false;
+			return;
+		}
 		if (st == TRC_OK) {
 			in->has = true;
 			in->has_conn = conn != NULL;
@@ -94,6 +112,17 @@ static void advance(struct analyzer *a, struct input *in)
 	}
 }
 
+/* The time and type of an input's look-ahead event. */
+static uint64_t input_t(const struct input *in)
+{
+	return in->run ? in->run->t_ns[in->run_i] : in->ev.t_ns;
+}
+
+static uint32_t input_type(const struct input *in)
+{
+	return in->run ? in->run->type[in->run_i] : in->ev.type;
+}
+
 static struct input *earliest(struct analyzer *a)
 {
 	struct input *best = NULL;
@@ -105,7 +134,7 @@ static struct input *earliest(struct analyzer *a)
 
 		if (!in->has)
 			continue;
-		t = in->ev.t_ns + (uint64_t)in->rt_off;
+		t = input_t(in) + (uint64_t)in->rt_off;
 		if (!best || t < best_rt) {
 			best = in;
 			best_rt = t;
@@ -118,16 +147,19 @@ static void account(struct analyzer *a, struct input *in)
 {
 	struct analyzer_summary *s = a->sum;
 
-	a->now_rt = in->ev.t_ns + (uint64_t)in->rt_off;
+	uint64_t t = input_t(in);
+	uint32_t type = input_type(in);
+
+	a->now_rt = t + (uint64_t)in->rt_off;
 	s->events++;
-	if (in->ev.type <= TRC_EV_TYPE_MAX)
-		s->events_by_type[in->ev.type]++;
+	if (type <= TRC_EV_TYPE_MAX)
+		s->events_by_type[type]++;
 	if (!s->t_first_ns)
 		s->t_first_ns = a->now_rt;
 	s->t_last_ns = a->now_rt;
 	if (!in->first_t)
-		in->first_t = in->ev.t_ns;
-	in->last_t = in->ev.t_ns;
+		in->first_t = t;
+	in->last_t = t;
 	if (in->gap_pending)
 		inputset_gap_end(a, in);
 	if (a->corrupt_pending) {
@@ -138,20 +170,6 @@ static void account(struct analyzer *a, struct input *in)
 	}
 }
 
-/* One shard of a parallel run dispatches only its connections' events,
- * but follows every event's time (shard.h). */
-static void dispatch_owned(struct analyzer *a, struct input *in)
-{
-	struct shard *s = a->shard;
-
-	if (shard_owns(s, in->has_conn ? in->conn : NULL)) {
-		shard_report_at(s, a->sum->events, REPORT_DISPATCH, 0);
-		dispatch_event(a, in);
-	}
-	expire_due(a);
-	shard_event_done(s, a->sum->events, conn_table_live(a->tab));
-}
-
 static int loop(struct analyzer *a)
 {
 	struct input *in;
@@ -160,6 +178,10 @@ static int loop(struct analyzer *a)
 	for (int i = 0; i < a->n; i++)
 		advance(a, &a->in[i]);
 	while (!a->err && (in = earliest(a))) {
+		if (in->run && shard_pass_quiet(a, in)) {
+			advance(a, in);
+			continue;
+		}
 		account(a, in);
 		if (a->sink->event &&
 		    (!in->has_conn || analyzer_filter_decl(&a->opts->filter, in->conn))) {
@@ -172,7 +194,7 @@ static int loop(struct analyzer *a)
 			dispatch_event(a, in);
 			expire_due(a);
 		} else {
-			dispatch_owned(a, in);
+			shard_take_event(a, in);
 		}
 		advance(a, in);
 	}
@@ -253,6 +275,10 @@ int analyzer_run_readers(struct trc_reader **readers, const char *const *names, 
 
 	memset(sum, 0, sizeof(*sum));
 	/* Files of one rotated recording are one input (inputset.h). */
+	/* A shard has no use for the other shards' events but their times.
+	 * (A parallel run has no event sink, which would want them all.) */
+	for (int i = 0; a.shard && i < n; i++)
+		trc_reader_want_conns(readers[i], shard_wants, a.shard);
 	if (inputset_arrange(readers, names, n, diag, &ar) < 0)
 		return -ENOMEM;
 	a.n = ar.n;

@@ -54,6 +54,12 @@ struct input {
 	struct trc_conn copy;	     /* the reader's pointer is short-lived ... */
 	const struct trc_conn *conn; /* ... so with several files this points at copy */
 	bool has_conn;
+	/* Non-NULL: the look-ahead is event run_i of this run of skipped
+	 * events (a shard's reader skips the other shards' connections),
+	 * and ev comes after the run unless run_only. */
+	const struct trc_skipped_run *run;
+	uint32_t run_i;
+	bool run_only;
 	uint64_t first_t, last_t; /* trace time of the first/last event; at the
 				   * end, last_t is when the recording stopped */
 	bool truncated;

@@ -25,6 +25,11 @@ bool shard_owns(const struct shard *s, const struct trc_conn *decl)
 						   decl->rport))] == s->index % 256;
 }
 
+bool shard_wants(void *shard, const struct trc_conn *decl)
+{
+	return shard_owns(shard, decl);
+}
+
 void shard_owners(struct shard *s)
 {
 	for (unsigned int i = 0; i < TUPLE_SLOT_PAIRS; i++)

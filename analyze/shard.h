@@ -139,6 +139,9 @@ void shard_owners(struct shard *s);
 /* Whether the shard dispatches an event of this connection (NULL: no
  * connection, every shard does). */
 bool shard_owns(const struct shard *s, const struct trc_conn *decl);
+/* shard_owns() as a trc_want_conn_fn: the shard's readers skip the
+ * events of the other shards' connections (trc_reader_want_conns()). */
+bool shard_wants(void *shard, const struct trc_conn *decl);
 /* The table of the shard's endpoints, before its first event. */
 static inline void shard_attach(struct shard *s, struct conn_table *tab)
 {

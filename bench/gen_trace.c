@@ -250,24 +250,26 @@ int main(int argc, char **argv)
 	struct gen_ctx g = { .t_ns = 1000000000ULL, .script_len = SCRIPT_LEN };
 	struct trc_header h = { 0 };
 	struct trc_error err = { 0 };
-	uint64_t conc = 64;
+	uint64_t conc = 64, chunk_bytes = 0;
 	const char *out = NULL;
 	int c, fd, r;
 
-	while ((c = getopt(argc, argv, "n:k:o:L:Wh")) != -1) {
+	while ((c = getopt(argc, argv, "n:k:o:L:C:Wh")) != -1) {
 		if ((c == 'n' && parse_num(optarg, 1ULL << 40, &g.target) < 0) ||
+		    (c == 'C' && parse_num(optarg, UINT32_MAX, &chunk_bytes) < 0) ||
 		    (c == 'k' && parse_num(optarg, GEN_MAX_CONCURRENT, &conc) < 0) ||
 		    (c == 'L' && parse_num(optarg, 1ULL << 40, &g.lost_every) < 0) || c == 'h' ||
 		    c == '?') {
 			fprintf(stderr,
-				"Usage: gen_trace -n EVENTS [-k CONCURRENT] [-W] [-L EVERY] -o "
-				"FILE\n"
+				"Usage: gen_trace -n EVENTS [-k CONCURRENT] [-W] [-L EVERY] "
+				"[-C BYTES] -o FILE\n"
 				"Writes about EVENTS events (whole connections, 32 each)\n"
 				"with CONCURRENT (default 64, max %d) connections open.\n"
 				"-W: no TIME_WAIT exits (31 events each; every client\n"
 				"stays in TIME_WAIT until the end of the trace).\n"
 				"-L: a LOST record (events lost over the last 300 us)\n"
-				"after every EVERY events.\n",
+				"after every EVERY events.\n"
+				"-C: chunks of about BYTES (default the writer's, 64 KiB).\n",
 				GEN_MAX_CONCURRENT);
 			return c == 'h' ? 0 : 2;
 		}
@@ -286,7 +288,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fill_header(&h);
-	g.w = trc_writer_open_fd(fd, &h, NULL, &err);
+	struct trc_writer_opts wo = { .sz = sizeof(wo), .chunk_bytes = (uint32_t)chunk_bytes };
+	g.w = trc_writer_open_fd(fd, &h, &wo, &err);
 	r = g.w ? generate(&g, (unsigned)conc) : -errno;
 	if (g.w && trc_writer_close(g.w, NULL, &err) < 0 && r == 0)
 		r = -EIO;

@@ -8,7 +8,9 @@
  * time was half of the reader's time.  A bigger chunk is decoded again as
  * it is delivered, so that memory stays bounded, and so is one with an
  * unknown extension record, which is counted as delivery passes it.
- * Records are decode_rec.c's.
+ * The events of connections the consumer does not want are checked all
+ * the same, but only their times and types are kept, and handed out in
+ * runs (trc_reader_want_conns()).  Records are decode_rec.c's.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -76,6 +78,7 @@ static void dec_rewind(struct dec *d, struct cur start)
 	d->events = d->records = d->conns = d->owners = d->addrs = 0;
 	d->ext_events = 0;
 	d->ext_max = 0;
+	d->n_skipped = d->skip_next = 0;
 	d->prev_cid = UINT32_MAX;
 	d->dp_serial = d->dp_cookie = d->dp_cgroup = 0;
 	d->dp_netns = 0;
@@ -104,8 +107,70 @@ static bool batch_reserve(struct trc_reader *r, uint32_t n)
 	if (!nc)
 		return false;
 	r->batch_cid = nc;
+	uint32_t *ns = realloc(r->batch_skips, (size_t)ncap * sizeof(*ns));
+	if (!ns)
+		return false;
+	r->batch_skips = ns;
 	r->batch_cap = ncap;
 	return true;
+}
+
+/* Room for n skipped events' times and types, as batch_reserve(). */
+static bool skip_reserve(struct trc_reader *r, uint32_t n)
+{
+	if (n <= r->skip_cap)
+		return true;
+	uint64_t *nt = realloc(r->skip_t, (size_t)n * sizeof(*nt));
+	if (!nt)
+		return false;
+	r->skip_t = nt;
+	uint8_t *ny = realloc(r->skip_type, n);
+	if (!ny)
+		return false;
+	r->skip_type = ny;
+	r->skip_cap = n;
+	return true;
+}
+
+/* An event of connection cid is skipped: a wanted connection's, or
+ * one without a connection (LOST), is not. */
+static bool unwanted(const struct trc_reader *r, uint32_t cid)
+{
+	return cid != UINT32_MAX && r->conns[cid].unwanted;
+}
+
+/* Keeps what the batch of a validated chunk needs of event ev (in its
+ * batch slot, or in scratch when the batch is full): the event itself,
+ * or only its time and type when it is skipped.  Without a branch on
+ * which: with the connections shared out among workers, it is a coin
+ * toss, and its mispredictions were a third of this pass's time. */
+static void batch_keep(struct trc_reader *r, struct dec *d, const struct trc_event *ev,
+		       uint32_t cid)
+{
+	if (d->n_batched == r->batch_cap || (r->want && d->n_skipped == r->skip_cap)) {
+		d->batch = false;
+		return;
+	}
+	r->batch_cid[d->n_batched] = cid;
+	r->batch_skips[d->n_batched] = d->n_skipped;
+	if (!r->want) {
+		d->n_batched++;
+		return;
+	}
+	bool skip = unwanted(r, cid);
+	r->skip_t[d->n_skipped] = ev->t_ns;
+	r->skip_type[d->n_skipped] = (uint8_t)ev->type;
+	d->n_skipped += skip;
+	d->n_batched += !skip;
+}
+
+/* The n skipped events at t and type are the run handed out next. */
+static void run_set(struct trc_reader *r, const uint64_t *t, const uint8_t *type, uint32_t n)
+{
+	r->run.n = n;
+	r->run.t_ns = t;
+	r->run.type = type;
+	r->run_valid = true;
 }
 
 /* The declaration of connection cid of the current chunk, NULL for none. */
@@ -145,20 +210,18 @@ int dec_validate(struct trc_reader *r, struct trc_error *err)
 
 	d->dry = true;
 	/* Each record but a declaration is at most one event. */
-	d->batch = batch_reserve(r, d->n_records - d->n_conns);
+	d->batch = batch_reserve(r, d->n_records - d->n_conns) &&
+		   (!r->want || skip_reserve(r, d->n_records - d->n_conns));
 	while (d->c.left) {
 		/* Bounded by the capacity: a corrupt chunk may hold more
-		 * events than its counts promise before that is found. */
+		 * events than its counts promise before that is found.  A
+		 * skipped event's slot is taken by the next one. */
 		ev = d->batch && d->n_batched < r->batch_cap ? &r->batch[d->n_batched] : &scratch;
 		int k = dec_record(r, d, ev, &cid, &why);
 		if (k < 0)
 			goto bad;
-		if (k == 1 && d->batch) {
-			if (ev == &scratch)
-				d->batch = false;
-			else
-				r->batch_cid[d->n_batched++] = cid;
-		}
+		if (k == 1 && d->batch)
+			batch_keep(r, d, ev, cid);
 	}
 	why = "chunk counts differ from its records";
 	if (d->events != d->n_events || d->records != d->n_records || d->conns != d->n_conns)
@@ -186,10 +249,21 @@ int dec_next(struct trc_reader *r, struct trc_event *ev, const struct trc_conn *
 	const char *why = NULL;
 
 	if (d->batch) {
-		if (d->next == d->n_batched)
-			return 0;
-		batch_get(r, d->next++, ev, conn);
-		return 1;
+		/* The skipped events before the next one go with it; those
+		 * after the chunk's last wanted event, on their own. */
+		bool last = d->next == d->n_batched;
+		uint32_t upto = last ? d->n_skipped : r->batch_skips[d->next];
+
+		if (d->skip_next < upto) {
+			run_set(r, r->skip_t + d->skip_next, r->skip_type + d->skip_next,
+				upto - d->skip_next);
+			d->skip_next = upto;
+		}
+		if (!last) {
+			batch_get(r, d->next++, ev, conn);
+			return 1;
+		}
+		return r->run_valid ? 2 : 0;
 	}
 	while (d->c.left) {
 		int k = dec_record(r, d, ev, &cid, &why);
@@ -198,6 +272,14 @@ int dec_next(struct trc_reader *r, struct trc_event *ev, const struct trc_conn *
 			 * logic error surfaces as corruption, not as a crash. */
 			rd_err(err, TRC_CORRUPT, d->block_off, d->seq, "chunk %u: %s", d->seq, why);
 			return -1;
+		}
+		if (k == 1 && unwanted(r, cid)) {
+			/* Decoded a second time, as a chunk too big for the
+			 * batch is: a run of one. */
+			r->one_t = ev->t_ns;
+			r->one_type = (uint8_t)ev->type;
+			run_set(r, &r->one_t, &r->one_type, 1);
+			return 2;
 		}
 		if (k == 1) {
 			if (conn)

@@ -19,7 +19,9 @@
 
 int dec_begin(struct trc_reader *r, const struct blk *b, struct trc_error *err);
 int dec_validate(struct trc_reader *r, struct trc_error *err);
-/* 1: *ev filled; 0: chunk finished; -1: error (err filled). */
+/* 1: *ev filled, after the run of skipped events r->run if run_valid;
+ * 2: a run of skipped events only; 0: chunk finished; -1: error (err
+ * filled). */
 int dec_next(struct trc_reader *r, struct trc_event *ev, const struct trc_conn **conn,
 	     struct trc_error *err);
 

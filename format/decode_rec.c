@@ -54,6 +54,8 @@ static int dec_conn(struct trc_reader *r, struct dec *d, const char **why)
 	if (d->conns >= d->n_conns)
 		FAIL("more connection declarations than the chunk header says");
 	struct rconn *rc = &r->conns[d->conns];
+	/* Delivering a chunk decoded twice: the checking pass asked. */
+	bool unwanted = rc->unwanted;
 	memset(rc, 0, sizeof(*rc));
 	if (cur_varint(&d->c, &zs) || cur_u8(&d->c, &bm))
 		FAIL("CONN record cut short");
@@ -85,6 +87,7 @@ static int dec_conn(struct trc_reader *r, struct dec *d, const char **why)
 	}
 	if ((bm & WIRE_CF_FLAGS) && cur_varint32(&d->c, &rc->c.flags))
 		FAIL("CONN flags are not a 32-bit varint");
+	rc->unwanted = d->dry ? r->want && !r->want(r->want_arg, &rc->c) : unwanted;
 	d->conns++;
 	return 0;
 }
@@ -221,7 +224,7 @@ int dec_record(struct trc_reader *r, struct dec *d, struct trc_event *ev, uint32
 	if (++d->records > d->n_records)
 		FAIL("more records than the chunk header says");
 	unsigned int type = tag & 0xf, hi = tag >> 4;
-	memset(ev, 0, EV_CLEAR_BYTES);
+	ev_clear(ev);
 	*cid = UINT32_MAX;
 	switch (type) {
 	case WIRE_REC_CONN:

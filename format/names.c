@@ -81,6 +81,8 @@ const char *trc_status_name(enum trc_status st)
 		return "unsupported";
 	case TRC_IOERR:
 		return "ioerr";
+	case TRC_SKIPPED:
+		return "skipped";
 	}
 	return "unknown";
 }

@@ -219,6 +219,19 @@ const struct trc_header *trc_reader_header(const struct trc_reader *r)
 	return r ? &r->hdr : NULL;
 }
 
+void trc_reader_want_conns(struct trc_reader *r, trc_want_conn_fn fn, void *arg)
+{
+	if (!r)
+		return;
+	r->want = fn;
+	r->want_arg = arg;
+}
+
+const struct trc_skipped_run *trc_reader_skipped(const struct trc_reader *r)
+{
+	return r && r->run_valid ? &r->run : NULL;
+}
+
 const struct trc_trailer *trc_reader_trailer(const struct trc_reader *r)
 {
 	return r && r->st.has_trailer ? &r->trl : NULL;
@@ -246,5 +259,8 @@ void trc_reader_close(struct trc_reader *r)
 	free(r->addrs);
 	free(r->batch);
 	free(r->batch_cid);
+	free(r->batch_skips);
+	free(r->skip_t);
+	free(r->skip_type);
 	free(r);
 }

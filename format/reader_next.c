@@ -152,6 +152,7 @@ enum trc_status trc_reader_next(struct trc_reader *r, struct trc_event *ev,
 		ev = &scratch;
 	if (conn)
 		*conn = NULL;
+	r->run_valid = false;
 	for (;;) {
 		if (r->pending) {
 			r->pending = false;
@@ -167,8 +168,15 @@ enum trc_status trc_reader_next(struct trc_reader *r, struct trc_event *ev,
 		if (r->state == RD_CHUNK) {
 			int k = dec_next(r, ev, conn, err);
 			if (k == 1) {
-				r->st.events++;
+				r->st.events += 1 + (r->run_valid ? r->run.n : 0);
 				return TRC_OK;
+			}
+			if (k == 2) {
+				r->st.events += r->run.n;
+				ev->type = r->run.type[0];
+				ev->t_ns = r->run.t_ns[0];
+				ev->conn_serial = 0;
+				return TRC_SKIPPED;
 			}
 			r->state = RD_BLOCK;
 			if (k < 0)

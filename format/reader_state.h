@@ -20,6 +20,10 @@
 /* A connection declared in the current chunk, with the chunk-local coding
  * context that STATE_NEXT and sequence deltas refer to. */
 struct rconn {
+	/* Its events are skipped (trc_reader_want_conns()).  Next to
+	 * c.serial, which every event of the connection reads: on the same
+	 * cache line. */
+	bool unwanted;
 	struct trc_conn c;
 	struct wire_conn_ctx ctx; /* what its records are coded against */
 };
@@ -56,6 +60,10 @@ struct dec {
 	 * n_batched of them, handed out from index next on. */
 	bool batch;
 	uint32_t n_batched, next;
+	/* Events of unwanted connections: n_skipped of them in the reader's
+	 * skip arrays, handed out in runs from skip_next on.  Batch entry i
+	 * comes after the first batch_skips[i] of them. */
+	uint32_t n_skipped, skip_next;
 	/* previous-declaration context (SPEC.md "CONN") */
 	uint32_t addrs;
 	uint64_t dp_serial, dp_cookie, dp_cgroup;
@@ -123,7 +131,20 @@ struct trc_reader {
 	 * DEC_BATCH_MAX entries (decode.h). */
 	struct trc_event *batch;
 	uint32_t *batch_cid;
+	uint32_t *batch_skips;
 	uint32_t batch_cap;
+	/* trc_reader_want_conns(), and the skipped events of the current
+	 * chunk (times and types; at most DEC_BATCH_MAX), of which run is
+	 * the last one handed out */
+	trc_want_conn_fn want;
+	void *want_arg;
+	uint64_t *skip_t;
+	uint8_t *skip_type;
+	uint32_t skip_cap;
+	struct trc_skipped_run run;
+	bool run_valid;
+	uint64_t one_t; /* the run of one of a chunk decoded twice */
+	uint8_t one_type;
 };
 
 /* Room for need entries of elem bytes in the chunk table tab of *cap

@@ -19,6 +19,7 @@
 #ifndef TRC_H
 #define TRC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -469,6 +470,7 @@ enum trc_status {
 	TRC_CORRUPT = 3,     /* a damaged block was skipped (err says where); call next again */
 	TRC_UNSUPPORTED = 4, /* not a trace file, or another major version; fatal */
 	TRC_IOERR = 5,	     /* read error from the medium; fatal */
+	TRC_SKIPPED = 6,     /* only events of unwanted connections (trc_reader_want_conns()) */
 };
 const char *trc_status_name(enum trc_status st);
 
@@ -506,8 +508,36 @@ enum trc_status trc_reader_next(struct trc_reader *r, struct trc_event *ev,
  * NULL otherwise (file truncated or not read to the end). */
 const struct trc_trailer *trc_reader_trailer(const struct trc_reader *r);
 
+/* Leaving out the connections a consumer has no use for, e.g. one of
+ * several workers that each analyse a share of the connections.  fn is
+ * asked once about every declaration of a connection (a connection is
+ * declared again in every chunk it has events in) and must answer alike
+ * for the same connection; a NULL fn wants every connection, as without
+ * the call.  The events of an unwanted connection are checked like any
+ * other, so a chunk is delivered or reported damaged exactly as without
+ * the call, but they are not handed out as struct trc_event: they come
+ * in runs, of which trc_reader_skipped() gives the times and types.
+ * After TRC_OK, the run is the one right before *ev (NULL: none).
+ * TRC_SKIPPED returns a run after which the chunk has no wanted event
+ * (nor a LOST one, which has no connection); *ev then holds the run's
+ * first type and t_ns, conn_serial 0, and *conn is NULL.  Call before the
+ * first trc_reader_next(). */
+typedef bool (*trc_want_conn_fn)(void *arg, const struct trc_conn *decl);
+void trc_reader_want_conns(struct trc_reader *r, trc_want_conn_fn fn, void *arg);
+
+/* A run of skipped events, in file order; valid until the next
+ * trc_reader_next() on the same reader. */
+struct trc_skipped_run {
+	uint32_t n;	      /* events, >= 1 */
+	const uint64_t *t_ns; /* their times, non-decreasing */
+	const uint8_t *type;  /* their enum trc_event_type */
+};
+/* The run of skipped events of the last TRC_SKIPPED, or the one before
+ * the event of the last TRC_OK; NULL otherwise. */
+const struct trc_skipped_run *trc_reader_skipped(const struct trc_reader *r);
+
 struct trc_reader_stats {
-	uint64_t events; /* events returned */
+	uint64_t events; /* events returned, skipped ones included */
 	uint64_t chunks_ok;
 	uint64_t chunks_corrupt;  /* blocks skipped because of damage */
 	uint64_t bytes_skipped;	  /* bytes passed over while resynchronising */

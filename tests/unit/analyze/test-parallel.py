@@ -6,7 +6,8 @@ on every kind of trace: each synthetic scenario (losses, damage, TIME_WAIT,
 imports), the samples, the reproducers of past crashes, and synthetic
 load (thousands of connections open, TIME_WAIT exits in later chunks or
 none, a LOST record every few thousand events, a damaged block, a torn
-end).  And -j N really runs N workers.
+end, chunks too big for the reader to keep decoded).  And -j N really
+runs N workers.
 
 usage: test-parallel.py GEN_TRACES GEN_TRACE TCPANA SAMPLES_DIR REPRO_DIR
 """
@@ -73,6 +74,10 @@ def synthetic_load(gen_trace, d):
         "load": ["-n", "400000", "-k", "2048"],
         "load-tw": ["-n", "200000", "-k", "512", "-W"],
         "load-lost": ["-n", "200000", "-k", "1024", "-L", "3001"],
+        # Chunks of ~100,000 events, more than the reader keeps decoded
+        # (DEC_BATCH_MAX): the path on which a shard's reader hands out
+        # the other shards' events one at a time.
+        "load-bigchunks": ["-n", "200000", "-k", "300", "-C", "524288", "-L", "7001"],
     }
     paths = []
     for name, args in specs.items():
