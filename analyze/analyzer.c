@@ -66,7 +66,8 @@ static void advance(struct analyzer *a, struct input *in)
 	in->has = false;
 	while (!in->done) {
 		st = trc_reader_next(in->r, &in->ev, &conn, e);
-		if (st == TRC_OK || st == TRC_SKIPPED) {
+		/* Only a shard's reader skips (shard_wants()). */
+		if (a->shard && (st == TRC_OK || st == TRC_SKIPPED)) {
 			in->run = trc_reader_skipped(in->r);
 			in->run_i = 0;
 			in->run_only = st == TRC_SKIPPED;

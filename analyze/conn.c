@@ -121,6 +121,11 @@ struct conn_table *conn_table_new(void)
 	return t;
 }
 
+void conn_table_share(struct conn_table *t, unsigned int shards)
+{
+	conn_index_share(&t->ix, shards);
+}
+
 /* The parts allocated only when needed. */
 static void free_parts(struct conn *c)
 {

@@ -18,6 +18,9 @@ struct conn_table;
 
 struct conn_table *conn_table_new(void);
 void conn_table_free(struct conn_table *t);
+/* The table holds one of shards shares of the connections (shard.h);
+ * before its first endpoint. */
+void conn_table_share(struct conn_table *t, unsigned int shards);
 
 /* Finds the endpoint of (file, serial); NULL if none is live. */
 struct conn *conn_table_lookup(struct conn_table *t, uint32_t file, uint64_t serial);

@@ -23,14 +23,23 @@ struct sidx_slot {
 
 struct conn_index {
 	struct sidx_slot *slot;
-	size_t cap; /* power of two, at least twice used */
+	size_t cap; /* power of two, at least fill times used */
 	size_t used;
 	bool hashed; /* homes by hashed serial, after a long run (conn_index.c) */
+	/* Slots between the homes of consecutive serials, in 1/65536, and
+	 * the least ratio of slots to entries: 2 and 2, or 4/N and 4 in a
+	 * shard of N (conn_index_share()) */
+	uint32_t spread;
+	uint32_t fill;
 };
 
 /* -ENOMEM when it could not be allocated. */
 int conn_index_init(struct conn_index *ix);
 void conn_index_fini(struct conn_index *ix);
+/* The index holds the endpoints of one of shards shares of the
+ * connections, picked by tuple: about one serial in shards.  Before the
+ * first insert. */
+void conn_index_share(struct conn_index *ix, unsigned int shards);
 /* NULL if absent. */
 struct conn *conn_index_find(const struct conn_index *ix, uint32_t file, uint64_t serial);
 /* -ENOMEM when it could not grow. */

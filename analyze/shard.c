@@ -30,6 +30,12 @@ bool shard_wants(void *shard, const struct trc_conn *decl)
 	return shard_owns(shard, decl);
 }
 
+void shard_attach(struct shard *s, struct conn_table *tab)
+{
+	s->tab = tab;
+	conn_table_share(tab, s->sh->n);
+}
+
 void shard_owners(struct shard *s)
 {
 	for (unsigned int i = 0; i < TUPLE_SLOT_PAIRS; i++)

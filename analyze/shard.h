@@ -143,10 +143,7 @@ bool shard_owns(const struct shard *s, const struct trc_conn *decl);
  * events of the other shards' connections (trc_reader_want_conns()). */
 bool shard_wants(void *shard, const struct trc_conn *decl);
 /* The table of the shard's endpoints, before its first event. */
-static inline void shard_attach(struct shard *s, struct conn_table *tab)
-{
-	s->tab = tab;
-}
+void shard_attach(struct shard *s, struct conn_table *tab);
 /* Worker 0: every header went to the sink. */
 void shard_ready(struct shard *s);
 /* Endpoint c (and its mirror when n is 2) was created at event pos, the

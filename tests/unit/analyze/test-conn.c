@@ -306,6 +306,65 @@ static void index_serial_layout(void)
 	conn_index_fini(&ix);
 }
 
+/* How many slots a lookup of an endpoint in the index reads, on average:
+ * one more than its distance from its home (file 0, serial-ordered
+ * homes, conn_index.c). */
+static double mean_probes(const struct conn_index *ix)
+{
+	size_t mask = ix->cap - 1, used = 0, probes = 0;
+
+	for (size_t i = 0; i < ix->cap; i++) {
+		if (!ix->slot[i].c)
+			continue;
+		size_t home = (ix->slot[i].serial * ix->spread / 65536) & mask;
+
+		probes += ((i - home) & mask) + 1;
+		used++;
+	}
+	return used ? (double)probes / (double)used : 0;
+}
+
+/* A shard of a parallel run holds the endpoints of about one connection
+ * in N, picked by tuple (at random here), both ends of each (two
+ * consecutive serials), in an index about N times smaller than one
+ * thread's.  A lookup must read about as few slots as in one thread's
+ * index: with homes two slots apart there too, the window of serials
+ * wrapped around the smaller index onto itself. */
+static void index_shared_layout(unsigned int shards)
+{
+	enum { N = 60000, WINDOW = 20000 };
+	static struct conn ends[N];
+	struct conn_index ix, whole;
+
+	memset(ends, 0, sizeof(ends));
+	CHECK_EQ(conn_index_init(&ix), 0);
+	CHECK_EQ(conn_index_init(&whole), 0);
+	conn_index_share(&ix, shards);
+	for (uint32_t i = 0; i < N; i++) {
+		uint64_t pair = i / 2;
+
+		ends[i].serial = 100 + i;
+		ends[i].id = (pair * 0x9e3779b97f4a7c15ull) >> 61 < 8 / shards;
+		CHECK_EQ(conn_index_insert(&whole, &ends[i]), 0);
+		if (ends[i].id)
+			CHECK_EQ(conn_index_insert(&ix, &ends[i]), 0);
+		if (i < WINDOW)
+			continue;
+		CHECK_EQ(conn_index_remove(&whole, &ends[i - WINDOW]), 0);
+		if (ends[i - WINDOW].id)
+			CHECK_EQ(conn_index_remove(&ix, &ends[i - WINDOW]), 0);
+	}
+	for (uint32_t i = N - WINDOW; i < N; i++)
+		CHECK(conn_index_find(&ix, 0, ends[i].serial) == (ends[i].id ? &ends[i] : NULL));
+	CHECK(!ix.hashed && !whole.hashed);
+	CHECK(mean_probes(&ix) < 1.05, "%.2f slots a lookup with %u shards, %.2f in one",
+	      mean_probes(&ix), shards, mean_probes(&whole));
+	CHECK(ix.cap * shards <= 2 * whole.cap, "%zu slots with %u shards, %zu in one", ix.cap,
+	      shards, whole.cap);
+	conn_index_fini(&ix);
+	conn_index_fini(&whole);
+}
+
 /* Serials chosen to share one home (a crafted trace) turn the index over
  * to hashed homes after the first long run: the runs, and with them
  * every lookup and removal, stay short, and nothing is lost on the way. */
@@ -357,6 +416,8 @@ int main(void)
 	reported_in_timewait();
 	index_alone();
 	index_serial_layout();
+	index_shared_layout(2);
+	index_shared_layout(4);
 	index_crafted_serials();
 	growth();
 	tuples_and_peers();
