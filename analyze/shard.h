@@ -5,7 +5,9 @@
  * and damage concern all endpoints) but dispatches only the events of its
  * connections: those whose tuple falls in its share of the lookaside's
  * slot pairs (tuple_hash.h), so both ends of a connection, its flows and
- * its incarnations are in one shard.
+ * its incarnations are in one shard.  Its readers check the others'
+ * events but hand them over only as runs of times (shard_wants()), which
+ * the loop takes at once while nothing falls due (shard_events.h).
  *
  * What depends on every shard is settled by the coordinator from a ledger
  * each worker keeps: the output ids (a shard numbers its endpoints in
