@@ -275,11 +275,11 @@ int analyzer_run_readers(struct trc_reader **readers, const char *const *names, 
 	int rc = 0;
 
 	memset(sum, 0, sizeof(*sum));
-	/* Files of one rotated recording are one input (inputset.h). */
 	/* A shard has no use for the other shards' events but their times.
 	 * (A parallel run has no event sink, which would want them all.) */
 	for (int i = 0; a.shard && i < n; i++)
 		trc_reader_want_conns(readers[i], shard_wants, a.shard);
+	/* Files of one rotated recording are one input (inputset.h). */
 	if (inputset_arrange(readers, names, n, diag, &ar) < 0)
 		return -ENOMEM;
 	a.n = ar.n;

@@ -94,7 +94,7 @@ int main(void)
 	roundtrip(UINT64_MAX, 10);
 	uint64_t rng = 3;
 	for (int i = 0; i < 100000; i++) {
-		uint64_t v = tu_rand(&rng) >> (tu_rand(&rng) % 64);
+		uint64_t v = tu_rand_magnitude(&rng);
 		roundtrip(v, varint_len(v));
 	}
 	zigzag();

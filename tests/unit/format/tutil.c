@@ -75,6 +75,13 @@ uint64_t tu_rand(uint64_t *s)
 	return x * 0x2545f4914f6cdd1dull;
 }
 
+uint64_t tu_rand_magnitude(uint64_t *rng)
+{
+	unsigned int shift = (unsigned int)(tu_rand(rng) % 64);
+
+	return tu_rand(rng) >> shift;
+}
+
 void tu_random_conn(uint64_t *rng, struct trc_conn *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -88,7 +95,7 @@ void tu_random_conn(uint64_t *rng, struct trc_conn *c)
 	c->rport = tu_rand(rng) & 1 ? 80 : (uint16_t)tu_rand(rng);
 	c->netns = tu_rand(rng) % 4 ? 4026531840u : (uint32_t)tu_rand(rng);
 	c->cgroup_id = tu_rand(rng) % 4 ? 0 : tu_rand(rng);
-	c->cookie = tu_rand(rng) % 8 ? tu_rand(rng) >> (tu_rand(rng) % 64) : 0;
+	c->cookie = tu_rand(rng) % 8 ? tu_rand_magnitude(rng) : 0;
 	c->flags = (uint32_t)(tu_rand(rng) % 8);
 }
 
@@ -165,7 +172,7 @@ static void random_payload(struct tu_model *m, struct trc_event *ev)
 		ev->sock.n_fields = (uint8_t)(tu_rand(r) % (TRC_SOCK_MAX_FIELDS + 1));
 		for (unsigned int i = 0; i < ev->sock.n_fields; i++) {
 			ev->sock.key[i] = (uint16_t)(1 + tu_rand(r) % 12);
-			ev->sock.value[i] = tu_rand(r) >> (tu_rand(r) % 64);
+			ev->sock.value[i] = tu_rand_magnitude(r);
 		}
 		break;
 	default:
@@ -186,7 +193,8 @@ void tu_model_step(struct tu_model *m)
 		model_open(m);
 	struct trc_event ev;
 	memset(&ev, 0, sizeof(ev));
-	m->t += tu_rand(&m->rng) % (tu_rand(&m->rng) % 8 ? 5000 : 50000000);
+	uint64_t scale = tu_rand(&m->rng) % 8 ? 5000 : 50000000;
+	m->t += tu_rand(&m->rng) % scale;
 	ev.t_ns = m->t;
 	ev.type = 1 + (uint32_t)(tu_rand(&m->rng) % TRC_EV_TYPE_MAX);
 	if (ev.type != TRC_EV_LOST)

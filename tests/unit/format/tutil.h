@@ -30,6 +30,10 @@ struct tbuf tu_slurp(int fd);
 
 /* xorshift64* */
 uint64_t tu_rand(uint64_t *s);
+/* A value of random magnitude.  Its two draws are separate statements:
+ * in one expression their order is the compiler's, and a seed gave
+ * another trace in another build (the sanitizer's). */
+uint64_t tu_rand_magnitude(uint64_t *rng);
 
 /* A random workload: open connections, events on them, closes. */
 struct tu_model {
