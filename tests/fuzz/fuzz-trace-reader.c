@@ -8,8 +8,11 @@
  *
  * Each input is read twice: as given, and with the CRC of every block
  * whose framing is walkable recomputed, so that mutations reach the record
- * decoder instead of stopping at the checksum.
+ * decoder instead of stopping at the checksum.  Each is read again with
+ * only the odd serials wanted (trc_reader_want_conns()): the same
+ * statuses, events and times, the others' as runs.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,15 +86,52 @@ static int fix_crcs(uint8_t *p, size_t n)
 	return changed;
 }
 
-static void read_all(const uint8_t *data, size_t size)
+/* What a read gave, folded: every damage report, every event's time and
+ * type (the skipped ones' included), and the final status. */
+struct digest {
+	uint64_t hash, events;
+};
+
+static void fold(struct digest *d, uint64_t v)
 {
+	d->hash = (d->hash ^ v) * 0x100000001b3ull;
+}
+
+static bool want_odd(void *arg, const struct trc_conn *decl)
+{
+	REQUIRE(decl && arg == NULL);
+	return decl->serial & 1;
+}
+
+/* The run of skipped events before this read's event, if any. */
+static void fold_run(struct trc_reader *r, struct digest *d, uint64_t *t_prev)
+{
+	const struct trc_skipped_run *run = trc_reader_skipped(r);
+
+	if (!run)
+		return;
+	REQUIRE(run->n >= 1);
+	for (uint32_t i = 0; i < run->n; i++) {
+		REQUIRE(run->t_ns[i] >= *t_prev && run->type[i] != TRC_EV_LOST);
+		*t_prev = run->t_ns[i];
+		fold(d, run->t_ns[i]);
+		fold(d, run->type[i]);
+		d->events++;
+	}
+}
+
+static struct digest read_all(const uint8_t *data, size_t size, bool filter)
+{
+	struct digest d = { 0xcbf29ce484222325ull, 0 };
 	struct trc_error err;
 	struct trc_reader *r = trc_reader_open_mem(data, size, &err);
 	if (!r) {
 		REQUIRE(err.code == TRC_UNSUPPORTED || err.code == TRC_TRUNCATED);
 		REQUIRE(err.msg[0] != '\0');
-		return;
+		return d;
 	}
+	if (filter)
+		trc_reader_want_conns(r, want_odd, NULL);
 	const struct trc_header *h = trc_reader_header(r);
 	REQUIRE(memchr(h->hostname, 0, sizeof(h->hostname)) &&
 		memchr(h->probes, 0, sizeof(h->probes)));
@@ -99,38 +139,62 @@ static void read_all(const uint8_t *data, size_t size)
 	struct trc_event ev;
 	const struct trc_conn *c;
 	enum trc_status st;
-	uint64_t events = 0, corrupt = 0, t_prev = 0;
-	while ((st = trc_reader_next(r, &ev, &c, &err)) == TRC_OK || st == TRC_CORRUPT) {
+	uint64_t corrupt = 0, t_prev = 0;
+	while ((st = trc_reader_next(r, &ev, &c, &err)) == TRC_OK || st == TRC_CORRUPT ||
+	       st == TRC_SKIPPED) {
 		if (st == TRC_CORRUPT) {
 			/* Each report skips at least one byte, or reports one
 			 * sequence gap per chunk. */
 			REQUIRE(++corrupt <= 2 * size + 4 && err.msg[0]);
+			REQUIRE(trc_reader_skipped(r) == NULL);
+			fold(&d, TRC_CORRUPT);
+			fold(&d, err.offset);
+			continue;
+		}
+		REQUIRE(filter || st == TRC_OK);
+		fold_run(r, &d, &t_prev);
+		if (st == TRC_SKIPPED) {
+			REQUIRE(trc_reader_skipped(r) && c == NULL && ev.conn_serial == 0);
 			continue;
 		}
 		check_event(&ev, c);
+		REQUIRE(!filter || !c || (c->serial & 1));
 		REQUIRE(ev.t_ns >= t_prev);
 		t_prev = ev.t_ns;
-		REQUIRE(++events <= size);
+		fold(&d, ev.t_ns);
+		fold(&d, ev.type);
+		d.events++;
 	}
+	REQUIRE(d.events <= size);
 	REQUIRE(st == TRC_EOF || st == TRC_TRUNCATED);
-	REQUIRE(trc_reader_next(r, &ev, &c, &err) == st);
+	REQUIRE(trc_reader_next(r, &ev, &c, &err) == st && trc_reader_skipped(r) == NULL);
+	fold(&d, st);
 	struct trc_reader_stats s;
 	trc_reader_get_stats(r, &s);
-	REQUIRE(s.events == events && s.bytes_read <= size);
+	REQUIRE(s.events == d.events && s.bytes_read <= size);
 	REQUIRE((trc_reader_trailer(r) != NULL) == (s.has_trailer != 0));
 	REQUIRE(st != TRC_EOF || s.has_trailer);
 	trc_reader_close(r);
+	return d;
+}
+
+/* Read alike with and without the filter. */
+static void read_both(const uint8_t *data, size_t size)
+{
+	struct digest all = read_all(data, size, false), some = read_all(data, size, true);
+
+	REQUIRE(all.hash == some.hash && all.events == some.events);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	read_all(data, size);
+	read_both(data, size);
 	uint8_t *copy = malloc(size ? size : 1);
 	if (!copy)
 		return 0;
 	memcpy(copy, data, size);
 	if (fix_crcs(copy, size))
-		read_all(copy, size);
+		read_both(copy, size);
 	free(copy);
 	return 0;
 }
