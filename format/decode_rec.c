@@ -54,8 +54,9 @@ static int dec_conn(struct trc_reader *r, struct dec *d, const char **why)
 	if (d->conns >= d->n_conns)
 		FAIL("more connection declarations than the chunk header says");
 	struct rconn *rc = &r->conns[d->conns];
-	/* Delivering a chunk decoded twice: the checking pass asked. */
-	bool unwanted = rc->unwanted;
+	/* Delivering a chunk decoded twice: the checking pass asked.  (Not
+	 * read before it: the table may hold garbage then.) */
+	bool unwanted = !d->dry && rc->unwanted;
 	memset(rc, 0, sizeof(*rc));
 	if (cur_varint(&d->c, &zs) || cur_u8(&d->c, &bm))
 		FAIL("CONN record cut short");
