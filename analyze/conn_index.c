@@ -40,6 +40,7 @@
 
 #include "conn_index.h"
 #include "hash.h"
+#include "zeroed.h"
 
 #define SIDX_MIN     1024
 #define SIDX_MAX_RUN 64
@@ -61,7 +62,7 @@ static size_t home(const struct conn_index *t, uint32_t file, uint64_t serial)
 
 int conn_index_init(struct conn_index *t)
 {
-	t->slot = calloc(SIDX_MIN, sizeof(*t->slot));
+	t->slot = zeroed_array(SIDX_MIN, sizeof(*t->slot));
 	if (!t->slot)
 		return -ENOMEM;
 	t->cap = SIDX_MIN;
@@ -129,7 +130,7 @@ static int rebuild(struct conn_index *t, size_t new_cap)
 	struct sidx_slot *old = t->slot;
 	size_t old_cap = t->cap;
 
-	t->slot = calloc(new_cap, sizeof(*t->slot));
+	t->slot = zeroed_array(new_cap, sizeof(*t->slot));
 	if (!t->slot) {
 		t->slot = old;
 		return -ENOMEM;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "hchain.h"
+#include "zeroed.h"
 
 int hchain_init(struct hchain *h, size_t min_buckets)
 {
@@ -13,7 +14,7 @@ int hchain_init(struct hchain *h, size_t min_buckets)
 
 	while (n < min_buckets)
 		n *= 2;
-	h->bucket = calloc(n, sizeof(*h->bucket));
+	h->bucket = zeroed_array(n, sizeof(*h->bucket));
 	h->n_buckets = h->bucket ? n : 0;
 	h->count = 0;
 	return h->bucket ? 0 : -ENOMEM;
@@ -40,7 +41,7 @@ static void link_head(struct hchain_link **head, struct hchain_link *l)
 static void grow(struct hchain *h)
 {
 	size_t n = h->n_buckets * 2;
-	struct hchain_link **nb = calloc(n, sizeof(*nb));
+	struct hchain_link **nb = zeroed_array(n, sizeof(*nb));
 
 	if (!nb)
 		return;
