@@ -152,11 +152,11 @@ static void batch_keep(struct trc_reader *r, struct dec *d, const struct trc_eve
 		return;
 	}
 	r->batch_cid[d->n_batched] = cid;
-	r->batch_skips[d->n_batched] = d->n_skipped;
 	if (!r->want) {
 		d->n_batched++;
 		return;
 	}
+	r->batch_skips[d->n_batched] = d->n_skipped;
 	bool skip = unwanted(r, cid);
 	r->skip_t[d->n_skipped] = ev->t_ns;
 	r->skip_type[d->n_skipped] = (uint8_t)ev->type;
@@ -250,9 +250,10 @@ int dec_next(struct trc_reader *r, struct trc_event *ev, const struct trc_conn *
 
 	if (d->batch) {
 		/* The skipped events before the next one go with it; those
-		 * after the chunk's last wanted event, on their own. */
+		 * after the chunk's last wanted event, on their own.  With
+		 * no filter there are none, and batch_skips[] is not kept. */
 		bool last = d->next == d->n_batched;
-		uint32_t upto = last ? d->n_skipped : r->batch_skips[d->next];
+		uint32_t upto = last || !r->want ? d->n_skipped : r->batch_skips[d->next];
 
 		if (d->skip_next < upto) {
 			run_set(r, r->skip_t + d->skip_next, r->skip_type + d->skip_next,
