@@ -177,21 +177,25 @@ def check_jobs_alike(traces):
 
 def dump_traces(traces, limit=400):
     """A failure's evidence in the log, where CI keeps it after the
-    temporary directory is gone: every record but segments, compactly,
-    and what the recorders printed."""
+    temporary directory is gone: every record compactly, a segment as one
+    short line (which segment came when is what tells a transition the
+    kernel did not make from one the recorder missed), and what the
+    recorders printed."""
     for log in RECORDER_LOGS:
         sys.stderr.write("--- recorder: %s\n" % log.strip())
     for path in traces:
-        sys.stderr.write("--- %s (trcdump, segments left out)\n" % os.path.basename(path))
+        sys.stderr.write("--- %s (trcdump)\n" % os.path.basename(path))
         n = 0
         for d in T.trcdump(path, expect_rc=None):
             if d.get("type") == "segment":
-                continue
-            if "conn" in d:
-                c = d.pop("conn")
-                d["conn"] = "#%d %s:%d>%s:%d ck%d" % (c["serial"], c["laddr"], c["lport"],
-                                                       c["raddr"], c["rport"], c["cookie"])
-            sys.stderr.write(json.dumps(d, separators=(",", ":"))[:300] + "\n")
+                sys.stderr.write("%d seg %s %s #%d\n" % (d["t_ns"], d["dir"], d["flags"],
+                                                       d["conn"]["serial"]))
+            else:
+                if "conn" in d:
+                    c = d.pop("conn")
+                    d["conn"] = "#%d %s:%d>%s:%d ck%d" % (c["serial"], c["laddr"], c["lport"],
+                                                           c["raddr"], c["rport"], c["cookie"])
+                sys.stderr.write(json.dumps(d, separators=(",", ":"))[:300] + "\n")
             n += 1
             if n >= limit:
                 sys.stderr.write("... more left out\n")
