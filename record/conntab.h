@@ -27,8 +27,9 @@ struct conn_entry {
 	uint64_t close_ns; /* time of the CLOSE transition, 0 if none */
 	uint64_t last_ns;  /* time of the last event */
 	uint8_t flow_only, in_tw;
-	uint8_t live;	    /* a state transition was recorded for it */
-	uint8_t superseded; /* flow only: a socket with its tuple was declared */
+	uint8_t tw_candidate; /* its CLOSE may have handed it to TIME_WAIT */
+	uint8_t live;	      /* a state transition was recorded for it */
+	uint8_t superseded;   /* flow only: a socket with its tuple was declared */
 	/* Pending: events held until the kernel fills in the tuple
 	 * (allocated on demand, CONN_MAX_HELD slots, freed with the entry). */
 	unsigned int n_held;

@@ -24,6 +24,7 @@ int drain_init(struct drain *d, struct trc_writer *w, uint64_t max_events, uint6
 	d->t_offset_ns = t_offset_ns;
 	d->lost_fd = -1;
 	d->lost_since_ns = now_ns;
+	d->tw_walked_ns = UINT64_MAX;
 	d->ct = conntab_new();
 	return d->ct ? 0 : -ENOMEM;
 }
@@ -90,8 +91,10 @@ static int write_state(struct drain *d, const struct ev_state *r)
 	e->live = 1;
 	if (r->new_state == TRC_TCP_CLOSE)
 		e->close_ns = r->hdr.t_ns;
-	if (drain_tw_candidate(r->old_state, r->new_state))
+	if (drain_tw_candidate(r->old_state, r->new_state)) {
 		d->st.tw_candidates++;
+		e->tw_candidate = 1;
+	}
 	if (!e->serial) {
 		struct ev_tuple k;
 
@@ -380,6 +383,11 @@ int drain_timewait(struct drain *d, uint64_t cookie, const struct ev_tuple *tupl
 	if (!err && phase == TRC_TW_EXIT)
 		dconn_release(d, e);
 	return err;
+}
+
+void drain_tw_walked(struct drain *d, uint64_t walk_start_ns)
+{
+	d->tw_walked_ns = walk_start_ns;
 }
 
 static int write_gap(struct drain *d, uint64_t count, uint32_t cpu, uint8_t reason, uint64_t now_ns)

@@ -53,6 +53,13 @@ int drain_snapshot(struct drain *d, const struct ev_sock_event *rec, uint64_t t_
  * already the format's numbers (trc_sock.h).  0 or the writer's error. */
 int drain_sock_fields(struct drain *d, const struct ev_sock_fields *r);
 
+/* TIME_WAIT is polled (tw_poll.h) and every socket that was in
+ * TIME_WAIT when a walk started at walk_start_ns has had its enter event:
+ * a connection that closed before then and did not enter TIME_WAIT never
+ * will.  Until this is called, enters are taken to come from the kernel as
+ * they happen; UINT64_MAX says so again (polling stopped). */
+void drain_tw_walked(struct drain *d, uint64_t walk_start_ns);
+
 /* TIME_WAIT enter/exit of the socket with this cookie (tuple used when
  * the connection is not known yet). */
 int drain_timewait(struct drain *d, uint64_t cookie, const struct ev_tuple *tuple,

@@ -159,13 +159,17 @@ void dconn_release(struct drain *d, struct conn_entry *e)
 	conntab_remove(d->ct, e);
 }
 
-static int finished(const struct conn_entry *e, uint64_t now)
+static int finished(const struct drain *d, const struct conn_entry *e, uint64_t now)
 {
 	if (e->flow_only)
 		return e->superseded || now - e->last_ns > DRAIN_FLOW_IDLE_NS;
 	if (e->in_tw)
 		return now - e->last_ns > DRAIN_TW_MAX_NS; /* exit missed (filtered walk) */
-	return e->close_ns && now - e->close_ns > DRAIN_CLOSE_LINGER_NS;
+	if (!e->close_ns || now - e->close_ns <= DRAIN_CLOSE_LINGER_NS)
+		return 0;
+	/* A walk that started after the close would have seen its timewait
+	 * socket (tcp_time_wait() hashes it before tcp_done()). */
+	return !e->tw_candidate || e->close_ns < d->tw_walked_ns;
 }
 
 int dconn_sweep(struct drain *d, uint64_t now)
@@ -182,7 +186,7 @@ int dconn_sweep(struct drain *d, uint64_t now)
 			if (err)
 				return err;
 		}
-		if (finished(e, now))
+		if (finished(d, e, now))
 			dconn_release(d, e);
 	}
 	return d->werr;

@@ -17,11 +17,14 @@
 #include "trc.h"
 
 /* A closed connection that did not enter TIME_WAIT is released this long
- * after its CLOSE transition (a polled TIME_WAIT enter comes within one
- * poll interval, 100 ms, ten times over); flows without a socket after
- * this much silence.  Every held connection costs a slot in the drain's
- * and the writer's tables: at 10,000 connections a second, a second of
- * linger is 20,000 sockets. */
+ * after its CLOSE transition, and, when TIME_WAIT is polled and its close
+ * could have entered it, not before a walk that started after the close
+ * (drain_tw_walked()): walks are spaced by their cost (TW_POLL_BUDGET), on
+ * a busy host seconds apart, and a connection released before the walk
+ * that saw its timewait socket had that enter written as a connection of
+ * its own.  Flows without a socket go after this much silence.  Every
+ * held connection costs a slot in the drain's and the writer's tables: at
+ * 10,000 connections a second, a second of linger is 20,000 sockets. */
 #define DRAIN_CLOSE_LINGER_NS (1ull * 1000000000)
 #define DRAIN_FLOW_IDLE_NS    (5ull * 1000000000)
 #define DRAIN_PENDING_MAX_NS  (1ull * 1000000000)
@@ -69,6 +72,9 @@ struct drain {
 	uint64_t *lost_now;  /* ... into this, the second half of its allocation */
 	uint64_t lost_since_ns;
 	uint64_t malformed_reported;
+	/* Start of the last TIME_WAIT walk whose enters were written, 0
+	 * before the first; UINT64_MAX when TIME_WAIT is not polled. */
+	uint64_t tw_walked_ns;
 	struct dchild_table children; /* passive children's first transitions */
 };
 

@@ -201,6 +201,8 @@ static int start(struct live *l, uint64_t start_ns, uint64_t probed_ns)
 
 	tw_poll_init(&l->tw, now);
 	err = drain_init(&l->d, l->w, l->cfg->max_events, l->t_offset_ns, now);
+	if (!err && l->tw_polled)
+		drain_tw_walked(&l->d, 0); /* no walk yet */
 	if (!err)
 		err = loader_attach(&l->ld, drain_sample, &l->d, l->errmsg, sizeof(l->errmsg));
 	if (!err)
@@ -219,6 +221,7 @@ static int start(struct live *l, uint64_t start_ns, uint64_t probed_ns)
 			l->errmsg);
 		l->errmsg[0] = '\0';
 		l->tw_polled = 0;
+		drain_tw_walked(&l->d, UINT64_MAX);
 	} else if (l->plan.flavour[PE_SNAPSHOT] == PF_ITER) {
 		err = run_snapshot(l);
 		if (err)

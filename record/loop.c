@@ -117,11 +117,14 @@ static int on_tw(struct live *l)
 	if (fd >= 0) {
 		drain_pump(&l->d); /* transitions before the walk precede its results */
 		fd = tw_poll_emit(&l->tw, &l->d, header_now_ns(CLOCK_MONOTONIC));
+		if (fd >= 0)
+			drain_tw_walked(&l->d, start);
 	}
 	tw_poll_cost(&l->tw, start, thread_cpu_ns() - cpu0 - l->pump_cpu_ns);
 	if (fd < 0 && !l->d.werr) {
 		fprintf(stderr, "tcprec: TIME_WAIT polling stopped: %s\n", strerror(-fd));
 		l->tw_polled = 0;
+		drain_tw_walked(&l->d, UINT64_MAX);
 	}
 	return l->d.werr;
 }

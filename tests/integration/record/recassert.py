@@ -185,6 +185,10 @@ def check_timewait_enter(ep):
     closed, before = states[-1], states[-2]
     T.check_eq(closed["new"], "CLOSE", "last state before TIME_WAIT")
     T.check_eq(tw["conn"]["cookie"], closed["conn"]["cookie"], "timewait cookie")
+    # The same connection, not one of its own with the same tuple (which
+    # a reader grouping by tuple would hide): the recorder holds a closed
+    # connection until a walk that started after its close.
+    T.check_eq(tw["conn"]["serial"], closed["conn"]["serial"], "timewait serial")
     # raw_tp and tracepoint programs cannot generate cookies: without
     # tp_btf states, sockets are told apart by tuple and carry cookie 0.
     if ep.trace.probes().get("states") == "tp_btf":

@@ -5,7 +5,8 @@
  * back.  Covers a connect() whose SYN_SENT event has local port 0 (joined
  * by the SYN it sends), a passive child that first carries the listener's
  * tuple (held until complete), flow-only segments, malformed records,
- * polled TIME_WAIT releasing the connection, and lost-event gaps.
+ * polled TIME_WAIT releasing the connection, a polled enter seconds after
+ * the close, and lost-event gaps.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -261,6 +262,50 @@ static void test_cookieless_timewait(void)
 	close(fd);
 }
 
+/* Polled TIME_WAIT on a busy host: walks are seconds apart, so the walk
+ * that sees a client's timewait socket comes long after the linger of its
+ * CLOSE.  Its enter must still land on the connection, not open one of
+ * its own; a close that cannot enter TIME_WAIT goes after the linger. */
+static struct trc_writer *memfd_writer(int *fd)
+{
+	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
+	struct trc_error err;
+
+	*fd = memfd_create("trace", 0);
+	return trc_writer_open_fd(*fd, &h, NULL, &err);
+}
+
+static void test_tw_walk_lags_close(void)
+{
+	const uint64_t s_ns = 1000000000ull, t0 = 5 * s_ns;
+	struct ev_tuple c = tup(7200, 80), sv = tup(80, 7200);
+	struct trc_trailer tr = { 0 };
+	struct trc_error err;
+	struct seen s[8];
+	struct drain d;
+	int fd, n;
+	struct trc_writer *w = memfd_writer(&fd);
+
+	CHECK(w != NULL);
+	CHECK_EQ(drain_init(&d, w, 0, 0, t0), 0);
+	drain_tw_walked(&d, t0 - s_ns);
+	CHECK_EQ(state(&d, t0, 30, c, TRC_TCP_FIN_WAIT2, TRC_TCP_CLOSE, 0), 0);
+	CHECK_EQ(state(&d, t0 + 1, 31, sv, TRC_TCP_LAST_ACK, TRC_TCP_CLOSE, 0), 0);
+	CHECK_EQ(drain_tick(&d, t0 + 3 * s_ns), 0);
+	CHECK_EQ(conntab_count(d.ct), 1u); /* the server's child went */
+	drain_tw_walked(&d, t0 + 3 * s_ns);
+	CHECK_EQ(drain_timewait(&d, 30, &c, TRC_TW_ENTER, t0 + 4 * s_ns, TRC_TW_POLLED, s_ns), 0);
+	CHECK_EQ(trc_writer_close(w, NULL, &err), 0);
+	drain_fini(&d);
+	n = read_back(fd, s, 8, &tr);
+	CHECK_EQ(n, 3);
+	if (n == 3) {
+		CHECK_EQ(s[2].type, TRC_EV_TIMEWAIT);
+		CHECK_EQ(s[2].serial, s[0].serial);
+	}
+	close(fd);
+}
+
 /* A socket event goes to its socket's connection as a SOCK record with
  * its kind, state, flags and fields unchanged, and does not count
  * towards -c. */
@@ -429,6 +474,7 @@ int main(void)
 	test_cookie_assigned_midway();
 	test_cookieless_figures();
 	test_cookieless_timewait();
+	test_tw_walk_lags_close();
 	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
 	struct trc_trailer tr = { 0 }, extra = { .end_reason = TRC_END_SIGNAL };
 	struct trc_error err;
