@@ -306,6 +306,28 @@ static void test_tw_walk_lags_close(void)
 	close(fd);
 }
 
+/* With exact TIME_WAIT (no walks), a close is released after the linger
+ * as before: holding it for a walk that never comes would leak. */
+static void test_unpolled_close_released(void)
+{
+	const uint64_t s_ns = 1000000000ull, t0 = 5 * s_ns;
+	struct trc_error err;
+	struct drain d;
+	int fd;
+	struct trc_writer *w = memfd_writer(&fd);
+
+	CHECK(w != NULL);
+	CHECK_EQ(drain_init(&d, w, 0, 0, t0), 0);
+	CHECK_EQ(state(&d, t0, 40, tup(7300, 80), TRC_TCP_FIN_WAIT2, TRC_TCP_CLOSE, 0), 0);
+	CHECK_EQ(drain_tick(&d, t0 + s_ns / 2), 0);
+	CHECK_EQ(conntab_count(d.ct), 1u);
+	CHECK_EQ(drain_tick(&d, t0 + 2 * s_ns), 0);
+	CHECK_EQ(conntab_count(d.ct), 0u);
+	CHECK_EQ(trc_writer_close(w, NULL, &err), 0);
+	drain_fini(&d);
+	close(fd);
+}
+
 /* A socket event goes to its socket's connection as a SOCK record with
  * its kind, state, flags and fields unchanged, and does not count
  * towards -c. */
@@ -475,6 +497,7 @@ int main(void)
 	test_cookieless_figures();
 	test_cookieless_timewait();
 	test_tw_walk_lags_close();
+	test_unpolled_close_released();
 	struct trc_header h = { .clock = TRC_CLOCK_MONOTONIC };
 	struct trc_trailer tr = { 0 }, extra = { .end_reason = TRC_END_SIGNAL };
 	struct trc_error err;
