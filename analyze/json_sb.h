@@ -59,11 +59,15 @@ static inline void json_sb_int_or_null(struct strbuf *sb, bool known, uint64_t v
 /* "2026-11-22T03:40:59.123456789Z" (timefmt.h), quoted. */
 static inline void json_sb_iso(struct strbuf *sb, uint64_t realtime_ns)
 {
-	char b[TIMEFMT_ISO_LEN];
+	/* Straight into the buffer: no copy of bytes just stored. */
+	char *d = sb_room(sb, TIMEFMT_ISO_UTC_LEN + 2);
 
-	sb_ch(sb, '"');
-	sb_mem(sb, b, timefmt_iso_raw(realtime_ns, b));
-	sb_ch(sb, '"');
+	if (!d)
+		return;
+	d[0] = '"';
+	timefmt_iso_put(realtime_ns, d + 1);
+	d[TIMEFMT_ISO_UTC_LEN + 1] = '"';
+	sb->len += TIMEFMT_ISO_UTC_LEN + 2;
 }
 
 /* Separators and keys: "," before every member but the first.  Keys are

@@ -49,39 +49,78 @@ const char sb_digit_pairs[201] = "0001020304050607080910111213141516171819"
 				 "6061626364656667686970717273747576777879"
 				 "8081828384858687888990919293949596979899";
 
-char *sb_u64_digits(uint64_t v, char out[SB_U64_LEN])
+/* Powers of ten that fit in 64 bits, for u64_len(). */
+static const uint64_t powers_of_ten[20] = {
+	1ull,
+	10ull,
+	100ull,
+	1000ull,
+	10000ull,
+	100000ull,
+	1000000ull,
+	10000000ull,
+	100000000ull,
+	1000000000ull,
+	10000000000ull,
+	100000000000ull,
+	1000000000000ull,
+	10000000000000ull,
+	100000000000000ull,
+	1000000000000000ull,
+	10000000000000000ull,
+	100000000000000000ull,
+	1000000000000000000ull,
+	10000000000000000000ull,
+};
+
+/* Decimal digits of v, without a loop: 1233 / 4096 is just above
+ * log10(2), so t is the digits of the smallest number with v's bit
+ * length, less one. */
+static unsigned int u64_len(uint64_t v)
+{
+	unsigned int t = ((64u - (unsigned int)__builtin_clzll(v | 1)) * 1233u) >> 12;
+
+	return t + ((v | 1) >= powers_of_ten[t]);
+}
+
+/* The digits of v, two at a time, ending just before end. */
+static void digits_before(char *end, uint64_t v)
 {
 	const char *pairs = sb_digit_pairs;
-	char *p = out + SB_U64_LEN;
 
 	while (v >= 100) {
 		unsigned int k = (unsigned int)(v % 100) * 2;
 
 		v /= 100;
-		*--p = pairs[k + 1];
-		*--p = pairs[k];
+		*--end = pairs[k + 1];
+		*--end = pairs[k];
 	}
 	if (v >= 10) {
-		*--p = pairs[v * 2 + 1];
-		*--p = pairs[v * 2];
+		*--end = pairs[v * 2 + 1];
+		*--end = pairs[v * 2];
 	} else {
-		*--p = (char)('0' + v);
+		*--end = (char)('0' + v);
 	}
-	return p;
+}
+
+char *sb_u64_digits(uint64_t v, char out[SB_U64_LEN])
+{
+	digits_before(out + SB_U64_LEN, v);
+	return out + SB_U64_LEN - u64_len(v);
 }
 
 void sb_u64(struct strbuf *sb, uint64_t v)
 {
-	/* Twice the digits' room, so that a fixed-size copy from the first
-	 * digit stays inside d: a constant-size memcpy() is two moves, a
-	 * variable one a library call, and JSON is mostly numbers. */
-	char d[2 * SB_U64_LEN], *p = sb_u64_digits(v, d);
-	char *dst = sb_room(sb, SB_U64_LEN);
+	/* Straight into the buffer: digits stored a byte at a time on the
+	 * stack and copied in one wide load made that load wait for the
+	 * stores (store forwarding fails), and JSON is mostly numbers. */
+	unsigned int n = u64_len(v);
+	char *dst = sb_room(sb, n);
 
 	if (!dst)
 		return;
-	memcpy(dst, p, SB_U64_LEN);
-	sb->len += (size_t)(d + SB_U64_LEN - p);
+	digits_before(dst + n, v);
+	sb->len += n;
 }
 
 void sb_i64(struct strbuf *sb, int64_t v)

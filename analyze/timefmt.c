@@ -48,14 +48,13 @@ static char *digits(char *p, uint64_t v, int width)
 	return p + width;
 }
 
-size_t timefmt_iso_raw(uint64_t rt_ns, char out[TIMEFMT_ISO_LEN])
+/* "YYYY-MM-DDTHH:MM:SS." of a second since the epoch. */
+static void second_text(uint64_t secs, char *p)
 {
-	uint64_t secs = rt_ns / 1000000000ull, sod = secs % 86400, year;
+	uint64_t sod = secs % 86400, year;
 	unsigned int mon, day;
-	char *p = out;
 
 	civil_from_days(secs / 86400, &year, &mon, &day);
-	/* A uint64_t of ns ends in 2554: the year always has four digits. */
 	p = digits(p, year, 4);
 	*p++ = '-';
 	p = digits(p, mon, 2);
@@ -67,11 +66,40 @@ size_t timefmt_iso_raw(uint64_t rt_ns, char out[TIMEFMT_ISO_LEN])
 	p = digits(p, sod / 60 % 60, 2);
 	*p++ = ':';
 	p = digits(p, sod % 60, 2);
-	*p++ = '.';
-	p = digits(p, rt_ns % 1000000000ull, 9);
-	*p++ = 'Z';
-	*p = '\0';
-	return (size_t)(p - out);
+	*p = '.';
+}
+
+/* The text before the nanoseconds changes once a second, and a row's
+ * times mostly fall within one: each thread keeps the last second's (the
+ * workers of tcpana -j render rows at once).  Initial-exec: the code is
+ * in the executable, and the default model for -fPIC code made every
+ * access a call. */
+#define SECOND_TEXT_LEN 20
+static __thread __attribute__((tls_model("initial-exec"))) struct {
+	uint64_t secs;
+	bool valid;
+	char text[SECOND_TEXT_LEN];
+} last_second;
+
+void timefmt_iso_put(uint64_t rt_ns, char *out)
+{
+	uint64_t secs = rt_ns / 1000000000ull;
+
+	if (!last_second.valid || last_second.secs != secs) {
+		second_text(secs, last_second.text);
+		last_second.secs = secs;
+		last_second.valid = true;
+	}
+	memcpy(out, last_second.text, SECOND_TEXT_LEN);
+	digits(out + SECOND_TEXT_LEN, rt_ns % 1000000000ull, 9);
+	out[TIMEFMT_ISO_UTC_LEN - 1] = 'Z';
+}
+
+size_t timefmt_iso_raw(uint64_t rt_ns, char out[TIMEFMT_ISO_LEN])
+{
+	timefmt_iso_put(rt_ns, out);
+	out[TIMEFMT_ISO_UTC_LEN] = '\0';
+	return TIMEFMT_ISO_UTC_LEN;
 }
 
 /* Copies a formatted string into buf like snprintf() would. */

@@ -13,6 +13,13 @@
 #define TIMEFMT_ISO_LEN 40
 #define TIMEFMT_DUR_LEN 32
 
+/* "2026-11-22T03:40:59.123456789Z" is always this long: a uint64_t of
+ * nanoseconds ends in 2554, so the year has four digits. */
+#define TIMEFMT_ISO_UTC_LEN 30
+
+/* That text at out: exactly TIMEFMT_ISO_UTC_LEN bytes, no NUL. */
+void timefmt_iso_put(uint64_t realtime_ns, char *out);
+
 /* The same as timefmt_iso() / timefmt_duration() into a buffer that is
  * always large enough; return the length (without the NUL). */
 size_t timefmt_iso_raw(uint64_t realtime_ns, char out[TIMEFMT_ISO_LEN]);

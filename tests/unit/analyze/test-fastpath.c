@@ -39,6 +39,37 @@ static const char *sb_cstr(struct strbuf *sb)
 	return sb->buf;
 }
 
+/* v through sb_u64() and sb_u64_digits(), against snprintf(). */
+static void check_u64(uint64_t v)
+{
+	struct strbuf sb = { 0 };
+	char ref[32], d[SB_U64_LEN], *p = sb_u64_digits(v, d);
+
+	snprintf(ref, sizeof(ref), "%llu", (unsigned long long)v);
+	sb_u64(&sb, v);
+	CHECK_STR(sb_cstr(&sb), ref);
+	CHECK_EQ((size_t)(d + SB_U64_LEN - p), strlen(ref));
+	CHECK(!memcmp(p, ref, strlen(ref)));
+	sb_free(&sb);
+}
+
+/* Every digit count's edges: the length comes from the bit length. */
+static void u64_edges(void)
+{
+	uint64_t p10 = 1;
+
+	for (int k = 0; k < 20; k++, p10 *= 10) {
+		check_u64(p10 - 1);
+		check_u64(p10);
+		check_u64(p10 + 1);
+	}
+	for (int b = 0; b < 64; b++) {
+		check_u64((1ull << b) - 1);
+		check_u64(1ull << b);
+	}
+	check_u64(UINT64_MAX);
+}
+
 static void strbuf_basics(void)
 {
 	struct strbuf sb = { 0 };
@@ -172,6 +203,22 @@ static void times_and_addresses(void)
 		else
 			snprintf(r, sizeof(r), "%lluns", (unsigned long long)ns);
 		CHECK_STR(d, r);
+	}
+	/* Times within a few seconds, as a row's are: the text of the last
+	 * second is kept, and must follow the second that changes. */
+	for (int n = 0; n < 3000; n++) {
+		uint64_t ns = 1796480245ull * 1000000000ull + next_rand(&seed) % 3000000000ull;
+		time_t secs = (time_t)(ns / 1000000000ull);
+		struct strbuf sb = { 0 };
+		struct tm tm;
+
+		gmtime_r(&secs, &tm);
+		snprintf(b, sizeof(b), "\"%04d-%02d-%02dT%02d:%02d:%02d.%09uZ\"", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+			 (unsigned int)(ns % 1000000000ull));
+		json_sb_iso(&sb, ns);
+		CHECK_STR(sb_cstr(&sb), b);
+		sb_free(&sb);
 	}
 	/* Truncation like snprintf's. */
 	CHECK_STR(timefmt_iso(0, a, 5), "1970");
@@ -598,6 +645,7 @@ static void json_writer(void)
 int main(void)
 {
 	strbuf_basics();
+	u64_edges();
 	json_strings();
 	times_and_addresses();
 	id_sort();
