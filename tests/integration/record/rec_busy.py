@@ -144,18 +144,19 @@ def record(topo, conns):
 
 def check_traffic(trace, pcap, conns):
     mine = [ep for ep in trace.endpoints() if PORT in (ep.conn["lport"], ep.conn["rport"])]
-    seen = collections.Counter(tr for ep in mine for tr in ep.transitions())
-    for tr in R.CLIENT_OPEN + R.SERVER_OPEN + R.ACTIVE_CLOSE + R.PASSIVE_CLOSE:
-        T.check_eq(seen[tr], conns, "%s->%s transitions of the traffic" % tr)
+    # Endpoint by endpoint first: a failure names one and shows its events.
     clients = [ep for ep in mine if ep.conn["rport"] == PORT]
-    T.check_eq(len(clients), conns, "client endpoints")
     for ep in clients:
         R.check_transitions(ep, R.CLIENT_OPEN + R.ACTIVE_CLOSE, "client")
         R.check_timewait_enter(ep)
     servers = [ep for ep in mine if ep.conn["lport"] == PORT and ep.conn["rport"] != 0]
-    T.check_eq(len(servers), conns, "server endpoints")
     for ep in servers:
         R.check_transitions(ep, R.SERVER_OPEN + R.PASSIVE_CLOSE, "server")
+    T.check_eq(len(clients), conns, "client endpoints")
+    T.check_eq(len(servers), conns, "server endpoints")
+    seen = collections.Counter(tr for ep in mine for tr in ep.transitions())
+    for tr in R.CLIENT_OPEN + R.SERVER_OPEN + R.ACTIVE_CLOSE + R.PASSIVE_CLOSE:
+        T.check_eq(seen[tr], conns, "%s->%s transitions of the traffic" % tr)
     segs = [e for ep in mine for e in ep.segment_events()]
     tx = collections.Counter(e["flags"] for e in segs if e["dir"] == "tx")
     rx = collections.Counter(e["flags"] for e in segs if e["dir"] == "rx")

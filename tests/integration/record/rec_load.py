@@ -38,17 +38,21 @@ def many(family, count):
         trace, pcap = rec.traces["server"], rec.pcaps["server"]
         R.check_no_losses(trace)
         T.check_eq(rec.res["client"]["count"], count, "connections made")
-        seen = collections.Counter(e2 for ep in trace.endpoints() for e2 in ep.transitions())
-        for tr in PER_CONN:
-            T.check_eq(seen[tr], count, "%s->%s transitions" % tr)
-        # Every client socket, one by one, with its complete sequence.
+        # Every socket, one by one, with its complete sequence, before the
+        # totals: a failure then names the endpoint and shows its events.
         clients = [ep for ep in trace.endpoints(rport=R.PORT)]
-        T.check_eq(len(clients), count, "client endpoints")
         for ep in clients:
             R.check_transitions(ep, R.CLIENT_OPEN + R.ACTIVE_CLOSE, "client")
             R.check_timewait_enter(ep)
-        servers = trace.endpoints(lport=R.PORT, laddr=topo.server.addr)
-        T.check_eq(sum(1 for ep in servers if ep.conn["rport"] != 0), count, "server endpoints")
+        servers = [ep for ep in trace.endpoints(lport=R.PORT, laddr=topo.server.addr)
+                   if ep.conn["rport"] != 0]
+        for ep in servers:
+            R.check_transitions(ep, R.SERVER_OPEN + R.PASSIVE_CLOSE, "server")
+        T.check_eq(len(clients), count, "client endpoints")
+        T.check_eq(len(servers), count, "server endpoints")
+        seen = collections.Counter(e2 for ep in trace.endpoints() for e2 in ep.transitions())
+        for tr in PER_CONN:
+            T.check_eq(seen[tr], count, "%s->%s transitions" % tr)
         # Each segment on lo is sent by one socket and received by the other.
         segs = trace.of_type("segment")
         T.check_eq(sum(1 for e in segs if e["dir"] == "tx"), len(pcap), "tx segments vs tcpdump")
