@@ -109,3 +109,38 @@ def require_record_and_analyse():
     require_netns()
     require_bpf()
     return require_tcpana()
+
+
+def threads_waiting(pid):
+    """Each thread of a process that did not finish: its name, state and
+    the kernel function it waits in, for a failure message."""
+    out = []
+    task = "/proc/%d/task" % pid
+    for tid in sorted(os.listdir(task) if os.path.isdir(task) else [], key=int):
+        try:
+            with open("%s/%s/stat" % (task, tid)) as f:
+                comm, rest = f.read().rsplit(")", 1)
+            with open("%s/%s/wchan" % (task, tid)) as f:
+                wchan = f.read() or "-"
+        except OSError:
+            continue
+        out.append("%s(%s) %s in %s" % (comm.split("(", 1)[1], tid, rest.split()[0], wchan))
+    return "; ".join(out) or "none left"
+
+
+def run_bounded(argv, timeout, **kw):
+    """subprocess.run(argv, capture_output, text) that fails the test when
+    the command runs past timeout seconds, naming it and what its threads
+    wait on, rather than hanging until the harness kills the whole test
+    without a word."""
+    kw.setdefault("text", True)
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        waiting = threads_waiting(p.pid)
+        p.kill()
+        out, err = p.communicate()
+        fail("%s did not finish in %d s; its threads: %s; its stderr: %s" % (
+            " ".join(map(str, argv)), timeout, waiting, (err or "").strip()[-2000:]))
+    return subprocess.CompletedProcess(argv, p.returncode, out, err)

@@ -112,7 +112,7 @@ from pcapread import flags_str, read_pcap  # noqa: F401  (re-exported)
 from tcpbase import (EXIT_SKIP, TestFailure, check, check_eq, fail,  # noqa: F401
                      require_all, require_bpf, require_netns, require_root,
                      require_record_and_analyse, require_tcpana, require_tool,
-                     require_tracefs, require_trcdump,
+                     require_tracefs, require_trcdump, run_bounded,
                      skip)
 from tcptrace import Trace, TraceEndpoint, trcdump, tcpana_json, endpoints  # noqa: F401
 from tcprun import (Endpoint, Recorder, RecorderResult, Capture,  # noqa: F401

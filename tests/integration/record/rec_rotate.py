@@ -16,7 +16,6 @@ import json
 import os
 import random
 import re
-import subprocess
 import sys
 import time
 
@@ -31,7 +30,7 @@ def loadgen(topo, count, rate=None):
             "--addr", topo.server.addr, "-T", 100]
     if rate:
         argv += ["--rate", rate]
-    lg = topo.server.run(argv, check=False)
+    lg = T.run_bounded(topo.server.cmd(argv), 90)
     T.check_eq(lg.returncode, 0, "loadgen exit code: " + lg.stderr.strip())
 
 
@@ -50,7 +49,7 @@ def record(topo, args, traffic):
 
 
 def tcpana(paths, expect_rc=0):
-    r = subprocess.run([os.environ["TCPANA"], "--json"] + paths, capture_output=True, text=True)
+    r = T.run_bounded([os.environ["TCPANA"], "--json"] + paths, 60)
     T.check_eq(r.returncode, expect_rc, "tcpana %s exit code: %s" % (paths, r.stderr.strip()))
     return json.loads(r.stdout), r.stderr
 
@@ -131,8 +130,7 @@ def size(topo, count=12000):
         T.check(os.path.getsize(p) <= 1000000, "%s: %d bytes" % (p, os.path.getsize(p)))
     _, mine, _, spanning = check_set(files, 0, ref, topo.tmp("rot.trc*"))
     # A missing middle file: a gap, its connections lost, the rest read.
-    r = subprocess.run([os.environ["TCPANA"], "--json", files[0]] + files[2:],
-                       capture_output=True, text=True)
+    r = T.run_bounded([os.environ["TCPANA"], "--json", files[0]] + files[2:], 60)
     T.check_eq(r.returncode, 0, "tcpana without the second file: " + r.stderr)
     T.check("file 1 of the recording is missing" in r.stderr, "no gap warning: " + r.stderr)
     gap = json.loads(r.stdout)["summary"]["by_verdict"].get("incomplete", 0)
