@@ -1,127 +1,22 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * filterexpr.c - the filter expression's compiler (filterexpr.h): splits
- * the text into tokens, parses them by recursive descent and emits the
- * postfix program; every value is checked here, so a program that
- * compiled is one both evaluators can run without further checks.
+ * filterexpr.c - the filter expression's compiler (filterexpr.h): parses
+ * the tokens of the text (filterexpr_lex.c) by recursive descent and
+ * emits the postfix program; every value is checked here, so a program
+ * that compiled is one both evaluators can run without further checks.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "filterexpr.h"
-
-enum tok_kind { TK_END, TK_WORD, TK_LPAREN, TK_RPAREN, TK_NOT, TK_AND, TK_OR };
-
-struct tok {
-	enum tok_kind kind;
-	const char *p;
-	unsigned int len, column;
-};
-
-/* Qualifiers of a primitive; kept to complete a bare id that follows. */
-struct quals {
-	uint8_t family;	  /* "ip": 4, "ip6": 6; 0: none or "tcp" */
-	uint8_t side;	  /* enum fx_side */
-	const char *type; /* "host", "net", "port", "portrange" */
-	bool proto_given, dir_given;
-	const struct tok *last; /* the last qualifier word, for messages */
-};
-
-struct parser {
-	struct tok toks[FX_MAX_TOKENS + 1];
-	unsigned int n, i, depth;
-	struct fx_prog *prog;
-	struct fx_error *err;
-	struct quals last;
-	bool have_last;
-	int rc; /* first error */
-};
-
-static bool is_op_char(char c)
-{
-	return c == '(' || c == ')' || c == '!' || c == '&' || c == '|';
-}
-
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static const struct tok *cur(const struct parser *ps)
-{
-	return &ps->toks[ps->i];
-}
-
-static bool tok_is(const struct tok *t, const char *word)
-{
-	return t->kind == TK_WORD && strlen(word) == t->len && !strncmp(t->p, word, t->len);
-}
-
-/* Records the first error, at token t. */
-static int fail_at(struct parser *ps, const struct tok *t, int rc, const char *msg)
-{
-	if (ps->rc)
-		return ps->rc;
-	ps->rc = rc;
-	ps->err->column = t->column;
-	snprintf(ps->err->msg, sizeof(ps->err->msg), "%s", msg);
-	if (t->len < sizeof(ps->err->token))
-		snprintf(ps->err->token, sizeof(ps->err->token), "%.*s", (int)t->len, t->p);
-	else
-		snprintf(ps->err->token, sizeof(ps->err->token), "%.*s...",
-			 (int)sizeof(ps->err->token) - 4, t->p);
-	return rc;
-}
-
-static int fail(struct parser *ps, const char *msg)
-{
-	return fail_at(ps, cur(ps), -EINVAL, msg);
-}
-
-static int tokenize(struct parser *ps, const char *text)
-{
-	const char *p = text;
-
-	for (;;) {
-		struct tok *t = &ps->toks[ps->n];
-
-		while (is_space(*p))
-			p++;
-		*t = (struct tok){ TK_END, p, 0, (unsigned int)(p - text) + 1 };
-		if (!*p)
-			return 0;
-		if (ps->n == FX_MAX_TOKENS)
-			return fail_at(ps, t, -E2BIG, "expression too long (more than 256 words)");
-		if (*p == '(' || *p == ')' || *p == '!') {
-			t->kind = *p == '(' ? TK_LPAREN : *p == ')' ? TK_RPAREN : TK_NOT;
-			t->len = 1;
-		} else if ((*p == '&' || *p == '|') && p[1] == *p) {
-			t->kind = *p == '&' ? TK_AND : TK_OR;
-			t->len = 2;
-		} else if (*p == '&' || *p == '|') {
-			t->len = 1;
-			return fail_at(ps, t, -EINVAL, "expected '&&' or '||'");
-		} else {
-			t->kind = TK_WORD;
-			while (p[t->len] && !is_space(p[t->len]) && !is_op_char(p[t->len]))
-				t->len++;
-			if (tok_is(t, "and") || tok_is(t, "or") || tok_is(t, "not"))
-				t->kind = tok_is(t, "and")  ? TK_AND
-					  : tok_is(t, "or") ? TK_OR
-							    : TK_NOT;
-		}
-		p += t->len;
-		ps->n++;
-	}
-}
+#include "filterexpr_parser.h"
 
 static int emit(struct parser *ps, const struct fx_op *op)
 {
 	if (ps->prog->n_ops >= FX_MAX_OPS)
-		return fail_at(ps, cur(ps), -E2BIG,
+		return fxp_fail_at(ps, cur(ps), -E2BIG,
 			       "expression too long (more than 64 operations)");
 	ps->prog->ops[ps->prog->n_ops++] = *op;
 	if (op->side == FX_SRC || op->side == FX_DST)
@@ -134,24 +29,6 @@ static int emit_kind(struct parser *ps, enum fx_kind kind)
 	return emit(ps, &(struct fx_op){ .kind = (uint8_t)kind });
 }
 
-/* A decimal number in [0, max], nothing else. */
-static int parse_num(const char *s, unsigned int len, unsigned long max, unsigned long *out)
-{
-	unsigned long v = 0;
-
-	if (!len || len > 6)
-		return -EINVAL;
-	for (unsigned int i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(s[i] - '0');
-	}
-	if (v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
-
 /* Fails at the current token with "expected WHAT after 'QUAL'". */
 static int expected(struct parser *ps, const char *what, const struct tok *qual)
 {
@@ -162,7 +39,7 @@ static int expected(struct parser *ps, const char *what, const struct tok *qual)
 			 qual->p);
 	else
 		snprintf(msg, sizeof(msg), "expected %s", what);
-	return fail(ps, msg);
+	return fxp_fail(ps, msg);
 }
 
 static int parse_port_id(struct parser *ps, const struct quals *q, struct fx_op *op, bool range)
@@ -175,59 +52,22 @@ static int parse_port_id(struct parser *ps, const struct quals *q, struct fx_op 
 
 	if (range && !dash)
 		return expected(ps, "a port range N-M", q->last);
-	rc = parse_num(t->p, n1, 65535, &lo);
+	rc = fxp_parse_num(t->p, n1, 65535, &lo);
 	if (!rc && dash)
-		rc = parse_num(dash + 1, t->len - n1 - 1, 65535, &hi);
+		rc = fxp_parse_num(dash + 1, t->len - n1 - 1, 65535, &hi);
 	if (rc == -ERANGE)
-		return fail(ps, "port number out of range (0-65535)");
+		return fxp_fail(ps, "port number out of range (0-65535)");
 	if (rc)
 		return expected(ps, range ? "a port range N-M" : "a port number", q->last);
 	if (!dash)
 		hi = lo;
 	if (lo > hi)
-		return fail(ps, "port range with its first port above its last");
+		return fxp_fail(ps, "port range with its first port above its last");
 	op->kind = FX_PORT;
 	op->lo = (uint16_t)lo;
 	op->hi = (uint16_t)hi;
 	ps->i++;
 	return 0;
-}
-
-/* An address into op (family and all 128 bits); an IPv4-mapped IPv6
- * address becomes the IPv4 one. */
-static int parse_addr(const char *s, unsigned int len, struct fx_op *op)
-{
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-	char buf[64];
-
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	memset(op->addr, 0, sizeof(op->addr));
-	if (inet_pton(AF_INET, buf, op->addr) == 1) {
-		op->family = 4;
-	} else if (inet_pton(AF_INET6, buf, op->addr) == 1) {
-		op->family = 6;
-		if (!memcmp(op->addr, mapped, sizeof(mapped))) {
-			memmove(op->addr, op->addr + 12, 4);
-			memset(op->addr + 4, 0, 12);
-			op->family = 4;
-		}
-	} else {
-		return -EINVAL;
-	}
-	op->kind = FX_NET;
-	op->prefix_len = op->family == 4 ? 32 : 128;
-	return 0;
-}
-
-static bool host_bits_set(const struct fx_op *op)
-{
-	for (unsigned int bit = op->prefix_len; bit < 128; bit++)
-		if (op->addr[bit / 8] & (0x80u >> (bit % 8)))
-			return true;
-	return false;
 }
 
 /* "mask 255.255.255.0" after an IPv4 net: a contiguous mask. */
@@ -238,13 +78,13 @@ static int parse_mask(struct parser *ps, struct fx_op *op)
 	uint32_t bits;
 
 	if (op->family != 4 || op->prefix_len != 32)
-		return fail(ps, "'mask' applies to an IPv4 network without /LEN");
-	if (t->kind != TK_WORD || parse_addr(t->p, t->len, &m) || m.family != 4)
-		return fail(ps, "expected an IPv4 mask after 'mask'");
+		return fxp_fail(ps, "'mask' applies to an IPv4 network without /LEN");
+	if (t->kind != TK_WORD || fxp_parse_addr(t->p, t->len, &m) || m.family != 4)
+		return fxp_fail(ps, "expected an IPv4 mask after 'mask'");
 	bits = (uint32_t)m.addr[0] << 24 | (uint32_t)m.addr[1] << 16 | (uint32_t)m.addr[2] << 8 |
 	       m.addr[3];
 	if (bits & (~bits >> 1))
-		return fail(ps, "the mask is not contiguous");
+		return fxp_fail(ps, "the mask is not contiguous");
 	op->prefix_len = 0;
 	while (bits) {
 		bits <<= 1;
@@ -261,13 +101,13 @@ static int parse_net_id(struct parser *ps, const struct quals *q, struct fx_op *
 	unsigned int n1 = slash ? (unsigned int)(slash - t->p) : t->len;
 	unsigned long len;
 
-	if (parse_addr(t->p, n1, op))
+	if (fxp_parse_addr(t->p, n1, op))
 		return expected(
 			ps, net ? "an IPv4 or IPv6 network ADDR/LEN" : "an IPv4 or IPv6 address",
 			q->last);
 	if (slash) {
-		if (parse_num(slash + 1, t->len - n1 - 1, op->prefix_len, &len))
-			return fail(ps, op->family == 4
+		if (fxp_parse_num(slash + 1, t->len - n1 - 1, op->prefix_len, &len))
+			return fxp_fail(ps, op->family == 4
 						? "expected a prefix length 0-32 after '/'"
 						: "expected a prefix length 0-128 after '/'");
 		op->prefix_len = (uint8_t)len;
@@ -278,10 +118,10 @@ static int parse_net_id(struct parser *ps, const struct quals *q, struct fx_op *
 		if (parse_mask(ps, op))
 			return ps->rc;
 	}
-	if (host_bits_set(op))
-		return fail_at(ps, t, -EINVAL, "the address has bits set beyond the prefix length");
+	if (fxp_host_bits_set(op))
+		return fxp_fail_at(ps, t, -EINVAL, "the address has bits set beyond the prefix length");
 	if (q->family && q->family != op->family)
-		return fail_at(ps, t, -EINVAL,
+		return fxp_fail_at(ps, t, -EINVAL,
 			       q->family == 4 ? "'ip' with an IPv6 address"
 					      : "'ip6' with an IPv4 address");
 	return 0;
@@ -372,8 +212,8 @@ static int parse_primitive(struct parser *ps)
 
 		if (start->kind == TK_WORD && ps->have_last)
 			q = ps->last;
-		else if (start->kind != TK_WORD || parse_addr(start->p, start->len, &probe))
-			return fail(ps,
+		else if (start->kind != TK_WORD || fxp_parse_addr(start->p, start->len, &probe))
+			return fxp_fail(ps,
 				    "expected a primitive (host, net, port, portrange, src, dst, "
 				    "ip, ip6, tcp), 'not' or '('");
 	}
@@ -392,7 +232,7 @@ static int parse_unary(struct parser *ps)
 	if (t->kind != TK_NOT && t->kind != TK_LPAREN)
 		return parse_primitive(ps);
 	if (ps->depth >= FX_MAX_DEPTH)
-		return fail_at(ps, t, -E2BIG, "expression nested too deeply (more than 32 levels)");
+		return fxp_fail_at(ps, t, -E2BIG, "expression nested too deeply (more than 32 levels)");
 	ps->depth++;
 	ps->i++;
 	if (t->kind == TK_NOT) {
@@ -406,7 +246,7 @@ static int parse_unary(struct parser *ps)
 
 			snprintf(msg, sizeof(msg), "expected ')' for the '(' of column %u",
 				 t->column);
-			rc = fail(ps, msg);
+			rc = fxp_fail(ps, msg);
 		}
 		ps->i++;
 	}
@@ -440,11 +280,11 @@ int fx_compile(const char *text, struct fx_prog *prog, struct fx_error *err)
 		return -ENOMEM;
 	ps->prog = prog;
 	ps->err = err;
-	rc = tokenize(ps, text ? text : "");
+	rc = fxp_tokenize(ps, text ? text : "");
 	if (!rc)
 		rc = parse_expr(ps);
 	if (!rc && cur(ps)->kind != TK_END)
-		rc = fail(ps, cur(ps)->kind == TK_RPAREN ? "')' without its '('"
+		rc = fxp_fail(ps, cur(ps)->kind == TK_RPAREN ? "')' without its '('"
 							 : "expected 'and', 'or' or the end");
 	if (rc)
 		memset(prog, 0, sizeof(*prog));

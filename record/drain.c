@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * drain.c - the ring buffer's sample callback and the periodic lost-event
- * accounting.  Each record is validated by ev_decode() before it is cast;
- * malformed ones are counted, skipped and later written as a gap record.
+ * drain.c - the ring buffer's sample callback and the drain's periodic
+ * tick.  Each record is validated by ev_decode() before it is cast;
+ * malformed ones are counted, skipped and later written as a gap record
+ * (drain_lost.c).
  */
 #include "drain.h"
 
-#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -27,22 +27,6 @@ int drain_init(struct drain *d, struct trc_writer *w, uint64_t max_events, uint6
 	d->tw_walked_ns = UINT64_MAX;
 	d->ct = conntab_new();
 	return d->ct ? 0 : -ENOMEM;
-}
-
-int drain_set_lost_fd(struct drain *d, int lost_fd)
-{
-	int n = libbpf_num_possible_cpus();
-
-	if (n <= 0)
-		return n < 0 ? n : -EINVAL;
-	d->ncpu = (unsigned int)n;
-	/* The counters' previous values, then room to read them into. */
-	d->lost_prev = calloc(2 * (size_t)d->ncpu, sizeof(*d->lost_prev));
-	if (!d->lost_prev)
-		return -ENOMEM;
-	d->lost_now = d->lost_prev + d->ncpu;
-	d->lost_fd = lost_fd;
-	return 0;
 }
 
 void drain_fini(struct drain *d)
@@ -388,57 +372,6 @@ int drain_timewait(struct drain *d, uint64_t cookie, const struct ev_tuple *tupl
 void drain_tw_walked(struct drain *d, uint64_t walk_start_ns)
 {
 	d->tw_walked_ns = walk_start_ns;
-}
-
-static int write_gap(struct drain *d, uint64_t count, uint32_t cpu, uint8_t reason, uint64_t now_ns)
-{
-	struct trc_event ev = { .type = TRC_EV_LOST };
-
-	/* Losses happened somewhere in [lost_since, now]; the trace is in
-	 * time order, so the range starts no earlier than the last event. */
-	ev.t_ns = d->lost_since_ns > d->last_t_ns ? d->lost_since_ns : d->last_t_ns;
-	ev.lost.t_end_ns = now_ns > ev.t_ns ? now_ns : ev.t_ns;
-	/* ... but the losses themselves may predate events already written. */
-	ev.lost.t_begin_ns = d->lost_since_ns < ev.t_ns ? d->lost_since_ns : ev.t_ns;
-	ev.lost.count = count;
-	ev.lost.cpu = cpu;
-	ev.lost.reason = reason;
-	return dconn_append(d, &ev);
-}
-
-static int read_lost(struct drain *d, uint64_t now_ns)
-{
-	uint64_t *vals = d->lost_now;
-	uint32_t key = 0;
-	int err = 0;
-
-	if (d->lost_fd < 0 || !d->ncpu || bpf_map_lookup_elem(d->lost_fd, &key, vals))
-		return 0;
-	for (unsigned int cpu = 0; cpu < d->ncpu && !err; cpu++) {
-		uint64_t delta = vals[cpu] - d->lost_prev[cpu];
-
-		if (!delta)
-			continue;
-		d->lost_prev[cpu] = vals[cpu];
-		d->st.lost += delta;
-		err = write_gap(d, delta, cpu, TRC_LOST_RINGBUF, now_ns);
-	}
-	return err;
-}
-
-int drain_report_losses(struct drain *d, uint64_t now_ns)
-{
-	int err = d->werr ? d->werr : read_lost(d, now_ns);
-
-	if (!err && d->st.malformed > d->malformed_reported) {
-		err = write_gap(d, d->st.malformed - d->malformed_reported, UINT32_MAX,
-				TRC_LOST_MALFORMED, now_ns);
-		d->malformed_reported = d->st.malformed;
-	}
-	d->lost_since_ns = now_ns;
-	if (err && !d->werr)
-		d->werr = err;
-	return err;
 }
 
 int drain_tick(struct drain *d, uint64_t now_ns)
