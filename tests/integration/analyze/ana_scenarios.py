@@ -18,7 +18,6 @@ usage: ana_scenarios.py 4|6 SCENARIO
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 
@@ -40,6 +39,9 @@ ONE_SIDED = ("syn-timeout", "syncookies", "user-timeout")
 
 # What each recorder printed (its summary, warnings), for dump_traces().
 RECORDER_LOGS = []
+# tcpana on a scenario's few connections takes milliseconds: a run this
+# long is a hang, reported with what its threads wait on.
+TCPANA_TIMEOUT_S = 30
 
 
 def record(topo, scenario, count=1, stop_at=None):
@@ -155,23 +157,27 @@ def check_connections(topo, doc, traces, scenario):
         want = CONN_EXPECT.get(scenario) or CONN_OUTCOME.get(("orig", o["outcome"]), o["outcome"])
         T.check(c["outcome"] in (want, "open_at_end", "half_open"),
                 "connection %d outcome %s, client's %s" % (c["id"], c["outcome"], o["outcome"]))
-    text = subprocess.run([os.environ["TCPANA"]] + traces, capture_output=True, text=True,
-                          check=True).stdout
+    text = tcpana_ok(traces)
     rows = [ln for ln in text.splitlines() if re.match(r"\d+ +\S+ +\S+ +\d+\.\d{3} ", ln)]
     T.check_eq(len(rows), len(doc["connections"]), "table rows:\n" + text)
     T.check(all(len(ln) <= 120 for ln in text.splitlines() if not ln.startswith("# ")),
             "a line of the table over 120 columns:\n" + text)
-    chk = subprocess.run([os.environ["TCPANA"], "--check"] + traces, capture_output=True,
-                         text=True)
+    chk = T.run_bounded([os.environ["TCPANA"], "--check"] + traces, TCPANA_TIMEOUT_S)
     T.check_eq(chk.returncode, 0, "tcpana --check: " + chk.stdout[-800:])
     check_jobs_alike(traces)
+
+
+def tcpana_ok(args):
+    """tcpana's output; it must exit 0 within TCPANA_TIMEOUT_S."""
+    r = T.run_bounded([os.environ["TCPANA"]] + args, TCPANA_TIMEOUT_S)
+    T.check_eq(r.returncode, 0, "tcpana %s exit status (%s)" % (" ".join(args), r.stderr.strip()))
+    return r.stdout
 
 
 def check_jobs_alike(traces):
     """One worker or three (tcpana -j): the same output, byte for byte."""
     for mode in ([], ["--json", "--segments"]):
-        out = {j: subprocess.run([os.environ["TCPANA"], "-j", str(j)] + mode + traces,
-                                 capture_output=True, check=True).stdout for j in (1, 3)}
+        out = {j: tcpana_ok(["-j", str(j)] + mode + traces) for j in (1, 3)}
         T.check(out[1] == out[3], "tcpana -j 3 %s differs from -j 1" % " ".join(mode))
 
 

@@ -69,8 +69,10 @@ def test():
         T.check_eq(chk.returncode, 0, "tcpana --check exit status (%s)" % chk.stderr.strip())
         # The gaps concern every shard of a parallel analysis alike.
         for mode in ([], ["--json"]):
-            out_j = {j: subprocess.run([tcpana, "-j", str(j)] + mode + [out], capture_output=True,
-                                       check=True).stdout for j in (1, 2, 3)}
+            runs = {j: T.run_bounded([tcpana, "-j", str(j)] + mode + [out], 120) for j in (1, 2, 3)}
+            for j, r in runs.items():
+                T.check_eq(r.returncode, 0, "tcpana -j %d %s exit status" % (j, " ".join(mode)))
+            out_j = {j: r.stdout for j, r in runs.items()}
             T.check(out_j[1] == out_j[2] == out_j[3],
                     "tcpana -j 2 or -j 3 %s differs from -j 1 on a trace with losses"
                     % " ".join(mode))

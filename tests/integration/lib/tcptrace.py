@@ -8,9 +8,12 @@ import functools
 import ipaddress
 import json
 import os
-import subprocess
+from tcpbase import check, fail, run_bounded
 
-from tcpbase import check, fail
+# Longer than any of these takes on the biggest trace of a test under ASan;
+# a hang then fails naming the command instead of running into the
+# harness's timeout without a word.
+TOOL_TIMEOUT_S = 120
 
 
 def _tool(var):
@@ -21,7 +24,7 @@ def _tool(var):
 
 def trcdump(path, expect_rc=0):
     """`$TRCDUMP path` parsed: one dict per output line."""
-    r = subprocess.run([_tool("TRCDUMP"), path], capture_output=True, text=True)
+    r = run_bounded([_tool("TRCDUMP"), path], TOOL_TIMEOUT_S)
     if expect_rc is not None and r.returncode != expect_rc:
         fail("trcdump %s: exit %d, expected %d: %s" % (path, r.returncode, expect_rc,
                                                        r.stderr.strip()))
@@ -43,8 +46,7 @@ def endpoints(doc):
 
 def tcpana_json(path, *args, expect_rc=0):
     """`$TCPANA --json ARGS path` parsed as one JSON document."""
-    r = subprocess.run([_tool("TCPANA"), "--json"] + list(args) + [path],
-                       capture_output=True, text=True)
+    r = run_bounded([_tool("TCPANA"), "--json"] + list(args) + [path], TOOL_TIMEOUT_S)
     if expect_rc is not None and r.returncode != expect_rc:
         fail("tcpana --json %s: exit %d, expected %d: %s" % (path, r.returncode, expect_rc,
                                                              r.stderr.strip()))
