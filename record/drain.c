@@ -14,6 +14,7 @@
 
 #include "decode.h"
 #include "drain_conn.h"
+#include "drain_lost.h"
 
 int drain_init(struct drain *d, struct trc_writer *w, uint64_t max_events, uint64_t t_offset_ns,
 	       uint64_t now_ns)

@@ -20,8 +20,6 @@
 int drain_init(struct drain *d, struct trc_writer *w, uint64_t max_events, uint64_t t_offset_ns,
 	       uint64_t now_ns);
 
-/* Starts reading the per-CPU lost-event counters in map lost_fd. */
-int drain_set_lost_fd(struct drain *d, int lost_fd);
 void drain_fini(struct drain *d);
 
 /* ring_buffer_sample_fn: 0, the fatal writer error, or -EAGAIN when
@@ -66,14 +64,7 @@ int drain_timewait(struct drain *d, uint64_t cookie, const struct ev_tuple *tupl
 		   enum trc_tw_phase phase, uint64_t t_ns, enum trc_tw_precision precision,
 		   uint64_t precision_ns);
 
-/* With each timed drain of the ring buffer (every 100 ms):
- * the lost-event and malformed gap records since the last check.  A
- * reader of the trace as it is written (tcpana --follow) can then
- * report a connection soon after its close and still know whether a gap
- * touched it. */
-int drain_report_losses(struct drain *d, uint64_t now_ns);
-
-/* Once a second: the loss check, releasing finished connections, the
+/* Once a second: the loss check (drain_lost.h), releasing finished connections, the
  * writer's flush tick. */
 int drain_tick(struct drain *d, uint64_t now_ns);
 

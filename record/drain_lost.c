@@ -6,7 +6,7 @@
  * malformed.  A gap covers the time since the previous check, so an
  * analyser knows which endpoints the losses may have touched.
  */
-#include "drain.h"
+#include "drain_lost.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "drain_conn.h"
+#include "drain_state.h"
 
 int drain_set_lost_fd(struct drain *d, int lost_fd)
 {

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "drain_lost.h"
 #include "header.h"
 #include "loop.h"
 #include "snapshot.h"
