@@ -92,6 +92,12 @@ static inline void sb_ch(struct strbuf *sb, char ch)
 /* "00", "01", ... "99" back to back. */
 extern const char sb_digit_pairs[201];
 
+/* v (0..99) as two digits at d, in one two-byte copy. */
+static inline void sb_two_digits(char *d, uint32_t v)
+{
+	memcpy(d, sb_digit_pairs + 2 * v, 2);
+}
+
 /* Digits of v at the end of out[SB_U64_LEN]; returns the first one. */
 char *sb_u64_digits(uint64_t v, char out[SB_U64_LEN]);
 void sb_u64(struct strbuf *sb, uint64_t v);

@@ -34,18 +34,26 @@ static void civil_from_days(uint64_t days, uint64_t *y, unsigned int *m, unsigne
  * time: a timestamp has 23 of them. */
 static char *digits(char *p, uint64_t v, int width)
 {
-	const char *pairs = sb_digit_pairs;
 	int i = width;
 
-	for (; i >= 2; i -= 2, v /= 100) {
-		unsigned int k = (unsigned int)(v % 100) * 2;
-
-		p[i - 1] = pairs[k + 1];
-		p[i - 2] = pairs[k];
-	}
+	for (; i >= 2; i -= 2, v /= 100)
+		sb_two_digits(p + i - 2, (uint32_t)(v % 100));
 	if (i)
 		p[0] = (char)('0' + v % 10);
 	return p + width;
+}
+
+/* The nanoseconds of every time printed: their pairs from independent
+ * 32-bit divisions, not from a chain of four. */
+static void nine_digits(char *p, uint32_t v)
+{
+	uint32_t low8 = v % 100000000, hi = low8 / 10000, lo = low8 % 10000;
+
+	p[0] = (char)('0' + v / 100000000);
+	sb_two_digits(p + 1, hi / 100);
+	sb_two_digits(p + 3, hi % 100);
+	sb_two_digits(p + 5, lo / 100);
+	sb_two_digits(p + 7, lo % 100);
 }
 
 /* "YYYY-MM-DDTHH:MM:SS." of a second since the epoch. */
@@ -76,22 +84,20 @@ static void second_text(uint64_t secs, char *p)
  * access a call. */
 #define SECOND_TEXT_LEN 20
 static __thread __attribute__((tls_model("initial-exec"))) struct {
-	uint64_t secs;
-	bool valid;
+	uint64_t secs; /* UINT64_MAX: none yet (no time in ns reaches it) */
 	char text[SECOND_TEXT_LEN];
-} last_second;
+} last_second = { .secs = UINT64_MAX };
 
 void timefmt_iso_put(uint64_t rt_ns, char *out)
 {
 	uint64_t secs = rt_ns / 1000000000ull;
 
-	if (!last_second.valid || last_second.secs != secs) {
+	if (last_second.secs != secs) {
 		second_text(secs, last_second.text);
 		last_second.secs = secs;
-		last_second.valid = true;
 	}
 	memcpy(out, last_second.text, SECOND_TEXT_LEN);
-	digits(out + SECOND_TEXT_LEN, rt_ns % 1000000000ull, 9);
+	nine_digits(out + SECOND_TEXT_LEN, (uint32_t)(rt_ns % 1000000000ull));
 	out[TIMEFMT_ISO_UTC_LEN - 1] = 'Z';
 }
 
