@@ -15,7 +15,8 @@ last reading of a thread is at most that short of its total).
 
 The machine's own ceiling: two single-threaded runs at once, against one
 alone.  Their throughput ratio is the most any program of two threads
-gets from these two cores.
+gets from these two cores; -j 2 runs in the same rounds, so its speedup
+is read against the ceiling of the same minutes.
 """
 import os
 import subprocess
@@ -68,20 +69,32 @@ def shape_row(tcpana, trace, jobs, reps):
             "cpu_s": median(total), "coord_s": median(coord)}
 
 
+def timed(argvs):
+    """Wall seconds of the commands run at once."""
+    t0 = time.monotonic()
+    procs = [subprocess.Popen(a, stdout=subprocess.DEVNULL) for a in argvs]
+    for p in procs:
+        p.wait()
+    return time.monotonic() - t0
+
+
 def ceiling(tcpana, trace, reps):
-    """(one run's wall s, two concurrent runs' wall s), medians."""
-    alone, pair = [], []
-    for _ in range(reps):
-        t0 = time.monotonic()
-        subprocess.run([tcpana, "-j", "1", trace], stdout=subprocess.DEVNULL)
-        alone.append(time.monotonic() - t0)
-        t0 = time.monotonic()
-        procs = [subprocess.Popen([tcpana, "-j", "1", trace], stdout=subprocess.DEVNULL)
-                 for _ in range(2)]
-        for p in procs:
-            p.wait()
-        pair.append(time.monotonic() - t0)
-    return median(alone), median(pair)
+    """Per round, in an order that alternates: -j 1 alone, -j 2 alone, two
+    -j 1 at once.  A guest's speed drifts over minutes, so the ratios are
+    taken within each round: the speedup of -j 2, the machine's ceiling
+    (2 x one run / two at once), and the share of the ceiling -j 2 got."""
+    one, two = [tcpana, "-j", "1", trace], [tcpana, "-j", "2", trace]
+    steps = (("alone", [one]), ("j2", [two]), ("pair", [one, one]))
+    wall = {name: [] for name, _ in steps}
+    for rnd in range(reps):
+        for name, argvs in (steps if rnd % 2 == 0 else steps[::-1]):
+            wall[name].append(timed(argvs))
+    rounds = list(zip(wall["alone"], wall["j2"], wall["pair"]))
+    return {"alone_s": median(wall["alone"]), "j2_s": median(wall["j2"]),
+            "pair_s": median(wall["pair"]),
+            "speedup": sorted(a / j for a, j, _ in rounds),
+            "ceiling": sorted(2 * a / p for a, _, p in rounds),
+            "share": sorted((a / j) / (2 * a / p) for a, j, p in rounds)}
 
 
 def run(tools, trace, events, jobs_list, reps, log):
@@ -94,9 +107,10 @@ def run(tools, trace, events, jobs_list, reps, log):
         r["work"] = r["cpu_s"] / base["cpu_s"] if base["cpu_s"] else None
         r["events_per_core_s"] = events / r["critical_s"] / r["jobs"] if r["critical_s"] else None
         log(f"scaling: {r}")
-    alone, pair = ceiling(tools["tcpana"], trace, reps)
-    log(f"scaling: one run {alone:.3f} s, two at once {pair:.3f} s")
-    return {"rows": rows, "alone_s": alone, "pair_s": pair, "events": events}
+    c = ceiling(tools["tcpana"], trace, reps)
+    log(f"scaling: one run {c['alone_s']:.3f} s, -j 2 {c['j2_s']:.3f} s, "
+        f"two at once {c['pair_s']:.3f} s")
+    return {"rows": rows, "events": events, **c}
 
 
 def table(res, label):
@@ -115,8 +129,13 @@ def table(res, label):
                                       r["coord_s"], r["speedup_free_cores"] or 0,
                                       r["speedup_wall"] or 0, r["work"] or 0,
                                       r["events_per_core_s"] or 0))
-    thr = 2 * res["alone_s"] / res["pair_s"] if res["pair_s"] else 0
-    out.append(f"\nThis machine's ceiling: two single-threaded runs at once take "
-               f"{res['pair_s']:.3f} s against {res['alone_s']:.3f} s for one, "
-               f"{thr:.2f}x the throughput of one core.")
+    out.append(f"\nThis machine's ceiling, in {len(res['ceiling'])} rounds of -j 1 alone, "
+               f"-j 2 alone and two -j 1 at once (medians {res['alone_s']:.3f}, "
+               f"{res['j2_s']:.3f} and {res['pair_s']:.3f} s); ratios within each round, "
+               f"median (range):\n")
+    for label, key in (("two -j 1 at once, throughput over one", "ceiling"),
+                       ("-j 2, speedup over -j 1", "speedup"),
+                       ("-j 2's speedup over the ceiling", "share")):
+        xs = res[key]
+        out.append(f"- {label}: {median(xs):.2f} ({xs[0]:.2f}-{xs[-1]:.2f})")
     return out
