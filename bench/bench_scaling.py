@@ -25,6 +25,7 @@ import time
 from bench_util import median
 
 TICK = os.sysconf("SC_CLK_TCK")
+CEILING_ROUNDS = 7
 
 
 def thread_cpu(pid):
@@ -107,7 +108,8 @@ def run(tools, trace, events, jobs_list, reps, log):
         r["work"] = r["cpu_s"] / base["cpu_s"] if base["cpu_s"] else None
         r["events_per_core_s"] = events / r["critical_s"] / r["jobs"] if r["critical_s"] else None
         log(f"scaling: {r}")
-    c = ceiling(tools["tcpana"], trace, reps)
+    # Ratios within rounds need more rounds than medians of runs do.
+    c = ceiling(tools["tcpana"], trace, max(reps, CEILING_ROUNDS))
     log(f"scaling: one run {c['alone_s']:.3f} s, -j 2 {c['j2_s']:.3f} s, "
         f"two at once {c['pair_s']:.3f} s")
     return {"rows": rows, "events": events, **c}
