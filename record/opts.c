@@ -16,6 +16,7 @@
 
 #include "filter.h"
 #include "filterexpr_eval.h"
+#include "probe_force.h"
 #include "version.h"
 
 enum opt_key {

@@ -102,18 +102,6 @@ int probe_plan_select(const struct probe_caps *caps, struct probe_plan *plan);
 int probe_plan_select_forced(const struct probe_caps *caps, const enum probe_flavour *force,
 			     struct probe_plan *plan);
 
-/* Parses --probe "EVENT=FLAVOUR[,EVENT=FLAVOUR...]" into force[] (entries
- * not named are left alone, so the option can repeat).  EVENT is an event
- * name of probe_event_name(), or "seg" (seg_rx and seg_tx) or "tw"
- * (tw_enter and tw_exit); FLAVOUR a probe_flavour_name() the event's BPF
- * code offers ("fexit" is fentry's other half).  TIME_WAIT enter and exit
- * always share a flavour: forcing one forces both.  0, or -EINVAL with a
- * message in err. */
-int probe_force_parse(const char *spec, enum probe_flavour *force, char *err, size_t errlen);
-
-/* force[] back as "seg_rx=kprobe,..." ("" when nothing is forced). */
-void probe_force_format(const enum probe_flavour *force, char *buf, size_t len);
-
 /* Drops segment events from the plan (--packets=none/pcap). */
 void probe_plan_no_segments(struct probe_plan *plan);
 /* Drops the end-of-recording figures walk (--figures=none). */

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "events.h"
 #include "plan.h"
+#include "probe_force.h"
 #include "tcprec.skel.h"
 
 static void all_funcs(struct probe_caps *c)
