@@ -13,7 +13,6 @@ usage: ana_hostile_names.py 4|6
 
 import json
 import os
-import subprocess
 import sys
 import time
 
@@ -35,7 +34,7 @@ cli.close(); acc.close(); srv.close()
 
 
 def tcpana(*args):
-    r = subprocess.run([os.environ["TCPANA"]] + list(args), capture_output=True)
+    r = T.run_bounded([os.environ["TCPANA"]] + list(args), 30, text=False)
     T.check_eq(r.returncode, 0, "tcpana %s exit code (%r)" % (" ".join(args), r.stderr[-300:]))
     return r.stdout
 

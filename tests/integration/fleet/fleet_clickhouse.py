@@ -18,7 +18,6 @@ usage: fleet_clickhouse.py   (env: TCPREC, TCPANA, TRCDUMP, FLEET_SQL)
 import json
 import os
 import datetime
-import subprocess
 import time
 
 import tcptest as T
@@ -43,7 +42,7 @@ def as_host(topo, host, name):
 
 
 def tcpana(*args):
-    r = subprocess.run([os.environ["TCPANA"]] + list(args), capture_output=True, text=True)
+    r = T.run_bounded([os.environ["TCPANA"]] + list(args), 60)
     T.check_eq(r.returncode, 0, "tcpana %s exit code (%s)" % (" ".join(args), r.stderr))
     return r.stdout
 

@@ -10,7 +10,6 @@ import os
 import pwd
 import shutil
 import stat
-import subprocess
 
 import hardlib as H
 import tcptest as T
@@ -64,10 +63,10 @@ def test():
         shutil.copyfile(out, copy)
         os.chown(copy, 0, 0)
         os.chmod(copy, 0o644)
-        r = subprocess.run(AS_NOBODY + [tcpana, copy], capture_output=True, text=True)
+        r = T.run_bounded(AS_NOBODY + [tcpana, copy], 60)
         T.check_eq(r.returncode, 0, "tcpana as nobody on a 0644 copy (%s)" % r.stderr.strip())
         T.check("8080" in r.stdout, "tcpana as nobody printed no connection: %r" % r.stdout)
-        r = subprocess.run(AS_NOBODY + [tcpana, out], capture_output=True, text=True)
+        r = T.run_bounded(AS_NOBODY + [tcpana, out], 60)
         T.check(0 < r.returncode < 128, "tcpana as nobody on the 0600 original: exit %d"
                 % r.returncode)
         T.check(r.stderr.strip() and len(r.stderr.strip().splitlines()) <= 2,

@@ -58,10 +58,9 @@ def linktype(path):
 def tshark_streams(path):
     """{stream: [(sender, flags, payload_len), ...]} according to tshark."""
     T.require_tool("tshark")
-    r = subprocess.run(["tshark", "-r", path, "-Y", "tcp", "-T", "fields",
-                        "-e", "tcp.stream", "-e", "tcp.flags", "-e", "ip.src",
-                        "-e", "ipv6.src", "-e", "tcp.srcport", "-e", "tcp.len"],
-                       capture_output=True, text=True)
+    r = T.run_bounded(["tshark", "-r", path, "-Y", "tcp", "-T", "fields",
+                       "-e", "tcp.stream", "-e", "tcp.flags", "-e", "ip.src",
+                       "-e", "ipv6.src", "-e", "tcp.srcport", "-e", "tcp.len"], 120)
     T.check(r.returncode == 0, "tshark -r %s: %s" % (path, r.stderr.strip()))
     streams = {}
     for line in r.stdout.splitlines():
@@ -134,7 +133,7 @@ def require_tcprec():
 
 
 def run_cmd(argv):
-    r = subprocess.run(argv, capture_output=True, text=True)
+    r = T.run_bounded(argv, 120)
     T.check(r.returncode == 0, "%s: %s" % (" ".join(argv), r.stderr.strip()))
     return r
 
