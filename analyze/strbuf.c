@@ -84,24 +84,16 @@ static unsigned int u64_len(uint64_t v)
 }
 
 /* The digits of v, ending just before end.  Eight at a time from the low
- * end, each block split in halves whose pairs come from independent
- * 32-bit divisions: the one chain of 64-bit divisions by 100 it replaces
- * was as long as the number's pairs, and most numbers printed are
- * nanoseconds of ten digits or more. */
+ * end (sb_eight_digits()): the one chain of 64-bit divisions by 100 it
+ * replaces was as long as the number's pairs, and most numbers printed
+ * are nanoseconds of ten digits or more. */
 static void digits_before(char *end, uint64_t v)
 {
 	uint32_t w;
 
-	while (v >= 100000000) {
-		uint32_t block = (uint32_t)(v % 100000000);
-		uint32_t hi = block / 10000, lo = block % 10000;
-
-		v /= 100000000;
-		sb_two_digits(end - 2, lo % 100);
-		sb_two_digits(end - 4, lo / 100);
-		sb_two_digits(end - 6, hi % 100);
-		sb_two_digits(end - 8, hi / 100);
+	for (; v >= 100000000; v /= 100000000) {
 		end -= 8;
+		sb_eight_digits(end, (uint32_t)(v % 100000000));
 	}
 	for (w = (uint32_t)v; w >= 100; w /= 100) {
 		end -= 2;

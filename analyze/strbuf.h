@@ -98,6 +98,18 @@ static inline void sb_two_digits(char *d, uint32_t v)
 	memcpy(d, sb_digit_pairs + 2 * v, 2);
 }
 
+/* v (0..99,999,999) as eight digits at d, zero-padded: its halves' pairs
+ * come from independent 32-bit divisions, not from a chain of four. */
+static inline void sb_eight_digits(char *d, uint32_t v)
+{
+	uint32_t hi = v / 10000, lo = v % 10000;
+
+	sb_two_digits(d, hi / 100);
+	sb_two_digits(d + 2, hi % 100);
+	sb_two_digits(d + 4, lo / 100);
+	sb_two_digits(d + 6, lo % 100);
+}
+
 /* Digits of v at the end of out[SB_U64_LEN]; returns the first one. */
 char *sb_u64_digits(uint64_t v, char out[SB_U64_LEN]);
 void sb_u64(struct strbuf *sb, uint64_t v);

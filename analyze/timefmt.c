@@ -43,17 +43,11 @@ static char *digits(char *p, uint64_t v, int width)
 	return p + width;
 }
 
-/* The nanoseconds of every time printed: their pairs from independent
- * 32-bit divisions, not from a chain of four. */
+/* The nanoseconds of every time printed. */
 static void nine_digits(char *p, uint32_t v)
 {
-	uint32_t low8 = v % 100000000, hi = low8 / 10000, lo = low8 % 10000;
-
 	p[0] = (char)('0' + v / 100000000);
-	sb_two_digits(p + 1, hi / 100);
-	sb_two_digits(p + 3, hi % 100);
-	sb_two_digits(p + 5, lo / 100);
-	sb_two_digits(p + 7, lo % 100);
+	sb_eight_digits(p + 1, v % 100000000);
 }
 
 /* "YYYY-MM-DDTHH:MM:SS." of a second since the epoch. */

@@ -163,7 +163,7 @@ def scaling(tools, workdir, n, rows, reps, log):
     units = [m["units"] for m in rows if m.get("input") == synth_label(n) and "units" in m]
     if not units or not os.path.exists(path):
         return None
-    return bench_scaling.run(tools, path, units[0], (1, 2, 4, 8, 16), reps, log)
+    return bench_scaling.run(tools, path, synth_label(n), units[0], (1, 2, 4, 8, 16), reps, log)
 
 
 def run(tools, workdir, sizes, reps, log):

@@ -98,7 +98,7 @@ def ceiling(tcpana, trace, reps):
             "share": sorted((a / j) / (2 * a / p) for a, j, p in rounds)}
 
 
-def run(tools, trace, events, jobs_list, reps, log):
+def run(tools, trace, label, events, jobs_list, reps, log):
     """Rows of the scaling shape on trace, and the machine's ceiling."""
     rows = [shape_row(tools["tcpana"], trace, j, reps) for j in jobs_list]
     base = rows[0]
@@ -112,13 +112,13 @@ def run(tools, trace, events, jobs_list, reps, log):
     c = ceiling(tools["tcpana"], trace, max(reps, CEILING_ROUNDS))
     log(f"scaling: one run {c['alone_s']:.3f} s, -j 2 {c['j2_s']:.3f} s, "
         f"two at once {c['pair_s']:.3f} s")
-    return {"rows": rows, "events": events, **c}
+    return {"rows": rows, "events": events, "label": label, **c}
 
 
-def table(res, label):
+def table(res):
     if not res:
         return []
-    out = [f"\n### tcpana -j: scaling shape on {label} (medians)\n",
+    out = [f"\n### tcpana -j: scaling shape on {res['label']} (medians)\n",
            "CPU time per thread from /proc; the critical path is the busiest worker's. "
            "\"Free cores\": CPU(-j 1) / critical path, the speedup if every worker had a "
            "core of its own; \"work\": all threads' CPU over -j 1's.\n",

@@ -238,9 +238,7 @@ def main():
             ana_rows = bench_analyze.run(tools, workdir, (real, synth), reps, log)
             lines += analysis_table(ana_rows)
             scaling = bench_analyze.scaling(tools, workdir, synth[-2], ana_rows, reps, log)
-            if scaling:
-                scaling["label"] = bench_analyze.synth_label(synth[-2])
-            lines += bench_scaling.table(scaling, bench_analyze.synth_label(synth[-2]))
+            lines += bench_scaling.table(scaling)
         if a.only in (None, "fleet"):
             lines += bench_fleet.table(bench_fleet.run(tools, workdir, fleet_rows, log))
         if a.only in (None, "busy"):

@@ -64,8 +64,8 @@ int drain_timewait(struct drain *d, uint64_t cookie, const struct ev_tuple *tupl
 		   enum trc_tw_phase phase, uint64_t t_ns, enum trc_tw_precision precision,
 		   uint64_t precision_ns);
 
-/* Once a second: the loss check (drain_lost.h), releasing finished connections, the
- * writer's flush tick. */
+/* Once a second: the loss check (drain_lost.h), releasing finished
+ * connections, the writer's flush tick. */
 int drain_tick(struct drain *d, uint64_t now_ns);
 
 #endif /* TCPREC_DRAIN_H */

@@ -157,7 +157,7 @@ def check_connections(topo, doc, traces, scenario):
         want = CONN_EXPECT.get(scenario) or CONN_OUTCOME.get(("orig", o["outcome"]), o["outcome"])
         T.check(c["outcome"] in (want, "open_at_end", "half_open"),
                 "connection %d outcome %s, client's %s" % (c["id"], c["outcome"], o["outcome"]))
-    text = tcpana_ok(traces)
+    text = T.tcpana_output(*traces, timeout=TCPANA_TIMEOUT_S)
     rows = [ln for ln in text.splitlines() if re.match(r"\d+ +\S+ +\S+ +\d+\.\d{3} ", ln)]
     T.check_eq(len(rows), len(doc["connections"]), "table rows:\n" + text)
     T.check(all(len(ln) <= 120 for ln in text.splitlines() if not ln.startswith("# ")),
@@ -167,17 +167,11 @@ def check_connections(topo, doc, traces, scenario):
     check_jobs_alike(traces)
 
 
-def tcpana_ok(args):
-    """tcpana's output; it must exit 0 within TCPANA_TIMEOUT_S."""
-    r = T.run_bounded([os.environ["TCPANA"]] + args, TCPANA_TIMEOUT_S)
-    T.check_eq(r.returncode, 0, "tcpana %s exit status (%s)" % (" ".join(args), r.stderr.strip()))
-    return r.stdout
-
-
 def check_jobs_alike(traces):
     """One worker or three (tcpana -j): the same output, byte for byte."""
     for mode in ([], ["--json", "--segments"]):
-        out = {j: tcpana_ok(["-j", str(j)] + mode + traces) for j in (1, 3)}
+        out = {j: T.tcpana_output("-j", str(j), *mode, *traces, timeout=TCPANA_TIMEOUT_S)
+               for j in (1, 3)}
         T.check(out[1] == out[3], "tcpana -j 3 %s differs from -j 1" % " ".join(mode))
 
 

@@ -41,12 +41,6 @@ def as_host(topo, host, name):
     return T.Recorder(topo.tmp("%s.trc" % name), netns=host, exe=path)
 
 
-def tcpana(*args):
-    r = T.run_bounded([os.environ["TCPANA"]] + list(args), 60)
-    T.check_eq(r.returncode, 0, "tcpana %s exit code (%s)" % (" ".join(args), r.stderr))
-    return r.stdout
-
-
 def record(topo, names):
     recs = [as_host(topo, h, n) for h, n in zip((topo.client, topo.server), names)]
     try:
@@ -133,11 +127,11 @@ def main():
         traces = record(topo, names)
         docs, lines = {}, {}
         for name, trc in zip(names, traces):
-            docs[name] = json.loads(tcpana("--json", trc))
+            docs[name] = json.loads(T.tcpana_output("--json", trc))
             T.check_eq(docs[name]["trace"]["hostname"], name, "host name in the trace header")
             lines[name] = topo.tmp(name + ".jsonl")
             with open(lines[name], "w") as f:
-                f.write(tcpana("--jsonl=flat", trc))
+                f.write(T.tcpana_output("--jsonl=flat", trc))
         with ChServer(topo.tmpdir) as ch:
             for name, sql in stmts:
                 if not name:

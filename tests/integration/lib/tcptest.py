@@ -114,7 +114,8 @@ from tcpbase import (EXIT_SKIP, TestFailure, check, check_eq, fail,  # noqa: F40
                      require_record_and_analyse, require_tcpana, require_tool,
                      require_tracefs, require_trcdump, run_bounded,
                      skip)
-from tcptrace import Trace, TraceEndpoint, trcdump, tcpana_json, endpoints  # noqa: F401
+from tcptrace import (Trace, TraceEndpoint, trcdump, tcpana_json, tcpana_output,  # noqa: F401
+                      endpoints)
 from tcprun import (Endpoint, Recorder, RecorderResult, Capture,  # noqa: F401
                     READY_RE, SNAPSHOT_RE, kill_recorders, run_scenario, run_tcprec)
 

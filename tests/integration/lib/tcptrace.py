@@ -44,6 +44,14 @@ def endpoints(doc):
             for e in (c["endpoints"]["orig"], c["endpoints"]["resp"]) if e]
 
 
+def tcpana_output(*args, timeout=TOOL_TIMEOUT_S, text=True):
+    """`$TCPANA ARGS`'s standard output; it must exit 0 within timeout s."""
+    r = run_bounded([_tool("TCPANA")] + list(args), timeout, text=text)
+    if r.returncode != 0:
+        fail("tcpana %s: exit %d: %s" % (" ".join(args), r.returncode, r.stderr.strip()[-800:]))
+    return r.stdout
+
+
 def tcpana_json(path, *args, expect_rc=0):
     """`$TCPANA --json ARGS path` parsed as one JSON document."""
     r = run_bounded([_tool("TCPANA"), "--json"] + list(args) + [path], TOOL_TIMEOUT_S)

@@ -194,22 +194,15 @@ def test(family):
                     % (side, row, fig["bytes_acked"], fig["bytes_received"]))
         check_when_recorded(outs, client["lport"])
         # People see the same figures: the client's line shows 1.0M sent.
-        text = tcpana_ok([outs[0]])
+        text = T.tcpana_output(outs[0])
         line = [ln for ln in text.splitlines() if re.search(r":%d +\S*:%d " % (
             client["lport"], R.PORT), ln)]
         T.check_eq(len(line), 1, "client line in tcpana's table:\n" + text)
         T.check(re.search(r" 1\.0M +256K ", line[0]),
                 "client line shows 1.0M from the originator, 256K back: " + line[0])
-        stats = tcpana_ok(["--stats"] + outs)
+        stats = T.tcpana_output("--stats", *outs)
         T.check(re.search(r"bytes acked \+ received \(closed endpoints\) \(2 endpoints\)",
                           stats), "--stats bytes histogram counts both endpoints:\n" + stats)
-
-
-def tcpana_ok(args):
-    """tcpana's output; it must exit 0 within a minute."""
-    r = T.run_bounded([os.environ["TCPANA"]] + args, 60)
-    T.check_eq(r.returncode, 0, "tcpana %s exit status (%s)" % (" ".join(args), r.stderr.strip()))
-    return r.stdout
 
 
 if __name__ == "__main__":
