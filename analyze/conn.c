@@ -26,6 +26,9 @@ struct lookaside_ent {
 };
 
 _Static_assert(2 * TUPLE_SLOT_PAIRS == CONN_LOOKASIDE, "the lookaside's slots come in pairs");
+_Static_assert(sizeof(struct conn) % FREELIST_LINE == 0, "heads start on a cache line");
+_Static_assert(offsetof(struct conn, enc_class) < FREELIST_LINE,
+	       "the link, the pairing and the flags share the head's first line");
 
 struct conn_table {
 	struct conn_index ix;	/* by (file, serial) */
@@ -64,20 +67,37 @@ static uint64_t key_hash(const struct conn_key *k)
 	return hash_tuple(k->laddr, k->lport, k->raddr, k->rport);
 }
 
-/* The newest endpoint of the chain of k's tuple (which holds other
- * tuples' too), then the next older one; at most CONN_TUPLE_WALK_MAX. */
-static struct conn *chain_first(const struct conn_table *t, const struct conn_key *k)
-{
-	struct hchain_link *l = hchain_first(&t->by_tuple, key_hash(k));
+/* A walk over the endpoints of one tuple's hash, newest first.  The
+ * chain also holds other hashes' endpoints: those are passed over on
+ * their link, which shares the first cache line of the head with what
+ * the walks test first (endpoint.h).  At most CONN_TUPLE_WALK_MAX links
+ * in all, whatever their hash. */
+struct tuple_walk {
+	struct hchain_link *next;
+	uint64_t hash;
+	unsigned int budget;
+};
 
-	return l ? hchain_entry(l, struct conn, tlink) : NULL;
+static struct conn *walk_next(struct tuple_walk *w)
+{
+	while (w->next && w->budget) {
+		struct hchain_link *l = w->next;
+
+		w->next = hchain_next(l);
+		w->budget--;
+		if (l->hash == w->hash)
+			return hchain_entry(l, struct conn, tlink);
+	}
+	return NULL;
 }
 
-static struct conn *chain_next(const struct conn *c)
+static struct conn *walk_first(struct tuple_walk *w, const struct conn_table *t,
+			       const struct conn_key *k)
 {
-	struct hchain_link *l = hchain_next(&c->tlink);
-
-	return l ? hchain_entry(l, struct conn, tlink) : NULL;
+	w->hash = key_hash(k);
+	w->next = hchain_first(&t->by_tuple, w->hash);
+	w->budget = CONN_TUPLE_WALK_MAX;
+	return walk_next(w);
 }
 
 static struct lookaside_ent *look_slot(struct conn_table *t, const struct conn_key *k)
@@ -306,9 +326,9 @@ void conn_table_remove(struct conn_table *t, struct conn *c)
 
 struct conn *conn_table_by_tuple(struct conn_table *t, const struct conn_key *k, bool flow_only)
 {
-	struct conn *c = chain_first(t, k);
+	struct tuple_walk w;
 
-	for (unsigned int n = 0; c && n < CONN_TUPLE_WALK_MAX; c = chain_next(c), n++)
+	for (struct conn *c = walk_first(&w, t, k); c; c = walk_next(&w))
 		if (c->flow_only == flow_only && !c->adopted && c->key.netns == k->netns &&
 		    tuple_eq(&c->key, k))
 			return c;
@@ -328,14 +348,14 @@ static void key_reversed(struct conn_key *r, const struct conn_key *k)
 uint64_t conn_table_link_peer(struct conn_table *t, struct conn *c)
 {
 	struct conn_key rev;
+	struct tuple_walk w;
 	struct conn *p, *best = NULL;
 	struct lookaside_ent *l;
 
 	if (c->peer_id || c->flow_only || c->key.rport == 0)
 		return c->peer_id;
 	key_reversed(&rev, &c->key);
-	p = chain_first(t, &rev);
-	for (unsigned int n = 0; p && n < CONN_TUPLE_WALK_MAX; p = chain_next(p), n++) {
+	for (p = walk_first(&w, t, &rev); p; p = walk_next(&w)) {
 		if (p == c || p->flow_only || p->peer_id || !tuple_eq(&p->key, &rev))
 			continue;
 		if (!best || p->key.netns == c->key.netns)
@@ -368,6 +388,7 @@ static bool may_partner(const struct conn *c, const struct conn *p, const struct
 struct conn *conn_table_partner(struct conn_table *t, const struct conn *c)
 {
 	struct conn_key rev;
+	struct tuple_walk w;
 	struct conn *p, *best = NULL;
 
 	if (c->is_mirror || c->mirror)
@@ -377,8 +398,7 @@ struct conn *conn_table_partner(struct conn_table *t, const struct conn *c)
 	if (c->peer_id || c->sock || c->adopted || !c->key.rport || !c->key.lport)
 		return NULL;
 	key_reversed(&rev, &c->key);
-	p = chain_first(t, &rev);
-	for (unsigned int n = 0; p && n < CONN_TUPLE_WALK_MAX; p = chain_next(p), n++) {
+	for (p = walk_first(&w, t, &rev); p; p = walk_next(&w)) {
 		if (!may_partner(c, p, &rev))
 			continue;
 		if (!best || p->key.netns == c->key.netns)

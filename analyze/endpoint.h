@@ -194,26 +194,38 @@ struct conn_body {
  * release, so every link to it stays valid while its body is frozen. */
 struct conn {
 	/* Head: what the table, the finalisation queues and loss marking
-	 * read, frozen or not. */
+	 * read, frozen or not.  Its first cache line holds what a walk of
+	 * a tuple's chain (conn.c) reads of every endpoint it passes: the
+	 * link with its hash, the pairing and the flags.  Most endpoints a
+	 * walk passes are another tuple's or an earlier incarnation's, and
+	 * are passed over on that line alone. */
+	struct hchain_link tlink; /* the tuple index (conn.c) */
+	uint64_t peer_id;	  /* 0 = none */
+	bool flow_only, is_mirror, in_tuple_index, queued, adopted;
+	bool indexed;  /* in the serial hash (added, not yet removed) */
+	bool frozen;   /* the body is encoded; conn_table_thaw() */
+	bool cooling;  /* on the cooling list */
+	uint8_t queue; /* which finalisation queue */
+	bool closed, tw_enter, tw_exit;
+	uint8_t enc_class; /* enc's size class (conn_freeze.h) */
 	/* Assigned in order of first appearance, within the table (id: what
 	 * the analysis compares and orders by) and across the whole analysis
 	 * (gid: what outputs print).  They are equal unless the analysis is
 	 * one shard of several (shard.h): a shard learns gid later, and
 	 * orders its endpoints as the whole analysis would by id alone. */
 	uint64_t id;
-	uint64_t gid;	     /* 0 until known */
-	uint64_t serial;     /* trc serial within that file */
-	uint32_t file;	     /* index of the input file */
-	uint32_t incomplete; /* enum incomplete_reason bits (verdict input) */
+	uint64_t gid; /* 0 until known */
+	/* The second line: the tuple, compared once the hash matched. */
 	struct conn_key key;
-	struct hchain_link tlink; /* the tuple index (conn.c) */
-	TAILQ_ENTRY(conn) qlink;  /* finalisation queue (conn_queue.h) */
-	TAILQ_ENTRY(conn) clink;  /* cooling list: closed, not yet frozen (conn_freeze.h) */
-	struct conn *mirror;	  /* segment-only: the other endpoint of the flow */
-	struct conn *flow;	  /* socket: the flow whose segments it receives */
-	struct conn *sock;	  /* flow: the socket its segments go to */
+	uint32_t file;		 /* index of the input file */
+	uint32_t incomplete;	 /* enum incomplete_reason bits (verdict input) */
+	uint64_t serial;	 /* trc serial within that file */
+	TAILQ_ENTRY(conn) qlink; /* finalisation queue (conn_queue.h) */
+	TAILQ_ENTRY(conn) clink; /* cooling list: closed, not yet frozen (conn_freeze.h) */
+	struct conn *mirror;	 /* segment-only: the other endpoint of the flow */
+	struct conn *flow;	 /* socket: the flow whose segments it receives */
+	struct conn *sock;	 /* flow: the socket its segments go to */
 	struct conn *peer;
-	uint64_t peer_id;  /* 0 = none */
 	uint64_t peer_gid; /* the gid of a peer already finalised (else peer->gid) */
 	uint64_t qpos;	   /* place in the finalisation queues (dispatch.c) */
 	/* The other half of its connection, finalised first and out of the
@@ -222,13 +234,6 @@ struct conn {
 	struct conn *parked;
 	uint64_t close_ns, last_ns;
 	uint64_t born_mark; /* the analyzer's mark_seq when it was created */
-	bool flow_only, is_mirror, in_tuple_index, queued, adopted;
-	bool indexed;  /* in the serial hash (added, not yet removed) */
-	bool frozen;   /* the body is encoded; conn_table_thaw() */
-	bool cooling;  /* on the cooling list */
-	uint8_t queue; /* which finalisation queue */
-	bool closed, tw_enter, tw_exit;
-	uint8_t enc_class; /* enc's size class (conn_freeze.h) */
 	/* The body: b while thawed; NULL while frozen, when enc holds it
 	 * encoded (conn_table_freeze()). */
 	struct conn_body *b;

@@ -41,10 +41,14 @@ struct freelist {
 	struct slab_source own; /* used by freelist_get() */
 };
 
+/* Objects start on a cache line when their size is whole lines: an
+ * endpoint's head is read a line at a time (endpoint.h). */
+#define FREELIST_LINE 64
+
 struct freelist_slab {
 	void *next;
 	size_t bytes; /* of mem[] */
-	alignas(max_align_t) char mem[];
+	alignas(FREELIST_LINE) char mem[];
 };
 
 static inline size_t freelist_round(size_t size)
