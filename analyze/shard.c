@@ -39,7 +39,7 @@ void shard_attach(struct shard *s, struct conn_table *tab)
 void shard_owners(struct shard *s)
 {
 	for (unsigned int i = 0; i < TUPLE_SLOT_PAIRS; i++)
-		s->owner[i] = (uint8_t)(i % s->sh->n % 256);
+		s->owner[i] = (uint8_t)(tuple_pair_worker(i, s->sh->n) % 256);
 }
 
 void shard_ready(struct shard *s)

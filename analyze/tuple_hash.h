@@ -63,4 +63,12 @@ static inline unsigned int tuple_slot_pair(uint64_t h)
 	return (unsigned int)(h % TUPLE_SLOT_PAIRS);
 }
 
+/* The worker (0..jobs-1) of `tcpana -j jobs` that analyses the slot pair
+ * pair: shard.c's routing table and bench's one-shard traces (gen_trace
+ * -S) both follow it. */
+static inline unsigned int tuple_pair_worker(unsigned int pair, unsigned int jobs)
+{
+	return pair % jobs;
+}
+
 #endif /* ANALYZE_TUPLE_HASH_H */

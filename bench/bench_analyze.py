@@ -158,12 +158,23 @@ def long_trace_rows(tools, workdir, n, log):
 
 def scaling(tools, workdir, n, rows, reps, log):
     """bench_scaling on the synthetic trace of n events that synth_rows()
-    left in workdir; None without it."""
+    left in workdir, with the traces of -j 2's two workers (gen_trace -S);
+    None without it."""
     path = os.path.join(workdir, f"synth-{n}.trc")
     units = [m["units"] for m in rows if m.get("input") == synth_label(n) and "units" in m]
     if not units or not os.path.exists(path):
         return None
-    return bench_scaling.run(tools, path, synth_label(n), units[0], (1, 2, 4, 8, 16), reps, log)
+    shards = [os.path.join(workdir, f"synth-{n}-shard{w}of2.trc") for w in (0, 1)]
+    if any(gen_synth(tools, s, n, ["-S", f"{w}/2"], log) is None
+           for w, s in enumerate(shards)):
+        shards = []
+    try:
+        return bench_scaling.run(tools, path, synth_label(n), units[0], (1, 2, 4, 8, 16), reps,
+                                 log, shards)
+    finally:
+        for s in shards:
+            if os.path.exists(s):
+                os.unlink(s)
 
 
 def run(tools, workdir, sizes, reps, log):

@@ -17,6 +17,13 @@ The machine's own ceiling: two single-threaded runs at once, against one
 alone.  Their throughput ratio is the most any program of two threads
 gets from these two cores; -j 2 runs in the same rounds, so its speedup
 is read against the ceiling of the same minutes.
+
+The design's own ceiling: the two traces that the workers of -j 2 would
+read if they could pass over each other's records for free (gen_trace -S:
+each holds only one worker's connections, over the same time), analysed
+at once by two -j 1 runs, in the same rounds.  That is -j 2 without what
+sharding adds: decoding every event in every worker, and the ledger and
+answers that keep the output identical to -j 1's.
 """
 import os
 import subprocess
@@ -79,27 +86,39 @@ def timed(argvs):
     return time.monotonic() - t0
 
 
-def ceiling(tcpana, trace, reps):
+def ceiling(tcpana, trace, reps, shard_traces):
     """Per round, in an order that alternates: -j 1 alone, -j 2 alone, two
-    -j 1 at once.  A guest's speed drifts over minutes, so the ratios are
-    taken within each round: the speedup of -j 2, the machine's ceiling
-    (2 x one run / two at once), and the share of the ceiling -j 2 got."""
+    -j 1 at once, and two -j 1 at once on the shard_traces (gen_trace -S
+    0/2 and 1/2; none when empty).  A guest's speed drifts over minutes,
+    so the ratios are taken within each round: the speedup of -j 2, the
+    machine's ceiling (2 x one run / two at once), the share of it -j 2
+    got, and the design's ceiling (one run / the shard traces at once)
+    with -j 2's share of that."""
     one, two = [tcpana, "-j", "1", trace], [tcpana, "-j", "2", trace]
-    steps = (("alone", [one]), ("j2", [two]), ("pair", [one, one]))
+    steps = [("alone", [one]), ("j2", [two]), ("pair", [one, one])]
+    if shard_traces:
+        steps.append(("shards", [[tcpana, "-j", "1", t] for t in shard_traces]))
     wall = {name: [] for name, _ in steps}
     for rnd in range(reps):
         for name, argvs in (steps if rnd % 2 == 0 else steps[::-1]):
             wall[name].append(timed(argvs))
     rounds = list(zip(wall["alone"], wall["j2"], wall["pair"]))
-    return {"alone_s": median(wall["alone"]), "j2_s": median(wall["j2"]),
-            "pair_s": median(wall["pair"]),
-            "speedup": sorted(a / j for a, j, _ in rounds),
-            "ceiling": sorted(2 * a / p for a, _, p in rounds),
-            "share": sorted((a / j) / (2 * a / p) for a, j, p in rounds)}
+    res = {"alone_s": median(wall["alone"]), "j2_s": median(wall["j2"]),
+           "pair_s": median(wall["pair"]),
+           "speedup": sorted(a / j for a, j, _ in rounds),
+           "ceiling": sorted(2 * a / p for a, _, p in rounds),
+           "share": sorted((a / j) / (2 * a / p) for a, j, p in rounds)}
+    if shard_traces:
+        pairs = list(zip(wall["alone"], wall["j2"], wall["shards"]))
+        res.update(shards_s=median(wall["shards"]),
+                   design=sorted(a / s for a, _, s in pairs),
+                   design_share=sorted(s / j for _, j, s in pairs))
+    return res
 
 
-def run(tools, trace, label, events, jobs_list, reps, log):
-    """Rows of the scaling shape on trace, and the machine's ceiling."""
+def run(tools, trace, label, events, jobs_list, reps, log, shard_traces=()):
+    """Rows of the scaling shape on trace, the machine's ceiling, and the
+    design's when shard_traces (gen_trace -S 0/2 and 1/2) are given."""
     rows = [shape_row(tools["tcpana"], trace, j, reps) for j in jobs_list]
     base = rows[0]
     for r in rows:
@@ -109,9 +128,9 @@ def run(tools, trace, label, events, jobs_list, reps, log):
         r["events_per_core_s"] = events / r["critical_s"] / r["jobs"] if r["critical_s"] else None
         log(f"scaling: {r}")
     # Ratios within rounds need more rounds than medians of runs do.
-    c = ceiling(tools["tcpana"], trace, max(reps, CEILING_ROUNDS))
+    c = ceiling(tools["tcpana"], trace, max(reps, CEILING_ROUNDS), list(shard_traces))
     log(f"scaling: one run {c['alone_s']:.3f} s, -j 2 {c['j2_s']:.3f} s, "
-        f"two at once {c['pair_s']:.3f} s")
+        f"two at once {c['pair_s']:.3f} s, the shard traces at once {c.get('shards_s', 0):.3f} s")
     return {"rows": rows, "events": events, "label": label, **c}
 
 
@@ -131,13 +150,21 @@ def table(res):
                                       r["coord_s"], r["speedup_free_cores"] or 0,
                                       r["speedup_wall"] or 0, r["work"] or 0,
                                       r["events_per_core_s"] or 0))
-    out.append(f"\nThis machine's ceiling, in {len(res['ceiling'])} rounds of -j 1 alone, "
-               f"-j 2 alone and two -j 1 at once (medians {res['alone_s']:.3f}, "
-               f"{res['j2_s']:.3f} and {res['pair_s']:.3f} s); ratios within each round, "
-               f"median (range):\n")
+    shards = (f", and one -j 1 on each of the two traces that -j 2's workers would read if "
+              f"each could pass over the other's records for free (gen_trace -S 0/2 and 1/2), "
+              f"at once ({res['shards_s']:.3f} s)" if res.get("design") else "")
+    out.append(f"\nThis machine's ceiling and the design's, in {len(res['ceiling'])} rounds of "
+               f"-j 1 alone ({res['alone_s']:.3f} s), -j 2 alone ({res['j2_s']:.3f} s), two "
+               f"-j 1 at once ({res['pair_s']:.3f} s){shards}; medians, and ratios within each "
+               f"round, median (range):\n")
     for label, key in (("two -j 1 at once, throughput over one", "ceiling"),
                        ("-j 2, speedup over -j 1", "speedup"),
-                       ("-j 2's speedup over the ceiling", "share")):
-        xs = res[key]
+                       ("-j 2's speedup over the ceiling", "share"),
+                       ("the shard traces at once, speedup over -j 1 (the design's ceiling)",
+                        "design"),
+                       ("-j 2's speedup over the design's ceiling", "design_share")):
+        xs = res.get(key)
+        if not xs:
+            continue
         out.append(f"- {label}: {median(xs):.2f} ({xs[0]:.2f}-{xs[-1]:.2f})")
     return out

@@ -20,6 +20,10 @@
  * analyser's open-connection table has a fixed size however long the trace
  * is; that is what lets the benchmark show that its memory does not grow
  * with the trace length.
+ * -S W/N writes only the pairs that worker W of `tcpana -j N` analyses
+ * (tuple_hash.h), the others' events leaving their time: the trace that
+ * worker would read if the format let it pass over the others' records
+ * for free (bench_scaling.py's ideal worker).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,6 +36,7 @@
 #include <unistd.h>
 
 #include "trc.h"
+#include "tuple_hash.h"
 
 #define GEN_MAX_CONCURRENT 65536
 #define GEN_SERVER_PORT	   8080
@@ -93,6 +98,7 @@ static const struct gen_step script[] = {
 struct gen_pair {
 	uint64_t serial[2]; /* client, server */
 	uint32_t step;	    /* next script step */
+	bool left_out;	    /* -S: another worker's pair, not written */
 };
 
 struct gen_ctx {
@@ -101,8 +107,10 @@ struct gen_ctx {
 	uint64_t pairs_started;
 	uint64_t events;
 	uint64_t target;
-	uint32_t script_len; /* SCRIPT_LEN, or one less without TIME_WAIT exits */
-	uint64_t lost_every; /* -L: a LOST record after every so many events, or 0 */
+	uint32_t script_len;	   /* SCRIPT_LEN, or one less without TIME_WAIT exits */
+	uint64_t lost_every;	   /* -L: a LOST record after every so many events, or 0 */
+	unsigned int worker, jobs; /* -S W/N; jobs 0: every pair */
+	uint64_t written, pairs_written;
 };
 
 /* A recorder that could not keep up: events lost over the last 300 us,
@@ -114,6 +122,7 @@ static int lost_record(struct gen_ctx *g)
 	ev.lost.count = 1 + g->events % 7;
 	ev.lost.t_begin_ns = g->t_ns - 300000;
 	ev.lost.t_end_ns = g->t_ns;
+	g->written++;
 	return trc_writer_append(g->w, &ev);
 }
 
@@ -133,13 +142,20 @@ static int pair_open(struct gen_ctx *g, struct gen_pair *p)
 	c.lport = eport;
 	c.rport = GEN_SERVER_PORT;
 	c.cookie = 2 * g->pairs_started;
+	p->step = 0;
+	p->left_out =
+		g->jobs &&
+		tuple_pair_worker(tuple_slot_pair(tuple_hash(c.laddr, c.lport, c.raddr, c.rport)),
+				  g->jobs) != g->worker;
+	if (p->left_out)
+		return 0;
+	g->pairs_written++;
 	r = trc_writer_conn_open(g->w, &c, &p->serial[0]);
 	if (r < 0)
 		return r;
 	c.lport = GEN_SERVER_PORT;
 	c.rport = eport;
 	c.cookie = 2 * g->pairs_started + 1;
-	p->step = 0;
 	return trc_writer_conn_open(g->w, &c, &p->serial[1]);
 }
 
@@ -181,16 +197,17 @@ static int pair_step(struct gen_ctx *g, struct gen_pair *p)
 	ev.t_ns = g->t_ns;
 	ev.conn_serial = p->serial[s->side];
 	fill_event(s, &ev);
-	r = trc_writer_append(g->w, &ev);
+	r = p->left_out ? 0 : trc_writer_append(g->w, &ev);
 	if (r < 0)
 		return r;
 	g->events++;
+	g->written += !p->left_out;
 	if (g->lost_every && g->events % g->lost_every == 0 && (r = lost_record(g)) < 0)
 		return r;
 	if (++p->step < g->script_len)
 		return 0;
-	r = trc_writer_conn_close(g->w, p->serial[0]);
-	if (r == 0)
+	r = p->left_out ? 0 : trc_writer_conn_close(g->w, p->serial[0]);
+	if (r == 0 && !p->left_out)
 		r = trc_writer_conn_close(g->w, p->serial[1]);
 	if (r == 0 && g->events < g->target)
 		r = pair_open(g, p);
@@ -231,6 +248,25 @@ static int parse_num(const char *s, uint64_t max, uint64_t *out)
 	return (errno || !*s || *s == '-' || *end || *out == 0 || *out > max) ? -EINVAL : 0;
 }
 
+/* -S W/N: worker W (0-based) of N. */
+static int parse_worker(const char *s, struct gen_ctx *g)
+{
+	unsigned long w, n;
+	char *end;
+
+	errno = 0;
+	w = strtoul(s, &end, 10);
+	if (errno || end == s || *s == '-' || *end != '/')
+		return -EINVAL;
+	s = end + 1;
+	n = strtoul(s, &end, 10);
+	if (errno || end == s || *s == '-' || *end || n == 0 || n > 65536 || w >= n)
+		return -EINVAL;
+	g->worker = (unsigned int)w;
+	g->jobs = (unsigned int)n;
+	return 0;
+}
+
 static void fill_header(struct trc_header *h)
 {
 	snprintf(h->tool_version, sizeof(h->tool_version), "gen_trace 1");
@@ -254,22 +290,25 @@ int main(int argc, char **argv)
 	const char *out = NULL;
 	int c, fd, r;
 
-	while ((c = getopt(argc, argv, "n:k:o:L:C:Wh")) != -1) {
+	while ((c = getopt(argc, argv, "n:k:o:L:C:S:Wh")) != -1) {
 		if ((c == 'n' && parse_num(optarg, 1ULL << 40, &g.target) < 0) ||
 		    (c == 'C' && parse_num(optarg, UINT32_MAX, &chunk_bytes) < 0) ||
 		    (c == 'k' && parse_num(optarg, GEN_MAX_CONCURRENT, &conc) < 0) ||
-		    (c == 'L' && parse_num(optarg, 1ULL << 40, &g.lost_every) < 0) || c == 'h' ||
-		    c == '?') {
+		    (c == 'L' && parse_num(optarg, 1ULL << 40, &g.lost_every) < 0) ||
+		    (c == 'S' && parse_worker(optarg, &g) < 0) || c == 'h' || c == '?') {
 			fprintf(stderr,
 				"Usage: gen_trace -n EVENTS [-k CONCURRENT] [-W] [-L EVERY] "
-				"[-C BYTES] -o FILE\n"
+				"[-C BYTES] [-S W/N] -o FILE\n"
 				"Writes about EVENTS events (whole connections, 32 each)\n"
 				"with CONCURRENT (default 64, max %d) connections open.\n"
 				"-W: no TIME_WAIT exits (31 events each; every client\n"
 				"stays in TIME_WAIT until the end of the trace).\n"
 				"-L: a LOST record (events lost over the last 300 us)\n"
 				"after every EVERY events.\n"
-				"-C: chunks of about BYTES (default the writer's, 64 KiB).\n",
+				"-C: chunks of about BYTES (default the writer's, 64 KiB).\n"
+				"-S: only the connections that worker W (0-based) of\n"
+				"tcpana -j N analyses; the others' events are left out\n"
+				"and still take their time.\n",
 				GEN_MAX_CONCURRENT);
 			return c == 'h' ? 0 : 2;
 		}
@@ -299,7 +338,7 @@ int main(int argc, char **argv)
 			err.msg[0] ? ": " : "", err.msg);
 		return 1;
 	}
-	printf("gen_trace events=%llu connections=%llu file=%s\n", (unsigned long long)g.events,
-	       (unsigned long long)(2 * g.pairs_started), out);
+	printf("gen_trace events=%llu connections=%llu file=%s\n", (unsigned long long)g.written,
+	       (unsigned long long)(2 * g.pairs_written), out);
 	return 0;
 }

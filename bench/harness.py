@@ -38,7 +38,7 @@ TOOL_PATHS = {
     "trcdump": ("TRCDUMP", "tests/tools/trcdump"),
     "loadgen": ("LOADGEN", "bench/loadgen"),
     "busyhost": ("BUSYHOST", "bench/busyhost"),
-    "gen_trace": ("GEN_TRACE", "bench/gen_trace"),
+    "gen_trace": ("GEN_TRACE", "tests/tools/gen_trace"),
 }
 
 
@@ -172,7 +172,9 @@ def targets(rec_table, ana_rows, scaling=None):
         out.append(f"- tcpana -j 2 on {scaling['label']}, within rounds: "
                    f"{median(sp):.2f}x ({sp[0]:.2f}-{sp[-1]:.2f}) the wall-clock speed of -j 1 "
                    f"(target >= 1.8x): {'met' if median(sp) >= 1.8 else 'MISSED'}; the "
-                   f"machine's ceiling in the same rounds {median(cap):.2f}x")
+                   f"machine's ceiling in the same rounds {median(cap):.2f}x" +
+                   (f", the design's (each worker reading only its own connections' "
+                    f"records) {median(scaling['design']):.2f}x" if scaling.get("design") else ""))
     synth = sorted((m for m in ana if m["input"].startswith("synthetic")
                     and "no TIME_WAIT" not in m["input"]), key=lambda m: m["units"])
     if len(synth) >= 2:

@@ -7,12 +7,14 @@ imports), the samples, the reproducers of past crashes, and synthetic
 load (thousands of connections open, TIME_WAIT exits in later chunks or
 none, a LOST record every few thousand events, a damaged block, a torn
 end, chunks too big for the reader to keep decoded).  And -j N really
-runs N workers.
+runs N workers, and gen_trace -S (the benchmark's trace of one worker)
+splits a trace into parts that hold each connection once, unchanged.
 
 usage: test-parallel.py GEN_TRACES GEN_TRACE TCPANA SAMPLES_DIR REPRO_DIR
 """
 
 import glob
+import json
 import os
 import shutil
 import subprocess
@@ -96,6 +98,43 @@ def synthetic_load(gen_trace, d):
     return paths
 
 
+def jsonl_rows(tcpana, path):
+    """tcpana --jsonl=flat rows of path, without the ids that depend on the
+    file (its trace id, the order of its connections)."""
+    r = subprocess.run([tcpana, "--jsonl=flat", path], capture_output=True, check=True,
+                       timeout=600, text=True)
+    rows = []
+    for line in r.stdout.splitlines():
+        row = json.loads(line)
+        del row["id"], row["trace_id"]
+        rows.append(json.dumps(row, sort_keys=True))
+    return rows
+
+
+def check_worker_traces(gen_trace, tcpana, d, jobs=3):
+    """gen_trace -S w/jobs for every w: each connection of the whole trace
+    in exactly one part, with the same row (times, losses around it)."""
+    args = ["-n", "60000", "-k", "512", "-L", "3001"]
+    whole = os.path.join(d, "split-whole.trc")
+    subprocess.run([gen_trace, "-o", whole] + args, check=True, capture_output=True)
+    want = jsonl_rows(tcpana, whole)
+    got, sizes = [], []
+    for w in range(jobs):
+        p = os.path.join(d, "split-%d.trc" % w)
+        subprocess.run([gen_trace, "-o", p, "-S", "%d/%d" % (w, jobs)] + args, check=True,
+                       capture_output=True)
+        rows = jsonl_rows(tcpana, p)
+        sizes.append(len(rows))
+        got += rows
+    if sorted(got) != sorted(want):
+        failures.append("gen_trace -S w/%d: the parts hold %d rows (%s), the whole trace %d, "
+                        "%d of them not in a part" % (jobs, len(got), "+".join(map(str, sizes)),
+                                                      len(want), len(set(want) - set(got))))
+    if min(sizes) < len(want) // (2 * jobs):
+        failures.append("gen_trace -S w/%d: parts of %s rows of %d" % (
+            jobs, "+".join(map(str, sizes)), len(want)))
+
+
 def threads_seen(tcpana, path, jobs):
     """The most threads the process had while it ran."""
     proc = subprocess.Popen([tcpana, "-j", str(jobs), "--jsonl", path],
@@ -128,6 +167,7 @@ def main():
         # hosts of a connection, and two unrelated traces.
         compare(tcpana, load[:2], MODES[:3])
         compare(tcpana, scenario_traces[:2], MODES)
+        check_worker_traces(gen_trace, tcpana, d)
         most = threads_seen(tcpana, load[0], 3)
         if most < 4:
             failures.append("-j 3 ran %d threads, not 3 workers and the coordinator" % most)
