@@ -147,6 +147,7 @@ static struct conn *get_conn(struct analyzer *a, struct input *in, uint32_t file
 		return NULL;
 	}
 	c->b->first_ns = in->ev.t_ns;
+	c->b->replay.tw_unwatched = in->hdr->tw_netns && in->conn->netns != in->hdr->tw_netns;
 	c->born_mark = a->mark_seq;
 	if (a->now_rt <= a->lost_until_rt + ANALYZER_LOST_SLACK_NS)
 		c->incomplete |= INC_LOST;

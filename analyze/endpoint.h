@@ -118,6 +118,9 @@ struct ep_replay {
 	bool inferred;
 	bool kernel_states; /* the kernel reported at least one transition */
 	bool tw_expected, tw_trans_pending;
+	/* The trace's TIME_WAIT walk watched another namespace (header
+	 * tw_netns): no TIME_WAIT enter is to be waited for. */
+	bool tw_unwatched;
 	bool rst_rx_event; /* a RESET rx event since the last transition */
 	uint8_t recent_head, n_recent;
 	uint8_t tw_precision;

@@ -34,6 +34,9 @@ static int text_header(void *arg, const char *path, const struct trc_header *h)
 	/* What the first moments of the trace may lack. */
 	if (h->startup_ns)
 		fprintf(o->fp, ", ready %.1f ms after start", (double)h->startup_ns / 1e6);
+	/* Why the connections of other namespaces show no TIME_WAIT. */
+	if (h->tw_netns)
+		fprintf(o->fp, ", TIME_WAIT polled in netns %u only", h->tw_netns);
 	fputc('\n', o->fp);
 	return 0;
 }

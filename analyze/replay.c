@@ -224,8 +224,9 @@ void replay_state(struct conn *c, const struct trc_event *ev)
 	if (t.to == TCP_ST_CLOSE) {
 		c->closed = true;
 		c->close_ns = ev->t_ns;
-		c->b->replay.tw_expected = t.divergence == LX_TIMEWAIT_TAKEOVER ||
-					   t.divergence == LX_FIN_WAIT2_TIMEOUT;
+		c->b->replay.tw_expected = (t.divergence == LX_TIMEWAIT_TAKEOVER ||
+					    t.divergence == LX_FIN_WAIT2_TIMEOUT) &&
+					   !c->b->replay.tw_unwatched;
 		if (c->b->replay.tw_trans_pending)
 			replay_add_timewait(c);
 	}

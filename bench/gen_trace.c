@@ -24,6 +24,9 @@
  * (tuple_hash.h), the others' events leaving their time: the trace that
  * worker would read if the format let it pass over the others' records
  * for free (bench_scaling.py's ideal worker).
+ * -w NETNS is a recorder that polled TIME_WAIT in namespace NETNS while
+ * the pairs ran in another: the header names NETNS (tw_netns) and the
+ * pairs have no TIME_WAIT records.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -110,6 +113,7 @@ struct gen_ctx {
 	uint32_t script_len;	   /* SCRIPT_LEN, or one less without TIME_WAIT exits */
 	uint64_t lost_every;	   /* -L: a LOST record after every so many events, or 0 */
 	unsigned int worker, jobs; /* -S W/N; jobs 0: every pair */
+	uint32_t tw_netns;	   /* -w: the namespace whose TIME_WAIT was watched */
 	uint64_t written, pairs_written;
 };
 
@@ -197,11 +201,13 @@ static int pair_step(struct gen_ctx *g, struct gen_pair *p)
 	ev.t_ns = g->t_ns;
 	ev.conn_serial = p->serial[s->side];
 	fill_event(s, &ev);
-	r = p->left_out ? 0 : trc_writer_append(g->w, &ev);
+	bool unwatched = s->type == TRC_EV_TIMEWAIT && g->tw_netns && g->tw_netns != GEN_NETNS;
+	bool write = !p->left_out && !unwatched;
+	r = write ? trc_writer_append(g->w, &ev) : 0;
 	if (r < 0)
 		return r;
 	g->events++;
-	g->written += !p->left_out;
+	g->written += write;
 	if (g->lost_every && g->events % g->lost_every == 0 && (r = lost_record(g)) < 0)
 		return r;
 	if (++p->step < g->script_len)
@@ -286,19 +292,21 @@ int main(int argc, char **argv)
 	struct gen_ctx g = { .t_ns = 1000000000ULL, .script_len = SCRIPT_LEN };
 	struct trc_header h = { 0 };
 	struct trc_error err = { 0 };
-	uint64_t conc = 64, chunk_bytes = 0;
+	uint64_t conc = 64, chunk_bytes = 0, tw_netns = 0;
 	const char *out = NULL;
 	int c, fd, r;
 
-	while ((c = getopt(argc, argv, "n:k:o:L:C:S:Wh")) != -1) {
+	while ((c = getopt(argc, argv, "n:k:o:L:C:S:w:Wh")) != -1) {
 		if ((c == 'n' && parse_num(optarg, 1ULL << 40, &g.target) < 0) ||
 		    (c == 'C' && parse_num(optarg, UINT32_MAX, &chunk_bytes) < 0) ||
 		    (c == 'k' && parse_num(optarg, GEN_MAX_CONCURRENT, &conc) < 0) ||
 		    (c == 'L' && parse_num(optarg, 1ULL << 40, &g.lost_every) < 0) ||
-		    (c == 'S' && parse_worker(optarg, &g) < 0) || c == 'h' || c == '?') {
+		    (c == 'S' && parse_worker(optarg, &g) < 0) ||
+		    (c == 'w' && parse_num(optarg, UINT32_MAX, &tw_netns) < 0) || c == 'h' ||
+		    c == '?') {
 			fprintf(stderr,
 				"Usage: gen_trace -n EVENTS [-k CONCURRENT] [-W] [-L EVERY] "
-				"[-C BYTES] [-S W/N] -o FILE\n"
+				"[-C BYTES] [-S W/N] [-w NETNS] -o FILE\n"
 				"Writes about EVENTS events (whole connections, 32 each)\n"
 				"with CONCURRENT (default 64, max %d) connections open.\n"
 				"-W: no TIME_WAIT exits (31 events each; every client\n"
@@ -308,7 +316,9 @@ int main(int argc, char **argv)
 				"-C: chunks of about BYTES (default the writer's, 64 KiB).\n"
 				"-S: only the connections that worker W (0-based) of\n"
 				"tcpana -j N analyses; the others' events are left out\n"
-				"and still take their time.\n",
+				"and still take their time.\n"
+				"-w: TIME_WAIT was polled in namespace NETNS, not the\n"
+				"pairs' (header tw_netns): no TIME_WAIT records.\n",
 				GEN_MAX_CONCURRENT);
 			return c == 'h' ? 0 : 2;
 		}
@@ -327,6 +337,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fill_header(&h);
+	g.tw_netns = h.tw_netns = (uint32_t)tw_netns;
 	struct trc_writer_opts wo = { .sz = sizeof(wo), .chunk_bytes = (uint32_t)chunk_bytes };
 	g.w = trc_writer_open_fd(fd, &h, &wo, &err);
 	r = g.w ? generate(&g, (unsigned)conc) : -errno;

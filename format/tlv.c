@@ -68,6 +68,7 @@ size_t tlv_put_header(uint8_t *p, const struct trc_header *h)
 	p = put_u64(p, WIRE_HK_STARTUP_NS, h->startup_ns);
 	p = put_bytes(p, WIRE_HK_RECORDING_ID, h->recording_id, sizeof(h->recording_id));
 	p = put_u64(p, WIRE_HK_FILE_INDEX, h->file_index);
+	p = put_u32(p, WIRE_HK_TW_NETNS, h->tw_netns);
 	return (size_t)(p - s);
 }
 
@@ -175,6 +176,7 @@ int tlv_parse_header(struct cur *c, struct trc_header *h, uint64_t *unknown, cha
 		I(WIRE_HK_STARTUP_NS, startup_ns),
 		B(WIRE_HK_RECORDING_ID, recording_id),
 		I(WIRE_HK_FILE_INDEX, file_index),
+		I(WIRE_HK_TW_NETNS, tw_netns),
 	};
 	return tlv_parse(c, f, WIRE_HK_MAX + 1, unknown, why, why_len);
 }

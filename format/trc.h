@@ -34,7 +34,7 @@ extern "C" {
  * accept any minor (unknown extension records and header fields are
  * skipped). */
 #define TRC_VERSION_MAJOR 1
-#define TRC_VERSION_MINOR 3
+#define TRC_VERSION_MINOR 4
 
 /* Documented bounds; the reader rejects anything beyond them before it
  * allocates. */
@@ -145,6 +145,13 @@ struct trc_header {
 	 * file and one more into each next one. */
 	uint8_t recording_id[TRC_RECORDING_ID_LEN];
 	uint64_t file_index;
+	/* Since 1.4 (0 in older files): the network namespace (its inode
+	 * number, as CONN records give it) whose TIME_WAIT sockets a polled
+	 * walk watched (tcprec(8), POLLED TIME_WAIT).  A connection of any
+	 * other namespace has no TIME_WAIT events in the trace, whatever
+	 * its socket did.  0: TIME_WAIT came from hooks that see every
+	 * namespace, was not recorded, or the file is older. */
+	uint32_t tw_netns;
 };
 
 /* The wall-clock time of a trace time t, by the header's clock anchors. */

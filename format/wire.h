@@ -128,7 +128,8 @@ enum wire_hdr_key {
 	WIRE_HK_STARTUP_NS = 15,    /* u64, since 1.1 */
 	WIRE_HK_RECORDING_ID = 16,  /* 16 bytes, since 1.3 */
 	WIRE_HK_FILE_INDEX = 17,    /* u64, since 1.3 */
-	WIRE_HK_MAX = 17,
+	WIRE_HK_TW_NETNS = 18,	    /* u32, since 1.4 */
+	WIRE_HK_MAX = 18,
 };
 
 enum wire_trl_key {

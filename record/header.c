@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,4 +78,20 @@ void header_anchor_monotonic(struct trc_header *h)
 	h->clock = TRC_CLOCK_MONOTONIC; /* bpf_ktime_get_ns() */
 	h->anchor_clock_ns = m1 + (m2 - m1) / 2;
 	h->anchor_realtime_ns = r;
+}
+
+void header_set_tw_netns(struct trc_header *h, int polled, uint32_t netns)
+{
+	struct stat st;
+
+	h->tw_netns = 0;
+	if (!polled)
+		return;
+	if (netns) {
+		h->tw_netns = netns;
+		return;
+	}
+	/* Namespace inodes fit 32 bits, as the kernel's ns.inum does. */
+	if (stat("/proc/self/ns/net", &st) == 0 && st.st_ino <= UINT32_MAX)
+		h->tw_netns = (uint32_t)st.st_ino;
 }

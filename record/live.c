@@ -91,6 +91,7 @@ static int prepare_header(struct live *l, const char *packets)
 	}
 	header_fill_host(&l->hdr);
 	probe_plan_format(&l->plan, l->hdr.probes, sizeof(l->hdr.probes));
+	header_set_tw_netns(&l->hdr, l->tw_polled, cfg->netns);
 	opts_filters_text(cfg, l->hdr.filters, sizeof(l->hdr.filters));
 	opts_options_text(cfg, packets, l->hdr.options, sizeof(l->hdr.options));
 	return 0;
@@ -223,6 +224,9 @@ static int start(struct live *l, uint64_t start_ns, uint64_t probed_ns)
 		l->errmsg[0] = '\0';
 		l->tw_polled = 0;
 		drain_tw_walked(&l->d, UINT64_MAX);
+		/* No walk: none watched (a pipe keeps the header it had). */
+		header_set_tw_netns(&l->hdr, 0, 0);
+		(void)trc_writer_update_header(l->w, &l->hdr);
 	} else if (l->plan.flavour[PE_SNAPSHOT] == PF_ITER) {
 		err = run_snapshot(l);
 		if (err)

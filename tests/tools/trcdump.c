@@ -43,7 +43,7 @@ static json_t *header_json(const struct trc_header *h)
 	for (int i = 0; i < TRC_RECORDING_ID_LEN; i++)
 		snprintf(id + 2 * i, 3, "%02x", h->recording_id[i]);
 	return json_pack("{s:{s:s,s:s,s:s,s:s,s:I,s:o,s:o,s:s,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:s,s:s,"
-			 "s:o}}",
+			 "s:o,s:I}}",
 			 "header", "tool_version", h->tool_version, "hostname", h->hostname,
 			 "kernel_release", h->kernel_release, "machine", h->machine, "clock",
 			 (json_int_t)h->clock, "anchor_clock_ns", ju64(h->anchor_clock_ns),
@@ -52,7 +52,7 @@ static json_t *header_json(const struct trc_header *h)
 			 "pcap_linktype", (json_int_t)h->pcap_linktype, "pcap_snaplen",
 			 (json_int_t)h->pcap_snaplen, "ready_ns", ju64(h->ready_ns), "startup_ns",
 			 ju64(h->startup_ns), "version", ver, "recording_id", id, "file_index",
-			 ju64(h->file_index));
+			 ju64(h->file_index), "tw_netns", (json_int_t)h->tw_netns);
 }
 
 static json_t *conn_json(const struct trc_conn *c)

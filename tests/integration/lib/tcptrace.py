@@ -172,6 +172,12 @@ class Trace:
         "polled" when from the iter/tcp walk."""
         return "exact" if self.probes().get("tw_exit") == "fentry" else "polled"
 
+    def tw_netns_expected(self, walked_inode):
+        """The header's tw_netns for a recorder whose TIME_WAIT walk, if it
+        polls, watches the namespace of walked_inode: that inode when
+        polled, 0 when the exact hooks see every namespace."""
+        return walked_inode if self.tw_precision() == "polled" else 0
+
     def check_expected_probes(self, path):
         """TCPREC_TESTS_EXPECT_PROBES="seg_rx=fentry,...": every eBPF
         trace a test reads must have been recorded with those flavours, so

@@ -70,6 +70,11 @@ def test():
         T.check("pcap-live:veth0" in header.get("source", "").split(","),
                 "live header source %r" % header.get("source"))
         T.check_eq(header.get("pcap_linktype"), 1, "live header link type")
+        # Without --netns the walk, when it polls, watches tcprec's own
+        # namespace: here the client's, where it runs.
+        live_trace = T.Trace.load(topo.tmp("live.trc"))
+        T.check_eq(header.get("tw_netns"), live_trace.tw_netns_expected(topo.client.netns_inode),
+                   "live header tw_netns")
         got = client_view(live_segs, client)
         T.check_eq(len(got), len(SCENARIOS), "connections in the live trace")
         T.check_eq(got, tshark_view(topo.tmp("ref.pcap"), client), "live pcap vs tshark")

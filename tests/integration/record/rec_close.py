@@ -42,6 +42,11 @@ def both_sides(family, scenario, loopback):
         rec.check_flags(sv, "server")
         for side in rec.sides:
             R.check_no_losses(rec.traces[side])
+            # --netns: the walk, when it polls, watches that namespace.
+            trace = rec.traces[side]
+            T.check_eq(trace.header["tw_netns"],
+                       trace.tw_netns_expected(rec.hosts[side].netns_inode),
+                       side + " header tw_netns")
 
 
 def timewait_exit(family):

@@ -71,7 +71,7 @@ def check_file_alone(path, index, recording_id, last):
     """A file of the set is a complete trace alone."""
     trace = T.Trace.load(path)
     hdr, trl = trace.header, trace.trailer
-    T.check_eq(hdr["version"], "1.3", path + " version")
+    T.check_eq(hdr["version"], "1.4", path + " version")
     T.check_eq(hdr["recording_id"], recording_id, path + " recording_id")
     T.check_eq(hdr["file_index"], index, path + " file_index")
     T.check(trl is not None and trace.end["end"] == "eof", path + ": no trailer")

@@ -76,6 +76,8 @@ def synthetic_load(gen_trace, d):
         "load": ["-n", "400000", "-k", "2048"],
         "load-tw": ["-n", "200000", "-k", "512", "-W"],
         "load-lost": ["-n", "200000", "-k", "1024", "-L", "3001"],
+        # TIME_WAIT polled in another namespace: no enter is waited for.
+        "load-tw-elsewhere": ["-n", "200000", "-k", "1024", "-w", "1"],
         # Chunks of ~100,000 events, more than the reader keeps decoded
         # (DEC_BATCH_MAX): the path on which a shard's reader hands out
         # the other shards' events one at a time.

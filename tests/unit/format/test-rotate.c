@@ -93,7 +93,7 @@ static void check_file(const struct files *f, int i, const struct trc_header *h,
 
 	REQUIRE(r, "file %d of %d (%zu bytes): %s", i, f->n, f->b[i].len, err.msg);
 	rh = trc_reader_header(r);
-	REQUIRE(rh->version_major == 1 && rh->version_minor == 3);
+	REQUIRE(rh->version_major == 1 && rh->version_minor == 4);
 	REQUIRE(!memcmp(rh->recording_id, h->recording_id, TRC_RECORDING_ID_LEN));
 	REQUIRE(rh->file_index == (uint64_t)i, "file %d has file_index %llu", i,
 		(unsigned long long)rh->file_index);

@@ -41,8 +41,8 @@ def check_valid(trcdump, path, events):
     if rc != 0:
         fail(f"{path}: exit {rc}")
     hdr = lines[0]["header"]
-    if hdr["version"] != "1.3" or not {"ready_ns", "startup_ns", "recording_id",
-                                       "file_index"} <= hdr.keys():
+    if hdr["version"] != "1.4" or not {"ready_ns", "startup_ns", "recording_id",
+                                       "file_index", "tw_netns"} <= hdr.keys():
         fail("header line: %r" % hdr)
     body, end = lines[1:-1], lines[-1]
     if len(body) != events and events >= 0:

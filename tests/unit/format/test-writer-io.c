@@ -153,6 +153,7 @@ static void update_header(void)
 	REQUIRE(trc_writer_flush(w) == 0); /* a chunk after the header stays intact */
 	h.ready_ns = 123456789;
 	h.startup_ns = 987654321;
+	h.tw_netns = 4026531840u; /* set when ready, as tcprec does: a fixed-size key */
 	REQUIRE(trc_writer_update_header(w, &h) == 0);
 	snprintf(h.hostname, sizeof(h.hostname), "a longer host name than before");
 	REQUIRE(trc_writer_update_header(w, &h) == -EINVAL); /* would move the chunks */
@@ -161,6 +162,7 @@ static void update_header(void)
 	REQUIRE(r);
 	const struct trc_header *rh = trc_reader_header(r);
 	REQUIRE(rh->ready_ns == 123456789 && rh->startup_ns == 987654321);
+	REQUIRE(rh->tw_netns == 4026531840u);
 	REQUIRE(rh->version_minor == TRC_VERSION_MINOR);
 	trc_reader_close(r);
 	struct tu_read rd;
