@@ -86,6 +86,11 @@ def timed(argvs):
     return time.monotonic() - t0
 
 
+def per_round(ratio, *walls):
+    """ratio of each round's walls, sorted (median and range read off)."""
+    return sorted(ratio(*r) for r in zip(*walls))
+
+
 def ceiling(tcpana, trace, reps, shard_traces):
     """Per round, in an order that alternates: -j 1 alone, -j 2 alone, two
     -j 1 at once, and two -j 1 at once on the shard_traces (gen_trace -S
@@ -102,17 +107,16 @@ def ceiling(tcpana, trace, reps, shard_traces):
     for rnd in range(reps):
         for name, argvs in (steps if rnd % 2 == 0 else steps[::-1]):
             wall[name].append(timed(argvs))
-    rounds = list(zip(wall["alone"], wall["j2"], wall["pair"]))
-    res = {"alone_s": median(wall["alone"]), "j2_s": median(wall["j2"]),
-           "pair_s": median(wall["pair"]),
-           "speedup": sorted(a / j for a, j, _ in rounds),
-           "ceiling": sorted(2 * a / p for a, _, p in rounds),
-           "share": sorted((a / j) / (2 * a / p) for a, j, p in rounds)}
+    alone, j2, pair = wall["alone"], wall["j2"], wall["pair"]
+    res = {"alone_s": median(alone), "j2_s": median(j2), "pair_s": median(pair),
+           "speedup": per_round(lambda a, j: a / j, alone, j2),
+           "ceiling": per_round(lambda a, p: 2 * a / p, alone, pair),
+           "share": per_round(lambda j, p: p / (2 * j), j2, pair)}
     if shard_traces:
-        pairs = list(zip(wall["alone"], wall["j2"], wall["shards"]))
-        res.update(shards_s=median(wall["shards"]),
-                   design=sorted(a / s for a, _, s in pairs),
-                   design_share=sorted(s / j for _, j, s in pairs))
+        shards = wall["shards"]
+        res.update(shards_s=median(shards),
+                   design=per_round(lambda a, s: a / s, alone, shards),
+                   design_share=per_round(lambda j, s: s / j, j2, shards))
     return res
 
 
@@ -130,7 +134,8 @@ def run(tools, trace, label, events, jobs_list, reps, log, shard_traces=()):
     # Ratios within rounds need more rounds than medians of runs do.
     c = ceiling(tools["tcpana"], trace, max(reps, CEILING_ROUNDS), list(shard_traces))
     log(f"scaling: one run {c['alone_s']:.3f} s, -j 2 {c['j2_s']:.3f} s, "
-        f"two at once {c['pair_s']:.3f} s, the shard traces at once {c.get('shards_s', 0):.3f} s")
+        f"two at once {c['pair_s']:.3f} s" +
+        (f", the shard traces at once {c['shards_s']:.3f} s" if "shards_s" in c else ""))
     return {"rows": rows, "events": events, "label": label, **c}
 
 

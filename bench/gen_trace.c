@@ -113,7 +113,7 @@ struct gen_ctx {
 	uint32_t script_len;	   /* SCRIPT_LEN, or one less without TIME_WAIT exits */
 	uint64_t lost_every;	   /* -L: a LOST record after every so many events, or 0 */
 	unsigned int worker, jobs; /* -S W/N; jobs 0: every pair */
-	uint32_t tw_netns;	   /* -w: the namespace whose TIME_WAIT was watched */
+	bool tw_records;	   /* false with -w of another namespace than the pairs' */
 	uint64_t written, pairs_written;
 };
 
@@ -201,8 +201,7 @@ static int pair_step(struct gen_ctx *g, struct gen_pair *p)
 	ev.t_ns = g->t_ns;
 	ev.conn_serial = p->serial[s->side];
 	fill_event(s, &ev);
-	bool unwatched = s->type == TRC_EV_TIMEWAIT && g->tw_netns && g->tw_netns != GEN_NETNS;
-	bool write = !p->left_out && !unwatched;
+	bool write = !p->left_out && (s->type != TRC_EV_TIMEWAIT || g->tw_records);
 	r = write ? trc_writer_append(g->w, &ev) : 0;
 	if (r < 0)
 		return r;
@@ -337,7 +336,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fill_header(&h);
-	g.tw_netns = h.tw_netns = (uint32_t)tw_netns;
+	h.tw_netns = (uint32_t)tw_netns;
+	g.tw_records = !tw_netns || tw_netns == GEN_NETNS;
 	struct trc_writer_opts wo = { .sz = sizeof(wo), .chunk_bytes = (uint32_t)chunk_bytes };
 	g.w = trc_writer_open_fd(fd, &h, &wo, &err);
 	r = g.w ? generate(&g, (unsigned)conc) : -errno;
